@@ -1,0 +1,113 @@
+/**
+ * The only reader of the process environment.
+ *
+ * Every variable is validated at boot with zod. A missing or malformed variable stops the process with one
+ * message that lists every problem at once, so an operator fixes the deployment in one pass.
+ */
+import { z } from 'zod';
+
+const DEFAULT_SQLITE_URL = 'sqlite:./data/bridge.sqlite';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .url()
+  .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
+  .transform((value) => value.replace(/\/+$/, ''));
+
+const secret = (minLength: number) => z.string().min(minLength, `must be at least ${minLength} characters`);
+
+/** A 32-byte AES-256 key given as 64 hex characters or as base64. */
+const encryptionKey = z.string().transform((value, ctx) => {
+  const trimmed = value.trim();
+  const bytes = /^[0-9a-fA-F]{64}$/.test(trimmed)
+    ? Buffer.from(trimmed, 'hex')
+    : Buffer.from(trimmed, 'base64');
+  if (bytes.length !== 32) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'must be 32 bytes, given as 64 hex characters or base64 (generate one with `openssl rand -hex 32`)',
+    });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
+const databaseUrl = z
+  .string()
+  .trim()
+  .min(1)
+  .refine(
+    (value) =>
+      /^(postgres|postgresql):\/\//.test(value) || value.startsWith('sqlite:') || value === ':memory:',
+    'must be postgres://…, postgresql://…, sqlite:<path> or :memory:',
+  );
+
+export const ConfigSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: httpUrl,
+  DATABASE_URL: databaseUrl.default(DEFAULT_SQLITE_URL),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  HUBSPOT_CLIENT_ID: z.string().trim().min(1),
+  HUBSPOT_CLIENT_SECRET: secret(8),
+  HUBSPOT_APP_ID: z.string().trim().regex(/^\d+$/, 'must be the numeric HubSpot app id'),
+  HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),
+  HUBSPOT_AUTHORIZE_URL: httpUrl.default('https://app.hubspot.com/oauth/authorize'),
+  SALESFORCE_CLIENT_ID: z.string().trim().min(1),
+  SALESFORCE_CLIENT_SECRET: secret(8),
+  SALESFORCE_LOGIN_URL: httpUrl.default('https://login.salesforce.com'),
+  SALESFORCE_SANDBOX_LOGIN_URL: httpUrl.default('https://test.salesforce.com'),
+  OPS_TOKEN: secret(16),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ConfigInput = z.input<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigSchema>;
+
+/** Thrown when the environment cannot produce a valid configuration; `problems` has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses a configuration from an environment-like record (process.env by default). Throws ConfigError. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty string is how shells and .env files say "unset"; treat it as missing so defaults apply.
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = ConfigSchema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const message =
+      issue.code === 'invalid_type' && cleaned[name] === undefined ? 'is required' : issue.message;
+    return `${name} ${message}`;
+  });
+  throw new ConfigError(problems);
+}
+
+/** Loads the configuration or ends the process with the list of problems. For entry points only. */
+export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`${error.message}\nSee README.md, section "Configuration".`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+/** Just the database location, for tools (the migration CLI) that need nothing else. */
+export function loadDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
+  const result = databaseUrl.safeParse(env.DATABASE_URL || DEFAULT_SQLITE_URL);
+  if (!result.success)
+    throw new ConfigError([`DATABASE_URL ${result.error.issues[0]?.message ?? 'is invalid'}`]);
+  return result.data;
+}
