@@ -7,7 +7,8 @@ import type { PropertiesReport } from '../connectors/hubspot/bootstrap';
 import { HUBSPOT_REQUIRED_SCOPES, missingHubSpotScopes } from '../connectors/hubspot/scopes';
 import type { CapabilityReport } from '../connectors/salesforce/capabilities';
 import { SALESFORCE_SCOPES } from '../connectors/salesforce/oauth';
-import { HUBSPOT_INSTALL_PATH, type BridgeApp } from '../context';
+import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../context';
+import * as installations from '../db/installations';
 import type { Installation, LastError, SalesforceEnvironment } from '../db/installations';
 import type {
   HubSpotConnectionState,
@@ -129,4 +130,22 @@ export function statusView(app: BridgeApp, installation: Installation): Installa
     createdAt: installation.createdAt,
     updatedAt: installation.updatedAt,
   };
+}
+
+/** The status of one installation, or null if there is none with this id. */
+export async function getInstallationStatus(
+  ctx: Pick<BridgeContext, 'db' | 'app'>,
+  installationId: string,
+): Promise<InstallationStatusView | null> {
+  const installation = await installations.findById(ctx.db, installationId);
+  return installation ? statusView(ctx.app, installation) : null;
+}
+
+/** The status of a portal's installation, or null if the app was never installed there. */
+export async function getInstallationStatusByPortal(
+  ctx: Pick<BridgeContext, 'db' | 'app'>,
+  portalId: string,
+): Promise<InstallationStatusView | null> {
+  const installation = await installations.findByPortalId(ctx.db, portalId);
+  return installation ? statusView(ctx.app, installation) : null;
 }

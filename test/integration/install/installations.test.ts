@@ -3,6 +3,7 @@ import { testContext, type TestContext } from '../../support/bridge-context';
 import { makeInstallation } from '../../support/installations';
 import type { SealedToken } from '../../../src/auth/token-cipher';
 import * as installations from '../../../src/db/installations';
+import { setAdminPause } from '../../../src/install/sync-pause';
 
 describe.each(testDialects)('installations table on %s', (dialect) => {
   let testDb: TestDb;
@@ -123,5 +124,30 @@ describe.each(testDialects)('installations table on %s', (dialect) => {
       at: 6,
     });
     expect(read?.updatedAt).toBe(6);
+  });
+
+  it('keeps the admin pause and connection pauses apart', async () => {
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    await installations.applyEvent(testDb.db, installation.id, 'salesforce_connected', Date.now());
+    const paused = await setAdminPause(ctx, installation.id, true);
+    expect(paused.ok && paused.value).toMatchObject({ syncPaused: true, pauseReason: 'paused_by_admin' });
+    await installations.applyEvent(testDb.db, installation.id, 'salesforce_refresh_failed', Date.now());
+    const resumed = await setAdminPause(ctx, installation.id, false);
+    // Resuming does not start sync while Salesforce still needs a reconnect.
+    expect(resumed.ok && resumed.value).toMatchObject({
+      syncPaused: true,
+      pauseReason: 'salesforce_needs_reauth',
+    });
+    const reconnected = await installations.applyEvent(
+      testDb.db,
+      installation.id,
+      'salesforce_connected',
+      Date.now(),
+    );
+    expect(reconnected.ok && reconnected.installation).toMatchObject({
+      syncPaused: false,
+      pauseReason: null,
+      status: 'active',
+    });
   });
 });
