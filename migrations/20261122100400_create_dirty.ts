@@ -28,8 +28,10 @@ export async function up(knex: Knex): Promise<void> {
     table.bigInteger('first_marked_at').notNullable();
     table.bigInteger('last_marked_at').notNullable();
     table.unique(['installation_id', 'side', 'object_type', 'record_id']);
+    // Claims probe per installation; lease recovery looks for claimed rows past their lease. No index on
+    // next_attempt_at alone: with one big backlog, PostgreSQL would pick it for other installations' probes.
     table.index(['installation_id', 'next_attempt_at']);
-    table.index(['next_attempt_at']);
+    table.index(['state', 'next_attempt_at']);
   });
 }
 

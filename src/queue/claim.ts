@@ -64,21 +64,23 @@ export async function claimBatch(db: Knex, options: ClaimOptions): Promise<Claim
 
 /** Installations with due work that may sync now, longest-waiting first, at most one per batch slot. */
 async function eligibleInstallations(db: Knex, options: ClaimOptions): Promise<string[]> {
-  const rows = (await db(`${DIRTY} as d`)
-    .join('installations as i', 'i.id', 'd.installation_id')
-    .where('d.next_attempt_at', '<=', options.now)
-    .where('d.attempts', '<', options.maxAttempts)
-    .where('i.sync_paused', false)
-    .groupBy('d.installation_id')
-    .select('d.installation_id')
-    .min({ oldest_due: 'd.next_attempt_at' })
-    .orderBy([{ column: 'oldest_due' }, { column: 'd.installation_id' }])) as Array<{
-    installation_id: string;
-  }>;
+  // One index probe per installation on (installation_id, next_attempt_at), instead of grouping every due
+  // row: the cost follows the number of installations, not the size of the backlog.
+  const oldestDue = db.raw(
+    `(SELECT MIN(d.next_attempt_at) FROM ${DIRTY} d
+      WHERE d.installation_id = i.id AND d.next_attempt_at <= ? AND d.attempts < ?) AS oldest_due`,
+    [options.now, options.maxAttempts],
+  );
+  const perInstallation = db('installations as i').where('i.sync_paused', false).select('i.id', oldestDue);
+  const rows = (await db
+    .select('id')
+    .from(perInstallation.as('t'))
+    .whereNotNull('oldest_due')
+    .orderBy([{ column: 'oldest_due' }, { column: 'id' }])) as Array<{ id: string }>;
   const eligible: string[] = [];
   for (const row of rows) {
     if (eligible.length >= options.maxBatchSize) break;
-    if (!options.canSync || (await options.canSync(row.installation_id))) eligible.push(row.installation_id);
+    if (!options.canSync || (await options.canSync(row.id))) eligible.push(row.id);
   }
   return eligible;
 }
@@ -147,27 +149,26 @@ async function claimOnSqlite(
 ): Promise<DirtyRow[]> {
   const leaseEnd = options.now + options.leaseMs;
   return db.transaction(async (trx) => {
-    const placeholders = installations.map(() => '?').join(', ');
-    const picked: Array<{ id: number }> = await trx.raw(
-      `
-      SELECT id FROM (
-        SELECT id, next_attempt_at,
-               row_number() OVER (PARTITION BY installation_id ORDER BY next_attempt_at, id) AS rank
-        FROM dirty
-        WHERE installation_id IN (${placeholders}) AND next_attempt_at <= ? AND attempts < ?
-      )
-      WHERE rank <= ?
-      ORDER BY rank, next_attempt_at, id
-      LIMIT ?
-      `,
-      [...installations, options.now, options.maxAttempts, perInstallation, options.maxBatchSize],
-    );
+    // SQLite has no LATERAL: read each installation's head (an index range scan each), then interleave the
+    // heads by rank here, the same order the PostgreSQL query produces.
+    const ranked: Array<{ id: number; rank: number; nextAttemptAt: number }> = [];
+    for (const installationId of installations) {
+      const head: Array<{ id: number; next_attempt_at: number }> = await trx<DirtyRow>(DIRTY)
+        .select('id', 'next_attempt_at')
+        .where({ installation_id: installationId })
+        .where('next_attempt_at', '<=', options.now)
+        .where('attempts', '<', options.maxAttempts)
+        .orderBy([{ column: 'next_attempt_at' }, { column: 'id' }])
+        .limit(perInstallation);
+      head.forEach((row, index) =>
+        ranked.push({ id: row.id, rank: index, nextAttemptAt: row.next_attempt_at }),
+      );
+    }
+    ranked.sort((a, b) => a.rank - b.rank || a.nextAttemptAt - b.nextAttemptAt || a.id - b.id);
+    const picked = ranked.slice(0, options.maxBatchSize).map((row) => row.id);
     if (picked.length === 0) return [];
     return trx<DirtyRow>(DIRTY)
-      .whereIn(
-        'id',
-        picked.map((row) => row.id),
-      )
+      .whereIn('id', picked)
       .update({
         state: 'claimed',
         claimed_by: options.workerId,

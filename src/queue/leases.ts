@@ -57,6 +57,9 @@ export async function recoverExpiredLeases(
   return inTransaction(db, async (trx) => {
     const query = trx<dirty.DirtyRow>(dirty.DIRTY)
       .where({ state: 'claimed' })
+      // next_attempt_at is the lease end of a claimed row; filtering on it lets the (state, next_attempt_at)
+      // index find expired leases without scanning every claim.
+      .where('next_attempt_at', '<=', options.now)
       .where('claimed_until', '<=', options.now)
       .orderBy('next_attempt_at')
       .limit(options.limit ?? 500);

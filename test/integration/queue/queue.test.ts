@@ -287,6 +287,42 @@ describe.each(testDialects)('the dirty queue on %s', (dialect) => {
     ).toEqual(['10000', '10001', '10002', '10003']);
   });
 
+  it('with more installations than slots, gives one row each to the longest-waiting installations', async () => {
+    const many: string[] = [];
+    for (let n = 0; n < 15; n += 1) {
+      const id = await insertInstallation(testDb.db);
+      many.push(id);
+      // Installation n's oldest change is n ms older than installation n+1's.
+      for (let k = 0; k < 2; k += 1) {
+        await dirty.mark(
+          testDb.db,
+          { installationId: id, record: hubspotContact(String(30_000 + 10 * n + k)), source: 'poll' },
+          1_000 + n + 100 * k,
+        );
+      }
+    }
+    const batch = await claim(10_000, { maxBatchSize: 10 });
+    expect(batch.map((item) => item.installationId).sort()).toEqual(many.slice(0, 10).sort());
+  });
+
+  it('counts what waits, what is held and what is retrying', async () => {
+    await mark(hubspotContact('801'), 1_000);
+    await mark(hubspotContact('802'), 1_000, { dueAt: 50_000 });
+    await mark(hubspotContact('803'), 1_000);
+    const [held] = await claim(2_000, { maxBatchSize: 1 });
+    await mark(hubspotContact('804'), 3_000);
+    const [failing] = await claim(3_000, { maxBatchSize: 1 });
+    await fail(testDb.db, failing!, rateLimited, { now: 3_000, maxAttempts, backoff, random: 0 });
+    expect(held).toBeDefined();
+    expect(await dirty.counts(testDb.db, installationId, 3_000)).toEqual({
+      pending: 3,
+      due: 1,
+      claimed: 1,
+      retrying: 1,
+      oldestMarkedAt: 1_000,
+    });
+  });
+
   it('skips paused installations and those the caller cannot sync, and keeps their rows', async () => {
     const other = await insertInstallation(testDb.db);
     await mark(hubspotContact('701'));
