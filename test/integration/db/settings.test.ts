@@ -91,25 +91,21 @@ describe.each(testDialects)('settings on %s', (dialect) => {
   });
 
   it('checks the document when it is read back, and keeps installations apart', async () => {
-    await testDb
-      .db('settings')
-      .insert({
-        installation_id: installationId,
-        version: 1,
-        document: '{"schemaVersion":1,"pollIntervalMs":-5}',
-        created_by: 'x',
-        created_at: 1,
-      });
+    await testDb.db('settings').insert({
+      installation_id: installationId,
+      version: 1,
+      document: '{"schemaVersion":1,"pollIntervalMs":-5}',
+      created_by: 'x',
+      created_at: 1,
+    });
     await expect(settings.current(testDb.db, installationId, parseDocument)).rejects.toThrow();
-    await testDb
-      .db('settings')
-      .insert({
-        installation_id: installationId,
-        version: 2,
-        document: 'not json',
-        created_by: 'x',
-        created_at: 2,
-      });
+    await testDb.db('settings').insert({
+      installation_id: installationId,
+      version: 2,
+      document: 'not json',
+      created_by: 'x',
+      created_at: 2,
+    });
     await expect(settings.current(testDb.db, installationId, parseDocument)).rejects.toThrow(
       /settings.document \(v2\): not JSON/,
     );
