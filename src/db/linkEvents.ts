@@ -3,7 +3,7 @@
  * by links.ts in the same transaction as the change it describes.
  */
 import { z } from 'zod';
-import { linkStates } from '../domain/linkStates';
+import { linkStates, type LinkState } from '../domain/linkStates';
 import { parseRow, type Queryable } from './support';
 
 export const LINK_EVENTS = 'link_events';
@@ -69,6 +69,37 @@ export function fromRow(row: LinkEventRow): LinkEvent {
 }
 
 export type NewLinkEvent = Omit<LinkEvent, 'id'>;
+
+/** Who asked for a change and why; stored with the link event. */
+export interface ChangeContext {
+  now: number;
+  actor: string;
+  reason: string;
+  correlationId?: string | null;
+}
+
+export function build(
+  installationId: string,
+  linkId: string,
+  kind: LinkEventKind,
+  fromState: LinkState | null,
+  toState: LinkState,
+  relatedLinkId: string | null,
+  context: ChangeContext,
+): NewLinkEvent {
+  return {
+    installationId,
+    linkId,
+    event: kind,
+    fromState,
+    toState,
+    relatedLinkId,
+    reason: context.reason,
+    actor: context.actor,
+    correlationId: context.correlationId ?? null,
+    occurredAt: context.now,
+  };
+}
 
 export async function append(db: Queryable, event: NewLinkEvent): Promise<void> {
   await db<LinkEventRow>(LINK_EVENTS).insert({

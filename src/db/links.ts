@@ -2,11 +2,12 @@
  * links: HubSpot object ⇄ Salesforce record, with a state (see domain/linkStates.ts). Nothing here assumes a
  * link is forever 1:1 and alive: a record can have any number of ended links, and at most one active link
  * (enforced by partial unique indexes, so two workers racing to link one record cannot both win).
- * Every change goes through `transitionLink` and writes a link_events row in the same transaction.
+ * This module creates and reads links; state changes live in linkLifecycle.ts. Both write a link_events row
+ * in the same transaction as the change.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { linkStates, transitionLink, type LinkChange, type LinkState } from '../domain/linkStates';
+import { linkStates } from '../domain/linkStates';
 import * as linkEvents from './linkEvents';
 import {
   HubspotIdSchema,
@@ -118,13 +119,7 @@ const NewLinkSchema = z
   });
 export type NewLink = z.input<typeof NewLinkSchema>;
 
-/** Who asked for a change and why; stored with the link event. */
-export interface ChangeContext {
-  now: number;
-  actor: string;
-  reason: string;
-  correlationId?: string | null;
-}
+export type { ChangeContext } from './linkEvents';
 
 export type LinkWriteResult =
   | { ok: true; link: Link }
@@ -135,7 +130,7 @@ export type LinkWriteResult =
 export async function create(
   db: Queryable,
   input: NewLink,
-  context: ChangeContext,
+  context: linkEvents.ChangeContext,
 ): Promise<LinkWriteResult> {
   const link = parseInput(NewLinkSchema, input, 'links.create');
   const id = crypto.randomUUID();
@@ -155,11 +150,14 @@ export async function create(
         created_at: context.now,
         updated_at: context.now,
       });
-      await linkEvents.append(trx, event(link.installationId, id, 'created', null, 'active', null, context));
+      await linkEvents.append(
+        trx,
+        linkEvents.build(link.installationId, id, 'created', null, 'active', null, context),
+      );
     });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
-    const existing = await activeHolders(db, link.installationId, link);
+    const existing = await findActiveHolders(db, link.installationId, link);
     return {
       ok: false,
       code: 'active_link_exists',
@@ -234,170 +232,15 @@ export async function markSynced(
     .update({ last_synced_at: now, updated_at: now });
 }
 
-/** A state change requested by the engine; merges name the surviving link by id. */
-export type LinkChangeRequest =
-  | { kind: 'tombstone'; deletedSide: 'hubspot' | 'salesforce' }
-  | { kind: 'restore' }
-  | { kind: 'merge'; survivorLinkId: string }
-  | { kind: 'purge' };
-
-/** Applies a state change if the state machine allows it; otherwise says why not and changes nothing. */
-export async function change(
-  db: Queryable,
-  installationId: string,
-  linkId: string,
-  request: LinkChangeRequest,
-  context: ChangeContext,
-): Promise<LinkWriteResult> {
-  try {
-    return await inTransaction(db, async (trx) => {
-      const link = await lockedLink(trx, installationId, linkId);
-      if (!link) return { ok: false, code: 'not_found', reason: `no link ${linkId}` } as const;
-      let domainChange: LinkChange;
-      if (request.kind === 'merge') {
-        const survivor = await findById(trx, installationId, request.survivorLinkId);
-        if (!survivor)
-          return {
-            ok: false,
-            code: 'not_found',
-            reason: `no surviving link ${request.survivorLinkId}`,
-          } as const;
-        domainChange = { kind: 'merge', survivor };
-      } else {
-        domainChange = request;
-      }
-      const verdict = transitionLink(link, domainChange);
-      if (!verdict.ok) return { ok: false, code: 'illegal_transition', reason: verdict.reason } as const;
-      const patch: Partial<LinkRow> = {
-        state: verdict.to,
-        state_changed_at: context.now,
-        updated_at: context.now,
-      };
-      if (request.kind === 'tombstone')
-        Object.assign(patch, { tombstoned_side: request.deletedSide, tombstoned_at: context.now });
-      if (request.kind === 'merge') patch.merged_into_link_id = request.survivorLinkId;
-      await trx<LinkRow>(LINKS).where({ id: linkId }).update(patch);
-      if (request.kind === 'purge') {
-        // The stored values are what a privacy deletion must remove; the ids stay to block re-creation.
-        await trx('shadows').where({ link_id: linkId }).delete();
-        await trx('conflicts').where({ link_id: linkId }).delete();
-      }
-      const related = request.kind === 'merge' ? request.survivorLinkId : null;
-      await linkEvents.append(
-        trx,
-        event(installationId, linkId, eventFor[request.kind], link.state, verdict.to, related, context),
-      );
-      return { ok: true, link: await getOrThrow(trx, installationId, linkId) } as const;
-    });
-  } catch (error) {
-    // Restoring a tombstone while the record has meanwhile been linked elsewhere.
-    if (!isUniqueViolation(error)) throw error;
-    const link = await findById(db, installationId, linkId);
-    const existing = link ? await activeHolders(db, installationId, link) : [];
-    return {
-      ok: false,
-      code: 'active_link_exists',
-      reason: 'the record already has another active link',
-      existing,
-    };
-  }
-}
-
 /**
- * Lead conversion: the Lead link becomes superseded by a new active link from the same HubSpot record to the
- * converted Contact, atomically, so the HubSpot record is never without (or with two) active links.
+ * Reads a link and, on PostgreSQL, locks it until the transaction ends: a sync holds its link this way, so
+ * the HubSpot side and the Salesforce side of one link are never synced by two workers at once.
  */
-export async function supersede(
+export async function findByIdForUpdate(
   db: Queryable,
   installationId: string,
-  linkId: string,
-  successor: { salesforceObjectType: 'Contact'; salesforceId: string },
-  context: ChangeContext,
-): Promise<{ ok: true; superseded: Link; successor: Link } | Exclude<LinkWriteResult, { ok: true }>> {
-  const successorId = crypto.randomUUID();
-  try {
-    return await inTransaction(db, async (trx) => {
-      const link = await lockedLink(trx, installationId, linkId);
-      if (!link) return { ok: false, code: 'not_found', reason: `no link ${linkId}` } as const;
-      const verdict = transitionLink(link, {
-        kind: 'supersede',
-        successor: {
-          id: successorId,
-          hubspotObjectType: link.hubspotObjectType,
-          salesforceObjectType: successor.salesforceObjectType,
-        },
-      });
-      if (!verdict.ok) return { ok: false, code: 'illegal_transition', reason: verdict.reason } as const;
-      // Leave `active` first so the new active link does not collide with it on the HubSpot record.
-      await trx<LinkRow>(LINKS)
-        .where({ id: linkId })
-        .update({ state: verdict.to, state_changed_at: context.now, updated_at: context.now });
-      const created = await create(
-        trx,
-        {
-          installationId,
-          hubspotObjectType: link.hubspotObjectType,
-          hubspotId: link.hubspotId,
-          ...successor,
-          origin: 'converted',
-        },
-        { ...context },
-      );
-      if (!created.ok) throw new SupersedeCollision(created);
-      await trx<LinkRow>(LINKS).where({ id: linkId }).update({ superseded_by_link_id: created.link.id });
-      await linkEvents.append(
-        trx,
-        event(installationId, linkId, 'superseded', link.state, verdict.to, created.link.id, context),
-      );
-      return {
-        ok: true,
-        superseded: await getOrThrow(trx, installationId, linkId),
-        successor: created.link,
-      } as const;
-    });
-  } catch (error) {
-    if (error instanceof SupersedeCollision) return error.result;
-    throw error;
-  }
-}
-
-class SupersedeCollision extends Error {
-  constructor(readonly result: Exclude<LinkWriteResult, { ok: true }>) {
-    super(result.reason);
-  }
-}
-
-const eventFor: Record<LinkChangeRequest['kind'], linkEvents.LinkEventKind> = {
-  tombstone: 'tombstoned',
-  restore: 'restored',
-  merge: 'merged',
-  purge: 'purged',
-};
-
-function event(
-  installationId: string,
-  linkId: string,
-  kind: linkEvents.LinkEventKind,
-  fromState: LinkState | null,
-  toState: LinkState,
-  relatedLinkId: string | null,
-  context: ChangeContext,
-): linkEvents.NewLinkEvent {
-  return {
-    installationId,
-    linkId,
-    event: kind,
-    fromState,
-    toState,
-    relatedLinkId,
-    reason: context.reason,
-    actor: context.actor,
-    correlationId: context.correlationId ?? null,
-    occurredAt: context.now,
-  };
-}
-
-async function lockedLink(db: Queryable, installationId: string, id: string): Promise<Link | null> {
+  id: string,
+): Promise<Link | null> {
   const row = await lockForUpdate(
     db,
     db<LinkRow>(LINKS).where({ installation_id: installationId, id }),
@@ -405,13 +248,14 @@ async function lockedLink(db: Queryable, installationId: string, id: string): Pr
   return row ? fromRow(row) : null;
 }
 
-async function getOrThrow(db: Queryable, installationId: string, id: string): Promise<Link> {
+export async function getOrThrow(db: Queryable, installationId: string, id: string): Promise<Link> {
   const link = await findById(db, installationId, id);
   if (!link) throw new Error(`link ${id} vanished inside its own transaction`);
   return link;
 }
 
-async function activeHolders(
+/** The active links holding either record of a would-be link. */
+export async function findActiveHolders(
   db: Queryable,
   installationId: string,
   link: { hubspotObjectType: HubspotObjectType; hubspotId: string; salesforceId: string },

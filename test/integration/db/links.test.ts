@@ -1,4 +1,5 @@
 import * as linkEvents from '../../../src/db/linkEvents';
+import * as linkLifecycle from '../../../src/db/linkLifecycle';
 import * as links from '../../../src/db/links';
 import * as shadows from '../../../src/db/shadows';
 import { contactLink, context, hubspotId, insertInstallation, salesforceId } from '../../factories/storage';
@@ -92,7 +93,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
 
   it('tombstones and restores, and a tombstone frees the record for no one else until it is restored', async () => {
     const link = await createLink();
-    const tombstoned = await links.change(
+    const tombstoned = await linkLifecycle.change(
       testDb.db,
       installationId,
       link.id,
@@ -111,7 +112,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
     });
     expect(history.map((found) => found.state)).toEqual(['tombstoned']);
 
-    const restored = await links.change(
+    const restored = await linkLifecycle.change(
       testDb.db,
       installationId,
       link.id,
@@ -129,7 +130,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
 
   it('refuses to restore a tombstone when the record was linked again meanwhile', async () => {
     const link = await createLink();
-    await links.change(
+    await linkLifecycle.change(
       testDb.db,
       installationId,
       link.id,
@@ -137,7 +138,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
       context(2000),
     );
     const relinked = await createLink({ salesforceId: link.salesforceId });
-    const restored = await links.change(
+    const restored = await linkLifecycle.change(
       testDb.db,
       installationId,
       link.id,
@@ -155,14 +156,14 @@ describe.each(testDialects)('links on %s', (dialect) => {
   it('rejects illegal moves and changes nothing', async () => {
     const link = await createLink();
     expect(
-      await links.change(testDb.db, installationId, link.id, { kind: 'restore' }, context(2000)),
+      await linkLifecycle.change(testDb.db, installationId, link.id, { kind: 'restore' }, context(2000)),
     ).toMatchObject({
       ok: false,
       code: 'illegal_transition',
       reason: 'an active link cannot be restored',
     });
     expect(
-      await links.change(testDb.db, installationId, 'no-such-link', { kind: 'purge' }, context(2000)),
+      await linkLifecycle.change(testDb.db, installationId, 'no-such-link', { kind: 'purge' }, context(2000)),
     ).toMatchObject({
       ok: false,
       code: 'not_found',
@@ -173,7 +174,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
   it('merges a link into the surviving link and refuses a merge into a dead one', async () => {
     const loser = await createLink();
     const survivor = await createLink();
-    const merged = await links.change(
+    const merged = await linkLifecycle.change(
       testDb.db,
       installationId,
       loser.id,
@@ -185,7 +186,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
     expect(events.at(-1)).toMatchObject({ event: 'merged', relatedLinkId: survivor.id });
 
     const third = await createLink();
-    const intoDead = await links.change(
+    const intoDead = await linkLifecycle.change(
       testDb.db,
       installationId,
       third.id,
@@ -202,7 +203,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
   it('supersedes a Lead link by a Contact link on conversion, atomically', async () => {
     const lead = await createLink({ salesforceObjectType: 'Lead', salesforceId: salesforceId('00Q') });
     const contactId = salesforceId('003');
-    const result = await links.supersede(
+    const result = await linkLifecycle.supersede(
       testDb.db,
       installationId,
       lead.id,
@@ -224,7 +225,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
 
   it('refuses to supersede a Contact link, and rolls back when the converted Contact is already linked', async () => {
     const contact = await createLink();
-    const refused = await links.supersede(
+    const refused = await linkLifecycle.supersede(
       testDb.db,
       installationId,
       contact.id,
@@ -234,7 +235,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
     expect(refused).toMatchObject({ ok: false, code: 'illegal_transition' });
 
     const lead = await createLink({ salesforceObjectType: 'Lead', salesforceId: salesforceId('00Q') });
-    const collision = await links.supersede(
+    const collision = await linkLifecycle.supersede(
       testDb.db,
       installationId,
       lead.id,
@@ -268,7 +269,7 @@ describe.each(testDialects)('links on %s', (dialect) => {
   it('purges: the link stays (to block re-creation) but its stored values go', async () => {
     const link = await createLink({ hubspotId: hubspotId() });
     await shadows.upsert(testDb.db, installationId, link.id, [{ fieldKey: 'email', value: 'a@b.co' }], 1500);
-    const purged = await links.change(
+    const purged = await linkLifecycle.change(
       testDb.db,
       installationId,
       link.id,
