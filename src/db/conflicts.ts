@@ -220,6 +220,11 @@ export async function resolve(
   return updated === 0 ? null : findById(db, installationId, id);
 }
 
+/** Deletes every conflict of a link, values included (privacy deletion). */
+export async function deleteAllForLink(db: Queryable, installationId: string, linkId: string): Promise<void> {
+  await db<ConflictRow>(CONFLICTS).where({ installation_id: installationId, link_id: linkId }).delete();
+}
+
 function openQuery(db: Queryable, installationId: string, linkId: string, fieldKey: string) {
   return db<ConflictRow>(CONFLICTS).where({
     installation_id: installationId,

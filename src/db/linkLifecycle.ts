@@ -5,8 +5,10 @@
  */
 import crypto from 'node:crypto';
 import { transitionLink, type LinkChange } from '../domain/linkStates';
+import * as conflicts from './conflicts';
 import * as linkEvents from './linkEvents';
 import * as links from './links';
+import * as shadows from './shadows';
 import { inTransaction, isUniqueViolation, type Queryable } from './support';
 
 /** A state change requested by the engine; merges name the surviving link by id. */
@@ -54,8 +56,8 @@ export async function change(
       await trx<links.LinkRow>(links.LINKS).where({ id: linkId }).update(patch);
       if (request.kind === 'purge') {
         // The stored values are what a privacy deletion must remove; the ids stay to block re-creation.
-        await trx('shadows').where({ link_id: linkId }).delete();
-        await trx('conflicts').where({ link_id: linkId }).delete();
+        await shadows.removeAllForLink(trx, installationId, linkId);
+        await conflicts.deleteAllForLink(trx, installationId, linkId);
       }
       const related = request.kind === 'merge' ? request.survivorLinkId : null;
       await linkEvents.append(

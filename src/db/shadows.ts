@@ -109,3 +109,8 @@ export async function remove(
     .whereIn('field_key', fieldKeys)
     .delete();
 }
+
+/** Forgets every value stored for a link (privacy deletion). */
+export async function removeAllForLink(db: Queryable, installationId: string, linkId: string): Promise<void> {
+  await db<ShadowRow>(SHADOWS).where({ installation_id: installationId, link_id: linkId }).delete();
+}

@@ -1,3 +1,4 @@
+import * as conflicts from '../../../src/db/conflicts';
 import * as linkEvents from '../../../src/db/linkEvents';
 import * as linkLifecycle from '../../../src/db/linkLifecycle';
 import * as links from '../../../src/db/links';
@@ -269,6 +270,17 @@ describe.each(testDialects)('links on %s', (dialect) => {
   it('purges: the link stays (to block re-creation) but its stored values go', async () => {
     const link = await createLink({ hubspotId: hubspotId() });
     await shadows.upsert(testDb.db, installationId, link.id, [{ fieldKey: 'email', value: 'a@b.co' }], 1500);
+    await conflicts.open(
+      testDb.db,
+      {
+        installationId,
+        linkId: link.id,
+        fieldKey: 'email',
+        hubspotValue: 'a@b.co',
+        salesforceValue: 'c@d.co',
+      },
+      1600,
+    );
     const purged = await linkLifecycle.change(
       testDb.db,
       installationId,
@@ -278,5 +290,13 @@ describe.each(testDialects)('links on %s', (dialect) => {
     );
     expect(purged).toMatchObject({ ok: true, link: { state: 'purged' } });
     expect((await shadows.forLink(testDb.db, installationId, link.id)).size).toBe(0);
+    expect(await conflicts.listOpen(testDb.db, installationId, { linkId: link.id })).toEqual([]);
+    expect(
+      await links.listForRecord(testDb.db, installationId, {
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: link.hubspotId,
+      }),
+    ).toMatchObject([{ id: link.id, state: 'purged' }]);
   });
 });
