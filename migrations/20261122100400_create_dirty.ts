@@ -22,6 +22,7 @@ export async function up(knex: Knex): Promise<void> {
     table.integer('attempts').notNullable();
     table.bigInteger('next_attempt_at').notNullable();
     table.string('claimed_by', 128);
+    table.string('claim_token', 36);
     table.bigInteger('claimed_until');
     table.string('last_error_code', 64);
     table.text('last_error');

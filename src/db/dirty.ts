@@ -10,7 +10,9 @@
  *   without a payload clears it: an older payload would be staler than what the worker can read now.
  * - next_attempt_at: when the row may be claimed; for a claimed row, the end of its lease.
  * - attempts: claims so far (a crashed worker's claim counts, so a record that kills workers ends up dead
- *   rather than looping); with claimed_by it fences a worker whose lease was taken over.
+ *   rather than looping).
+ * - claim_token: new for every claim; settling a row requires it, which fences off a worker whose lease
+ *   expired and was taken over (even by a later claim of the same worker).
  */
 import { z } from 'zod';
 import { queueItemStates } from '../queue/itemStates';
@@ -44,6 +46,7 @@ export interface DirtyRow {
   attempts: number;
   next_attempt_at: number;
   claimed_by: string | null;
+  claim_token: string | null;
   claimed_until: number | null;
   last_error_code: string | null;
   last_error: string | null;
@@ -66,6 +69,7 @@ const DirtyItemSchema = z.object({
   attempts: z.number().int(),
   nextAttemptAt: z.number(),
   claimedBy: z.string().nullable(),
+  claimToken: z.string().nullable(),
   claimedUntil: z.number().nullable(),
   lastErrorCode: z.string().nullable(),
   lastError: z.string().nullable(),
@@ -91,6 +95,7 @@ export function fromRow(row: DirtyRow): DirtyItem {
       attempts: row.attempts,
       nextAttemptAt: row.next_attempt_at,
       claimedBy: row.claimed_by,
+      claimToken: row.claim_token,
       claimedUntil: row.claimed_until,
       lastErrorCode: row.last_error_code,
       lastError: row.last_error,

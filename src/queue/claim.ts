@@ -12,6 +12,7 @@
  * database file: it is the embedded single-process mode, so one worker claims; the claim runs in one
  * transaction and the single pooled connection serialises claims within the process.
  */
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { DIRTY, fromRow, type DirtyItem, type DirtyRow } from '../db/dirty';
 import { dialectOfDb } from '../db/knex';
@@ -32,8 +33,8 @@ export interface ClaimOptions {
   logger?: QueueLogger;
 }
 
-/** A claimed row: `attempts` is this attempt's number and, with `claimedBy`, the fencing token. */
-export type ClaimedItem = DirtyItem & { state: 'claimed'; claimedBy: string };
+/** A claimed row: `attempts` is this attempt's number; `claimToken` must be shown to settle it. */
+export type ClaimedItem = DirtyItem & { state: 'claimed'; claimedBy: string; claimToken: string };
 
 export async function claimBatch(db: Knex, options: ClaimOptions): Promise<ClaimedItem[]> {
   if (options.maxBatchSize < 1) return [];
@@ -41,10 +42,12 @@ export async function claimBatch(db: Knex, options: ClaimOptions): Promise<Claim
   if (installations.length === 0) return [];
   // Every eligible installation has at least one due row, so none can take more than this.
   const perInstallation = Math.max(1, options.maxBatchSize - installations.length + 1);
+  // One token per claim call: a row appears at most once in a batch, so (row, token) names one claim.
+  const claimToken = crypto.randomUUID();
   const rows =
     dialectOfDb(db) === 'postgres'
-      ? await claimOnPostgres(db, installations, perInstallation, options)
-      : await claimOnSqlite(db, installations, perInstallation, options);
+      ? await claimOnPostgres(db, installations, perInstallation, claimToken, options)
+      : await claimOnSqlite(db, installations, perInstallation, claimToken, options);
   const claimed = rows.map(fromRow) as ClaimedItem[];
   claimed.sort((a, b) => a.id - b.id);
   const logger = options.logger ?? silentLogger;
@@ -89,6 +92,7 @@ async function claimOnPostgres(
   db: Knex,
   installations: string[],
   perInstallation: number,
+  claimToken: string,
   options: ClaimOptions,
 ): Promise<DirtyRow[]> {
   const leaseEnd = options.now + options.leaseMs;
@@ -120,7 +124,8 @@ async function claimOnPostgres(
       FOR UPDATE OF d SKIP LOCKED
     )
     UPDATE dirty
-    SET state = 'claimed', claimed_by = ?, claimed_until = ?, next_attempt_at = ?, attempts = dirty.attempts + 1
+    SET state = 'claimed', claimed_by = ?, claim_token = ?, claimed_until = ?, next_attempt_at = ?,
+        attempts = dirty.attempts + 1
     FROM picked
     WHERE dirty.id = picked.id
     RETURNING dirty.*
@@ -134,6 +139,7 @@ async function claimOnPostgres(
       options.maxAttempts,
       options.maxBatchSize,
       options.workerId,
+      claimToken,
       leaseEnd,
       leaseEnd,
     ],
@@ -145,6 +151,7 @@ async function claimOnSqlite(
   db: Knex,
   installations: string[],
   perInstallation: number,
+  claimToken: string,
   options: ClaimOptions,
 ): Promise<DirtyRow[]> {
   const leaseEnd = options.now + options.leaseMs;
@@ -172,6 +179,7 @@ async function claimOnSqlite(
       .update({
         state: 'claimed',
         claimed_by: options.workerId,
+        claim_token: claimToken,
         claimed_until: leaseEnd,
         next_attempt_at: leaseEnd,
         attempts: trx.raw('attempts + 1') as unknown as number,

@@ -22,7 +22,7 @@ export async function extendLease(
 ): Promise<boolean> {
   const leaseEnd = now + leaseMs;
   const updated = await db<dirty.DirtyRow>(dirty.DIRTY)
-    .where({ id: claim.id, state: 'claimed', claimed_by: claim.claimedBy, attempts: claim.attempts })
+    .where({ id: claim.id, state: 'claimed', claim_token: claim.claimToken })
     .update({ claimed_until: leaseEnd, next_attempt_at: leaseEnd });
   return updated > 0;
 }
@@ -37,6 +37,7 @@ export async function releaseClaims(db: Queryable, workerId: string, now: number
     .update({
       state: 'pending',
       claimed_by: null,
+      claim_token: null,
       claimed_until: null,
       next_attempt_at: now,
       attempts: db.raw('CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END') as unknown as number,
@@ -109,6 +110,7 @@ export async function recoverExpiredLeases(
           .update({
             state: 'pending',
             claimed_by: null,
+            claim_token: null,
             claimed_until: null,
             last_error_code: 'lease_expired',
             last_error: `the worker ${item.claimedBy ?? '?'} did not finish in time`,

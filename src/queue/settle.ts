@@ -1,7 +1,6 @@
 /**
  * Finishing a claimed row: complete it, or fail it (retry later with backoff, or give up into failures).
- * Every function checks the claim (claimed_by and the attempt number): a worker whose lease was taken over
- * changes nothing and is told so. All of them accept the caller's transaction, so the outcome is recorded
+ * Every function checks the claim token: a worker whose lease was taken over changes nothing and is told so. All of them accept the caller's transaction, so the outcome is recorded
  * atomically with the sync's own bookkeeping (links, shadows, audit).
  */
 import * as dirty from '../db/dirty';
@@ -19,6 +18,7 @@ export type ClaimHandle = Pick<
   'id' | 'installationId' | 'record' | 'generation' | 'attempts'
 > & {
   claimedBy: string;
+  claimToken: string;
 };
 
 export type CompleteOutcome = 'done' | 'requeued' | 'lease_lost';
@@ -44,6 +44,7 @@ export async function complete(
     attempts: 0,
     next_attempt_at: now,
     claimed_by: null,
+    claim_token: null,
     claimed_until: null,
     last_error_code: null,
     last_error: null,
@@ -164,13 +165,12 @@ function ownClaim(db: Queryable, claim: ClaimHandle) {
   return db<dirty.DirtyRow>(dirty.DIRTY).where({
     id: claim.id,
     state: 'claimed',
-    claimed_by: claim.claimedBy,
-    attempts: claim.attempts,
+    claim_token: claim.claimToken,
   });
 }
 
 async function release(db: Queryable, id: number, patch: Partial<dirty.DirtyRow>): Promise<void> {
   await db<dirty.DirtyRow>(dirty.DIRTY)
     .where({ id })
-    .update({ state: 'pending', claimed_by: null, claimed_until: null, ...patch });
+    .update({ state: 'pending', claimed_by: null, claim_token: null, claimed_until: null, ...patch });
 }

@@ -258,6 +258,17 @@ describe.each(testDialects)('the dirty queue on %s', (dialect) => {
     });
   });
 
+  it('fences a stale claim even when the same worker claims the row again with the same attempt number', async () => {
+    await mark();
+    const stale = await onlyClaim(2_000, { leaseMs: 1_000 });
+    await recoverExpiredLeases(testDb.db, { now: 3_000, maxAttempts });
+    await mark(hubspotContact('501'), 3_100); // resets attempts on the pending row
+    const fresh = await onlyClaim(3_200);
+    expect([fresh.claimedBy, fresh.attempts, fresh.generation]).toEqual([stale.claimedBy, stale.attempts, 2]);
+    expect(await complete(testDb.db, { ...stale, generation: 2 }, 3_300)).toBe('lease_lost');
+    expect(await complete(testDb.db, fresh, 3_300)).toBe('done');
+  });
+
   it('gives back claims on shutdown without counting the attempt', async () => {
     await mark();
     await onlyClaim(2_000);
