@@ -5,7 +5,7 @@
  * when read back.
  */
 import { z } from 'zod';
-import { isUniqueViolation, parseJsonColumn, parseInput, type Queryable } from './support';
+import { inTransaction, isUniqueViolation, parseJsonColumn, parseInput, type Queryable } from './support';
 
 export const SETTINGS = 'settings';
 
@@ -102,7 +102,7 @@ export async function save(
   if (latest !== parsed.baseVersion) return { ok: false, code: 'stale_base', currentVersion: latest };
   const version = latest + 1;
   try {
-    await db.transaction(async (trx) => {
+    await inTransaction(db, async (trx) => {
       await trx<SettingsRow>(SETTINGS).insert({
         installation_id: installationId,
         version,
