@@ -7,7 +7,7 @@
  * because another process may have refreshed between the caller's read and the lease.
  */
 import crypto from 'node:crypto';
-import * as leases from '../db/token-refresh-leases';
+import * as leases from '../db/tokenRefreshLeases';
 import type { Db } from '../db/knex';
 import type { Result } from '../result';
 import { CredentialsError } from './errors';

@@ -22,7 +22,7 @@ import {
   type InstallationStatus,
   type PauseReason,
 } from '../domain/installation-state';
-import { dialectOfDb, type Db } from './knex';
+import { inTransaction, lockForUpdate, type Queryable } from './support';
 
 export const INSTALLATIONS = 'installations';
 
@@ -245,24 +245,24 @@ export function newInstallationId(): string {
   return crypto.randomUUID();
 }
 
-export async function findById(db: Db, id: string): Promise<Installation | null> {
+export async function findById(db: Queryable, id: string): Promise<Installation | null> {
   const row = await db<InstallationRow>(INSTALLATIONS).where({ id }).first();
   return row ? fromRow(row) : null;
 }
 
-export async function findByPortalId(db: Db, portalId: string): Promise<Installation | null> {
+export async function findByPortalId(db: Queryable, portalId: string): Promise<Installation | null> {
   const row = await db<InstallationRow>(INSTALLATIONS).where({ hubspot_portal_id: portalId }).first();
   return row ? fromRow(row) : null;
 }
 
-export async function list(db: Db): Promise<Installation[]> {
+export async function list(db: Queryable): Promise<Installation[]> {
   const rows = await db<InstallationRow>(INSTALLATIONS).orderBy('created_at', 'asc');
   return rows.map(fromRow);
 }
 
 /** A portal's first install. Throws on a duplicate portal (the caller reinstalls instead). */
 export async function insert(
-  db: Db,
+  db: Queryable,
   input: { id: string; portalId: string; now: number; patch: InstallationPatch },
 ): Promise<Installation> {
   await db<InstallationRow>(INSTALLATIONS).insert({
@@ -279,7 +279,12 @@ export async function insert(
 }
 
 /** Writes columns that do not change the connection states (refreshed tokens, reports, last error). */
-export async function update(db: Db, id: string, now: number, patch: InstallationPatch): Promise<void> {
+export async function update(
+  db: Queryable,
+  id: string,
+  now: number,
+  patch: InstallationPatch,
+): Promise<void> {
   await db<InstallationRow>(INSTALLATIONS)
     .where({ id })
     .update({ ...toRowPatch(patch), updated_at: now });
@@ -295,15 +300,14 @@ export type ApplyEventResult =
  * function of the row as it was read inside the transaction.
  */
 export async function applyEvent(
-  db: Db,
+  db: Queryable,
   id: string,
   event: InstallationEvent,
   now: number,
   patch: InstallationPatch | ((current: Installation) => InstallationPatch) = {},
 ): Promise<ApplyEventResult> {
-  return db.transaction(async (trx) => {
-    const query = trx<InstallationRow>(INSTALLATIONS).where({ id });
-    const row = await (dialectOfDb(db) === 'postgres' ? query.forUpdate() : query).first();
+  return inTransaction(db, async (trx) => {
+    const row = await lockForUpdate(trx, trx<InstallationRow>(INSTALLATIONS).where({ id })).first();
     if (!row) return { ok: false, reason: `installation ${id} does not exist`, installation: null };
     const previous = fromRow(row);
     const next = transition(previous.state, event);

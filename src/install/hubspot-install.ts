@@ -20,6 +20,7 @@ import {
 } from '../connectors/hubspot/oauth';
 import { hubspotOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
+import { isUniqueViolation } from '../db/support';
 import { err, ok, type Result } from '../result';
 import { InstallError } from './errors';
 import { browserBinding, consumeState, issueState, rejectionError } from './oauth-state';
@@ -151,6 +152,7 @@ async function storeInstallation(
     });
     return { installation, reinstall: false };
   } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
     // Two callbacks for the same portal raced; the other one created the row, so this one updates it.
     const raced = await installations.findByPortalId(ctx.db, info.portalId);
     if (!raced) throw error;

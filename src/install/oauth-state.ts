@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { BridgeContext } from '../context';
-import * as oauthStates from '../db/oauth-states';
+import * as oauthStates from '../db/oauthStates';
 import { salesforceEnvironments } from '../db/installations';
 import { err, ok, type Result } from '../result';
 import { InstallError, type Provider } from './errors';

@@ -1,6 +1,6 @@
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { testContext, type TestContext } from '../../support/bridge-context';
-import * as oauthStates from '../../../src/db/oauth-states';
+import * as oauthStates from '../../../src/db/oauthStates';
 import {
   browserBinding,
   consumeState,

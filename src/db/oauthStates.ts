@@ -2,7 +2,7 @@
  * The oauth_states table: single-use nonces for OAuth `state` and for connect links. Only the SHA-256 of a
  * nonce is stored, so reading the table gives nothing that can be replayed into a callback.
  */
-import type { Db } from './knex';
+import type { Queryable } from './support';
 
 export const OAUTH_STATES = 'oauth_states';
 
@@ -38,7 +38,7 @@ const fromRow = (row: OAuthStateRow): OAuthState => ({
   createdAt: Number(row.created_at),
 });
 
-export async function insert(db: Db, state: Omit<OAuthState, 'consumedAt'>): Promise<void> {
+export async function insert(db: Queryable, state: Omit<OAuthState, 'consumedAt'>): Promise<void> {
   await db<OAuthStateRow>(OAUTH_STATES).insert({
     nonce_hash: state.nonceHash,
     provider: state.kind,
@@ -50,13 +50,13 @@ export async function insert(db: Db, state: Omit<OAuthState, 'consumedAt'>): Pro
   });
 }
 
-export async function findByHash(db: Db, nonceHash: string): Promise<OAuthState | null> {
+export async function findByHash(db: Queryable, nonceHash: string): Promise<OAuthState | null> {
   const row = await db<OAuthStateRow>(OAUTH_STATES).where({ nonce_hash: nonceHash }).first();
   return row ? fromRow(row) : null;
 }
 
 /** Marks a nonce used; false if it was already used (by a concurrent request, say). */
-export async function markConsumed(db: Db, nonceHash: string, now: number): Promise<boolean> {
+export async function markConsumed(db: Queryable, nonceHash: string, now: number): Promise<boolean> {
   const updated = await db<OAuthStateRow>(OAUTH_STATES)
     .where({ nonce_hash: nonceHash })
     .whereNull('consumed_at')
@@ -65,6 +65,6 @@ export async function markConsumed(db: Db, nonceHash: string, now: number): Prom
 }
 
 /** Removes nonces that expired before `before`; used ones are kept until then so a replay is named as such. */
-export async function deleteExpired(db: Db, before: number): Promise<number> {
+export async function deleteExpired(db: Queryable, before: number): Promise<number> {
   return db<OAuthStateRow>(OAUTH_STATES).where('expires_at', '<', before).delete();
 }

@@ -4,7 +4,7 @@
  * Acquiring is one statement (insert, or take over an expired lease), atomic on SQLite and PostgreSQL alike,
  * so two processes can never both hold a live lease. A lease is released by its holder, or expires.
  */
-import type { Db } from './knex';
+import type { Queryable } from './support';
 
 export const TOKEN_REFRESH_LEASES = 'token_refresh_leases';
 
@@ -29,7 +29,7 @@ export interface TokenRefreshLease {
 
 /** True if `holder` now holds the lease (newly, or because the previous holder's lease had expired). */
 export async function tryAcquire(
-  db: Db,
+  db: Queryable,
   input: { installationId: string; provider: LeaseProvider; holder: string; now: number; ttlMs: number },
 ): Promise<boolean> {
   await db.raw(
@@ -48,7 +48,7 @@ export async function tryAcquire(
 
 /** Gives the lease up, if `holder` still has it. */
 export async function release(
-  db: Db,
+  db: Queryable,
   input: { installationId: string; provider: LeaseProvider; holder: string },
 ): Promise<void> {
   await db<TokenRefreshLeaseRow>(TOKEN_REFRESH_LEASES)
@@ -57,7 +57,7 @@ export async function release(
 }
 
 export async function find(
-  db: Db,
+  db: Queryable,
   installationId: string,
   provider: LeaseProvider,
 ): Promise<TokenRefreshLease | null> {
