@@ -34,7 +34,11 @@ export class Browser {
    */
   async open(
     url: string,
-    options: { beforeRequest?: (url: URL) => URL | { redirectTo: string } } = {},
+    options: {
+      beforeRequest?: (url: URL) => URL | { redirectTo: string };
+      /** Stops before loading a matching URL and returns it (status 0): a link someone copied instead of following. */
+      stopBefore?: (url: URL) => boolean;
+    } = {},
   ): Promise<Page> {
     const hops: Hop[] = [];
     let next = url;
@@ -47,6 +51,7 @@ export class Browser {
         continue;
       }
       if (decision) target = decision;
+      if (options.stopBefore?.(target)) return { url: target.toString(), status: 0, html: '', hops };
       const response = await fetch(target, { redirect: 'manual', headers: this.cookieHeader(target) });
       this.storeCookies(target, response.headers.getSetCookie());
       hops.push({ url: target.toString(), status: response.status });
@@ -102,7 +107,7 @@ export class Browser {
 
 /** The href of the first link on a page whose text matches. */
 export function linkTo(page: Page, text: RegExp): string {
-  const links = [...page.html.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a>/g)];
+  const links = [...page.html.matchAll(/<a [^>]*href="([^"]*)"[^>]*>([\s\S]*?)<\/a\s*>/g)];
   const found = links.find(([, , label]) => text.test(label ?? ''));
   if (!found?.[1]) throw new Error(`no link matching ${text} on ${page.url}:\n${page.html}`);
   return found[1]
