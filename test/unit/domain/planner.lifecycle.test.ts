@@ -73,7 +73,12 @@ describe('planner: a new HubSpot contact', () => {
     expect(result.shadowUpdates.every((update) => update.requiresWrites.join() === 'salesforce')).toBe(true);
     // One audit line per value sent, with its reason, then the create itself.
     expect(result.audit.map((entry) => entry.event)).toEqual([...Array(7).fill('field'), 'create']);
-    expect(result.audit[0]).toMatchObject({ fieldKey: 'firstname', direction: 'to_salesforce', reason: 'sent_on_create', after: 'Bo' });
+    expect(result.audit[0]).toMatchObject({
+      fieldKey: 'firstname',
+      direction: 'to_salesforce',
+      reason: 'sent_on_create',
+      after: 'Bo',
+    });
   });
 
   it('becomes a Contact when a creation rule holds', () => {
