@@ -1,0 +1,18 @@
+/** Wires the routes into one router. Literal routes are registered before the parameterised ones they shadow. */
+import { registerOAuthRoutes } from './auth/oauth-routes';
+import { registerActionRoutes } from './control/action-routes';
+import { registerAdminRoutes } from './control/admin-routes';
+import { registerObjectRoutes } from './crm/object-routes';
+import { registerOwnerRoutes } from './crm/owner-routes';
+import { Router } from './http/router';
+import type { EmulatorState } from './state/emulator-state';
+
+export function buildRouter(state: EmulatorState, bridgeAppId: number): Router {
+  const router = new Router();
+  registerOAuthRoutes(router, state);
+  registerObjectRoutes(router, state);
+  registerOwnerRoutes(router);
+  registerActionRoutes(router, state);
+  registerAdminRoutes(router, state, bridgeAppId);
+  return router;
+}
