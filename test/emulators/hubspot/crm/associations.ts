@@ -77,6 +77,9 @@ export class AssociationStore {
     const info = associationType(typeId);
     if (!info || info.from !== fromType || info.to !== toType) return [];
     const deltas: AssociationDelta[] = [];
+    // A labelled association always comes with the unlabeled one, as in HubSpot.
+    const unlabeled = info.label !== null ? defaultAssociationType(fromType, toType) : undefined;
+    if (unlabeled) deltas.push(...this.add(fromType, fromId, toType, toId, unlabeled.typeId));
     if (info.primary) {
       for (const existing of this.list(fromType, fromId, toType)) {
         if (existing.toId !== toId && existing.typeIds.includes(typeId)) {

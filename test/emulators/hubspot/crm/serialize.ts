@@ -25,8 +25,9 @@ export function recordToWire(
   const table = portal.tables[record.objectType];
   const properties: Record<string, string | null> = {};
   if (shape.properties === 'all') {
-    for (const [name, value] of [...record.values].sort(([a], [b]) => a.localeCompare(b)))
-      properties[name] = value;
+    for (const [name, value] of [...record.values].sort(([a], [b]) => a.localeCompare(b))) {
+      if (table.liveProperty(name)) properties[name] = value;
+    }
   } else {
     const requested =
       shape.properties && shape.properties.length > 0
@@ -34,7 +35,7 @@ export function recordToWire(
         : OBJECT_TYPES[record.objectType].defaultProperties;
     for (const name of requested.sort()) {
       // Unknown property names in a read are ignored, as HubSpot does.
-      if (!table.properties.has(name)) continue;
+      if (!table.liveProperty(name)) continue;
       properties[name] = record.values.get(name) ?? null;
     }
   }
@@ -49,7 +50,7 @@ export function recordToWire(
   if (shape.propertiesWithHistory && shape.propertiesWithHistory.length > 0) {
     const history: Record<string, unknown[]> = {};
     for (const name of shape.propertiesWithHistory) {
-      if (!table.properties.has(name)) continue;
+      if (!table.liveProperty(name)) continue;
       history[name] = (record.history.get(name) ?? []).map((version) => ({
         value: version.value,
         timestamp: isoOf(version.timestampMs),
