@@ -2,12 +2,14 @@
 import { registerOAuthRoutes } from './auth/oauth-routes';
 import { registerActionRoutes } from './control/action-routes';
 import { registerAdminRoutes } from './control/admin-routes';
+import { registerWebhookRoutes } from './control/webhook-routes';
 import { registerAssociationRoutes } from './crm/association-routes';
 import { registerBatchRoutes } from './crm/batch-routes';
 import { registerObjectRoutes } from './crm/object-routes';
 import { registerOwnerRoutes } from './crm/owner-routes';
 import { registerPropertyRoutes } from './crm/property-routes';
 import { registerSearchRoutes } from './crm/search';
+import { registerFetchProxyRoute } from './fetch-proxy';
 import { Router } from './http/router';
 import type { EmulatorState } from './state/emulator-state';
 
@@ -22,5 +24,7 @@ export function buildRouter(state: EmulatorState, bridgeAppId: number): Router {
   registerPropertyRoutes(router, state);
   registerActionRoutes(router, state);
   registerAdminRoutes(router, state, bridgeAppId);
+  registerWebhookRoutes(router, state);
+  registerFetchProxyRoute(router, state, bridgeAppId);
   return router;
 }

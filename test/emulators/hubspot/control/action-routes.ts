@@ -22,8 +22,10 @@ import { errors } from '../http/errors';
 import type { RequestContext, Router } from '../http/router';
 import type { EmulatorState } from '../state/emulator-state';
 import type { CrmRecord, Portal } from '../state/portal';
+import { seedPortal } from '../seed';
 import { portalParam } from './admin-routes';
 import {
+  SeedSchema,
   UserAssociationSchema,
   UserCreateSchema,
   UserGdprSchema,
@@ -115,6 +117,12 @@ export function registerActionRoutes(router: Router, state: EmulatorState): void
       handler: (ctx) => ({ status, body: handler(ctx) }),
     });
 
+  add(
+    'POST',
+    '/seed',
+    (ctx) => seedPortal(state, portalParam(state, ctx), parseInput(SeedSchema, ctx.body ?? {})),
+    201,
+  );
   add('GET', '/objects/:objectType', (ctx) => {
     const portal = portalParam(state, ctx);
     const table = portal.tables[typeParam(ctx.params.objectType)];

@@ -296,24 +296,33 @@ export function applyRestore(
   return { ok: true, value: record };
 }
 
+/** The values a record holds in a unique property; a contact's additional emails count as its emails too. */
+function uniqueValuesOf(table: ObjectTable, record: CrmRecord, property: string): string[] {
+  const value = record.values.get(property);
+  const values = value ? [value] : [];
+  if (table.objectType === 'contacts' && property === 'email') {
+    values.push(...(record.values.get('hs_additional_emails') ?? '').split(';').filter(Boolean));
+  }
+  return values;
+}
+
 export function indexUnique(table: ObjectTable, record: CrmRecord): void {
   if (record.archived) return;
   for (const property of table.uniquePropertyNames()) {
-    const value = record.values.get(property);
-    if (!value) continue;
     let index = table.unique.get(property);
     if (!index) table.unique.set(property, (index = new Map()));
-    index.set(uniqueKey(property, value), record.id);
+    for (const value of uniqueValuesOf(table, record, property))
+      index.set(uniqueKey(property, value), record.id);
   }
 }
 
 export function unindexUnique(table: ObjectTable, record: CrmRecord): void {
   for (const property of table.uniquePropertyNames()) {
-    const value = record.values.get(property);
-    if (!value) continue;
     const index = table.unique.get(property);
-    const key = uniqueKey(property, value);
-    if (index?.get(key) === record.id) index.delete(key);
+    for (const value of uniqueValuesOf(table, record, property)) {
+      const key = uniqueKey(property, value);
+      if (index?.get(key) === record.id) index.delete(key);
+    }
   }
 }
 

@@ -251,21 +251,19 @@ function search(state: EmulatorState, ctx: RequestContext) {
   });
 
   const end = Math.min(after + limit, matches.length, SEARCH_RESULT_CAP);
-  const results = matches
-    .slice(after, end)
-    .map(({ record, view }) =>
-      recordToWire(
-        portal,
-        {
-          ...record,
-          values: view.values,
-          archived: false,
-          createdAtMs: view.createdAtMs,
-          updatedAtMs: view.updatedAtMs,
-        },
-        input.properties && input.properties.length > 0 ? { properties: input.properties } : {},
-      ),
-    );
+  const results = matches.slice(after, end).map(({ record, view }) =>
+    recordToWire(
+      portal,
+      {
+        ...record,
+        values: view.values,
+        archived: false,
+        createdAtMs: view.createdAtMs,
+        updatedAtMs: view.updatedAtMs,
+      },
+      input.properties && input.properties.length > 0 ? { properties: input.properties } : {},
+    ),
+  );
   const body: Record<string, unknown> = { total: matches.length, results };
   if (end < Math.min(matches.length, SEARCH_RESULT_CAP) && limit > 0)
     body.paging = { next: { after: String(end) } };

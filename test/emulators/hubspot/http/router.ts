@@ -45,6 +45,8 @@ export interface HandlerResult {
   html?: string;
   /** A 302 to this location. */
   redirect?: string;
+  /** A body passed through as is (the fetch proxy); its content type comes from `headers`. */
+  raw?: string;
 }
 
 export type Handler = (ctx: RequestContext) => HandlerResult | Promise<HandlerResult>;

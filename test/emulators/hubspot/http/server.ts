@@ -244,6 +244,11 @@ function respond(res: http.ServerResponse, result: HandlerResult, headers: Recor
     res.end();
     return;
   }
+  if (result.raw !== undefined) {
+    res.writeHead(result.status, { ...merged, 'Content-Length': String(Buffer.byteLength(result.raw)) });
+    res.end(result.raw);
+    return;
+  }
   if (result.html !== undefined) {
     res.writeHead(result.status, { ...merged, 'Content-Type': 'text/html; charset=utf-8' });
     res.end(result.html);

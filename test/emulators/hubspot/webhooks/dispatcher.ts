@@ -65,9 +65,13 @@ export class WebhookDispatcher {
   private generation = 0;
   private counts = { delivered: 0, failed: 0, dropped: 0 };
 
+  /** While true, changes produce no events (seeding a portal's past). */
+  muted = false;
+
   constructor(private readonly state: EmulatorState) {}
 
   enqueue(portalId: number, change: ChangeEvent): void {
+    if (this.muted) return;
     const portal = this.state.portals.get(portalId);
     if (!portal) return;
     for (const app of this.state.apps.values()) {

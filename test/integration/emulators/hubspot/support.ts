@@ -1,4 +1,6 @@
 /** Shared setup for the HubSpot emulator's tests: one emulator per file, SDK clients per token. */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Client } from '@hubspot/api-client';
 import {
   startHubSpotEmulator,
@@ -76,5 +78,61 @@ export async function authorize(
     code: target?.searchParams.get('code') ?? null,
     state: target?.searchParams.get('state') ?? null,
     text: await response.text(),
+  };
+}
+
+export interface ReceivedRequest {
+  method: string;
+  /** The full URL the request was sent to, as the sender signed it. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface Receiver {
+  url: string;
+  requests: ReceivedRequest[];
+  close(): Promise<void>;
+}
+
+/**
+ * A real HTTP listener standing in for the bridge's webhook endpoint or card backend. `answer` decides each
+ * response (status and body); 'hang' never answers.
+ */
+export async function startReceiver(
+  answer: (request: ReceivedRequest, index: number) => { status: number; body?: unknown } | 'hang' = () => ({
+    status: 204,
+  }),
+  path = '/webhooks/hubspot',
+): Promise<Receiver> {
+  const requests: ReceivedRequest[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const request: ReceivedRequest = {
+        method: req.method ?? '',
+        url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${req.url ?? ''}`,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+      requests.push(request);
+      const decision = answer(request, requests.length - 1);
+      if (decision === 'hang') return;
+      const text = decision.body === undefined ? '' : JSON.stringify(decision.body);
+      res.writeHead(decision.status, text ? { 'Content-Type': 'application/json' } : {});
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}${path}`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
