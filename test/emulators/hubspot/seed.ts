@@ -210,9 +210,10 @@ export function seedPortal(state: EmulatorState, portal: Portal, options: SeedOp
       const last = twin?.last ?? pick(LAST_NAMES);
       people.push({ first, last });
       const company = companies.length > 0 && chance(0.85) ? pick(companies) : null;
-      const local = `${twin ? first.slice(0, -1) || first : first}.${last}${twin ? '' : index}`
+      // The index keeps emails unique, so every requested contact is created.
+      const local = `${twin ? first.slice(0, -1) || first : first}.${last}${index}`
         .normalize('NFD')
-        .replace(/[^A-Za-z.]/g, '');
+        .replace(/[^A-Za-z0-9.]/g, '');
       const emailDomain = company?.domain ?? pick(['gmail.com', 'outlook.com', 'yahoo.co.uk']);
       const email = chance(0.1)
         ? ''

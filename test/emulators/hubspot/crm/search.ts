@@ -76,35 +76,57 @@ function wildcard(pattern: string): RegExp {
   return new RegExp(`^${escaped}$`);
 }
 
-function containsToken(value: string, pattern: string): boolean {
-  const regex = wildcard(pattern);
-  return regex.test(value.toLowerCase()) || tokensOf(value).some((token) => regex.test(token));
-}
-
 function compare(a: number | string, b: number | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a - b;
   return String(a).localeCompare(String(b));
 }
 
-function matchesFilter(
-  view: SearchSnapshot,
-  filter: Filter,
-  definition: PropertyDefinition | undefined,
-): boolean {
+/** A filter with its comparison values computed once, not once per record. */
+interface CompiledFilter {
+  filter: Filter;
+  definition: PropertyDefinition | undefined;
+  value: number | string;
+  highValue: number | string;
+  pattern: RegExp | null;
+  values: Array<number | string>;
+}
+
+function compileFilter(filter: Filter, definition: PropertyDefinition | undefined): CompiledFilter {
+  const tokenOperator = filter.operator === 'CONTAINS_TOKEN' || filter.operator === 'NOT_CONTAINS_TOKEN';
+  return {
+    filter,
+    definition,
+    value: comparableOf(definition, filter.value ?? ''),
+    highValue: comparableOf(definition, filter.highValue ?? ''),
+    pattern: tokenOperator ? wildcard(filter.value ?? '') : null,
+    values: (filter.values ?? []).map((candidate) => {
+      const comparable = comparableOf(definition, candidate);
+      // IN compares the indexed (lower-cased) string with the values verbatim, which is why HubSpot documents
+      // that IN values for string properties must be lower case. Numbers and dates compare by value.
+      return typeof comparable === 'number' ? comparable : candidate;
+    }),
+  };
+}
+
+function containsToken(value: string, pattern: RegExp): boolean {
+  return pattern.test(value.toLowerCase()) || tokensOf(value).some((token) => pattern.test(token));
+}
+
+function matchesFilter(view: SearchSnapshot, compiled: CompiledFilter): boolean {
+  const { filter, definition } = compiled;
   const raw = view.values.get(filter.propertyName);
   const has = raw !== undefined && raw !== '';
-  const value = filter.value ?? '';
   switch (filter.operator) {
     case 'HAS_PROPERTY':
       return has;
     case 'NOT_HAS_PROPERTY':
       return !has;
     case 'NEQ':
-      return !has || compare(comparableOf(definition, raw), comparableOf(definition, value)) !== 0;
+      return !has || compare(comparableOf(definition, raw), compiled.value) !== 0;
     case 'NOT_IN':
-      return !has || !inValues(raw, filter.values ?? [], definition);
+      return !has || !compiled.values.includes(comparableOf(definition, raw));
     case 'NOT_CONTAINS_TOKEN':
-      return !has || !containsToken(raw, value);
+      return !has || !containsToken(raw, compiled.pattern as RegExp);
     default:
       break;
   }
@@ -112,36 +134,22 @@ function matchesFilter(
   const actual = comparableOf(definition, raw);
   switch (filter.operator) {
     case 'EQ':
-      return compare(actual, comparableOf(definition, value)) === 0;
+      return compare(actual, compiled.value) === 0;
     case 'LT':
-      return compare(actual, comparableOf(definition, value)) < 0;
+      return compare(actual, compiled.value) < 0;
     case 'LTE':
-      return compare(actual, comparableOf(definition, value)) <= 0;
+      return compare(actual, compiled.value) <= 0;
     case 'GT':
-      return compare(actual, comparableOf(definition, value)) > 0;
+      return compare(actual, compiled.value) > 0;
     case 'GTE':
-      return compare(actual, comparableOf(definition, value)) >= 0;
+      return compare(actual, compiled.value) >= 0;
     case 'BETWEEN':
-      return (
-        compare(actual, comparableOf(definition, value)) >= 0 &&
-        compare(actual, comparableOf(definition, filter.highValue ?? '')) <= 0
-      );
+      return compare(actual, compiled.value) >= 0 && compare(actual, compiled.highValue) <= 0;
     case 'IN':
-      return inValues(raw, filter.values ?? [], definition);
+      return compiled.values.includes(actual);
     case 'CONTAINS_TOKEN':
-      return containsToken(raw, value);
+      return containsToken(raw, compiled.pattern as RegExp);
   }
-}
-
-/**
- * IN compares the indexed (lower-cased) string with the given values verbatim, which is why HubSpot documents
- * that IN values for string properties must be lower case. Numbers and dates compare by value.
- */
-function inValues(raw: string, values: string[], definition: PropertyDefinition | undefined): boolean {
-  const actual = comparableOf(definition, raw);
-  return values.some((candidate) =>
-    typeof actual === 'number' ? comparableOf(definition, candidate) === actual : candidate === actual,
-  );
 }
 
 function matchesQuery(view: SearchSnapshot, type: ObjectType, query: string): boolean {
@@ -215,35 +223,34 @@ function search(state: EmulatorState, ctx: RequestContext) {
   validateFilters(table, input.filterGroups);
 
   const nowMs = state.nowMs();
-  const matches: Array<{ record: CrmRecord; view: SearchSnapshot }> = [];
+  const groups = input.filterGroups
+    .filter((group) => group.filters.length > 0)
+    .map((group) =>
+      group.filters.map((filter) => compileFilter(filter, table.properties.get(filter.propertyName))),
+    );
+  const sort = sortOf(input.sorts);
+  const definition = sort ? table.properties.get(sort.propertyName) : undefined;
+  const matches: Array<{ record: CrmRecord; view: SearchSnapshot; key: number | string | undefined }> = [];
   for (const record of table.records.values()) {
     const view = searchViewOf(record, nowMs);
     if (!view || view.archived) continue;
     if (input.query && !matchesQuery(view, type, input.query)) continue;
-    const groups = input.filterGroups.filter((group) => group.filters.length > 0);
     if (
       groups.length > 0 &&
-      !groups.some((group) =>
-        group.filters.every((filter) =>
-          matchesFilter(view, filter, table.properties.get(filter.propertyName)),
-        ),
-      )
-    ) {
+      !groups.some((filters) => filters.every((compiled) => matchesFilter(view, compiled)))
+    )
       continue;
-    }
-    matches.push({ record, view });
+    const raw = sort ? view.values.get(sort.propertyName) : undefined;
+    matches.push({ record, view, key: raw === undefined ? undefined : comparableOf(definition, raw) });
   }
 
-  const sort = sortOf(input.sorts);
-  const definition = sort ? table.properties.get(sort.propertyName) : undefined;
   matches.sort((a, b) => {
     if (sort) {
-      const left = a.view.values.get(sort.propertyName);
-      const right = b.view.values.get(sort.propertyName);
-      if (left === undefined && right !== undefined) return 1;
-      if (right === undefined && left !== undefined) return -1;
-      if (left !== undefined && right !== undefined) {
-        const order = compare(comparableOf(definition, left), comparableOf(definition, right));
+      // Records without the sort property come last in either direction.
+      if (a.key === undefined && b.key !== undefined) return 1;
+      if (b.key === undefined && a.key !== undefined) return -1;
+      if (a.key !== undefined && b.key !== undefined) {
+        const order = compare(a.key, b.key);
         if (order !== 0) return sort.descending ? -order : order;
       }
     }
