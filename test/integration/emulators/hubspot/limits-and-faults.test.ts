@@ -171,7 +171,9 @@ describe('faults', () => {
     const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
     const page = await withRetries.crm.companies.basicApi.getPage();
     expect(page.results).toEqual([]);
-    expect(logged).toHaveBeenCalledWith('Request failed with status code [500], will retry [1] time in [200] ms');
+    expect(logged).toHaveBeenCalledWith(
+      'Request failed with status code [500], will retry [1] time in [200] ms',
+    );
     logged.mockRestore();
     expect((await emulator.control.calls()).byRoute['GET /crm/v3/objects/companies']).toBe(2);
   });
