@@ -89,9 +89,13 @@ export interface ReceivedRequest {
   body: string;
 }
 
+type Answer = { status: number; body?: unknown } | 'hang';
+
 export interface Receiver {
   url: string;
   requests: ReceivedRequest[];
+  /** The most requests that were being answered at the same time. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -100,16 +104,21 @@ export interface Receiver {
  * response (status and body); 'hang' never answers.
  */
 export async function startReceiver(
-  answer: (request: ReceivedRequest, index: number) => { status: number; body?: unknown } | 'hang' = () => ({
-    status: 204,
-  }),
+  answer: (request: ReceivedRequest, index: number) => Answer | Promise<Answer> = () => ({ status: 204 }),
   path = '/webhooks/hubspot',
 ): Promise<Receiver> {
   const requests: ReceivedRequest[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = http.createServer((req, res) => {
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    res.on('close', () => {
+      inFlight -= 1;
+    });
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const request: ReceivedRequest = {
         method: req.method ?? '',
         url: `http://127.0.0.1:${(server.address() as AddressInfo).port}${req.url ?? ''}`,
@@ -117,7 +126,7 @@ export async function startReceiver(
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(request);
-      const decision = answer(request, requests.length - 1);
+      const decision = await answer(request, requests.length - 1);
       if (decision === 'hang') return;
       const text = decision.body === undefined ? '' : JSON.stringify(decision.body);
       res.writeHead(decision.status, text ? { 'Content-Type': 'application/json' } : {});
@@ -129,6 +138,7 @@ export async function startReceiver(
   return {
     url: `http://127.0.0.1:${port}${path}`,
     requests,
+    maxInFlight: () => maxInFlight,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -225,6 +225,27 @@ describe('deliveries', () => {
       expect((JSON.parse(request.body) as unknown[]).length).toBeLessThanOrEqual(100);
   });
 
+  it('keeps at most maxConcurrentRequests deliveries of an app in flight', async () => {
+    receiver = await startReceiver(
+      () => new Promise((resolve) => setTimeout(() => resolve({ status: 200 }), 20)),
+    );
+    await emulator.control.updateSettings({ webhooks: { maxEventsPerRequest: 1 } });
+    await emulator.control.setWebhooks(BRIDGE.appId, {
+      targetUrl: receiver.url,
+      maxConcurrentRequests: 2,
+      subscriptions: [{ subscriptionType: 'contact.creation' }],
+    });
+    await client.crm.contacts.batchApi.create({
+      inputs: Array.from({ length: 6 }, (_, index) => ({
+        properties: { email: `c${index}@example.com` },
+        associations: [],
+      })),
+    });
+    expect(await settle()).toHaveLength(6);
+    expect(receiver.requests).toHaveLength(6);
+    expect(receiver.maxInFlight()).toBeLessThanOrEqual(2);
+  });
+
   it('delivers nothing to apps that are not installed, and signs other apps with their own secret', async () => {
     receiver = await startReceiver();
     await subscribe([{ subscriptionType: 'deal.creation' }]);
