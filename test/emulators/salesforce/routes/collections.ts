@@ -143,7 +143,7 @@ function create(ctx: RequestContext): void {
         throw errors.invalidField('cannot specify Id in an insert call', ['Id']);
       const object = write.org.object(type);
       if (!object) throw errors.invalidType(`sObject type '${type}' is not supported.`);
-      return { id: createRecord(write, object, without(record)) };
+      return { id: createRecord(write, object, without(record)), created: true };
     },
   );
   sendJson(ctx, 200, toResults(outcomes, false));

@@ -23,46 +23,38 @@ beforeAll(async () => {
     .sobject('Account')
     .create({ Name: 'Globex', Industry: 'Energy', NumberOfEmployees: 500 });
   await emulator.control.advanceClock(60_000);
-  const ada = await conn
-    .sobject('Contact')
-    .create({
-      FirstName: 'Ada',
-      LastName: 'Lovelace',
-      Email: 'Ada@Acme.example.com',
-      AccountId: acme.id,
-      Interests__c: 'Webinars;Events',
-    });
-  const bob = await conn
-    .sobject('Contact')
-    .create({
-      FirstName: 'Bob',
-      LastName: "O'Brien",
-      Email: null,
-      AccountId: acme.id,
-      Interests__c: 'Newsletter',
-    });
+  const ada = await conn.sobject('Contact').create({
+    FirstName: 'Ada',
+    LastName: 'Lovelace',
+    Email: 'Ada@Acme.example.com',
+    AccountId: acme.id,
+    Interests__c: 'Webinars;Events',
+  });
+  const bob = await conn.sobject('Contact').create({
+    FirstName: 'Bob',
+    LastName: "O'Brien",
+    Email: null,
+    AccountId: acme.id,
+    Interests__c: 'Newsletter',
+  });
   const cy = await conn
     .sobject('Contact')
     .create({ FirstName: 'Cy', LastName: 'Young', Email: 'cy@globex.example.com', AccountId: globex.id });
   const orphan = await conn.sobject('Contact').create({ LastName: 'Orphan' });
-  const deal = await conn
-    .sobject('Opportunity')
-    .create({
-      Name: 'Big deal',
-      StageName: 'Prospecting',
-      CloseDate: '2026-06-30',
-      Amount: 1000,
-      AccountId: acme.id,
-    });
-  await conn
-    .sobject('Opportunity')
-    .create({
-      Name: 'Small deal',
-      StageName: 'Closed Won',
-      CloseDate: '2026-01-15',
-      Amount: 200,
-      AccountId: acme.id,
-    });
+  const deal = await conn.sobject('Opportunity').create({
+    Name: 'Big deal',
+    StageName: 'Prospecting',
+    CloseDate: '2026-06-30',
+    Amount: 1000,
+    AccountId: acme.id,
+  });
+  await conn.sobject('Opportunity').create({
+    Name: 'Small deal',
+    StageName: 'Closed Won',
+    CloseDate: '2026-01-15',
+    Amount: 200,
+    AccountId: acme.id,
+  });
   await conn
     .sobject('OpportunityContactRole')
     .create({ OpportunityId: deal.id, ContactId: ada.id, IsPrimary: true, Role: 'Decision Maker' });
