@@ -1,4 +1,5 @@
 import type { Connection } from 'jsforce';
+import { SfDate } from 'jsforce';
 import type { SalesforceEmulator } from '../../../emulators/salesforce';
 import { startSalesforceEmulator } from '../../../emulators/salesforce';
 import { login, rejection } from './support';
@@ -231,6 +232,28 @@ describe('WHERE', () => {
       scanAll: true,
     });
     expect(all.records).toEqual([expect.objectContaining({ LastName: 'Temp', IsDeleted: true })]);
+  });
+});
+
+describe("jsforce's query builder", () => {
+  it('runs the SOQL that find(), count() and findOne() generate', async () => {
+    const since = SfDate.toDateTimeLiteral(new Date((await emulator.control.now()) - 3600_000));
+    const found = await conn
+      .sobject('Contact')
+      .find(
+        {
+          LastName: { $in: ['Lovelace', 'Young'] },
+          SystemModstamp: { $gte: since },
+          $or: [{ Email: { $ne: null } }, { LastName: 'x' }],
+        },
+        ['Id', 'Account.Name'],
+      )
+      .sort('-LastName')
+      .limit(5);
+    expect(found.map((r) => (r.Account as { Name: string }).Name)).toEqual(['Globex', 'Acme']);
+    expect(await conn.sobject('Contact').count({ LastName: { $like: 'O%' } })).toBe(2);
+    const one = await conn.sobject('Account').findOne({ Name: 'Acme' }, 'Id, Website');
+    expect(one).toMatchObject({ Id: ids.acme, Website: 'acme.example.com' });
   });
 });
 
