@@ -12,6 +12,7 @@ import { sobjectRoutes } from './routes/sobjects';
 import { versionRoutes } from './routes/versions';
 import { collectionRoutes } from './routes/collections';
 import { replicationRoutes } from './routes/replication';
+import { bulkRoutes } from './routes/bulk';
 
 /** Order matters: fixed paths (describe, updated, deleted) before `:id` patterns. */
 export function apiRoutes(): Route[] {
@@ -21,6 +22,7 @@ export function apiRoutes(): Route[] {
     ...queryRoutes(),
     ...collectionRoutes(),
     ...replicationRoutes(),
+    ...bulkRoutes(),
     ...sobjectRoutes(),
   ];
 }

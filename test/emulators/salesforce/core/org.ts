@@ -129,8 +129,12 @@ export class Org {
     return purged;
   }
 
-  binSize(): number {
-    return this.bin.size;
+  /** A hard delete: the record, and what its delete took along, skip the recycle bin. */
+  erase(id: string): void {
+    for (const binned of [...this.bin]) {
+      const record = this.get(binned);
+      if (record && (binned === id || record.cascadeFromId === id)) this.put(binned, record.type, undefined);
+    }
   }
 
   /**

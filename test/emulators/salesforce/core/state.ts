@@ -6,6 +6,7 @@
 import { OAuthStore } from '../auth/oauth-store';
 import type { StoredFields } from '../schema/types';
 import { QueryCursors } from '../soql/cursors';
+import type { IngestJob } from '../bulk/ingest';
 import { CallCounter, FaultBook } from './faults';
 import { IdGenerator, normalizeId } from './ids';
 import type { OrgKind, OrgSettings, UserRole } from './org';
@@ -46,6 +47,7 @@ export class EmulatorState {
   readonly faults = new FaultBook();
   readonly calls = new CallCounter();
   readonly cursors = new QueryCursors();
+  readonly ingestJobs = new Map<string, IngestJob>();
   ids = new IdGenerator();
   oauth = new OAuthStore();
   readonly orgs = new Map<string, Org>();
@@ -68,6 +70,7 @@ export class EmulatorState {
     this.faults.clear();
     this.calls.reset();
     this.cursors.clear();
+    this.ingestJobs.clear();
     this.latencyMs = 0;
     this.createOrg({ name: DEFAULT_ORG_NAME, kind: 'production', repUsername: DEFAULT_REP_USERNAME });
     this.createOrg({ name: DEFAULT_SANDBOX_ORG_NAME, kind: 'sandbox' });

@@ -62,7 +62,11 @@ export function sendEmpty(ctx: RequestContext, status: number, headers: Record<s
 
 export function sendText(ctx: RequestContext, status: number, contentType: string, text: string): void {
   if (ctx.res.headersSent) return;
-  ctx.res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  ctx.res.writeHead(status, {
+    'Content-Type': contentType,
+    'Content-Length': Buffer.byteLength(text),
+    ...limitHeader(ctx),
+  });
   ctx.res.end(text);
 }
 
