@@ -1,0 +1,163 @@
+/**
+ * What happens to a link before any field is compared: deletes (never propagated as deletes; the link is
+ * tombstoned, which also stops the record being re-created), restores inside the grace period, merges on
+ * either side (the link moves to the survivor), and Lead conversion (the link moves to the Contact; a
+ * converted Lead is never written to).
+ *
+ * A plan that moves the link ends there: the caller applies the link change, reads the records the link
+ * now points at, and plans again.
+ */
+import { makeFailure } from '../failures';
+import type { Link, Side } from '../records';
+import { sideLabel } from '../records';
+import type { SyncPlan } from './types';
+import { emptyPlan, finish, newDraft } from './draft';
+import type { LinkedInput, PlanContext } from './types';
+
+const DAY_MS = 86_400_000;
+
+export type LifecycleResult =
+  | { readonly kind: 'done'; readonly plan: SyncPlan }
+  | { readonly kind: 'revive'; readonly restoredSide: Side | 'both' }
+  | { readonly kind: 'continue' };
+
+function deletedSide(hubspotGone: boolean, salesforceGone: boolean): Side | 'both' {
+  if (hubspotGone && salesforceGone) return 'both';
+  return hubspotGone ? 'hubspot' : 'salesforce';
+}
+
+function whereDeleted(side: Side | 'both'): string {
+  return side === 'both' ? 'both HubSpot and Salesforce' : sideLabel(side);
+}
+
+function linkEvent(plan: {
+  outcome: SyncPlan['outcome'];
+  summary: string;
+  change: SyncPlan['linkChanges'][number];
+  event: SyncPlan['audit'][number]['event'];
+  reason: string;
+}): LifecycleResult {
+  const draft = newDraft();
+  draft.linkChanges.push(plan.change);
+  draft.audit.push({
+    event: plan.event,
+    fieldKey: null,
+    direction: null,
+    rule: null,
+    before: null,
+    after: null,
+    reason: plan.reason,
+    message: plan.summary,
+  });
+  return { kind: 'done', plan: finish(draft, { outcome: plan.outcome, summary: plan.summary }) };
+}
+
+function tombstoned(
+  input: LinkedInput,
+  link: Link,
+  context: PlanContext,
+  gone: { hubspot: boolean; salesforce: boolean },
+): LifecycleResult {
+  const tombstone = link.tombstone;
+  const side = tombstone?.deletedSide ?? deletedSide(gone.hubspot, gone.salesforce);
+  if (gone.hubspot || gone.salesforce) {
+    // Still deleted: nothing new happened, so nothing is audited.
+    return {
+      kind: 'done',
+      plan: emptyPlan(
+        'tombstoned',
+        `Deleted in ${whereDeleted(side)}; this link is tombstoned and nothing syncs.`,
+      ),
+    };
+  }
+  const graceMs = context.settings.deletes.graceDays * DAY_MS;
+  if (tombstone && context.nowMs - tombstone.atMs > graceMs) {
+    const summary = `Restored in ${whereDeleted(side)} after the ${context.settings.deletes.graceDays}-day grace period; the link stays tombstoned until a person revives it.`;
+    return {
+      kind: 'done',
+      plan: emptyPlan('tombstoned', summary, [
+        {
+          event: 'revive',
+          fieldKey: null,
+          direction: null,
+          rule: null,
+          before: null,
+          after: null,
+          reason: 'restored_after_grace_period',
+          message: summary,
+        },
+      ]),
+    };
+  }
+  return { kind: 'revive', restoredSide: side };
+}
+
+export function planLifecycle(input: LinkedInput, context: PlanContext): LifecycleResult {
+  const { link, hubspot, salesforce } = input;
+  const gone = { hubspot: !hubspot || hubspot.archived, salesforce: !salesforce || salesforce.isDeleted };
+  if (link.state === 'tombstoned') return tombstoned(input, link, context, gone);
+
+  if (salesforce?.isDeleted && salesforce.masterRecordId) {
+    return linkEvent({
+      outcome: 'merged',
+      summary: `The Salesforce ${salesforce.type} was merged into ${salesforce.masterRecordId}; the link moves to the surviving record.`,
+      change: { kind: 'merged', linkId: link.id, side: 'salesforce', survivorId: salesforce.masterRecordId },
+      event: 'merge',
+      reason: 'salesforce_merge',
+    });
+  }
+  if (hubspot && !hubspot.archived && hubspot.id !== link.hubspot.id) {
+    return linkEvent({
+      outcome: 'merged',
+      summary: `The HubSpot record ${link.hubspot.id} was merged into ${hubspot.id}; the link moves to the surviving record.`,
+      change: { kind: 'merged', linkId: link.id, side: 'hubspot', survivorId: hubspot.id },
+      event: 'merge',
+      reason: 'hubspot_merge',
+    });
+  }
+  if (gone.hubspot || gone.salesforce) {
+    const side = deletedSide(gone.hubspot, gone.salesforce);
+    return linkEvent({
+      outcome: 'tombstoned',
+      summary: `Deleted in ${whereDeleted(side)}. Deletes are not copied to the other system: the link is tombstoned for ${context.settings.deletes.graceDays} days, and a restore inside that time revives it.`,
+      change: { kind: 'tombstone', linkId: link.id, deletedSide: side, atMs: context.nowMs },
+      event: 'tombstone',
+      reason: `deleted_in_${side}`,
+    });
+  }
+  if (salesforce && salesforce.type === 'Lead' && salesforce.conversion) {
+    const { convertedContactId, convertedAccountId, convertedOpportunityId } = salesforce.conversion;
+    if (!convertedContactId) {
+      const draft = newDraft();
+      draft.failures.push(
+        makeFailure('converted_lead', 'converted_lead_without_contact', {
+          side: 'salesforce',
+          object: 'Lead',
+          detail: 'Salesforce gave no Contact for it',
+        }),
+      );
+      return {
+        kind: 'done',
+        plan: finish(draft, {
+          outcome: 'skipped',
+          summary: 'The Lead was converted, but Salesforce names no Contact; nothing syncs until it does.',
+        }),
+      };
+    }
+    return linkEvent({
+      outcome: 'lead_converted',
+      summary: `The Salesforce Lead was converted to Contact ${convertedContactId}; the link moves to the Contact and the Lead is no longer written to.`,
+      change: {
+        kind: 'lead_converted',
+        linkId: link.id,
+        leadId: salesforce.id,
+        contactId: convertedContactId,
+        accountId: convertedAccountId,
+        opportunityId: convertedOpportunityId,
+      },
+      event: 'lead_converted',
+      reason: 'lead_converted',
+    });
+  }
+  return { kind: 'continue' };
+}
