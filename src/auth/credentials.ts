@@ -19,7 +19,7 @@ import { createSalesforceConnection } from '../connectors/salesforce/connection'
 import { SalesforceOAuthError, refreshSalesforceToken } from '../connectors/salesforce/oauth';
 import { hubspotOAuthApp, salesforceOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import { markHubSpotUninstalled, markSalesforceNeedsReauth, recordLastError } from './connection-loss';
 import { CredentialsError } from './errors';
 import { RefreshCoordinator, type RefreshTiming } from './refresh-coordinator';

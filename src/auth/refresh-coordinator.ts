@@ -9,7 +9,7 @@
 import crypto from 'node:crypto';
 import * as leases from '../db/tokenRefreshLeases';
 import type { Db } from '../db/knex';
-import type { Result } from '../result';
+import type { Result } from '../domain/result';
 import { CredentialsError } from './errors';
 
 export interface RefreshTiming {

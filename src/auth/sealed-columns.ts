@@ -2,7 +2,7 @@
  * Sealing and opening the installation's token columns. The context binds each ciphertext to its row and
  * column, so a value copied elsewhere in the table does not open.
  */
-import type { Result } from '../result';
+import type { Result } from '../domain/result';
 import { CredentialsError } from './errors';
 import { TokenCipherError, type SealedToken, type TokenCipher } from './token-cipher';
 

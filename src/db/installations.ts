@@ -3,7 +3,7 @@
  *
  * Tokens are accepted and returned only as SealedToken (AES-256-GCM ciphertext, see src/auth/token-cipher.ts);
  * a write of anything else throws, so a plain token can never reach the table. Connection states change only
- * through `applyEvent`, which runs the state machine in src/domain/installation-state.ts.
+ * through `applyEvent`, which runs the state machine in src/domain/installationState.ts.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
@@ -21,7 +21,7 @@ import {
   type InstallationState,
   type InstallationStatus,
   type PauseReason,
-} from '../domain/installation-state';
+} from '../domain/installationState';
 import { inTransaction, lockForUpdate, type Queryable } from './support';
 
 export const INSTALLATIONS = 'installations';

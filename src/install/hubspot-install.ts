@@ -21,7 +21,7 @@ import {
 import { hubspotOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
 import { isUniqueViolation } from '../db/support';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 import { browserBinding, consumeState, issueState, rejectionError } from './oauth-state';
 import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';

@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { BridgeContext } from '../context';
 import * as oauthStates from '../db/oauthStates';
 import { salesforceEnvironments } from '../db/installations';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import { InstallError, type Provider } from './errors';
 
 export const STATE_TTL_MS = 10 * 60_000;

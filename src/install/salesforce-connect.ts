@@ -19,7 +19,7 @@ import {
 } from '../connectors/salesforce/oauth';
 import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import type { InstallContext } from './context';
 import { InstallError } from './errors';
 import type { OAuthCallbackInput } from './hubspot-install';

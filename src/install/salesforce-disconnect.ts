@@ -7,7 +7,7 @@ import { openToken } from '../auth/sealed-columns';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
 import { salesforceOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 
 export interface DisconnectOutcome {

@@ -15,7 +15,7 @@ import type {
   InstallationStatus,
   PauseReason,
   SalesforceConnectionState,
-} from '../domain/installation-state';
+} from '../domain/installationState';
 
 export interface ScopeCheck {
   granted: string[];

@@ -4,7 +4,7 @@
  */
 import type { BridgeContext } from '../context';
 import * as installations from '../db/installations';
-import { err, ok, type Result } from '../result';
+import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 
 export async function setAdminPause(

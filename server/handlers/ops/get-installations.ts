@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import * as installations from '../../../src/db/installations';
-import { installationStatuses } from '../../../src/domain/installation-state';
+import { installationStatuses } from '../../../src/domain/installationState';
 import { statusView } from '../../../src/install/status';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';

@@ -2,7 +2,7 @@ import { createDb, type Db } from '../../../src/db/knex';
 import { RefreshCoordinator, type RefreshTiming } from '../../../src/auth/refresh-coordinator';
 import { CredentialsError } from '../../../src/auth/errors';
 import * as leases from '../../../src/db/tokenRefreshLeases';
-import { ok } from '../../../src/result';
+import { ok } from '../../../src/domain/result';
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { testClock, testContext } from '../../support/bridge-context';
 import { makeInstallation } from '../../support/installations';

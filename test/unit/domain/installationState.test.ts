@@ -8,7 +8,7 @@ import {
   transition,
   type InstallationEvent,
   type InstallationState,
-} from '../../../src/domain/installation-state';
+} from '../../../src/domain/installationState';
 
 const state = (
   hubspot: InstallationState['hubspot'],
