@@ -10,7 +10,7 @@ import type { HubspotRecord, SalesforceObjectType, SalesforceRecord, Side } from
 import { sideLabel } from '../records';
 import { assertNever } from '../result';
 import type { FieldMapping, ObjectSettings } from '../settings/schema';
-import { fieldLabel } from '../settings/validate';
+import { fieldLabel } from '../settings/schema';
 import type {
   FieldTransform,
   Observed,
