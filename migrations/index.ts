@@ -6,6 +6,20 @@
 import type { Knex } from 'knex';
 import * as createInstallations from './20261122000100_create_installations';
 import * as createOauthStates from './20261122000200_create_oauth_states';
+import * as createSettings from './20261122100000_create_settings';
+import * as createLinks from './20261122100100_create_links';
+import * as createLinkEvents from './20261122100200_create_link_events';
+import * as createShadows from './20261122100300_create_shadows';
+import * as createDirty from './20261122100400_create_dirty';
+import * as createConflicts from './20261122100500_create_conflicts';
+import * as createFailures from './20261122100600_create_failures';
+import * as createPendingMatches from './20261122100700_create_pending_matches';
+import * as createAuditEntries from './20261122100800_create_audit_entries';
+import * as createWebhookEvents from './20261122100900_create_webhook_events';
+import * as createCursors from './20261122101000_create_cursors';
+import * as createApiUsage from './20261122101100_create_api_usage';
+import * as createApiLimitReports from './20261122101200_create_api_limit_reports';
+import * as createScheduleLeases from './20261122101300_create_schedule_leases';
 
 export interface Migration {
   name: string;
@@ -16,4 +30,18 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: '20261122000100_create_installations', ...createInstallations },
   { name: '20261122000200_create_oauth_states', ...createOauthStates },
+  { name: '20261122100000_create_settings', ...createSettings },
+  { name: '20261122100100_create_links', ...createLinks },
+  { name: '20261122100200_create_link_events', ...createLinkEvents },
+  { name: '20261122100300_create_shadows', ...createShadows },
+  { name: '20261122100400_create_dirty', ...createDirty },
+  { name: '20261122100500_create_conflicts', ...createConflicts },
+  { name: '20261122100600_create_failures', ...createFailures },
+  { name: '20261122100700_create_pending_matches', ...createPendingMatches },
+  { name: '20261122100800_create_audit_entries', ...createAuditEntries },
+  { name: '20261122100900_create_webhook_events', ...createWebhookEvents },
+  { name: '20261122101000_create_cursors', ...createCursors },
+  { name: '20261122101100_create_api_usage', ...createApiUsage },
+  { name: '20261122101200_create_api_limit_reports', ...createApiLimitReports },
+  { name: '20261122101300_create_schedule_leases', ...createScheduleLeases },
 ];

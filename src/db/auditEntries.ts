@@ -1,0 +1,175 @@
+/**
+ * audit_entries: every write and every decision, with the rule that made it and the reason, so that any value
+ * on either side can be explained ("HubSpot owns email, so Salesforce's edit was overwritten"). Append-only;
+ * written in the transaction that makes the write's bookkeeping. A correlation id ties the entries of one
+ * sync (and its log lines) together.
+ */
+import { z } from 'zod';
+import { JsonValueSchema, RecordRefSchema, type RecordRef } from './recordRefs';
+import { parseInput, parseJsonColumn, parseRow, type Queryable } from './support';
+
+export const AUDIT_ENTRIES = 'audit_entries';
+
+export const auditDirections = ['to_hubspot', 'to_salesforce', 'none'] as const;
+
+export interface AuditEntryRow {
+  id: number;
+  installation_id: string;
+  link_id: string | null;
+  record_side: string | null;
+  record_object_type: string | null;
+  record_id: string | null;
+  action: string;
+  field_key: string | null;
+  direction: string;
+  rule: string | null;
+  before_value: string | null;
+  after_value: string | null;
+  reason: string;
+  actor: string;
+  correlation_id: string | null;
+  occurred_at: number;
+}
+
+const snakeCase = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be snake_case');
+
+const NewAuditEntrySchema = z.object({
+  installationId: z.string().min(1),
+  linkId: z.string().nullable().default(null),
+  /** The record the entry is about when there is no link (yet): a create, a skipped record, a pending match. */
+  record: RecordRefSchema.nullable().default(null),
+  /** What happened: `field_written`, `field_skipped`, `conflict_opened`, `record_created`, `link_created`, … */
+  action: snakeCase,
+  fieldKey: z.string().max(128).nullable().default(null),
+  direction: z.enum(auditDirections),
+  /** The ownership rule applied (`hubspot`, `two_way`, `review`, …), when a rule decided. */
+  rule: z.string().max(64).nullable().default(null),
+  /** Values are canonical JSON; `undefined` means "no value" (as opposed to a blank, which is `null`). */
+  before: JsonValueSchema.optional(),
+  after: JsonValueSchema.optional(),
+  reason: z.string().min(1),
+  /** `bridge`, or the person: `hubspot-user:123`. */
+  actor: z.string().min(1).max(128),
+  correlationId: z.string().max(64).nullable().default(null),
+  occurredAt: z.number(),
+});
+export type NewAuditEntry = z.input<typeof NewAuditEntrySchema>;
+
+const AuditEntrySchema = NewAuditEntrySchema.extend({
+  id: z.number(),
+  installationId: z.string(),
+  action: z.string(),
+});
+export type AuditEntry = z.output<typeof AuditEntrySchema>;
+
+export function fromRow(row: AuditEntryRow): AuditEntry {
+  const json = (text: string | null, column: string) =>
+    text === null
+      ? undefined
+      : parseJsonColumn(JsonValueSchema, text, `${AUDIT_ENTRIES}.${column} (${row.id})`);
+  return parseRow(
+    AuditEntrySchema,
+    {
+      id: row.id,
+      installationId: row.installation_id,
+      linkId: row.link_id,
+      record:
+        row.record_side === null
+          ? null
+          : { side: row.record_side, objectType: row.record_object_type, recordId: row.record_id },
+      action: row.action,
+      fieldKey: row.field_key,
+      direction: row.direction,
+      rule: row.rule,
+      before: json(row.before_value, 'before_value'),
+      after: json(row.after_value, 'after_value'),
+      reason: row.reason,
+      actor: row.actor,
+      correlationId: row.correlation_id,
+      occurredAt: row.occurred_at,
+    },
+    AUDIT_ENTRIES,
+  );
+}
+
+/** Appends entries (all of one sync at once). */
+export async function append(db: Queryable, entries: NewAuditEntry[]): Promise<void> {
+  const parsed = parseInput(z.array(NewAuditEntrySchema), entries, 'auditEntries.append');
+  if (parsed.length === 0) return;
+  const rows = parsed.map((entry) => ({
+    installation_id: entry.installationId,
+    link_id: entry.linkId,
+    record_side: entry.record?.side ?? null,
+    record_object_type: entry.record?.objectType ?? null,
+    record_id: entry.record?.recordId ?? null,
+    action: entry.action,
+    field_key: entry.fieldKey,
+    direction: entry.direction,
+    rule: entry.rule,
+    before_value: entry.before === undefined ? null : JSON.stringify(entry.before),
+    after_value: entry.after === undefined ? null : JSON.stringify(entry.after),
+    reason: entry.reason,
+    actor: entry.actor,
+    correlation_id: entry.correlationId,
+    occurred_at: entry.occurredAt,
+  }));
+  // SQLite caps bound parameters per statement; 50 rows × 15 columns stays well under it.
+  for (let start = 0; start < rows.length; start += 50) {
+    await db<AuditEntryRow>(AUDIT_ENTRIES).insert(rows.slice(start, start + 50));
+  }
+}
+
+export interface Page {
+  limit?: number;
+  /** Only entries older than this id: pass the last id of the previous page. */
+  beforeId?: number;
+}
+
+/** A link's history, newest first. */
+export async function listForLink(
+  db: Queryable,
+  installationId: string,
+  linkId: string,
+  page: Page = {},
+): Promise<AuditEntry[]> {
+  return listWhere(db, installationId, { link_id: linkId }, page);
+}
+
+/** Entries about a record that had no link at the time. */
+export async function listForRecord(
+  db: Queryable,
+  installationId: string,
+  record: RecordRef,
+  page: Page = {},
+): Promise<AuditEntry[]> {
+  return listWhere(
+    db,
+    installationId,
+    { record_side: record.side, record_object_type: record.objectType, record_id: record.recordId },
+    page,
+  );
+}
+
+/** Everything one sync did. */
+export async function listForCorrelation(
+  db: Queryable,
+  installationId: string,
+  correlationId: string,
+): Promise<AuditEntry[]> {
+  const rows = await db<AuditEntryRow>(AUDIT_ENTRIES)
+    .where({ installation_id: installationId, correlation_id: correlationId })
+    .orderBy('id');
+  return rows.map(fromRow);
+}
+
+async function listWhere(
+  db: Queryable,
+  installationId: string,
+  where: Partial<AuditEntryRow>,
+  page: Page,
+): Promise<AuditEntry[]> {
+  const query = db<AuditEntryRow>(AUDIT_ENTRIES).where({ installation_id: installationId, ...where });
+  if (page.beforeId !== undefined) query.where('id', '<', page.beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(page.limit ?? 50);
+  return rows.map(fromRow);
+}

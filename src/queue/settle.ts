@@ -1,0 +1,176 @@
+/**
+ * Finishing a claimed row: complete it, or fail it (retry later with backoff, or give up into failures).
+ * Every function checks the claim token: a worker whose lease was taken over changes nothing and is told so. All of them accept the caller's transaction, so the outcome is recorded
+ * atomically with the sync's own bookkeeping (links, shadows, audit).
+ */
+import * as dirty from '../db/dirty';
+import * as failures from '../db/failures';
+import type { JsonValue } from '../db/recordRefs';
+import { inTransaction, lockForUpdate, type Queryable } from '../db/support';
+import { retryDelayMs, type BackoffPolicy } from './backoff';
+import { describeRecord } from './describe';
+import { transition } from './itemStates';
+import { silentLogger, type QueueLogger } from './logger';
+
+/** What a worker must hold to settle a row: the claim it got from claimBatch. */
+export type ClaimHandle = Pick<
+  dirty.DirtyItem,
+  'id' | 'installationId' | 'record' | 'generation' | 'attempts'
+> & {
+  claimedBy: string;
+  claimToken: string;
+};
+
+export type CompleteOutcome = 'done' | 'requeued' | 'lease_lost';
+
+/**
+ * The record synced. The row is deleted if nothing marked it since the claim; otherwise it becomes pending
+ * and due at once, so the change that arrived during the sync gets its own sync.
+ */
+export async function complete(
+  db: Queryable,
+  claim: ClaimHandle,
+  now: number,
+  logger: QueueLogger = silentLogger,
+): Promise<CompleteOutcome> {
+  const deleted = await ownClaim(db, claim).andWhere({ generation: claim.generation }).delete();
+  if (deleted > 0) {
+    transition('claimed', 'complete');
+    return 'done';
+  }
+  transition('claimed', 'complete_after_new_mark');
+  const requeued = await ownClaim(db, claim).update({
+    state: 'pending',
+    attempts: 0,
+    next_attempt_at: now,
+    claimed_by: null,
+    claim_token: null,
+    claimed_until: null,
+    last_error_code: null,
+    last_error: null,
+  });
+  if (requeued > 0) {
+    logger.info(
+      { dirtyId: claim.id, installationId: claim.installationId },
+      `synced ${describeRecord(claim)}; a newer change arrived meanwhile, queued again`,
+    );
+    return 'requeued';
+  }
+  logger.warn(
+    { dirtyId: claim.id, installationId: claim.installationId, worker: claim.claimedBy },
+    `lost the lease on ${describeRecord(claim)} before completing; another worker owns it`,
+  );
+  return 'lease_lost';
+}
+
+/** A failed attempt, as the connector or the engine classified it. */
+export interface AttemptError {
+  /** Whether trying again later can succeed (429, 5xx, timeouts, lock contention). */
+  retryable: boolean;
+  category: string;
+  code: string;
+  /** A sentence a person can act on; shown on the card if the record ends up in failures. */
+  message: string;
+  details?: Record<string, JsonValue>;
+  /** The provider's Retry-After, in ms: the next attempt waits at least this long. */
+  retryAfterMs?: number | null;
+}
+
+export interface FailPolicy {
+  now: number;
+  maxAttempts: number;
+  backoff: BackoffPolicy;
+  /** A number in [0, 1) for jitter; pass Math.random() in production and a fixed value in tests. */
+  random: number;
+  logger?: QueueLogger;
+  /** The link of the record, when known, stored on the failure. */
+  linkId?: string | null;
+}
+
+export type FailOutcome =
+  | { outcome: 'retry_scheduled'; nextAttemptAt: number }
+  | { outcome: 'requeued'; nextAttemptAt: number }
+  | { outcome: 'dead'; failure: failures.Failure }
+  | { outcome: 'lease_lost' };
+
+export async function fail(
+  db: Queryable,
+  claim: ClaimHandle,
+  error: AttemptError,
+  policy: FailPolicy,
+): Promise<FailOutcome> {
+  const logger = policy.logger ?? silentLogger;
+  const fields = {
+    dirtyId: claim.id,
+    installationId: claim.installationId,
+    code: error.code,
+    category: error.category,
+  };
+  const progress = `attempt ${claim.attempts} of ${policy.maxAttempts}`;
+  return inTransaction(db, async (trx) => {
+    const row = await lockForUpdate(trx, ownClaim(trx, claim)).first();
+    if (!row) {
+      logger.warn(fields, `lost the lease on ${describeRecord(claim)} before recording its failure`);
+      return { outcome: 'lease_lost' } as const;
+    }
+    const lastError = { last_error_code: error.code.slice(0, 64), last_error: error.message };
+    if (row.generation !== claim.generation) {
+      // A change arrived during the attempt: it deserves a fresh start (it may be the fix), not a dead letter.
+      transition('claimed', 'retry_later');
+      const nextAttemptAt = policy.now + Math.max(0, error.retryAfterMs ?? 0);
+      await release(trx, claim.id, { attempts: 0, next_attempt_at: nextAttemptAt, ...lastError });
+      logger.info(
+        fields,
+        `${progress} failed for ${describeRecord(claim)}: ${error.message}; a newer change is queued`,
+      );
+      return { outcome: 'requeued', nextAttemptAt } as const;
+    }
+    if (!error.retryable || claim.attempts >= policy.maxAttempts) {
+      transition('claimed', 'give_up');
+      const failure = await failures.record(
+        trx,
+        {
+          installationId: claim.installationId,
+          linkId: policy.linkId ?? null,
+          record: claim.record,
+          kind: error.retryable ? 'dead_letter' : 'quarantine',
+          category: error.category,
+          code: error.code.slice(0, 64),
+          message: error.message,
+          details: error.details ?? {},
+          attempts: claim.attempts,
+        },
+        policy.now,
+      );
+      await trx(dirty.DIRTY).where({ id: claim.id }).delete();
+      logger.error(
+        { ...fields, failureId: failure.id },
+        `${progress} failed for ${describeRecord(claim)}: ${error.message}; ${error.retryable ? 'no attempts left' : 'not retryable'}, moved to failures`,
+      );
+      return { outcome: 'dead', failure } as const;
+    }
+    transition('claimed', 'retry_later');
+    const retryInMs = retryDelayMs(policy.backoff, claim.attempts, policy.random, error.retryAfterMs);
+    const nextAttemptAt = policy.now + retryInMs;
+    await release(trx, claim.id, { next_attempt_at: nextAttemptAt, ...lastError });
+    logger.warn(
+      { ...fields, retryInMs },
+      `${progress} failed for ${describeRecord(claim)}: ${error.message}; retrying in ${retryInMs} ms`,
+    );
+    return { outcome: 'retry_scheduled', nextAttemptAt } as const;
+  });
+}
+
+function ownClaim(db: Queryable, claim: ClaimHandle) {
+  return db<dirty.DirtyRow>(dirty.DIRTY).where({
+    id: claim.id,
+    state: 'claimed',
+    claim_token: claim.claimToken,
+  });
+}
+
+async function release(db: Queryable, id: number, patch: Partial<dirty.DirtyRow>): Promise<void> {
+  await db<dirty.DirtyRow>(dirty.DIRTY)
+    .where({ id })
+    .update({ state: 'pending', claimed_by: null, claim_token: null, claimed_until: null, ...patch });
+}
