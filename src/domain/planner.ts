@@ -176,10 +176,10 @@ function planLinked(input: LinkedInput, context: PlanContext): SyncPlan {
   const objectSettings = context.settings.objects[link.hubspot.objectType];
   if (!inScope(objectSettings, hubspot)) return outOfScope();
   const draft = newDraft();
-  if (lifecycle.kind === 'revive') {
-    draft.linkChanges.push({ kind: 'revive', linkId: link.id, restoredSide: lifecycle.restoredSide });
+  if (lifecycle.kind === 'restore') {
+    draft.linkChanges.push({ kind: 'restore', linkId: link.id, restoredSide: lifecycle.restoredSide });
     draft.audit.push({
-      event: 'revive',
+      event: 'restore',
       fieldKey: null,
       direction: null,
       rule: null,
@@ -190,8 +190,8 @@ function planLinked(input: LinkedInput, context: PlanContext): SyncPlan {
     });
   }
   syncFields(draft, { objectSettings, hubspot, salesforce, context }, input);
-  return lifecycle.kind === 'revive'
-    ? finishFields(draft, hubspot, salesforce, 'revived', 'Restored; the link is active again. ')
+  return lifecycle.kind === 'restore'
+    ? finishFields(draft, hubspot, salesforce, 'restored', 'Restored; the link is active again. ')
     : finishFields(draft, hubspot, salesforce);
 }
 

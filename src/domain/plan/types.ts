@@ -81,7 +81,7 @@ export const planOutcomes = [
   'object_disabled',
   'lead_converted',
   'tombstoned',
-  'revived',
+  'restored',
   'merged',
   'skipped',
 ] as const;
@@ -166,11 +166,11 @@ export type LinkChange =
   | {
       readonly kind: 'tombstone';
       readonly linkId: string;
-      readonly deletedSide: Side | 'both';
+      readonly deletedSide: Side;
       readonly atMs: number;
     }
-  | { readonly kind: 'revive'; readonly linkId: string; readonly restoredSide: Side | 'both' }
-  | { readonly kind: 'merged'; readonly linkId: string; readonly side: Side; readonly survivorId: string };
+  | { readonly kind: 'restore'; readonly linkId: string; readonly restoredSide: Side }
+  | { readonly kind: 'merge'; readonly linkId: string; readonly side: Side; readonly survivorId: string };
 
 export interface PendingMatch {
   readonly side: Side;
@@ -206,7 +206,7 @@ export type AuditEvent =
   | 'link'
   | 'lead_converted'
   | 'tombstone'
-  | 'revive'
+  | 'restore'
   | 'merge'
   | 'match_pending'
   | 'failure';
