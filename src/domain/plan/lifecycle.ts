@@ -39,15 +39,15 @@ function linkEvent(plan: {
   outcome: SyncPlan['outcome'];
   summary: string;
   change: SyncPlan['linkChanges'][number];
-  event: SyncPlan['audit'][number]['event'];
+  action: SyncPlan['audit'][number]['action'];
   reason: string;
 }): LifecycleResult {
   const draft = newDraft();
   draft.linkChanges.push(plan.change);
   draft.audit.push({
-    event: plan.event,
+    action: plan.action,
     fieldKey: null,
-    direction: null,
+    direction: 'none',
     rule: null,
     before: null,
     after: null,
@@ -72,9 +72,9 @@ function tombstoned(link: Link, context: PlanContext, gone: Gone): LifecycleResu
       kind: 'done',
       plan: emptyPlan('tombstoned', summary, [
         {
-          event: 'restore',
+          action: 'link_restored',
           fieldKey: null,
-          direction: null,
+          direction: 'none',
           rule: null,
           before: null,
           after: null,
@@ -100,7 +100,7 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
       outcome: 'merged',
       summary: `The Salesforce ${salesforce.type} was merged into ${salesforce.masterRecordId}; the link moves to the surviving record.`,
       change: { kind: 'merge', linkId: link.id, side: 'salesforce', survivorId: salesforce.masterRecordId },
-      event: 'merge',
+      action: 'link_merged',
       reason: 'salesforce_merge',
     });
   }
@@ -109,7 +109,7 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
       outcome: 'merged',
       summary: `The HubSpot record ${link.hubspot.id} was merged into ${hubspot.id}; the link moves to the surviving record.`,
       change: { kind: 'merge', linkId: link.id, side: 'hubspot', survivorId: hubspot.id },
-      event: 'merge',
+      action: 'link_merged',
       reason: 'hubspot_merge',
     });
   }
@@ -119,7 +119,7 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
       outcome: 'tombstoned',
       summary: `Deleted in ${whereDeleted(gone)}. Deletes are not copied to the other system: the link is tombstoned for ${context.settings.deletes.graceDays} days, and a restore inside that time makes it active again.`,
       change: { kind: 'tombstone', linkId: link.id, deletedSide: side, atMs: context.nowMs },
-      event: 'tombstone',
+      action: 'link_tombstoned',
       reason: gone.hubspot && gone.salesforce ? 'deleted_in_both' : `deleted_in_${side}`,
     });
   }
@@ -153,7 +153,7 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
         accountId: convertedAccountId,
         opportunityId: convertedOpportunityId,
       },
-      event: 'lead_converted',
+      action: 'lead_converted',
       reason: 'lead_converted',
     });
   }

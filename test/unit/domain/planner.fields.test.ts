@@ -103,7 +103,7 @@ describe('planner: every ownership rule on a linked pair', () => {
     expect(field?.rule).toBe(rule);
     if (plan.hubspotWrite || plan.salesforceWrite) {
       expect(
-        plan.audit.filter((entry) => entry.fieldKey === 'jobtitle' && entry.event === 'field'),
+        plan.audit.filter((entry) => entry.fieldKey === 'jobtitle' && entry.action === 'field_written'),
       ).toHaveLength(1);
     }
     if (expected.conflict) {
@@ -280,7 +280,9 @@ describe('planner: conflicts under "review"', () => {
         hadShadow: true,
       }),
     ]);
-    expect(plan.audit.find((entry) => entry.event === 'conflict')?.message).toContain('waiting for a person');
+    expect(plan.audit.find((entry) => entry.action === 'conflict_opened')?.message).toContain(
+      'waiting for a person',
+    );
   });
 
   it('applies the value a person picked to the other side and closes the conflict', () => {

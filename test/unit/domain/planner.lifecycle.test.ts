@@ -72,7 +72,10 @@ describe('planner: a new HubSpot contact', () => {
     ]);
     expect(result.shadowUpdates.every((update) => update.requiresWrites.join() === 'salesforce')).toBe(true);
     // One audit line per value sent, with its reason, then the create itself.
-    expect(result.audit.map((entry) => entry.event)).toEqual([...Array(7).fill('field'), 'create']);
+    expect(result.audit.map((entry) => entry.action)).toEqual([
+      ...Array(7).fill('field_written'),
+      'record_created',
+    ]);
     expect(result.audit[0]).toMatchObject({
       fieldKey: 'firstname',
       direction: 'to_salesforce',
