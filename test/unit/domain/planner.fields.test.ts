@@ -303,6 +303,9 @@ describe('planner: conflicts under "review"', () => {
     expect(plan.shadowUpdates).toEqual([
       { key: 'jobtitle', value: 'Chief Executive', requiresWrites: ['hubspot', 'salesforce'] },
     ]);
+    expect(
+      plan.audit.filter((entry) => entry.action === 'conflict_resolved').map((entry) => entry.direction),
+    ).toEqual(['to_hubspot', 'to_salesforce']);
     crms.apply(plan);
     expect([crms.hubspot.properties.jobtitle, crms.salesforce.fields.Title]).toEqual([
       'Chief Executive',
@@ -348,6 +351,16 @@ describe('planner: what is compared', () => {
       to: null,
       reason: 'not_read',
     });
+  });
+
+  it('plans the same state the same way every time', () => {
+    const settings = buildSettings({ rules: { jobtitle: 'review' } });
+    const crms = syncedPair(settings);
+    crms.editHubspot('jobtitle', 'CEO');
+    crms.editSalesforce('Title', 'VP');
+    crms.editHubspot('phone', '+49 30 901820');
+    crms.editSalesforce('Status', 'Working - Contacted');
+    expect(crms.plan(settings)).toEqual(crms.plan(settings));
   });
 
   it('keeps the cross-ids right on both sides', () => {
