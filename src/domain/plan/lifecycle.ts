@@ -10,9 +10,8 @@
 import { makeFailure } from '../failures';
 import type { Link, Side } from '../records';
 import { sideLabel } from '../records';
-import type { SyncPlan } from './types';
 import { emptyPlan, finish, newDraft } from './draft';
-import type { LinkedInput, PlanContext } from './types';
+import type { LinkedInput, PlanContext, SyncPlan } from './types';
 
 const DAY_MS = 86_400_000;
 
