@@ -176,12 +176,12 @@ function planLinked(input: LinkedInput, context: PlanContext): SyncPlan {
   const objectSettings = context.settings.objects[link.hubspot.objectType];
   if (!inScope(objectSettings, hubspot)) return outOfScope();
   const draft = newDraft();
-  if (lifecycle.kind === 'revive') {
-    draft.linkChanges.push({ kind: 'revive', linkId: link.id, restoredSide: lifecycle.restoredSide });
+  if (lifecycle.kind === 'restore') {
+    draft.linkChanges.push({ kind: 'restore', linkId: link.id, restoredSide: lifecycle.restoredSide });
     draft.audit.push({
-      event: 'revive',
+      action: 'link_restored',
       fieldKey: null,
-      direction: null,
+      direction: 'none',
       rule: null,
       before: null,
       after: null,
@@ -190,8 +190,8 @@ function planLinked(input: LinkedInput, context: PlanContext): SyncPlan {
     });
   }
   syncFields(draft, { objectSettings, hubspot, salesforce, context }, input);
-  return lifecycle.kind === 'revive'
-    ? finishFields(draft, hubspot, salesforce, 'revived', 'Restored; the link is active again. ')
+  return lifecycle.kind === 'restore'
+    ? finishFields(draft, hubspot, salesforce, 'restored', 'Restored; the link is active again. ')
     : finishFields(draft, hubspot, salesforce);
 }
 
@@ -208,9 +208,9 @@ function pending(
       ? `${candidates.length} possible matches by ${match.basis === 'email' ? 'email' : 'stored id'}; waiting for a person to pick one.`
       : `The matching record is already linked to another record; waiting for a person to decide.`;
   draft.audit.push({
-    event: 'match_pending',
+    action: 'match_pending',
     fieldKey: null,
-    direction: null,
+    direction: 'none',
     rule: null,
     before: null,
     after: null,
@@ -230,9 +230,9 @@ function linkAndSync(
   const objectSettings = context.settings.objects[hubspot.objectType];
   const summary = `Linked to Salesforce ${salesforce.type} ${salesforce.id} by ${basis === 'email' ? 'email' : 'stored id'}. `;
   draft.audit.push({
-    event: 'link',
+    action: 'link_created',
     fieldKey: null,
-    direction: null,
+    direction: 'none',
     rule: null,
     before: null,
     after: null,

@@ -6,6 +6,7 @@
  * which is why each has a zod schema.
  */
 import { z } from 'zod';
+import type { LinkState } from './linkStates';
 
 /** The two systems. */
 export type Side = 'hubspot' | 'salesforce';
@@ -98,9 +99,6 @@ export function sameSalesforceId(a: string | null | undefined, b: string | null 
   return a.slice(0, 15) === b.slice(0, 15);
 }
 
-export const linkStates = ['active', 'tombstoned', 'merged', 'superseded', 'purged'] as const;
-export type LinkState = (typeof linkStates)[number];
-
 /** What the planner needs to know about a stored link. */
 export interface Link {
   readonly id: string;
@@ -108,5 +106,5 @@ export interface Link {
   readonly salesforce: SalesforceRef;
   readonly state: LinkState;
   /** When tombstoned: which side was deleted, and when (epoch ms). */
-  readonly tombstone: { readonly deletedSide: Side | 'both'; readonly atMs: number } | null;
+  readonly tombstone: { readonly deletedSide: Side; readonly atMs: number } | null;
 }

@@ -34,9 +34,9 @@ export function creationTarget(
 
 function createAudit(draft: PlanDraft, reason: string, message: string): void {
   draft.audit.push({
-    event: 'create',
+    action: 'record_created',
     fieldKey: null,
-    direction: null,
+    direction: 'none',
     rule: null,
     before: null,
     after: null,

@@ -10,7 +10,7 @@ import type { HubspotRecord, SalesforceObjectType, SalesforceRecord, Side } from
 import { sideLabel } from '../records';
 import { assertNever } from '../result';
 import type { FieldMapping, ObjectSettings } from '../settings/schema';
-import { fieldLabel } from '../settings/validate';
+import { fieldLabel } from '../settings/schema';
 import type {
   FieldTransform,
   Observed,
@@ -90,7 +90,7 @@ function fail(field: FieldContext, to: Side, failure: TransformFailure): string 
     ),
   );
   field.draft.audit.push({
-    event: 'failure',
+    action: 'field_failed',
     fieldKey: field.mapping.key,
     direction: to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
     rule: field.mapping.rule,
@@ -129,9 +129,14 @@ function audit(field: FieldContext, decision: FieldDecision, message: string): v
   const to = decision.action === 'write' ? decision.to : null;
   const before = to === 'hubspot' ? field.hubspot : to === 'salesforce' ? field.salesforce : null;
   field.draft.audit.push({
-    event: decision.action === 'conflict' ? 'conflict' : 'field',
+    action:
+      decision.action === 'conflict'
+        ? 'conflict_opened'
+        : decision.action === 'write'
+          ? 'field_written'
+          : 'field_agreed',
     fieldKey: field.mapping.key,
-    direction: to === null ? null : to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
+    direction: to === null ? 'none' : to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
     rule: field.mapping.rule,
     before: before && observedToJson(before),
     after: decision.action === 'write' ? observedToJson(decision.value) : null,
@@ -159,16 +164,24 @@ function applyResolution(
   if (failureCode === null && chosen.kind === 'value') {
     field.draft.shadowUpdates.push({ key: field.mapping.key, value: chosen.value, requiresWrites: targets });
   }
-  field.draft.audit.push({
-    event: 'field',
-    fieldKey: field.mapping.key,
-    direction: targets.length === 1 ? (targets[0] === 'hubspot' ? 'to_hubspot' : 'to_salesforce') : null,
-    rule: field.mapping.rule,
-    before: null,
-    after: observedToJson(chosen),
-    reason: 'resolved_by_person',
-    message: `${field.label}: a person chose "${displayObserved(chosen)}" to resolve the conflict.`,
-  });
+  // One audit line per system written (or one saying nothing needed writing).
+  for (const direction of targets.length > 0
+    ? targets.map((side) => `to_${side}` as const)
+    : (['none'] as const)) {
+    field.draft.audit.push({
+      action: 'conflict_resolved',
+      fieldKey: field.mapping.key,
+      direction,
+      rule: field.mapping.rule,
+      before:
+        direction === 'none'
+          ? null
+          : observedToJson(direction === 'to_hubspot' ? field.hubspot : field.salesforce),
+      after: observedToJson(chosen),
+      reason: 'resolved_by_person',
+      message: `${field.label}: a person chose "${displayObserved(chosen)}" to resolve the conflict.`,
+    });
+  }
   const to = targets.length === 1 ? (targets[0] ?? null) : null;
   return { action: targets.length > 0 ? 'write' : 'nothing', to, reason: 'resolved_by_person', failureCode };
 }

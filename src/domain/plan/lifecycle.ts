@@ -10,39 +10,43 @@
 import { makeFailure } from '../failures';
 import type { Link, Side } from '../records';
 import { sideLabel } from '../records';
-import type { SyncPlan } from './types';
 import { emptyPlan, finish, newDraft } from './draft';
-import type { LinkedInput, PlanContext } from './types';
+import type { LinkedInput, PlanContext, SyncPlan } from './types';
 
 const DAY_MS = 86_400_000;
 
 export type LifecycleResult =
   | { readonly kind: 'done'; readonly plan: SyncPlan }
-  | { readonly kind: 'revive'; readonly restoredSide: Side | 'both' }
+  | { readonly kind: 'restore'; readonly restoredSide: Side }
   | { readonly kind: 'continue' };
 
-function deletedSide(hubspotGone: boolean, salesforceGone: boolean): Side | 'both' {
-  if (hubspotGone && salesforceGone) return 'both';
-  return hubspotGone ? 'hubspot' : 'salesforce';
+interface Gone {
+  readonly hubspot: boolean;
+  readonly salesforce: boolean;
 }
 
-function whereDeleted(side: Side | 'both'): string {
-  return side === 'both' ? 'both HubSpot and Salesforce' : sideLabel(side);
+/** The side recorded on the tombstone; when both went at once, HubSpot's (restoring needs both anyway). */
+function deletedSide(gone: Gone): Side {
+  return gone.hubspot ? 'hubspot' : 'salesforce';
+}
+
+function whereDeleted(gone: Gone): string {
+  return gone.hubspot && gone.salesforce ? 'both HubSpot and Salesforce' : sideLabel(deletedSide(gone));
 }
 
 function linkEvent(plan: {
   outcome: SyncPlan['outcome'];
   summary: string;
   change: SyncPlan['linkChanges'][number];
-  event: SyncPlan['audit'][number]['event'];
+  action: SyncPlan['audit'][number]['action'];
   reason: string;
 }): LifecycleResult {
   const draft = newDraft();
   draft.linkChanges.push(plan.change);
   draft.audit.push({
-    event: plan.event,
+    action: plan.action,
     fieldKey: null,
-    direction: null,
+    direction: 'none',
     rule: null,
     before: null,
     after: null,
@@ -52,34 +56,24 @@ function linkEvent(plan: {
   return { kind: 'done', plan: finish(draft, { outcome: plan.outcome, summary: plan.summary }) };
 }
 
-function tombstoned(
-  input: LinkedInput,
-  link: Link,
-  context: PlanContext,
-  gone: { hubspot: boolean; salesforce: boolean },
-): LifecycleResult {
+function tombstoned(link: Link, context: PlanContext, gone: Gone): LifecycleResult {
   const tombstone = link.tombstone;
-  const side = tombstone?.deletedSide ?? deletedSide(gone.hubspot, gone.salesforce);
   if (gone.hubspot || gone.salesforce) {
     // Still deleted: nothing new happened, so nothing is audited.
-    return {
-      kind: 'done',
-      plan: emptyPlan(
-        'tombstoned',
-        `Deleted in ${whereDeleted(side)}; this link is tombstoned and nothing syncs.`,
-      ),
-    };
+    const summary = `Deleted in ${whereDeleted(gone)}; this link is tombstoned and nothing syncs.`;
+    return { kind: 'done', plan: emptyPlan('tombstoned', summary) };
   }
+  const restoredSide = tombstone?.deletedSide ?? 'hubspot';
   const graceMs = context.settings.deletes.graceDays * DAY_MS;
   if (tombstone && context.nowMs - tombstone.atMs > graceMs) {
-    const summary = `Restored in ${whereDeleted(side)} after the ${context.settings.deletes.graceDays}-day grace period; the link stays tombstoned until a person revives it.`;
+    const summary = `Restored in ${sideLabel(restoredSide)} after the ${context.settings.deletes.graceDays}-day grace period; the link stays tombstoned until a person restores it.`;
     return {
       kind: 'done',
       plan: emptyPlan('tombstoned', summary, [
         {
-          event: 'revive',
+          action: 'link_restored',
           fieldKey: null,
-          direction: null,
+          direction: 'none',
           rule: null,
           before: null,
           after: null,
@@ -89,20 +83,23 @@ function tombstoned(
       ]),
     };
   }
-  return { kind: 'revive', restoredSide: side };
+  return { kind: 'restore', restoredSide };
 }
 
 export function planLifecycle(input: LinkedInput, context: PlanContext): LifecycleResult {
   const { link, hubspot, salesforce } = input;
-  const gone = { hubspot: !hubspot || hubspot.archived, salesforce: !salesforce || salesforce.isDeleted };
-  if (link.state === 'tombstoned') return tombstoned(input, link, context, gone);
+  const gone: Gone = {
+    hubspot: !hubspot || hubspot.archived,
+    salesforce: !salesforce || salesforce.isDeleted,
+  };
+  if (link.state === 'tombstoned') return tombstoned(link, context, gone);
 
   if (salesforce?.isDeleted && salesforce.masterRecordId) {
     return linkEvent({
       outcome: 'merged',
       summary: `The Salesforce ${salesforce.type} was merged into ${salesforce.masterRecordId}; the link moves to the surviving record.`,
-      change: { kind: 'merged', linkId: link.id, side: 'salesforce', survivorId: salesforce.masterRecordId },
-      event: 'merge',
+      change: { kind: 'merge', linkId: link.id, side: 'salesforce', survivorId: salesforce.masterRecordId },
+      action: 'link_merged',
       reason: 'salesforce_merge',
     });
   }
@@ -110,19 +107,19 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
     return linkEvent({
       outcome: 'merged',
       summary: `The HubSpot record ${link.hubspot.id} was merged into ${hubspot.id}; the link moves to the surviving record.`,
-      change: { kind: 'merged', linkId: link.id, side: 'hubspot', survivorId: hubspot.id },
-      event: 'merge',
+      change: { kind: 'merge', linkId: link.id, side: 'hubspot', survivorId: hubspot.id },
+      action: 'link_merged',
       reason: 'hubspot_merge',
     });
   }
   if (gone.hubspot || gone.salesforce) {
-    const side = deletedSide(gone.hubspot, gone.salesforce);
+    const side = deletedSide(gone);
     return linkEvent({
       outcome: 'tombstoned',
-      summary: `Deleted in ${whereDeleted(side)}. Deletes are not copied to the other system: the link is tombstoned for ${context.settings.deletes.graceDays} days, and a restore inside that time revives it.`,
+      summary: `Deleted in ${whereDeleted(gone)}. Deletes are not copied to the other system: the link is tombstoned for ${context.settings.deletes.graceDays} days, and a restore inside that time makes it active again.`,
       change: { kind: 'tombstone', linkId: link.id, deletedSide: side, atMs: context.nowMs },
-      event: 'tombstone',
-      reason: `deleted_in_${side}`,
+      action: 'link_tombstoned',
+      reason: gone.hubspot && gone.salesforce ? 'deleted_in_both' : `deleted_in_${side}`,
     });
   }
   if (salesforce && salesforce.type === 'Lead' && salesforce.conversion) {
@@ -155,7 +152,7 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
         accountId: convertedAccountId,
         opportunityId: convertedOpportunityId,
       },
-      event: 'lead_converted',
+      action: 'lead_converted',
       reason: 'lead_converted',
     });
   }

@@ -81,7 +81,7 @@ export const planOutcomes = [
   'object_disabled',
   'lead_converted',
   'tombstoned',
-  'revived',
+  'restored',
   'merged',
   'skipped',
 ] as const;
@@ -166,11 +166,11 @@ export type LinkChange =
   | {
       readonly kind: 'tombstone';
       readonly linkId: string;
-      readonly deletedSide: Side | 'both';
+      readonly deletedSide: Side;
       readonly atMs: number;
     }
-  | { readonly kind: 'revive'; readonly linkId: string; readonly restoredSide: Side | 'both' }
-  | { readonly kind: 'merged'; readonly linkId: string; readonly side: Side; readonly survivorId: string };
+  | { readonly kind: 'restore'; readonly linkId: string; readonly restoredSide: Side }
+  | { readonly kind: 'merge'; readonly linkId: string; readonly side: Side; readonly survivorId: string };
 
 export interface PendingMatch {
   readonly side: Side;
@@ -199,22 +199,25 @@ export interface FieldPlan {
 
 export type FieldSkipReason = 'no_field_on_object' | 'not_read';
 
-export type AuditEvent =
-  | 'field'
-  | 'conflict'
-  | 'create'
-  | 'link'
+/** What an audit line records (the storage layer's `action`). */
+export type AuditAction =
+  | 'field_written'
+  | 'field_agreed'
+  | 'field_failed'
+  | 'conflict_opened'
+  | 'conflict_resolved'
+  | 'record_created'
+  | 'link_created'
   | 'lead_converted'
-  | 'tombstone'
-  | 'revive'
-  | 'merge'
-  | 'match_pending'
-  | 'failure';
+  | 'link_tombstoned'
+  | 'link_restored'
+  | 'link_merged'
+  | 'match_pending';
 
 export interface AuditEntry {
-  readonly event: AuditEvent;
+  readonly action: AuditAction;
   readonly fieldKey: string | null;
-  readonly direction: 'to_hubspot' | 'to_salesforce' | null;
+  readonly direction: 'to_hubspot' | 'to_salesforce' | 'none';
   readonly rule: OwnershipRule | null;
   readonly before: ObservedJson | null;
   readonly after: ObservedJson | null;

@@ -234,3 +234,8 @@ export type CompaniesSettings = z.infer<typeof CompaniesSettingsSchema>;
 export type DealsSettings = z.infer<typeof DealsSettingsSchema>;
 export type ObjectSettings = ContactsSettings | CompaniesSettings | DealsSettings;
 export type FieldMapping = ObjectSettings['fields'][number];
+
+/** How a mapping is named to people: its label, or its HubSpot property. */
+export function fieldLabel(mapping: FieldMapping): string {
+  return mapping.label ?? mapping.hubspotProperty;
+}

@@ -21,6 +21,7 @@ import { isHubspotReadOnly, requiredFieldsFromDescribe } from './metadata';
 import { parseSettings } from './migrate';
 import { checkPicklistMapping } from './validatePicklists';
 import type { FieldMapping, ObjectSettings, Settings } from './schema';
+import { fieldLabel } from './schema';
 
 export interface SettingsMessage {
   readonly severity: 'error' | 'warning';
@@ -44,10 +45,6 @@ const objectNouns: Record<HubspotObjectType, string> = {
   companies: 'company',
   deals: 'deal',
 };
-
-export function fieldLabel(mapping: FieldMapping): string {
-  return mapping.label ?? mapping.hubspotProperty;
-}
 
 function fieldKeyAtPath(document: unknown, path: string): string | null {
   const match = /^objects\.(contacts|companies|deals)\.fields\.(\d+)/.exec(path);

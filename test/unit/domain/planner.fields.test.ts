@@ -103,7 +103,7 @@ describe('planner: every ownership rule on a linked pair', () => {
     expect(field?.rule).toBe(rule);
     if (plan.hubspotWrite || plan.salesforceWrite) {
       expect(
-        plan.audit.filter((entry) => entry.fieldKey === 'jobtitle' && entry.event === 'field'),
+        plan.audit.filter((entry) => entry.fieldKey === 'jobtitle' && entry.action === 'field_written'),
       ).toHaveLength(1);
     }
     if (expected.conflict) {
@@ -280,7 +280,9 @@ describe('planner: conflicts under "review"', () => {
         hadShadow: true,
       }),
     ]);
-    expect(plan.audit.find((entry) => entry.event === 'conflict')?.message).toContain('waiting for a person');
+    expect(plan.audit.find((entry) => entry.action === 'conflict_opened')?.message).toContain(
+      'waiting for a person',
+    );
   });
 
   it('applies the value a person picked to the other side and closes the conflict', () => {
@@ -301,6 +303,9 @@ describe('planner: conflicts under "review"', () => {
     expect(plan.shadowUpdates).toEqual([
       { key: 'jobtitle', value: 'Chief Executive', requiresWrites: ['hubspot', 'salesforce'] },
     ]);
+    expect(
+      plan.audit.filter((entry) => entry.action === 'conflict_resolved').map((entry) => entry.direction),
+    ).toEqual(['to_hubspot', 'to_salesforce']);
     crms.apply(plan);
     expect([crms.hubspot.properties.jobtitle, crms.salesforce.fields.Title]).toEqual([
       'Chief Executive',
@@ -346,6 +351,16 @@ describe('planner: what is compared', () => {
       to: null,
       reason: 'not_read',
     });
+  });
+
+  it('plans the same state the same way every time', () => {
+    const settings = buildSettings({ rules: { jobtitle: 'review' } });
+    const crms = syncedPair(settings);
+    crms.editHubspot('jobtitle', 'CEO');
+    crms.editSalesforce('Title', 'VP');
+    crms.editHubspot('phone', '+49 30 901820');
+    crms.editSalesforce('Status', 'Working - Contacted');
+    expect(crms.plan(settings)).toEqual(crms.plan(settings));
   });
 
   it('keeps the cross-ids right on both sides', () => {

@@ -72,7 +72,10 @@ describe('planner: a new HubSpot contact', () => {
     ]);
     expect(result.shadowUpdates.every((update) => update.requiresWrites.join() === 'salesforce')).toBe(true);
     // One audit line per value sent, with its reason, then the create itself.
-    expect(result.audit.map((entry) => entry.event)).toEqual([...Array(7).fill('field'), 'create']);
+    expect(result.audit.map((entry) => entry.action)).toEqual([
+      ...Array(7).fill('field_written'),
+      'record_created',
+    ]);
     expect(result.audit[0]).toMatchObject({
       fieldKey: 'firstname',
       direction: 'to_salesforce',
@@ -363,7 +366,7 @@ describe('planner: lifecycle of a link', () => {
     ['archived in HubSpot', { hubspot: { ...syncedHubspot, archived: true } }, 'hubspot'],
     ['gone from HubSpot', { hubspot: null }, 'hubspot'],
     ['deleted in Salesforce', { salesforce: { ...syncedLead, isDeleted: true } }, 'salesforce'],
-    ['deleted on both', { hubspot: null, salesforce: null }, 'both'],
+    ['deleted on both', { hubspot: null, salesforce: null }, 'hubspot'],
   ] as const)('tombstones the link when %s, and deletes nothing', (_name, overrides, side) => {
     const result = plan(linked(overrides));
     expect(result.outcome).toBe('tombstoned');
@@ -379,14 +382,14 @@ describe('planner: lifecycle of a link', () => {
       linked({ salesforce: { ...syncedLead, isDeleted: true, masterRecordId: '00Q000000000077AAA' } }),
     );
     expect(result.linkChanges).toEqual([
-      { kind: 'merged', linkId: 'link-1', side: 'salesforce', survivorId: '00Q000000000077AAA' },
+      { kind: 'merge', linkId: 'link-1', side: 'salesforce', survivorId: '00Q000000000077AAA' },
     ]);
   });
 
   it('moves the link to the survivor of a HubSpot merge', () => {
     const result = plan(linked({ hubspot: { ...syncedHubspot, id: '4242' } }));
     expect(result.linkChanges).toEqual([
-      { kind: 'merged', linkId: 'link-1', side: 'hubspot', survivorId: '4242' },
+      { kind: 'merge', linkId: 'link-1', side: 'hubspot', survivorId: '4242' },
     ]);
   });
 
@@ -409,7 +412,7 @@ describe('planner: lifecycle of a link', () => {
     expect(result.hubspotWrite).toBeNull();
   });
 
-  it('revives the link when the record is restored inside the grace period, and syncs', () => {
+  it('restores the link when the record is restored inside the grace period, and syncs', () => {
     const result = plan(
       linked({
         link: tombstoned,
@@ -417,8 +420,8 @@ describe('planner: lifecycle of a link', () => {
         salesforce: { ...syncedLead, fields: { ...syncedLead.fields, Title: 'VP' } },
       }),
     );
-    expect(result.outcome).toBe('revived');
-    expect(result.linkChanges).toEqual([{ kind: 'revive', linkId: 'link-1', restoredSide: 'hubspot' }]);
+    expect(result.outcome).toBe('restored');
+    expect(result.linkChanges).toEqual([{ kind: 'restore', linkId: 'link-1', restoredSide: 'hubspot' }]);
     expect(result.hubspotWrite?.kind === 'update' && result.hubspotWrite.properties).toMatchObject({
       jobtitle: 'VP',
     });
