@@ -122,7 +122,7 @@ export function installErrorPage(
 }
 
 function propertiesSection(report: PropertiesReport): Html {
-  const problems = report.properties.filter((property) => property.outcome === 'incompatible');
+  const problems = report.properties.filter((property) => property.problem !== undefined);
   const created = report.properties.filter((property) => property.outcome === 'created').length;
   const summary =
     created > 0
@@ -135,7 +135,7 @@ function propertiesSection(report: PropertiesReport): Html {
   if (problems.length === 0) return summary;
   return html`${summary}
     <div class="box warn">
-      <p><strong>Some existing properties cannot be used by the bridge:</strong></p>
+      <p><strong>Some properties could not be set up for the bridge:</strong></p>
       <ul>
         ${problems.map((property) => html`<li>${property.problem ?? property.name}</li>`)}
       </ul>

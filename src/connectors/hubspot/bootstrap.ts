@@ -24,7 +24,7 @@ import {
 } from './app-properties';
 import { statusOf, toHubSpotError } from './errors';
 
-export const propertyOutcomes = ['created', 'existing', 'options_added', 'incompatible'] as const;
+export const propertyOutcomes = ['created', 'existing', 'options_added', 'incompatible', 'refused'] as const;
 export type PropertyOutcome = (typeof propertyOutcomes)[number];
 
 export const PropertiesReportSchema = z.object({
@@ -35,7 +35,7 @@ export const PropertiesReportSchema = z.object({
       objectType: z.enum(appObjectTypes),
       name: z.string(),
       outcome: z.enum(propertyOutcomes),
-      /** For `incompatible`: what is wrong and what the admin can do. */
+      /** For `incompatible` and `refused` (HubSpot would not create it): what is wrong, what the admin can do. */
       problem: z.string().optional(),
     }),
   ),
@@ -174,7 +174,17 @@ async function create(
     await client.crm.properties.coreApi.create(objectType, toPropertyCreate(definition));
     return { outcome: 'created' };
   } catch (error) {
-    if (statusOf(error) !== 409) throw toHubSpotError(error, `creating ${objectType}.${definition.name}`);
+    const status = statusOf(error);
+    if (status === 400) {
+      // A portal-specific refusal (say, its limit of ten unique properties per object is reached): report it
+      // for this property and carry on, so everything else still gets set up.
+      const refused = toHubSpotError(error, `creating the ${objectType} property "${definition.name}"`);
+      return {
+        outcome: 'refused',
+        problem: `${refused.message}. Make room for it in HubSpot (or fix what HubSpot names), then reinstall the app.`,
+      };
+    }
+    if (status !== 409) throw toHubSpotError(error, `creating ${objectType}.${definition.name}`);
     const current = await call(`reading ${objectType}.${definition.name}`, () =>
       client.crm.properties.coreApi.getByName(objectType, definition.name),
     );

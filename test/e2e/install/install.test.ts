@@ -225,7 +225,7 @@ describe.each(testDialects)('installing and connecting on %s', (dialect) => {
     });
     const page = await installApp(harness, new Browser(), 4001);
     expect(page.status).toBe(200);
-    expect(textOf(page)).toContain('Some existing properties cannot be used by the bridge');
+    expect(textOf(page)).toContain('Some properties could not be set up for the bridge');
     expect(textOf(page)).toContain('deals property "salesforce_last_synced_at" exists as number (number)');
 
     const existing = await portal.crm.properties.coreApi.getByName('deals', 'salesforce_last_synced_at');
@@ -243,5 +243,31 @@ describe.each(testDialects)('installing and connecting on %s', (dialect) => {
     expect(installation.hubspot.properties.problems).toEqual([
       expect.stringContaining('salesforce_last_synced_at'),
     ]);
+  });
+
+  it('installs anyway when HubSpot refuses one property, and says why', async () => {
+    const portal = await inspectPortal(harness, 4002);
+    for (let index = 0; index < 10; index += 1) {
+      await portal.crm.properties.coreApi.create('contacts', {
+        name: `customer_key_${index}`,
+        label: `Customer key ${index}`,
+        type: 'string' as never,
+        fieldType: 'text' as never,
+        groupName: 'contactinformation',
+        hasUniqueValue: true,
+      });
+    }
+    const page = await installApp(harness, new Browser(), 4002);
+    expect(page.status).toBe(200);
+    expect(textOf(page)).toContain('creating the contacts property "salesforce_record_id"');
+    expect(textOf(page)).toContain('at most 10 properties with unique values');
+    expect(textOf(page)).toContain('Some properties could not be set up for the bridge');
+    const installation = await installationOf(harness, 4002);
+    expect(installation.status).toBe('awaiting_salesforce');
+    const contacts = (await portal.crm.properties.coreApi.getAll('contacts')).results.map(
+      (property) => property.name,
+    );
+    expect(contacts).toContain('salesforce_sync_status');
+    expect(contacts).not.toContain('salesforce_record_id');
   });
 });
