@@ -221,7 +221,7 @@ export async function checkSalesforceCapabilities(
       ok: false,
       objects,
       problems: [
-        'The bridge could not finish checking the Salesforce org; it will check again on the next connection.',
+        'The bridge could not finish checking the Salesforce org. Reconnect Salesforce to run the check again.',
       ],
       error: reason,
     };
