@@ -1,0 +1,51 @@
+/**
+ * Runs the chosen benchmarks one after the other, each on its own stack, printing each one's figures and
+ * writing them to <out>/<benchmark>.json. A benchmark that misses a target still succeeds; one that cannot
+ * run at all (the bridge does not start, say) throws.
+ */
+import path from 'node:path';
+import type { BenchArgs, BenchmarkName } from './args';
+import { createBenchContext } from './context';
+import { runInitialSync } from './initial-sync';
+import { formatFigures, writeResult, type BenchmarkResult } from './report';
+import { runSteadyState } from './steady-state';
+
+export interface BenchRun {
+  result: BenchmarkResult;
+  file: string;
+}
+
+export async function runBenchmarks(args: BenchArgs, print: (line: string) => void): Promise<BenchRun[]> {
+  const outDir = path.resolve(args.out);
+  const context = createBenchContext({
+    outDir,
+    database: args.database,
+    logLevel: args.logLevel,
+    log: print,
+  });
+  const timeoutMs = args.timeoutS * 1_000;
+  const benchmarks: Record<BenchmarkName, () => Promise<BenchmarkResult>> = {
+    'initial-sync': () =>
+      runInitialSync(context, { records: args.records, randomSeed: args.seed, timeoutMs }),
+    'steady-state': () =>
+      runSteadyState(context, {
+        edits: args.edits,
+        records: args.steadyRecords,
+        editsPerSecond: args.editsPerSecond,
+        pollIntervalMs: args.pollIntervalS * 1_000,
+        latencyMs: args.latencyMs,
+        randomSeed: args.seed,
+        timeoutMs,
+      }),
+  };
+  const runs: BenchRun[] = [];
+  for (const name of args.only) {
+    print(`-- ${name}`);
+    const result = await benchmarks[name]();
+    const file = writeResult(outDir, result);
+    print(formatFigures(result));
+    print(`  written to ${path.relative(process.cwd(), file) || file}`);
+    runs.push({ result, file });
+  }
+  return runs;
+}
