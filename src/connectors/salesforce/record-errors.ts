@@ -1,0 +1,141 @@
+/**
+ * One place that maps what Salesforce says to the engine's failure categories: per-record errors of a
+ * collection write (`statusCode`/`errorCode`), and errors that fail a whole call (thrown by jsforce with
+ * `name === errorCode`).
+ */
+import { z } from 'zod';
+import { makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
+import type { SalesforceObjectType } from '../../domain/records';
+
+/** Salesforce error codes and what they mean for the sync. Codes not listed are `unknown`. */
+export function categoryOfSalesforceCode(code: string): FailureCategory {
+  switch (code) {
+    case 'REQUIRED_FIELD_MISSING':
+      return 'required_field_missing';
+    case 'INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST':
+    case 'INVALID_PICKLIST_VALUE':
+      return 'picklist_value_not_allowed';
+    case 'DUPLICATE_VALUE':
+    case 'DUPLICATES_DETECTED':
+    case 'DUPLICATE_EXTERNAL_ID':
+    case 'MULTIPLE_CHOICES':
+      return 'duplicate';
+    case 'FIELD_CUSTOM_VALIDATION_EXCEPTION':
+    case 'FIELD_INTEGRITY_EXCEPTION':
+    case 'STRING_TOO_LONG':
+    case 'INVALID_EMAIL_ADDRESS':
+    case 'INVALID_FIELD':
+    case 'INVALID_FIELD_FOR_INSERT_UPDATE':
+    case 'INVALID_TYPE_ON_FIELD_IN_RECORD':
+    case 'NUMBER_OUTSIDE_VALID_RANGE':
+    case 'MALFORMED_ID':
+    case 'INVALID_CROSS_REFERENCE_KEY':
+    case 'JSON_PARSER_ERROR':
+      return 'validation';
+    case 'INSUFFICIENT_ACCESS_OR_READONLY':
+    case 'INSUFFICIENT_ACCESS_ON_CROSS_REFERENCE_ENTITY':
+    case 'CANNOT_INSERT_UPDATE_ACTIVATE_ENTITY':
+    case 'API_DISABLED_FOR_ORG':
+    case 'FUNCTIONALITY_NOT_ENABLED':
+      return 'permission';
+    case 'ENTITY_IS_DELETED':
+    case 'NOT_FOUND':
+    case 'INVALID_ID_FIELD':
+      return 'not_found';
+    case 'CANNOT_UPDATE_CONVERTED_LEAD':
+      return 'converted_lead';
+    case 'REQUEST_LIMIT_EXCEEDED':
+      return 'rate_limited';
+    case 'UNABLE_TO_LOCK_ROW':
+    case 'SERVER_UNAVAILABLE':
+    case 'ERROR_HTTP_500':
+    case 'ERROR_HTTP_502':
+    case 'ERROR_HTTP_503':
+    case 'ERROR_HTTP_504':
+      return 'transient';
+    case 'INVALID_SESSION_ID':
+    case 'invalid_grant':
+      return 'auth';
+    default:
+      return 'unknown';
+  }
+}
+
+const SaveError = z
+  .object({
+    statusCode: z.string().optional(),
+    errorCode: z.string().optional(),
+    message: z.string().optional(),
+    fields: z.array(z.string()).optional(),
+  })
+  .loose();
+
+/** The failure of one record in a collection write. */
+export function salesforceSaveFailure(
+  type: SalesforceObjectType,
+  errors: unknown,
+  fields: Readonly<Record<string, unknown>>,
+): SyncFailure {
+  const parsed = z.array(SaveError).safeParse(errors);
+  const first = parsed.success ? parsed.data[0] : undefined;
+  const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_ERROR';
+  const errorFields = first?.fields ?? [];
+  const fieldName = errorFields[0];
+  const value = fieldName !== undefined && fields[fieldName] !== undefined ? fields[fieldName] : undefined;
+  return makeFailure(
+    categoryOfSalesforceCode(code),
+    code,
+    {
+      side: 'salesforce',
+      object: type,
+      ...(fieldName ? { field: fieldName } : {}),
+      ...(errorFields.length > 0 ? { fields: errorFields } : {}),
+      ...(value !== undefined && value !== null ? { value: String(value) } : {}),
+      ...(first?.message ? { detail: first.message } : {}),
+    },
+    { details: { errors: parsed.success ? parsed.data : errors } },
+  );
+}
+
+/** A Salesforce call that failed as a whole. */
+export class SalesforceCallError extends Error {
+  readonly retryable: boolean;
+
+  constructor(
+    readonly code: string,
+    readonly category: FailureCategory,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'SalesforceCallError';
+    this.retryable = category === 'transient' || category === 'rate_limited' || category === 'unknown';
+  }
+}
+
+const JsforceError = z
+  .object({ name: z.string().optional(), errorCode: z.string().optional(), message: z.string().optional() })
+  .loose();
+
+const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN'];
+
+export function salesforceCallError(error: unknown, action: string): SalesforceCallError {
+  if (error instanceof SalesforceCallError) return error;
+  const parsed = JsforceError.safeParse(error);
+  const message = parsed.success ? (parsed.data.message ?? '') : String(error);
+  const networkCode = (error as { code?: unknown } | null)?.code;
+  let code = parsed.success ? (parsed.data.errorCode ?? parsed.data.name ?? 'Error') : 'Error';
+  if (/Unable to refresh session/i.test(message)) code = 'invalid_grant';
+  else if (typeof networkCode === 'string' && NETWORK_CODES.includes(networkCode))
+    code = 'SERVER_UNAVAILABLE';
+  else if (/fetch failed|socket hang up|network/i.test(message)) code = 'SERVER_UNAVAILABLE';
+  const category = categoryOfSalesforceCode(code);
+  // A spent daily allocation frees up gradually over the rolling 24 hours: look again in a few minutes.
+  const retryAfterMs = category === 'rate_limited' ? 5 * 60_000 : null;
+  return new SalesforceCallError(
+    code,
+    category,
+    `Salesforce ${code} while ${action}: ${message}`,
+    retryAfterMs,
+  );
+}

@@ -1,0 +1,276 @@
+/**
+ * Salesforce records for the sync engine, over jsforce: SOQL reads in batches, the SystemModstamp poll, the
+ * recycle-bin poll, and sObject Collections writes (200 records per call), turning wire records into
+ * canonical SalesforceRecords and per-record write outcomes.
+ *
+ * A call that fails as a whole (expired session that could not be refreshed, daily limit, outage) throws a
+ * SalesforceCallError for the caller to retry later; a collection write answers per record, and a record
+ * Salesforce refused becomes a SyncFailure for that record only.
+ */
+import type { Connection, QueryResult } from 'jsforce';
+import type { SyncFailure } from '../../domain/failures';
+import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
+import { openGate, type CallGate, type CallKind } from '../gate';
+import { salesforceCallError, salesforceSaveFailure } from './record-errors';
+import { soqlDateTime, soqlList, parseSalesforceDateTime } from './soql';
+
+export const SALESFORCE_COLLECTION_SIZE = 200;
+/** Ids or values per `IN (…)` list: keeps the query URL far below Salesforce's 16 KB limit. */
+export const SALESFORCE_IN_LIST_SIZE = 300;
+
+/** Fields every read selects, besides the mapped ones: identity, change times, deletion, merge, conversion. */
+export function systemFieldsOf(type: SalesforceObjectType): string[] {
+  const common = ['Id', 'LastModifiedDate', 'SystemModstamp', 'LastModifiedById', 'IsDeleted'];
+  switch (type) {
+    case 'Lead':
+      return [
+        ...common,
+        'MasterRecordId',
+        'IsConverted',
+        'ConvertedContactId',
+        'ConvertedAccountId',
+        'ConvertedOpportunityId',
+        'ConvertedDate',
+      ];
+    case 'Contact':
+    case 'Account':
+      return [...common, 'MasterRecordId'];
+    case 'Opportunity':
+      return common;
+  }
+}
+
+type WireRecord = Record<string, unknown> & { Id?: string };
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** A wire record as a canonical record; mapped fields keep the JSON values the REST API returned. */
+export function toSalesforceRecord(type: SalesforceObjectType, wire: WireRecord): SalesforceRecord {
+  const { attributes: _attributes, ...values } = wire;
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(values)) fields[name] = value === undefined ? null : value;
+  const id = stringOrNull(wire.Id);
+  if (!id) throw new Error(`Salesforce ${type} record without an Id`);
+  const lastModifiedAtMs = parseSalesforceDateTime(wire.LastModifiedDate);
+  const systemModstampMs = parseSalesforceDateTime(wire.SystemModstamp) ?? lastModifiedAtMs;
+  return {
+    type,
+    id,
+    fields,
+    lastModifiedAtMs: lastModifiedAtMs ?? systemModstampMs ?? 0,
+    systemModstampMs: systemModstampMs ?? 0,
+    lastModifiedById: stringOrNull(wire.LastModifiedById),
+    isDeleted: wire.IsDeleted === true,
+    masterRecordId: stringOrNull(wire.MasterRecordId),
+    conversion:
+      type === 'Lead' && wire.IsConverted === true
+        ? {
+            convertedContactId: stringOrNull(wire.ConvertedContactId),
+            convertedAccountId: stringOrNull(wire.ConvertedAccountId),
+            convertedOpportunityId: stringOrNull(wire.ConvertedOpportunityId),
+            convertedDate: stringOrNull(wire.ConvertedDate),
+          }
+        : null,
+  };
+}
+
+export type SalesforceWriteOutcome =
+  | { readonly ok: true; readonly id: string; readonly created: boolean }
+  | { readonly ok: false; readonly failure: SyncFailure };
+
+export interface FieldValues {
+  readonly [field: string]: string | number | boolean | null;
+}
+
+export interface PollPage {
+  readonly records: SalesforceRecord[];
+  /** True when the page was cut at `limit` and more records share or follow its last SystemModstamp. */
+  readonly more: boolean;
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/** One Salesforce object of one org. Stateless apart from the connection it wraps. */
+export class SalesforceRecords {
+  constructor(
+    private readonly connection: Connection,
+    readonly type: SalesforceObjectType,
+    private readonly gate: CallGate = openGate,
+  ) {}
+
+  private select(fields: readonly string[]): string {
+    return [...new Set([...systemFieldsOf(this.type), ...fields])].join(', ');
+  }
+
+  /** Records by id (15 or 18 characters); deleted ones are read from the recycle bin too. */
+  async readByIds(ids: readonly string[], fields: readonly string[]): Promise<Map<string, SalesforceRecord>> {
+    const found = new Map<string, SalesforceRecord>();
+    for (const batch of chunks([...new Set(ids)], SALESFORCE_IN_LIST_SIZE)) {
+      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE Id IN ${soqlList(batch)}`;
+      for (const record of await this.query(soql, { includeDeleted: true })) {
+        found.set(record.id, record);
+        // Callers may hold 15-character ids.
+        found.set(record.id.slice(0, 15), record);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Live records whose `field` equals one of the values (SOQL compares strings case-insensitively).
+   * Converted Leads are left out: they are history, their person lives on as a Contact.
+   */
+  async readByField(
+    field: string,
+    values: readonly string[],
+    fields: readonly string[],
+  ): Promise<SalesforceRecord[]> {
+    const distinct = [...new Set(values.filter((value) => value.length > 0))];
+    const out: SalesforceRecord[] = [];
+    const unconverted = this.type === 'Lead' ? ' AND IsConverted = false' : '';
+    for (const batch of chunks(distinct, SALESFORCE_IN_LIST_SIZE)) {
+      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE ${field} IN ${soqlList(batch)}${unconverted}`;
+      out.push(...(await this.query(soql, { includeDeleted: false })));
+    }
+    return out;
+  }
+
+  /**
+   * Records whose SystemModstamp is at or after `sinceMs`, oldest first, at most `limit`. SystemModstamp
+   * (indexed, and bumped by system changes and Lead conversion too) catches what LastModifiedDate misses.
+   */
+  async readModifiedSince(sinceMs: number, fields: readonly string[], limit: number): Promise<PollPage> {
+    const soql =
+      `SELECT ${this.select(fields)} FROM ${this.type} WHERE SystemModstamp >= ${soqlDateTime(sinceMs)} ` +
+      `ORDER BY SystemModstamp ASC, Id ASC LIMIT ${limit + 1}`;
+    const records = await this.query(soql, { includeDeleted: false });
+    return { records: records.slice(0, limit), more: records.length > limit };
+  }
+
+  /** Records deleted (recycle bin, including merge losers with MasterRecordId) at or after `sinceMs`. */
+  async readDeletedSince(sinceMs: number, fields: readonly string[], limit: number): Promise<PollPage> {
+    const soql =
+      `SELECT ${this.select(fields)} FROM ${this.type} WHERE IsDeleted = true AND SystemModstamp >= ` +
+      `${soqlDateTime(sinceMs)} ORDER BY SystemModstamp ASC, Id ASC LIMIT ${limit + 1}`;
+    const records = await this.query(soql, { includeDeleted: true });
+    return { records: records.slice(0, limit), more: records.length > limit };
+  }
+
+  /** Updates records by id; one outcome per input, in order. */
+  async update(
+    inputs: ReadonlyArray<{ id: string; fields: FieldValues }>,
+  ): Promise<SalesforceWriteOutcome[]> {
+    const outcomes: SalesforceWriteOutcome[] = [];
+    for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
+      const results = await this.call(`updating ${batch.length} ${this.type} records`, () =>
+        this.connection.sobject(this.type).update(
+          batch.map((input) => ({ ...input.fields, Id: input.id })),
+          { allOrNone: false },
+        ),
+      );
+      outcomes.push(
+        ...results.map((result, index): SalesforceWriteOutcome => {
+          if (result.success) return { ok: true, id: result.id, created: false };
+          return {
+            ok: false,
+            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
+          };
+        }),
+      );
+    }
+    return outcomes;
+  }
+
+  /**
+   * Creates records idempotently: an upsert on an external-id field holding the HubSpot id, so a create
+   * retried after a crash updates the record the first attempt made.
+   */
+  async upsert(
+    externalIdField: string,
+    inputs: ReadonlyArray<{ externalId: string; fields: FieldValues }>,
+  ): Promise<SalesforceWriteOutcome[]> {
+    const outcomes: SalesforceWriteOutcome[] = [];
+    for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
+      const results = await this.call(`upserting ${batch.length} ${this.type} records`, () =>
+        this.connection.sobject(this.type).upsert(
+          batch.map((input) => ({ ...input.fields, [externalIdField]: input.externalId })),
+          externalIdField,
+          { allOrNone: false },
+        ),
+      );
+      outcomes.push(
+        ...results.map((result, index): SalesforceWriteOutcome => {
+          if (result.success) return { ok: true, id: result.id, created: result.created };
+          return {
+            ok: false,
+            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
+          };
+        }),
+      );
+    }
+    return outcomes;
+  }
+
+  /** Creates records (when the org has no external-id field to upsert on). */
+  async create(inputs: ReadonlyArray<{ fields: FieldValues }>): Promise<SalesforceWriteOutcome[]> {
+    const outcomes: SalesforceWriteOutcome[] = [];
+    for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
+      const results = await this.call(`creating ${batch.length} ${this.type} records`, () =>
+        this.connection.sobject(this.type).create(
+          batch.map((input) => ({ ...input.fields })),
+          { allOrNone: false },
+        ),
+      );
+      outcomes.push(
+        ...results.map((result, index): SalesforceWriteOutcome => {
+          if (result.success) return { ok: true, id: result.id, created: true };
+          return {
+            ok: false,
+            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
+          };
+        }),
+      );
+    }
+    return outcomes;
+  }
+
+  private async query(soql: string, options: { includeDeleted: boolean }): Promise<SalesforceRecord[]> {
+    const out: WireRecord[] = [];
+    let page: QueryResult<WireRecord> = await this.call(
+      `querying ${this.type}`,
+      async () => await this.connection.query<WireRecord>(soql, { scanAll: options.includeDeleted }),
+      'read',
+    );
+    out.push(...page.records);
+    while (!page.done && page.nextRecordsUrl) {
+      const next = page.nextRecordsUrl;
+      page = await this.call(
+        `querying ${this.type}`,
+        async () => await this.connection.queryMore<WireRecord>(next),
+        'read',
+      );
+      out.push(...page.records);
+    }
+    const records = out;
+    return records.map((wire) => toSalesforceRecord(this.type, wire));
+  }
+
+  /** One API call: through the gate, errors mapped, the org's usage reported back. */
+  private async call<T>(action: string, run: () => Promise<T>, kind: CallKind = 'write'): Promise<T> {
+    await this.gate.acquire('salesforce', kind);
+    try {
+      return await run();
+    } catch (error) {
+      throw salesforceCallError(error, action);
+    } finally {
+      const usage = this.connection.limitInfo?.apiUsage;
+      if (usage) this.gate.observeSalesforceUsage?.(usage.used, usage.limit);
+    }
+  }
+}

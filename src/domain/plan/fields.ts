@@ -1,0 +1,334 @@
+/**
+ * Field by field: read both sides through the field's transform, let the ownership rule decide, and turn
+ * the decision into wire values, shadow updates, conflicts, failures and audit lines.
+ */
+import type { FailureCategory } from '../failures';
+import { makeFailure } from '../failures';
+import type { FieldDecision } from '../ownership';
+import { decideField } from '../ownership';
+import type { HubspotRecord, SalesforceObjectType, SalesforceRecord, Side } from '../records';
+import { sideLabel } from '../records';
+import { assertNever } from '../result';
+import type { FieldMapping, ObjectSettings } from '../settings/schema';
+import { fieldLabel } from '../settings/schema';
+import type {
+  FieldTransform,
+  Observed,
+  TransformFailure,
+  TransformFailureCode,
+} from '../transforms/canonical';
+import {
+  displayCanonical,
+  displayObserved,
+  observed,
+  observedEquals,
+  observedToJson,
+} from '../transforms/canonical';
+import type { TransformContext } from '../transforms/index';
+import { createTransform } from '../transforms/index';
+import type { PlanDraft } from './draft';
+import type { ConflictResolution, FieldPlan, ShadowMap } from './types';
+import { describeDecision } from './wording';
+
+export interface FieldSyncArgs {
+  readonly objectSettings: ObjectSettings;
+  /** null while creating the HubSpot record. */
+  readonly hubspot: HubspotRecord | null;
+  /** null while creating the Salesforce record. */
+  readonly salesforce: SalesforceRecord | null;
+  /** The Salesforce object of the existing or new record. */
+  readonly salesforceType: SalesforceObjectType;
+  readonly shadows: ShadowMap;
+  readonly creating: Side | null;
+  readonly resolutions: Readonly<Record<string, ConflictResolution>>;
+  readonly openConflictKeys: readonly string[];
+  readonly transformContext: TransformContext;
+}
+
+const BLANK: Observed = { kind: 'value', value: null };
+
+function categoryOf(code: TransformFailureCode): FailureCategory {
+  switch (code) {
+    case 'no_mapping':
+      return 'picklist_value_not_allowed';
+    case 'invalid_value':
+    case 'owner_not_found':
+    case 'owner_inactive':
+      return 'validation';
+    default:
+      return assertNever(code, 'transform failure');
+  }
+}
+
+export function salesforceFieldOf(mapping: FieldMapping, type: SalesforceObjectType): string | null {
+  return (mapping.salesforceFields as Partial<Record<SalesforceObjectType, string | null>>)[type] ?? null;
+}
+
+interface FieldContext {
+  readonly mapping: FieldMapping;
+  readonly label: string;
+  readonly salesforceField: string;
+  readonly transform: FieldTransform;
+  readonly hubspot: Observed;
+  readonly salesforce: Observed;
+  readonly draft: PlanDraft;
+}
+
+function fail(field: FieldContext, to: Side, failure: TransformFailure): string {
+  const code = failure.code;
+  field.draft.failures.push(
+    makeFailure(
+      categoryOf(code),
+      code,
+      {
+        side: to,
+        field: field.label,
+        value: failure.raw,
+        detail: code === 'no_mapping' ? undefined : failure.reason,
+      },
+      { fieldKey: field.mapping.key, details: { raw: failure.raw, reason: failure.reason } },
+    ),
+  );
+  field.draft.audit.push({
+    action: 'field_failed',
+    fieldKey: field.mapping.key,
+    direction: to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
+    rule: field.mapping.rule,
+    before: null,
+    after: null,
+    reason: code,
+    message: `${field.label}: "${failure.raw}" ${failure.reason}; not written to ${sideLabel(to)}.`,
+  });
+  return code;
+}
+
+/** Puts one value on the wire toward `to`. Returns a failure code, or null when written. */
+function write(
+  field: FieldContext,
+  to: Side,
+  value: Observed,
+  shadowRequires: readonly Side[] | 'no_shadow',
+): string | null {
+  if (value.kind === 'unrepresentable') return fail(field, to, value.failure);
+  const wire =
+    to === 'hubspot' ? field.transform.toHubspot(value.value) : field.transform.toSalesforce(value.value);
+  if (!wire.ok) return fail(field, to, wire.error);
+  if (to === 'hubspot') field.draft.hubspotProperties[field.mapping.hubspotProperty] = wire.value as string;
+  else field.draft.salesforceFields[field.salesforceField] = wire.value;
+  if (shadowRequires !== 'no_shadow') {
+    field.draft.shadowUpdates.push({
+      key: field.mapping.key,
+      value: value.value,
+      requiresWrites: shadowRequires,
+    });
+  }
+  return null;
+}
+
+function audit(field: FieldContext, decision: FieldDecision, message: string): void {
+  const to = decision.action === 'write' ? decision.to : null;
+  const before = to === 'hubspot' ? field.hubspot : to === 'salesforce' ? field.salesforce : null;
+  field.draft.audit.push({
+    action:
+      decision.action === 'conflict'
+        ? 'conflict_opened'
+        : decision.action === 'write'
+          ? 'field_written'
+          : 'field_agreed',
+    fieldKey: field.mapping.key,
+    direction: to === null ? 'none' : to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
+    rule: field.mapping.rule,
+    before: before && observedToJson(before),
+    after: decision.action === 'write' ? observedToJson(decision.value) : null,
+    reason: decision.reason,
+    message,
+  });
+}
+
+function chosenValue(field: FieldContext, resolution: ConflictResolution): Observed {
+  if (resolution.keep === 'value') return { kind: 'value', value: resolution.value };
+  return resolution.keep === 'hubspot' ? field.hubspot : field.salesforce;
+}
+
+function applyResolution(
+  field: FieldContext,
+  resolution: ConflictResolution,
+): FieldPlan['decision'] & { failureCode: string | null } {
+  const chosen = chosenValue(field, resolution);
+  const targets = (['hubspot', 'salesforce'] as const).filter(
+    (side) => !observedEquals(chosen, side === 'hubspot' ? field.hubspot : field.salesforce),
+  );
+  let failureCode: string | null = null;
+  for (const side of targets) failureCode = write(field, side, chosen, 'no_shadow') ?? failureCode;
+  // One shadow for the chosen value, recorded once every write it needs has gone through.
+  if (failureCode === null && chosen.kind === 'value') {
+    field.draft.shadowUpdates.push({ key: field.mapping.key, value: chosen.value, requiresWrites: targets });
+  }
+  // One audit line per system written (or one saying nothing needed writing).
+  for (const direction of targets.length > 0
+    ? targets.map((side) => `to_${side}` as const)
+    : (['none'] as const)) {
+    field.draft.audit.push({
+      action: 'conflict_resolved',
+      fieldKey: field.mapping.key,
+      direction,
+      rule: field.mapping.rule,
+      before:
+        direction === 'none'
+          ? null
+          : observedToJson(direction === 'to_hubspot' ? field.hubspot : field.salesforce),
+      after: observedToJson(chosen),
+      reason: 'resolved_by_person',
+      message: `${field.label}: a person chose "${displayObserved(chosen)}" to resolve the conflict.`,
+    });
+  }
+  const to = targets.length === 1 ? (targets[0] ?? null) : null;
+  return { action: targets.length > 0 ? 'write' : 'nothing', to, reason: 'resolved_by_person', failureCode };
+}
+
+function read(
+  record: { readonly [key: string]: unknown },
+  key: string,
+): { present: boolean; value: unknown } {
+  return Object.prototype.hasOwnProperty.call(record, key)
+    ? { present: true, value: record[key] }
+    : { present: false, value: undefined };
+}
+
+export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
+  const openConflicts = new Set(args.openConflictKeys);
+  for (const mapping of args.objectSettings.fields) {
+    const label = fieldLabel(mapping);
+    const salesforceField = salesforceFieldOf(mapping, args.salesforceType);
+    const shadow = args.shadows[mapping.key];
+    const skip = (reason: 'no_field_on_object' | 'not_read') =>
+      draft.fields.push({
+        key: mapping.key,
+        label,
+        rule: mapping.rule,
+        salesforceField,
+        hubspot: null,
+        salesforce: null,
+        shadow: shadow ?? null,
+        decision: { action: 'skipped', to: null, reason },
+        failureCode: null,
+      });
+    if (!salesforceField) {
+      skip('no_field_on_object');
+      continue;
+    }
+    const transform = createTransform(mapping.transform, args.transformContext);
+    const hubspotRead = args.hubspot
+      ? read(args.hubspot.properties, mapping.hubspotProperty)
+      : { present: true, value: null };
+    const salesforceRead = args.salesforce
+      ? read(args.salesforce.fields, salesforceField)
+      : { present: true, value: null };
+    if (!hubspotRead.present || !salesforceRead.present) {
+      skip('not_read');
+      continue;
+    }
+    const field: FieldContext = {
+      mapping,
+      label,
+      salesforceField,
+      transform,
+      hubspot: args.hubspot
+        ? observed(transform.fromHubspot((hubspotRead.value as string | null) ?? null))
+        : BLANK,
+      salesforce: args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
+      draft,
+    };
+    const hubspotChangedAtMs =
+      args.hubspot?.propertyTimestampsMs[mapping.hubspotProperty] ?? args.hubspot?.updatedAtMs ?? 0;
+    const salesforceChangedAtMs = args.salesforce?.lastModifiedAtMs ?? 0;
+    const plan = (decision: FieldPlan['decision'], failureCode: string | null) =>
+      draft.fields.push({
+        key: mapping.key,
+        label,
+        rule: mapping.rule,
+        salesforceField,
+        hubspot: args.hubspot ? observedToJson(field.hubspot) : null,
+        salesforce: args.salesforce ? observedToJson(field.salesforce) : null,
+        shadow: shadow ?? null,
+        decision,
+        failureCode,
+      });
+
+    const resolution = args.resolutions[mapping.key];
+    if (resolution && !args.creating) {
+      const { failureCode, ...decision } = applyResolution(field, resolution);
+      plan(decision, failureCode);
+      if (openConflicts.has(mapping.key))
+        draft.closeConflicts.push({ key: mapping.key, reason: 'resolved_by_person' });
+      continue;
+    }
+
+    const decision = decideField({
+      rule: mapping.rule,
+      hubspot: field.hubspot,
+      salesforce: field.salesforce,
+      shadow,
+      hubspotChangedAtMs,
+      salesforceChangedAtMs,
+      creating: args.creating,
+    });
+    let failureCode: string | null = null;
+    if (decision.action === 'write') {
+      failureCode = write(field, decision.to, decision.value, [decision.to]);
+      if (failureCode === null)
+        audit(
+          field,
+          decision,
+          describeDecision(label, mapping.rule, decision, {
+            ...field,
+            hubspotChangedAtMs,
+            salesforceChangedAtMs,
+          }),
+        );
+    } else if (decision.action === 'conflict') {
+      draft.conflicts.push({
+        key: mapping.key,
+        label,
+        hubspot: observedToJson(field.hubspot),
+        salesforce: observedToJson(field.salesforce),
+        shadow: shadow ?? null,
+        hadShadow: shadow !== undefined,
+        hubspotChangedAtMs,
+        salesforceChangedAtMs,
+      });
+      audit(
+        field,
+        decision,
+        describeDecision(label, mapping.rule, decision, {
+          ...field,
+          hubspotChangedAtMs,
+          salesforceChangedAtMs,
+        }),
+      );
+    } else {
+      if (decision.agreedValue !== undefined) {
+        draft.shadowUpdates.push({ key: mapping.key, value: decision.agreedValue, requiresWrites: [] });
+        audit(
+          field,
+          decision,
+          `${label}: both sides hold "${displayCanonical(decision.agreedValue)}"; nothing to write.`,
+        );
+      }
+    }
+    plan(
+      {
+        action: decision.action,
+        to: decision.action === 'write' ? decision.to : null,
+        reason: decision.reason,
+      },
+      failureCode,
+    );
+    if (openConflicts.has(mapping.key) && decision.action !== 'conflict') {
+      draft.closeConflicts.push({
+        key: mapping.key,
+        reason: decision.action === 'write' ? 'superseded' : 'values_agree',
+      });
+    }
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Which HubSpot property types and Salesforce field types each transform can convert, and which
+ * directions each ownership rule writes. Static facts as data, read by validation and by docs.
+ */
+import { assertNever } from '../result';
+import type { HubspotPropertyDefinition, SalesforceFieldDescribe } from './metadata';
+import type { OwnershipRule, TransformKind } from './schema';
+
+export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDefinition) => boolean> = {
+  text: (p) => p.type === 'string' || p.type === 'phone_number',
+  email: (p) => p.type === 'string',
+  phone: (p) => p.type === 'string' || p.type === 'phone_number',
+  number: (p) => p.type === 'number',
+  boolean: (p) => p.type === 'bool' || p.fieldType === 'booleancheckbox',
+  date: (p) => p.type === 'date',
+  datetime: (p) => p.type === 'datetime',
+  picklist: (p) => (p.type === 'enumeration' && p.fieldType !== 'checkbox') || p.type === 'string',
+  multiselect: (p) => p.type === 'enumeration' && p.fieldType === 'checkbox',
+  owner: (p) =>
+    p.type === 'enumeration' &&
+    (p.referencedObjectType === 'OWNER' || p.externalOptions || p.name === 'hubspot_owner_id'),
+};
+
+export const hubspotTypeNeeded: Record<TransformKind, string> = {
+  text: 'a single-line or multi-line text property',
+  email: 'a text property',
+  phone: 'a text or phone number property',
+  number: 'a number property',
+  boolean: 'a single checkbox property',
+  date: 'a date picker property',
+  datetime: 'a date and time property',
+  picklist: 'a dropdown select or radio select property',
+  multiselect: 'a multiple checkboxes property',
+  owner: 'the HubSpot owner property',
+};
+
+const salesforceTypes: Record<Exclude<TransformKind, 'owner'>, readonly string[]> = {
+  text: ['string', 'textarea', 'url', 'email', 'phone', 'combobox', 'encryptedstring'],
+  email: ['email', 'string'],
+  phone: ['phone', 'string'],
+  number: ['double', 'int', 'long', 'currency', 'percent'],
+  boolean: ['boolean'],
+  date: ['date'],
+  datetime: ['datetime'],
+  picklist: ['picklist', 'combobox', 'string'],
+  multiselect: ['multipicklist'],
+};
+
+export function salesforceTypeFits(kind: TransformKind, field: SalesforceFieldDescribe): boolean {
+  if (kind === 'owner') return field.type === 'reference' && field.referenceTo.includes('User');
+  return salesforceTypes[kind].includes(field.type);
+}
+
+export const salesforceTypeNeeded: Record<TransformKind, string> = {
+  text: 'a text, text area, URL, email or phone field',
+  email: 'an email or text field',
+  phone: 'a phone or text field',
+  number: 'a number, currency or percent field',
+  boolean: 'a checkbox field',
+  date: 'a date field',
+  datetime: 'a date/time field',
+  picklist: 'a picklist or text field',
+  multiselect: 'a multi-select picklist field',
+  owner: 'a lookup to User (such as OwnerId)',
+};
+
+/** Which systems a rule may write to (`on_create` only when the record is created). */
+export function writesTo(rule: OwnershipRule): { hubspot: boolean; salesforce: boolean } {
+  switch (rule) {
+    case 'hubspot':
+      return { hubspot: false, salesforce: true };
+    case 'salesforce':
+      return { hubspot: true, salesforce: false };
+    case 'two_way':
+    case 'review':
+    case 'prefer_hubspot_unless_blank':
+    case 'prefer_salesforce_unless_blank':
+    case 'on_create':
+      return { hubspot: true, salesforce: true };
+    case 'none':
+      return { hubspot: false, salesforce: false };
+    default:
+      return assertNever(rule, 'ownership rule');
+  }
+}

@@ -1,0 +1,175 @@
+/**
+ * The settings a new installation starts with: contacts sync both ways with Leads and Contacts, the
+ * standard fields mapped with sensible rules, new HubSpot contacts become Leads, companies and deals off.
+ *
+ * Why these rules:
+ * - names, email, phones, title, address, company: `two_way`, the most recent edit wins; this is what
+ *   people expect of "sync" and what HubSpot's own connector does.
+ * - owner: `two_way` too; a cleared HubSpot owner is never written (every Salesforce record has an owner).
+ * - lifecycle stage ⇄ Lead Status: `two_way` through a value map; Contacts have no Lead Status.
+ * - email opt-out: `hubspot`. HubSpot keeps the subscription status (its API does not let an app set it),
+ *   so Salesforce mirrors it.
+ */
+import type { FieldMapping, Settings, SettingsInput } from './schema';
+import { CURRENT_SCHEMA_VERSION, SettingsSchema } from './schema';
+
+type ContactFieldInput = SettingsInput['objects']['contacts']['fields'][number];
+
+function both(field: string): { Lead: string; Contact: string } {
+  return { Lead: field, Contact: field };
+}
+
+const contactFields: ContactFieldInput[] = [
+  {
+    key: 'firstname',
+    label: 'First name',
+    hubspotProperty: 'firstname',
+    salesforceFields: both('FirstName'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'lastname',
+    label: 'Last name',
+    hubspotProperty: 'lastname',
+    salesforceFields: both('LastName'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'email',
+    label: 'Email',
+    hubspotProperty: 'email',
+    salesforceFields: both('Email'),
+    rule: 'two_way',
+    transform: { kind: 'email' },
+  },
+  {
+    key: 'phone',
+    label: 'Phone',
+    hubspotProperty: 'phone',
+    salesforceFields: both('Phone'),
+    rule: 'two_way',
+    transform: { kind: 'phone' },
+  },
+  {
+    key: 'mobilephone',
+    label: 'Mobile phone',
+    hubspotProperty: 'mobilephone',
+    salesforceFields: both('MobilePhone'),
+    rule: 'two_way',
+    transform: { kind: 'phone' },
+  },
+  {
+    key: 'jobtitle',
+    label: 'Job title',
+    hubspotProperty: 'jobtitle',
+    salesforceFields: both('Title'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  // A Contact's company is its Account's name: it syncs with companies, not as a Contact field.
+  {
+    key: 'company',
+    label: 'Company name',
+    hubspotProperty: 'company',
+    salesforceFields: { Lead: 'Company', Contact: null },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'address',
+    label: 'Street address',
+    hubspotProperty: 'address',
+    salesforceFields: { Lead: 'Street', Contact: 'MailingStreet' },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'city',
+    label: 'City',
+    hubspotProperty: 'city',
+    salesforceFields: { Lead: 'City', Contact: 'MailingCity' },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'state',
+    label: 'State/Region',
+    hubspotProperty: 'state',
+    salesforceFields: { Lead: 'State', Contact: 'MailingState' },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'zip',
+    label: 'Postal code',
+    hubspotProperty: 'zip',
+    salesforceFields: { Lead: 'PostalCode', Contact: 'MailingPostalCode' },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'country',
+    label: 'Country',
+    hubspotProperty: 'country',
+    salesforceFields: { Lead: 'Country', Contact: 'MailingCountry' },
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'lifecyclestage',
+    label: 'Lifecycle stage / Lead Status',
+    hubspotProperty: 'lifecyclestage',
+    salesforceFields: { Lead: 'Status', Contact: null },
+    rule: 'two_way',
+    transform: {
+      kind: 'picklist',
+      options: [
+        { hubspot: ['lead', 'subscriber'], salesforce: ['Open - Not Contacted'] },
+        { hubspot: ['salesqualifiedlead', 'marketingqualifiedlead'], salesforce: ['Working - Contacted'] },
+        { hubspot: ['opportunity', 'customer', 'evangelist'], salesforce: ['Closed - Converted'] },
+        { hubspot: ['other'], salesforce: ['Closed - Not Converted'] },
+      ],
+    },
+  },
+  {
+    key: 'owner',
+    label: 'Owner',
+    hubspotProperty: 'hubspot_owner_id',
+    salesforceFields: both('OwnerId'),
+    rule: 'two_way',
+    transform: { kind: 'owner' },
+  },
+  {
+    key: 'email_opt_out',
+    label: 'Email opt-out',
+    hubspotProperty: 'hs_email_optout',
+    salesforceFields: both('HasOptedOutOfEmail'),
+    rule: 'hubspot',
+    transform: { kind: 'boolean' },
+  },
+];
+
+export const defaultSettingsInput: SettingsInput = {
+  schemaVersion: CURRENT_SCHEMA_VERSION,
+  objects: {
+    contacts: {
+      enabled: true,
+      fields: contactFields,
+      scope: null,
+      createInSalesforce: { default: 'Lead', rules: [] },
+      createInHubspot: { Lead: true, Contact: true },
+      crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: both('HubSpot_Id__c') },
+    },
+  },
+};
+
+/** A fresh copy of the shipped defaults, every default filled in. */
+export function defaultSettings(): Settings {
+  return SettingsSchema.parse(defaultSettingsInput);
+}
+
+export function findMapping(settings: Settings, key: string): FieldMapping | undefined {
+  return settings.objects.contacts.fields.find((field) => field.key === key);
+}

@@ -1,0 +1,48 @@
+/**
+ * The transform of a mapped field, built from its settings.
+ */
+import type { CountryCode } from 'libphonenumber-js';
+import { assertNever } from '../result';
+import type { TransformSpec } from '../settings/schema';
+import { createBooleanTransform } from './boolean';
+import type { FieldTransform } from './canonical';
+import { createDateTimeTransform, createDateTransform } from './dates';
+import { createNumberTransform } from './number';
+import type { OwnerIndex } from './owner';
+import { createOwnerTransform } from './owner';
+import { createPhoneTransform } from './phone';
+import { createMultiSelectTransform, createPicklistTransform } from './picklist';
+import { createEmailTransform, createTextTransform } from './text';
+
+/** What transforms need besides their own settings. */
+export interface TransformContext {
+  readonly phoneDefaultCountry: CountryCode;
+  readonly owners: OwnerIndex;
+}
+
+export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {
+  switch (spec.kind) {
+    case 'text':
+      return createTextTransform();
+    case 'email':
+      return createEmailTransform();
+    case 'phone':
+      return createPhoneTransform(context.phoneDefaultCountry);
+    case 'number':
+      return createNumberTransform(spec.decimalPlaces);
+    case 'boolean':
+      return createBooleanTransform();
+    case 'date':
+      return createDateTransform();
+    case 'datetime':
+      return createDateTimeTransform();
+    case 'picklist':
+      return createPicklistTransform(spec);
+    case 'multiselect':
+      return createMultiSelectTransform(spec);
+    case 'owner':
+      return createOwnerTransform(context.owners);
+    default:
+      return assertNever(spec, 'transform');
+  }
+}

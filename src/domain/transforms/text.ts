@@ -1,0 +1,55 @@
+/**
+ * Free text and email addresses.
+ *
+ * Text is trimmed and line endings become "\n" (Salesforce text areas may hold "\r\n", HubSpot returns
+ * "\n"); both systems drop surrounding whitespace on their own, so keeping it would make our own write
+ * look like a change. Emails are also lowercased: they are case-insensitive in practice and are the
+ * match key between the systems.
+ */
+import { ok } from '../result';
+import type { CanonicalValue, FieldTransform, TransformResult } from './canonical';
+import { invalid, isBlankWire } from './canonical';
+
+function normalizeText(text: string): string | null {
+  const normalized = text.replace(/\r\n?/g, '\n').trim();
+  return normalized === '' ? null : normalized;
+}
+
+function textFromWire(wire: unknown, finish: (text: string) => string): TransformResult<CanonicalValue> {
+  if (isBlankWire(wire)) return ok(null);
+  if (typeof wire === 'string') {
+    const text = normalizeText(wire);
+    return ok(text === null ? null : finish(text));
+  }
+  if (typeof wire === 'number' || typeof wire === 'boolean') return ok(finish(String(wire)));
+  return invalid(wire, 'is not text');
+}
+
+function textTransform(finish: (text: string) => string): FieldTransform {
+  const fromWire = (wire: unknown) => textFromWire(wire, finish);
+  return {
+    fromHubspot: fromWire,
+    fromSalesforce: fromWire,
+    toHubspot(value) {
+      if (value === null) return ok('');
+      return typeof value === 'string' ? ok(value) : invalid(value, 'is not text');
+    },
+    toSalesforce(value) {
+      if (value === null) return ok(null);
+      return typeof value === 'string' ? ok(value) : invalid(value, 'is not text');
+    },
+  };
+}
+
+export function createTextTransform(): FieldTransform {
+  return textTransform((text) => text);
+}
+
+export function normalizeEmail(text: string): string | null {
+  const normalized = normalizeText(text);
+  return normalized === null ? null : normalized.toLowerCase();
+}
+
+export function createEmailTransform(): FieldTransform {
+  return textTransform((text) => text.toLowerCase());
+}

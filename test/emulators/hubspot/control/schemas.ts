@@ -1,0 +1,105 @@
+/** Request bodies of the /_emulator/ control API (shared by the server and the typed client). */
+import { z } from 'zod';
+
+export const PortalCreateSchema = z.object({ portalId: z.number().int().positive().optional() });
+
+export const TokenIssueSchema = z.object({
+  /** Which app the token is for: app id or client id. Default: the bridge app. */
+  appId: z.number().int().optional(),
+  clientId: z.string().optional(),
+  scopes: z.array(z.string()).optional(),
+  /** The installing user (email, user id or owner id). Default: the portal admin. */
+  user: z.union([z.string(), z.number()]).optional(),
+});
+
+export const AppPatchSchema = z.object({ rotateRefreshTokens: z.boolean().optional() });
+
+export const PortalScopedSchema = z.object({ portalId: z.number().int().optional() });
+
+export const ClockSchema = z.union([
+  z.object({ advanceMs: z.number().int() }),
+  z.object({ nowMs: z.number().int() }),
+]);
+
+export const RateLimitOverrideSchema = z.object({
+  enabled: z.boolean().optional(),
+  intervalMs: z.number().int().min(1).optional(),
+  maxPerInterval: z.number().int().min(1).optional(),
+  searchPerSecond: z.number().int().min(1).optional(),
+});
+
+export const OwnerCreateSchema = z.object({
+  email: z.string().min(3),
+  firstName: z.string().default(''),
+  lastName: z.string().default(''),
+});
+
+export const WebhookSubscriptionInputSchema = z.object({
+  subscriptionType: z.string().regex(/^[a-z_]+\.[A-Za-z]+$/),
+  /** For `object.*` types: `0-1`, `contacts`, `contact`… (omitted: every object type). */
+  objectType: z.string().optional(),
+  propertyName: z.string().optional(),
+  active: z.boolean().default(true),
+});
+
+export const WebhookSettingsInputSchema = z.object({
+  targetUrl: z.string().url(),
+  maxConcurrentRequests: z.number().int().min(1).max(100).default(10),
+  subscriptions: z.array(WebhookSubscriptionInputSchema),
+});
+
+export const UserRefSchema = z.object({ user: z.union([z.string(), z.number()]).optional() });
+
+export const UserCreateSchema = UserRefSchema.extend({
+  properties: z.record(z.string(), z.unknown()),
+  associations: z
+    .array(
+      z.object({
+        toObjectType: z.string(),
+        toObjectId: z.coerce.string(),
+        primary: z.boolean().default(false),
+      }),
+    )
+    .default([]),
+});
+
+export const UserUpdateSchema = UserRefSchema.extend({ properties: z.record(z.string(), z.unknown()) });
+
+export const UserMergeSchema = UserRefSchema.extend({
+  primaryObjectId: z.coerce.string(),
+  objectIdToMerge: z.coerce.string(),
+});
+
+export const UserAssociationSchema = UserRefSchema.extend({
+  fromObjectType: z.string(),
+  fromObjectId: z.coerce.string(),
+  toObjectType: z.string(),
+  toObjectId: z.coerce.string(),
+  primary: z.boolean().default(false),
+});
+
+export const UserGdprSchema = UserRefSchema.extend({
+  objectId: z.coerce.string().optional(),
+  email: z.string().optional(),
+});
+
+export const SeedSchema = z.object({
+  seed: z.number().int().default(1),
+  owners: z.number().int().min(0).max(100).default(4),
+  companies: z.number().int().min(0).max(200_000).default(20),
+  contacts: z.number().int().min(0).max(200_000).default(60),
+  deals: z.number().int().min(0).max(200_000).default(15),
+  /** Fire webhooks for the seeded records (off: a seed is the portal's past). */
+  emitWebhooks: z.boolean().default(false),
+});
+
+export const FetchProxySchema = z.object({
+  url: z.string().url(),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  body: z.record(z.string(), z.unknown()).optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+  timeout: z.number().int().min(1).optional(),
+  portalId: z.number().int().optional(),
+  user: z.union([z.string(), z.number()]).optional(),
+  appId: z.number().int().optional(),
+});

@@ -1,0 +1,98 @@
+/** Association writes shared by object creation, the v4 API and simulated user actions. */
+import { z } from 'zod';
+import { errors, type HubSpotApiError } from '../http/errors';
+import { associationType, type AssociationDelta } from './associations';
+import { OBJECT_TYPES, type ObjectType } from './object-types';
+import type { WriteContext } from './records';
+
+export const AssociationSpecSchema = z.object({
+  associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
+  associationTypeId: z.number().int(),
+});
+export type AssociationSpec = z.infer<typeof AssociationSpecSchema>;
+
+export const CreateAssociationsSchema = z.array(
+  z.object({
+    to: z.object({ id: z.union([z.string(), z.number()]).transform(String) }),
+    types: z.array(AssociationSpecSchema).min(1),
+  }),
+);
+
+/** Checks a type between two object types exists and both records are live; returns the error otherwise. */
+export function checkAssociation(
+  context: WriteContext,
+  fromType: ObjectType,
+  fromId: string,
+  toType: ObjectType,
+  toId: string,
+  spec: AssociationSpec,
+): HubSpotApiError | null {
+  const info = associationType(spec.associationTypeId);
+  if (
+    !info ||
+    spec.associationCategory !== 'HUBSPOT_DEFINED' ||
+    info.from !== fromType ||
+    info.to !== toType
+  ) {
+    return errors.validation(
+      `${spec.associationCategory} ${spec.associationTypeId} is not a valid association type between ${OBJECT_TYPES[fromType].upper} and ${OBJECT_TYPES[toType].upper}`,
+    );
+  }
+  for (const [type, id] of [
+    [fromType, fromId],
+    [toType, toId],
+  ] as const) {
+    const record = context.portal.tables[type].records.get(id);
+    if (!record || record.archived) {
+      return errors.notFound(`No ${OBJECT_TYPES[type].singular} with id ${id} exists`);
+    }
+  }
+  return null;
+}
+
+/** Adds the associations and emits one associationChange per new edge (both directions). */
+export function associate(
+  context: WriteContext,
+  fromType: ObjectType,
+  fromId: string,
+  toType: ObjectType,
+  toId: string,
+  typeIds: number[],
+): AssociationDelta[] {
+  const deltas: AssociationDelta[] = [];
+  for (const typeId of typeIds)
+    deltas.push(...context.portal.associations.add(fromType, fromId, toType, toId, typeId));
+  emitDeltas(context, deltas);
+  return deltas;
+}
+
+export function dissociate(
+  context: WriteContext,
+  fromType: ObjectType,
+  fromId: string,
+  toType: ObjectType,
+  toId: string,
+  typeIds?: number[],
+): AssociationDelta[] {
+  const deltas = context.portal.associations.remove(fromType, fromId, toType, toId, typeIds);
+  emitDeltas(context, deltas);
+  return deltas;
+}
+
+function emitDeltas(context: WriteContext, deltas: AssociationDelta[]): void {
+  for (const delta of deltas) {
+    context.portal.emit({
+      kind: 'associationChange',
+      objectType: delta.fromType,
+      occurredAtMs: context.nowMs,
+      actor: context.actor,
+      fromObjectId: delta.fromId,
+      toObjectType: delta.toType,
+      toObjectId: delta.toId,
+      associationTypeId: delta.typeId,
+      associationCategory: 'HUBSPOT_DEFINED',
+      isPrimary: associationType(delta.typeId)?.label === 'Primary',
+      removed: delta.removed,
+    });
+  }
+}

@@ -1,0 +1,73 @@
+import { failureCategories, failureSentence, isRetryable, makeFailure } from '../../../src/domain/failures';
+import { err, mapResult, ok } from '../../../src/domain/result';
+
+describe('failure categories', () => {
+  it.each([
+    ['rate_limited', true],
+    ['transient', true],
+    ['unknown', true],
+    ['validation', false],
+    ['required_field_missing', false],
+    ['picklist_value_not_allowed', false],
+    ['duplicate', false],
+    ['permission', false],
+    ['not_found', false],
+    ['conflict', false],
+    ['auth', false],
+    ['converted_lead', false],
+  ] as const)('%s retryable: %s', (category, retryable) => {
+    expect(isRetryable(category)).toBe(retryable);
+  });
+
+  it('covers every category in the table above', () => {
+    expect(failureCategories).toHaveLength(12);
+  });
+
+  it.each(failureCategories)('%s has a sentence that names the system and says what to do', (category) => {
+    const sentence = failureSentence(category, {
+      side: 'salesforce',
+      field: 'Lead Status',
+      value: 'Hot',
+      object: 'Lead',
+    });
+    expect(sentence).toMatch(/\.$/);
+    expect(sentence.length).toBeGreaterThan(40);
+    if (category !== 'conflict' && category !== 'converted_lead') expect(sentence).toContain('Salesforce');
+  });
+
+  it('builds a required-field sentence listing the fields', () => {
+    const failure = makeFailure('required_field_missing', 'REQUIRED_FIELD_MISSING', {
+      side: 'salesforce',
+      object: 'Account',
+      fields: ['Name'],
+    });
+    expect(failure).toMatchObject({
+      category: 'required_field_missing',
+      retryable: false,
+      side: 'salesforce',
+    });
+    expect(failure.message).toBe(
+      'Salesforce requires Name to create an Account, and the value is blank. Fill it in HubSpot, then press Retry.',
+    );
+  });
+
+  it('builds a picklist sentence naming the value and the field', () => {
+    const failure = makeFailure(
+      'picklist_value_not_allowed',
+      'no_mapping',
+      { side: 'salesforce', field: 'Lifecycle stage', value: 'evangelist' },
+      { fieldKey: 'lifecyclestage' },
+    );
+    expect(failure.fieldKey).toBe('lifecyclestage');
+    expect(failure.message).toContain('"evangelist"');
+    expect(failure.message).toContain('"Lifecycle stage"');
+    expect(failure.message).toContain('value map');
+  });
+});
+
+describe('Result', () => {
+  it('maps only successes', () => {
+    expect(mapResult(ok(2), (n: number) => n * 3)).toEqual({ ok: true, value: 6 });
+    expect(mapResult(err('nope'), (n: number) => n * 3)).toEqual({ ok: false, error: 'nope' });
+  });
+});

@@ -1,0 +1,83 @@
+import { defaultSettingsInput } from '../../../../src/domain/settings/defaults';
+import type { SettingsUpgrade } from '../../../../src/domain/settings/migrate';
+import { parseSettings, upgradeSettingsDocument } from '../../../../src/domain/settings/migrate';
+
+describe('parseSettings', () => {
+  it('reads a current document and fills defaults', () => {
+    const parsed = parseSettings(JSON.parse(JSON.stringify(defaultSettingsInput)));
+    expect(parsed.ok).toBe(true);
+    if (parsed.ok) expect(parsed.value.apiBudget.salesforceDailyPercent).toBe(25);
+  });
+
+  it('refuses a document written by a newer version, saying so', () => {
+    const parsed = parseSettings({ ...defaultSettingsInput, schemaVersion: 7 });
+    expect(parsed).toEqual({
+      ok: false,
+      error: [
+        {
+          path: 'schemaVersion',
+          message:
+            'was written by a newer version of the app (settings version 7); this version reads up to 1',
+        },
+      ],
+    });
+  });
+
+  it.each([null, 'settings', [], { objects: {} }, { schemaVersion: 0 }, { schemaVersion: 1.5 }])(
+    'refuses %j',
+    (input) => {
+      expect(parseSettings(input).ok).toBe(false);
+    },
+  );
+
+  it('reports schema problems with their path', () => {
+    const parsed = parseSettings({ ...defaultSettingsInput, apiBudget: { salesforceDailyPercent: 0 } });
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok)
+      expect(parsed.error.map((problem) => problem.path)).toEqual(['apiBudget.salesforceDailyPercent']);
+  });
+});
+
+describe('upgradeSettingsDocument', () => {
+  // A made-up history, to exercise the chain: v1 kept the Salesforce share as a fraction, v2 renamed a key.
+  const upgrades: SettingsUpgrade[] = [
+    {
+      from: 1,
+      to: 2,
+      description: 'Salesforce share as a percentage',
+      upgrade: (doc) => ({ ...doc, share: Math.round(Number(doc.share) * 100) }),
+    },
+    {
+      from: 2,
+      to: 3,
+      description: 'share renamed salesforceDailyPercent',
+      upgrade: ({ share, ...rest }) => ({ ...rest, salesforceDailyPercent: share }),
+    },
+  ];
+
+  it('applies every step from the stored version to the current one, in order', () => {
+    const stored = { schemaVersion: 1, share: 0.25 };
+    const upgraded = upgradeSettingsDocument(stored, upgrades, 3);
+    expect(upgraded).toEqual({
+      ok: true,
+      value: {
+        document: { schemaVersion: 3, salesforceDailyPercent: 25 },
+        fromVersion: 1,
+        applied: ['Salesforce share as a percentage', 'share renamed salesforceDailyPercent'],
+      },
+    });
+    expect(stored).toEqual({ schemaVersion: 1, share: 0.25 });
+  });
+
+  it('starts from the stored version', () => {
+    const upgraded = upgradeSettingsDocument({ schemaVersion: 2, share: 40 }, upgrades, 3);
+    expect(upgraded.ok && upgraded.value.document).toEqual({ schemaVersion: 3, salesforceDailyPercent: 40 });
+  });
+
+  it('says when a step is missing', () => {
+    expect(upgradeSettingsDocument({ schemaVersion: 1 }, upgrades.slice(1), 3)).toEqual({
+      ok: false,
+      error: [{ path: 'schemaVersion', message: 'no upgrade is known from settings version 1' }],
+    });
+  });
+});
