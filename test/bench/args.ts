@@ -29,6 +29,7 @@ export const BenchArgsSchema = z.object({
   // The settings accept poll intervals from 15 s.
   pollIntervalS: count(15).default(15),
   latencyMs: count(0).default(50),
+  echoWaitS: count(0).optional(),
   seed: count(0).default(42),
   database: z.string().default('sqlite'),
   out: z.string().default(path.join(PROJECT_ROOT, 'bench-results')),
@@ -46,6 +47,7 @@ export const USAGE = `npm run bench -- [options]
   --edits-per-second <r>    steady state: edit rate (default 5)
   --poll-interval-s <s>     steady state: the installation's poll interval, 15 or more (default 15)
   --latency-ms <ms>         steady state: latency added by both emulators (default 50)
+  --echo-wait-s <s>         steady state: how long after each phase an echo still counts (default poll interval + 5)
   --seed <n>                data seed (default 42)
   --database <db>           sqlite (default: a fresh file) or a postgres:// server URL (a fresh database on it)
   --out <dir>               where results go (default bench-results/)

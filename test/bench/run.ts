@@ -34,6 +34,7 @@ export async function runBenchmarks(args: BenchArgs, print: (line: string) => vo
         editsPerSecond: args.editsPerSecond,
         pollIntervalMs: args.pollIntervalS * 1_000,
         latencyMs: args.latencyMs,
+        ...(args.echoWaitS === undefined ? {} : { echoWaitMs: args.echoWaitS * 1_000 }),
         randomSeed: args.seed,
         timeoutMs,
       }),

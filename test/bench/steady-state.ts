@@ -39,6 +39,8 @@ export interface SteadyStateOptions {
   editsPerSecond: number;
   pollIntervalMs: number;
   latencyMs: number;
+  /** How long after a phase's last edit landed an echo still counts (default: a poll interval and 5 s). */
+  echoWaitMs?: number;
   randomSeed: number;
   timeoutMs: number;
 }
@@ -259,8 +261,9 @@ async function runPhase(
   }
   const latencies = await Promise.all(landings);
   const landed = latencies.filter((ms): ms is number => ms !== null);
-  context.log(`  ${landed.length}/${edits.length} landed; waiting one poll interval for echoes`);
-  await sleep(options.pollIntervalMs + 5_000);
+  const echoWaitMs = options.echoWaitMs ?? options.pollIntervalMs + 5_000;
+  context.log(`  ${landed.length}/${edits.length} landed; watching ${echoWaitMs / 1000} s more for echoes`);
+  await sleep(echoWaitMs);
   const installationQuiet = await waitForQueue(stack);
   const after = await snapshotCalls(stack.hubspot.control, stack.salesforce.control, stack.portalId);
   const used: CallSnapshot = differenceOf(before, after);

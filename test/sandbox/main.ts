@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import * as installations from '../../src/db/installations';
+import { dialectOf, sqliteFilename } from '../../src/db/knex';
 import { LINKS, type LinkRow } from '../../src/db/links';
 import { waitUntilSettled } from '../bench/progress';
 import { PROJECT_ROOT } from '../support/stack/bridge-process';
@@ -60,7 +61,12 @@ async function main(): Promise<void> {
       fs.rmSync(`${DEFAULT_DATABASE_FILE}${suffix}`, { force: true });
   }
   const databaseUrl = env.DATABASE_URL ?? `sqlite:${DEFAULT_DATABASE_FILE}`;
-  const logFile = path.join(PROJECT_ROOT, 'data', 'sandbox-bridge.log');
+  // The bridge's log goes next to its SQLite file, else under ./data/.
+  const logDir =
+    dialectOf(databaseUrl) === 'sqlite'
+      ? path.dirname(path.resolve(sqliteFilename(databaseUrl)))
+      : path.join(PROJECT_ROOT, 'data');
+  const logFile = path.join(logDir, 'sandbox-bridge.log');
   fs.mkdirSync(path.dirname(logFile), { recursive: true });
   fs.writeFileSync(logFile, '');
   const opsToken = crypto.randomBytes(18).toString('hex');
