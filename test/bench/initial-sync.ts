@@ -62,7 +62,7 @@ export async function runInitialSync(
         if (Date.now() - lastReport < 5_000) return;
         lastReport = Date.now();
         context.log(
-          `  ${progress.activeLinks}/${expectedLinks} linked, ${progress.queued} queued, ` +
+          `  ${progress.activeLinks}/${expectedLinks} linked, ${progress.queued} queued, ${progress.waiting} to retry, ` +
             `${progress.openFailures} failures, ${progress.openPendingMatches} waiting for a person`,
         );
       },
@@ -106,7 +106,7 @@ export async function runInitialSync(
         value: outcome.settled && outcome.progress.activeLinks >= expectedLinks ? 'yes' : 'no',
         target: `${expectedLinks} records linked`,
         verdict: outcome.settled && outcome.progress.activeLinks >= expectedLinks ? 'pass' : 'miss',
-        note: `${outcome.progress.activeLinks} linked, ${outcome.progress.openFailures} failures ${JSON.stringify(outcome.progress.failuresByCategory)}, ${outcome.progress.openPendingMatches} pending matches`,
+        note: `${outcome.progress.activeLinks} linked, ${outcome.progress.openFailures} failures ${JSON.stringify(outcome.progress.failuresByCategory)}, ${outcome.progress.openPendingMatches} pending matches, ${outcome.progress.waiting} waiting to retry`,
       },
       {
         name: 'both sides equal',

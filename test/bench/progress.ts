@@ -4,15 +4,17 @@
  * is over; they never ask the APIs, whose calls they count.
  */
 import type { Db } from '../../src/db/knex';
-import { DIRTY } from '../../src/db/dirty';
+import * as dirty from '../../src/db/dirty';
 import { FAILURES } from '../../src/db/failures';
 import { LINKS } from '../../src/db/links';
 import { PENDING_MATCHES } from '../../src/db/pendingMatches';
 
 export interface SyncProgress {
   activeLinks: number;
-  /** Rows in the dirty queue, pending or claimed. */
+  /** Records the bridge can work on now: due in the dirty queue, or claimed by a worker. */
   queued: number;
+  /** Records waiting in the queue for a later attempt (a retry after a transient failure, say). */
+  waiting: number;
   openFailures: number;
   failuresByCategory: Record<string, number>;
   openPendingMatches: number;
@@ -26,12 +28,12 @@ function count(row: unknown): number {
 
 export async function readProgress(db: Db, installationId: string): Promise<SyncProgress> {
   const scope = { installation_id: installationId };
-  const [links, queued, failures, pending, activity] = await Promise.all([
+  const [links, queue, failures, pending, activity] = await Promise.all([
     db(LINKS)
       .where({ ...scope, state: 'active' })
       .count({ count: '*' })
       .first(),
-    db(DIRTY).where(scope).count({ count: '*' }).first(),
+    dirty.counts(db, installationId, Date.now()),
     db(FAILURES)
       .where(scope)
       .whereNot({ state: 'resolved' })
@@ -52,7 +54,8 @@ export async function readProgress(db: Db, installationId: string): Promise<Sync
   const newest = Math.max(Number(times?.synced ?? 0), Number(times?.updated ?? 0));
   return {
     activeLinks: count(links),
-    queued: count(queued),
+    queued: queue.due + queue.claimed,
+    waiting: queue.pending - queue.due,
     openFailures: Object.values(failuresByCategory).reduce((sum, value) => sum + value, 0),
     failuresByCategory,
     openPendingMatches: count(pending),
@@ -97,6 +100,7 @@ export async function waitUntilSettled(
     const signature = JSON.stringify([
       progress.activeLinks,
       progress.queued,
+      progress.waiting,
       progress.failuresByCategory,
       progress.openPendingMatches,
       progress.lastLinkActivityAt,

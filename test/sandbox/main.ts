@@ -122,7 +122,8 @@ async function main(): Promise<void> {
   const { progress } = initial;
   console.log(
     `  ${progress.activeLinks} records linked, ${progress.openFailures} failures, ` +
-      `${progress.openPendingMatches} matches waiting for a person${initial.settled ? '' : ' (still syncing)'}`,
+      `${progress.openPendingMatches} matches waiting for a person, ${progress.waiting} waiting to retry` +
+      (initial.settled ? '' : ' (still syncing)'),
   );
 
   if (env.SANDBOX_ACTIVITY_INTERVAL_MS > 0) {

@@ -70,6 +70,7 @@ describe.each(testDialects)('the benchmarks read sync progress from the database
     expect(await readProgress(db, installationId)).toEqual({
       activeLinks: 2,
       queued: 1,
+      waiting: 0,
       openFailures: 3,
       failuresByCategory: { validation: 2, duplicate: 1 },
       openPendingMatches: 1,
@@ -89,6 +90,14 @@ describe.each(testDialects)('the benchmarks read sync progress from the database
     const busy = await waitUntilSettled(db, installationId, { quietMs: 50, timeoutMs: 200, pollMs: 10 });
     expect(busy.settled).toBe(false);
     expect(busy.progress.queued).toBe(1);
+
+    // A record waiting for a later retry is not work the bridge can do now: the sync has settled.
+    await db(dirty.DIRTY)
+      .where({ installation_id: installationId })
+      .update({ next_attempt_at: Date.now() + 60_000, attempts: 1 });
+    const waiting = await waitUntilSettled(db, installationId, { quietMs: 50, timeoutMs: 5_000, pollMs: 10 });
+    expect(waiting.settled).toBe(true);
+    expect(waiting.progress).toMatchObject({ queued: 0, waiting: 1 });
 
     const notDone = await waitUntilSettled(db, await insertInstallation(db), {
       quietMs: 20,
