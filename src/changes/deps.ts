@@ -10,7 +10,7 @@ import type { Db } from '../db/knex';
 import type { Result } from '../domain/result';
 import type { InstallContext } from '../install/context';
 import type { QueueLogger } from '../queue/logger';
-import { Budget } from '../sync/budget';
+import { Budget, type CallBudget } from '../sync/budget';
 
 export interface ClientProblem {
   code: string;
@@ -30,7 +30,8 @@ export interface ChangeDetectionDeps {
   /** Our HubSpot app id: events our own writes caused carry it as their sourceId. */
   hubspotAppId: string;
   clients: InstallationClients;
-  budget: Budget;
+  /** Every API call of a poll passes the installation's gate. */
+  budget: CallBudget;
 }
 
 export function clientsFromCredentials(credentials: Credentials): InstallationClients {
@@ -41,7 +42,7 @@ export function clientsFromCredentials(credentials: Credentials): InstallationCl
 }
 
 /** The dependencies from the context every process builds at boot. */
-export function changeDetectionDeps(context: InstallContext, budget?: Budget): ChangeDetectionDeps {
+export function changeDetectionDeps(context: InstallContext, budget?: CallBudget): ChangeDetectionDeps {
   return {
     db: context.db,
     logger: context.logger,

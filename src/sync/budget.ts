@@ -107,6 +107,11 @@ export interface InstallationGate extends CallGate {
   settled(): Promise<void>;
 }
 
+/** What a caller of the APIs needs from a budget: the gate of an installation. */
+export interface CallBudget {
+  gateFor(installationId: string): InstallationGate;
+}
+
 const defaultSleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms).unref();
@@ -121,7 +126,7 @@ export function salesforceDailyShare(settings: Settings, allocation: number | nu
   return Math.max(1, Math.floor((total * settings.apiBudget.salesforceDailyPercent) / 100));
 }
 
-export class Budget {
+export class Budget implements CallBudget {
   private readonly logger: QueueLogger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxWaitMs: number;

@@ -28,7 +28,28 @@ export function liveClock(): TestClock {
   return { now: () => Date.now() + offsetMs, advance: (ms) => (offsetMs += ms) };
 }
 
+/** The HubSpot emulator's base clock: real time, unless a test stops it (an import at one instant). */
+export interface HoldableClock {
+  nowMs(): number;
+  hold(): void;
+  release(): void;
+}
+
+function holdableClock(): HoldableClock {
+  let held: number | null = null;
+  return {
+    nowMs: () => held ?? Date.now(),
+    hold: () => {
+      held = Date.now();
+    },
+    release: () => {
+      held = null;
+    },
+  };
+}
+
 export interface ChangeHarness extends Harness {
+  hubspotClock: HoldableClock;
   budget: Budget;
   deps: ChangeDetectionDeps;
   /** Installs the app in a portal and connects a Salesforce org (the default one unless a user is named). */
@@ -42,7 +63,9 @@ export interface ChangeHarness extends Harness {
 
 export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarness> {
   const testDb: TestDb = await createTestDb(dialect);
+  const hubspotClock = holdableClock();
   const hubspot: HubSpotEmulator = await startHubSpotEmulator({
+    clock: hubspotClock,
     apps: {
       bridge: {
         appId: HUBSPOT_APP_ID,
@@ -83,6 +106,7 @@ export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarnes
   };
   return {
     ...harness,
+    hubspotClock,
     budget,
     deps,
     async install(portalId, options = {}) {
