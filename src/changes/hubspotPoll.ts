@@ -8,7 +8,7 @@
  * `nextQuery`), so HubSpot's 10,000-result paging cap never stops a walk.
  */
 import { modifiedAtMs, searchModified, type ModifiedQuery } from '../connectors/hubspot/modified-search';
-import { decodePollCursor } from '../domain/changes/pollCursor';
+import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { HubspotObjectType, HubspotRecord } from '../domain/records';
 import { hubspotPropertiesToRead } from '../domain/settings/readLists';
 import { settingsFor } from '../sync/installationSettings';
@@ -40,7 +40,7 @@ export function hubspotCursorName(objectType: HubspotObjectType): string {
 
 function itemOf(record: HubspotRecord): PollItem {
   return {
-    change: { id: record.id, changedMs: modifiedAtMs(record) },
+    change: { id: record.id, changedMs: modifiedAtMs(record), fingerprint: fingerprintOf(record.properties) },
     ref: { side: 'hubspot', objectType: record.objectType, recordId: record.id },
     payload: { record },
   };

@@ -19,14 +19,39 @@ const PollCursorSchema = z.object({
   v: z.literal(1),
   /** The newest change time read so far (HubSpot lastmodifieddate, Salesforce SystemModstamp), epoch ms. */
   newestMs: z.number().int().nonnegative(),
-  /** Records read whose change time lies in the overlap window: [id, change time]. */
-  recent: z.array(z.tuple([z.string(), z.number().int()])),
+  /** Records read whose change time lies in the overlap window: [id, change time, fingerprint]. */
+  recent: z.array(z.tuple([z.string(), z.number().int(), z.string()])),
 });
 export type PollCursor = z.infer<typeof PollCursorSchema>;
 
 export interface ChangedRecord {
   readonly id: string;
   readonly changedMs: number;
+  /** A fingerprint of the values read (see `fingerprintOf`). */
+  readonly fingerprint: string;
+}
+
+interface Version {
+  readonly changedMs: number;
+  readonly fingerprint: string;
+}
+
+/**
+ * A short fingerprint of a record's values (FNV-1a over its JSON with sorted keys). Not a security
+ * measure: it only has to tell two versions of one record apart.
+ */
+export function fingerprintOf(values: Readonly<Record<string, unknown>>): string {
+  const text = JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((key) => [key, values[key]]),
+  );
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash.toString(16).padStart(8, '0');
 }
 
 /** The stored text → a cursor; null when there is none yet (the first poll walks everything). */
@@ -52,14 +77,19 @@ export function pollStartMs(cursor: PollCursor | null, overlapMs: number): numbe
   return cursor ? Math.max(0, cursor.newestMs - overlapMs) : 0;
 }
 
-/** A lookup of the records a cursor remembers. */
-export function rememberedOf(cursor: PollCursor | null): Map<string, number> {
-  return new Map(cursor?.recent ?? []);
+/** A lookup of the record versions a cursor remembers. */
+export function rememberedOf(cursor: PollCursor | null): Map<string, Version> {
+  return new Map(
+    (cursor?.recent ?? []).map(([id, changedMs, fingerprint]) => [id, { changedMs, fingerprint }]),
+  );
 }
 
 /** Whether this version of the record was already handed over by an earlier page or poll. */
-export function alreadyHandedOver(remembered: ReadonlyMap<string, number>, record: ChangedRecord): boolean {
-  return remembered.get(record.id) === record.changedMs;
+export function alreadyHandedOver(remembered: ReadonlyMap<string, Version>, record: ChangedRecord): boolean {
+  const known = remembered.get(record.id);
+  return (
+    known !== undefined && known.changedMs === record.changedMs && known.fingerprint === record.fingerprint
+  );
 }
 
 /**
@@ -73,10 +103,13 @@ export function advancePollCursor(
 ): PollCursor {
   const newestMs = Math.max(cursor?.newestMs ?? 0, ...page.map((record) => record.changedMs));
   const remembered = rememberedOf(cursor);
-  for (const record of page) remembered.set(record.id, record.changedMs);
+  for (const record of page) {
+    remembered.set(record.id, { changedMs: record.changedMs, fingerprint: record.fingerprint });
+  }
   const windowStart = newestMs - overlapMs;
-  const recent = [...remembered]
-    .filter(([, changedMs]) => changedMs >= windowStart)
+  const recent: PollCursor['recent'] = [...remembered]
+    .filter(([, version]) => version.changedMs >= windowStart)
+    .map(([id, version]): [string, number, string] => [id, version.changedMs, version.fingerprint])
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, MAX_REMEMBERED);
   return { v: 1, newestMs, recent };

@@ -1,0 +1,132 @@
+/**
+ * The Salesforce polls, per synced object (Leads and Contacts for contacts):
+ * - changes: records whose SystemModstamp moved (edits by anyone, system updates, undeletes, and lead
+ *   conversion, which stamps the Lead: that is the conversion check — the Lead arrives with IsConverted and
+ *   its Converted*Id, and the worker moves the link);
+ * - deletions: the recycle bin through queryAll (IsDeleted = true), including the losers of a merge, which
+ *   carry MasterRecordId.
+ * Each hands the records it read over as payloads, with a hint for deletions and merges, and keeps its own
+ * cursor. The first run for an installation walks every record (the initial sync), 2,000 per call.
+ */
+import { readChanges, type ChangeKey } from '../connectors/salesforce/changes';
+import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
+import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
+import { enabledSalesforceTypes, salesforceFieldsToRead } from '../domain/settings/readLists';
+import { settingsFor } from '../sync/installationSettings';
+import type { DirtyPayload } from '../sync/payload';
+import type { ChangeDetectionDeps } from './deps';
+import type { PollOutcome } from './hubspotPoll';
+import { handOverPage, readCursorState, type PollItem } from './pollStep';
+
+/** Covers transactions that commit after a poll with an older SystemModstamp, and its one-second precision. */
+export const SALESFORCE_POLL_OVERLAP_MS = 60_000;
+
+export type SalesforcePollKind = 'changes' | 'deletions';
+
+export interface SalesforcePollOptions {
+  overlapMs?: number;
+  /** Records per call (at most 2,000, one SOQL batch); lower in tests. */
+  pageSize?: number;
+  shouldStop?: () => boolean;
+}
+
+export function salesforceCursorName(type: SalesforceObjectType, kind: SalesforcePollKind): string {
+  return kind === 'changes' ? `salesforce:${type}:SystemModstamp` : `salesforce:${type}:deleted`;
+}
+
+export function payloadOf(record: SalesforceRecord, kind: SalesforcePollKind): DirtyPayload {
+  if (kind === 'changes') return { record };
+  if (record.masterRecordId) {
+    return { record, hint: 'merged', event: { survivorId: record.masterRecordId, mergedIds: [record.id] } };
+  }
+  return { record, hint: 'deleted' };
+}
+
+function itemOf(record: SalesforceRecord, kind: SalesforcePollKind): PollItem {
+  return {
+    change: { id: record.id, changedMs: record.systemModstampMs, fingerprint: fingerprintOf(record.fields) },
+    ref: { side: 'salesforce', objectType: record.type, recordId: record.id },
+    payload: payloadOf(record, kind),
+  };
+}
+
+/** One poll of one kind for one object type. */
+export async function pollSalesforceObject(
+  deps: ChangeDetectionDeps,
+  installationId: string,
+  type: SalesforceObjectType,
+  kind: SalesforcePollKind,
+  options: SalesforcePollOptions = {},
+): Promise<PollOutcome> {
+  const overlapMs = options.overlapMs ?? SALESFORCE_POLL_OVERLAP_MS;
+  const connection = await deps.clients.salesforce(installationId);
+  if (!connection.ok) throw new Error(`Salesforce poll of ${type}: ${connection.error.message}`);
+  const settings = await settingsFor(deps.db, installationId);
+  const fields = salesforceFieldsToRead(settings, type);
+  const gate = deps.budget.gateFor(installationId);
+  const state = await readCursorState(
+    deps,
+    installationId,
+    salesforceCursorName(type, kind),
+    decodePollCursor,
+  );
+  const outcome: PollOutcome = {
+    initial: state.cursor === null,
+    calls: 0,
+    read: 0,
+    handedOver: 0,
+    complete: false,
+  };
+  let key: ChangeKey = {
+    kind: 'from',
+    sinceMs: state.cursor ? Math.max(0, state.cursor.newestMs - overlapMs) : 0,
+  };
+  try {
+    for (;;) {
+      if (options.shouldStop?.()) return outcome;
+      const page = await readChanges(connection.value, gate, type, fields, key, {
+        deleted: kind === 'deletions',
+        ...(options.pageSize ? { limit: options.pageSize } : {}),
+      });
+      outcome.calls += 1;
+      outcome.read += page.records.length;
+      outcome.handedOver += await handOverPage(
+        deps,
+        installationId,
+        state,
+        page.records.map((record) => itemOf(record, kind)),
+        overlapMs,
+      );
+      const last = page.records.at(-1);
+      if (!page.more || !last) break;
+      key = { kind: 'after', stampMs: last.systemModstampMs, id: last.id };
+    }
+  } finally {
+    // Usage reports are written in the background; let them land before the run counts as done.
+    await gate.settled();
+  }
+  outcome.complete = true;
+  return outcome;
+}
+
+export interface SalesforcePollRun {
+  byObject: Array<{ type: SalesforceObjectType; kind: SalesforcePollKind; outcome: PollOutcome }>;
+}
+
+/** Every Salesforce poll the installation's settings call for, changes before deletions per object. */
+export async function pollSalesforce(
+  deps: ChangeDetectionDeps,
+  installationId: string,
+  options: SalesforcePollOptions = {},
+): Promise<SalesforcePollRun> {
+  const settings = await settingsFor(deps.db, installationId);
+  const run: SalesforcePollRun = { byObject: [] };
+  for (const type of enabledSalesforceTypes(settings)) {
+    for (const kind of ['changes', 'deletions'] as const) {
+      const outcome = await pollSalesforceObject(deps, installationId, type, kind, options);
+      run.byObject.push({ type, kind, outcome });
+      if (!outcome.complete) return run;
+    }
+  }
+  return run;
+}
