@@ -11,7 +11,7 @@
  * Paused installations are polled too (changes are recorded and wait for the resume); an installation is
  * polled on a side only while that side is connected.
  */
-import { isBudgetExhausted } from '../sync/budget';
+import { isBudgetExhausted } from '../connectors/gate';
 import * as installations from '../db/installations';
 import * as scheduleLeases from '../db/scheduleLeases';
 import type { HubspotObjectType } from '../domain/records';
@@ -210,7 +210,10 @@ export class PollDispatcher {
     const fields = { poll: due.name, installationId: due.installationId };
     if (isBudgetExhausted(error)) {
       // The budget logs the wait once; here it is routine.
-      this.deps.logger.debug({ ...fields, resumesAt: error.retryAt }, `${due.name} waits: ${error.message}`);
+      this.deps.logger.debug(
+        { ...fields, resumesAt: error.freesAtMs },
+        `${due.name} waits: ${error.message}`,
+      );
     } else if (error instanceof CursorMoved) {
       this.deps.logger.info(fields, error.message);
     } else {

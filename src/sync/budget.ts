@@ -14,11 +14,11 @@
  * installation may spend `apiBudget.salesforceDailyPercent` of the allocation per UTC day, the allocation
  * being learned from the `Sforce-Limit-Info` header of each answer. Independently, when the org as a whole
  * is within 5 % of its allocation (other integrations spend it too) the bridge stops, so the org's own users
- * keep working. Both waits last hours, so the call is refused with BudgetExhausted carrying the time it
- * frees up: the worker releases the installation's rows without counting an attempt, `canSync` keeps the
+ * keep working. Both waits last hours, so the call is refused with BudgetExhausted (src/connectors/gate.ts)
+ * carrying the time it frees up: the worker releases the installation's rows without counting an attempt, `canSync` keeps the
  * installation out of claims, and `status` says why on the health page.
  */
-import type { CallGate, CallKind, Provider } from '../connectors/gate';
+import { BudgetExhausted, type CallGate, type CallKind, type Provider } from '../connectors/gate';
 import * as apiLimitReports from '../db/apiLimitReports';
 import * as apiUsage from '../db/apiUsage';
 import type { Queryable } from '../db/support';
@@ -43,32 +43,6 @@ export const budgetReasons = [
   'salesforce_org_limit',
 ] as const;
 export type BudgetReason = (typeof budgetReasons)[number];
-
-/** A call that must not go out now; `retryAt` is when it may. */
-export class BudgetExhausted extends Error {
-  readonly code = 'budget_exhausted' as const;
-  readonly category = 'rate_limit' as const;
-  readonly retryable = true;
-
-  constructor(
-    readonly provider: Provider,
-    readonly reason: BudgetReason,
-    readonly retryAt: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'BudgetExhausted';
-  }
-
-  /** How long to wait from `now`, for a dirty row's `retryAfterMs`. */
-  retryAfterMs(now: number): number {
-    return Math.max(0, this.retryAt - now);
-  }
-}
-
-export function isBudgetExhausted(error: unknown): error is BudgetExhausted {
-  return error instanceof BudgetExhausted;
-}
 
 export interface BudgetWait {
   provider: Provider;
@@ -240,9 +214,8 @@ export class Budget implements CallBudget {
       if (taken.retryAt - startedAt > this.maxWaitMs) {
         throw new BudgetExhausted(
           'hubspot',
-          'hubspot_rate_limit',
           taken.retryAt,
-          `HubSpot calls for this portal are at the rate limit; waited ${now - startedAt} ms without a free slot.`,
+          `HubSpot calls for this portal are at the rate limit; waited ${now - startedAt} ms without a free slot`,
         );
       }
       await this.sleep(Math.max(1, taken.retryAt - now));
@@ -302,6 +275,6 @@ export class Budget implements CallBudget {
       this.announced.set(key, wait.resumesAt);
       this.logger.warn({ installationId, reason: wait.reason, resumesAt: wait.resumesAt }, wait.message);
     }
-    throw new BudgetExhausted(wait.provider, wait.reason, wait.resumesAt, wait.message);
+    throw new BudgetExhausted(wait.provider, wait.resumesAt, wait.message);
   }
 }
