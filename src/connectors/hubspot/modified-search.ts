@@ -10,6 +10,7 @@
 import type { Client } from '@hubspot/api-client';
 import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
 import type { CallGate } from '../gate';
+import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
 import { toHubSpotError } from './errors';
 import { HUBSPOT_SEARCH_PAGE_SIZE, lastModifiedPropertyOf, toHubspotRecord } from './objects';
 
@@ -43,6 +44,7 @@ export async function searchModified(
   query: ModifiedQuery,
   properties: readonly string[],
   after: string | null,
+  callTimeoutMs: number = DEFAULT_CALL_TIMEOUT_MS,
 ): Promise<ModifiedPage> {
   const modified = lastModifiedPropertyOf(objectType);
   const filters =
@@ -61,20 +63,25 @@ export async function searchModified(
     limit: HUBSPOT_SEARCH_PAGE_SIZE,
     ...(after ? { after } : {}),
   };
+  const what =
+    query.mode === 'since'
+      ? `modified since ${new Date(query.sinceMs).toISOString()}`
+      : `modified at ${new Date(query.atMs).toISOString()} after id ${query.afterId}`;
+  const action = `searching ${objectType} ${what}`;
   // The gate may refuse (a spent budget): that error is the caller's to see as it is, not a HubSpot error.
   await gate.acquire('hubspot', 'search');
   try {
-    const page = await client.crm.objects.searchApi.doSearch(objectType, request);
+    const page = await withTimeout(
+      () => client.crm.objects.searchApi.doSearch(objectType, request),
+      callTimeoutMs,
+      action,
+    );
     return {
       records: page.results.map((wire) => toHubspotRecord(objectType, wire, properties)),
       after: page.paging?.next?.after ?? null,
       total: page.total,
     };
   } catch (error) {
-    const what =
-      query.mode === 'since'
-        ? `modified since ${new Date(query.sinceMs).toISOString()}`
-        : `modified at ${new Date(query.atMs).toISOString()} after id ${query.afterId}`;
-    throw toHubSpotError(error, `searching ${objectType} ${what}`);
+    throw toHubSpotError(error, action);
   }
 }

@@ -10,6 +10,7 @@
 import type { Connection, QueryResult } from 'jsforce';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
 import type { CallGate } from '../gate';
+import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
 import { salesforceCallError } from './record-errors';
 import { systemFieldsOf, toSalesforceRecord } from './records';
 import { soqlDateTime, soqlString } from './soql';
@@ -54,17 +55,22 @@ export async function readChanges(
   type: SalesforceObjectType,
   fields: readonly string[],
   key: ChangeKey,
-  options: { deleted: boolean; limit?: number },
+  options: { deleted: boolean; limit?: number; callTimeoutMs?: number },
 ): Promise<ChangesPage> {
   const limit = Math.min(options.limit ?? SALESFORCE_POLL_PAGE_SIZE, SALESFORCE_POLL_PAGE_SIZE);
   const soql = changesSoql(type, fields, key, { deleted: options.deleted, limit });
   // The gate may refuse (a spent budget): that error reaches the caller as it is.
   await gate.acquire('salesforce', 'read');
+  const action = `polling ${options.deleted ? 'deleted ' : ''}${type} records`;
   let result: QueryResult<Record<string, unknown>>;
   try {
-    result = await connection.query<Record<string, unknown>>(soql, { scanAll: options.deleted });
+    result = await withTimeout(
+      async () => await connection.query<Record<string, unknown>>(soql, { scanAll: options.deleted }),
+      options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      action,
+    );
   } catch (error) {
-    throw salesforceCallError(error, `polling ${options.deleted ? 'deleted ' : ''}${type} records`);
+    throw salesforceCallError(error, action);
   } finally {
     const usage = connection.limitInfo?.apiUsage;
     if (usage) gate.observeSalesforceUsage?.(usage.used, usage.limit);
