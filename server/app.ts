@@ -18,6 +18,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { accessLog, securityHeaders } from './middleware/http-basics';
 import { requireHubSpotSignature, requireSignedPortal } from './middleware/hubspot-signature';
 import { requireOpsToken } from './middleware/ops-auth';
+import { createEngineRouter } from './routes/engine';
 import { createWebhookRouter } from './routes/webhooks';
 
 /** hubspot.fetch bodies are at most 1 MB; the settings API needs far less. */
@@ -51,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/api/settings/salesforce/disconnect', ...signedByHubSpot, postSalesforceDisconnect(deps));
 
   app.use(createWebhookRouter(deps));
+  app.use(createEngineRouter(deps));
 
   app.use('/ops', requireOpsToken(deps.opsToken));
   app.get('/ops/installations', getInstallations(deps));
