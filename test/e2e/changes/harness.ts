@@ -59,6 +59,8 @@ export interface ChangeHarness extends Harness {
   /** The installation's Salesforce connection, as the bridge holds it. */
   salesforceOf(installationId: string): Promise<Connection>;
   dirtyRows(installationId: string): Promise<dirty.DirtyItem[]>;
+  /** Moves time forward for the bridge and both emulators alike (signatures compare their clocks). */
+  advanceTime(ms: number): Promise<void>;
 }
 
 export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarness> {
@@ -131,5 +133,10 @@ export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarnes
       return connection.value;
     },
     dirtyRows: (installationId) => dirty.list(testDb.db, installationId, { limit: 10_000 }),
+    async advanceTime(ms) {
+      clock.advance(ms);
+      await hubspot.control.advanceClock(ms);
+      await salesforce.control.advanceClock(ms);
+    },
   };
 }
