@@ -78,13 +78,16 @@ export async function handOverPage(
       now,
     );
     if (!moved) throw new CursorMoved(state.name);
-    for (const item of fresh) {
-      await dirty.mark(
-        trx,
-        { installationId, record: item.ref, source: 'poll', payload: toDirtyPayload(item.payload) },
-        now,
-      );
-    }
+    await dirty.markMany(
+      trx,
+      fresh.map((item) => ({
+        installationId,
+        record: item.ref,
+        source: 'poll' as const,
+        payload: toDirtyPayload(item.payload),
+      })),
+      now,
+    );
   });
   state.stored = nextText;
   state.cursor = next;
