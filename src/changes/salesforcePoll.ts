@@ -9,6 +9,8 @@
  * cursor. The first run for an installation walks every record (the initial sync), 2,000 per call.
  */
 import { readChanges, type ChangeKey } from '../connectors/salesforce/changes';
+import { describeFields } from '../connectors/salesforce/metadata';
+import { SalesforceCallError } from '../connectors/salesforce/record-errors';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
 import { enabledSalesforceTypes, salesforceFieldsToRead } from '../domain/settings/readLists';
@@ -22,6 +24,12 @@ import { handOverPage, readCursorState, type PollItem } from './pollStep';
 export const SALESFORCE_POLL_OVERLAP_MS = 60_000;
 
 export type SalesforcePollKind = 'changes' | 'deletions';
+
+/** How long a field found missing stays left out before a poll tries it again (the admin may add it). */
+export const MISSING_FIELD_RECHECK_MS = 10 * 60_000;
+
+/** Per installation and object: mapped fields the org lacks, and when that was found (this process). */
+const missingFields = new Map<string, { names: Set<string>; foundAt: number }>();
 
 export interface SalesforcePollOptions {
   overlapMs?: number;
@@ -62,7 +70,11 @@ export async function pollSalesforceObject(
   const connection = await deps.clients.salesforce(installationId);
   if (!connection.ok) throw new Error(`Salesforce poll of ${type}: ${connection.error.message}`);
   const settings = await settingsFor(deps.db, installationId);
-  const fields = salesforceFieldsToRead(settings, type);
+  const missingKey = `${installationId}:${type}`;
+  const missing = missingFields.get(missingKey);
+  if (missing && deps.now() - missing.foundAt >= MISSING_FIELD_RECHECK_MS) missingFields.delete(missingKey);
+  const leftOut = missingFields.get(missingKey)?.names ?? new Set<string>();
+  let fields = salesforceFieldsToRead(settings, type).filter((name) => !leftOut.has(name.toLowerCase()));
   const gate = deps.budget.gateFor(installationId);
   const state = await readCursorState(
     deps,
@@ -84,9 +96,30 @@ export async function pollSalesforceObject(
   try {
     for (;;) {
       if (options.shouldStop?.()) return outcome;
-      const page = await readChanges(connection.value, gate, type, fields, key, {
-        deleted: kind === 'deletions',
-        ...(options.pageSize ? { limit: options.pageSize } : {}),
+      const read = () =>
+        readChanges(connection.value, gate, type, fields, key, {
+          deleted: kind === 'deletions',
+          ...(options.pageSize ? { limit: options.pageSize } : {}),
+        });
+      const page = await read().catch(async (error: unknown) => {
+        if (!(error instanceof SalesforceCallError && error.code === 'INVALID_FIELD')) throw error;
+        // A mapped field the org does not have (or the user cannot see) would stop every poll: leave it out.
+        const known = await describeFields(connection.value, type, { gate });
+        const available = fields.filter((name) =>
+          known.some((field) => field.name.toLowerCase() === name.toLowerCase()),
+        );
+        if (available.length === fields.length) throw error;
+        const absent = fields.filter((name) => !available.includes(name));
+        missingFields.set(missingKey, {
+          names: new Set([...leftOut, ...absent.map((name) => name.toLowerCase())]),
+          foundAt: deps.now(),
+        });
+        deps.logger.warn(
+          { installationId, type, missing: absent },
+          `Salesforce ${type} lacks mapped field(s) ${absent.join(', ')}; polling without them`,
+        );
+        fields = available;
+        return read();
       });
       outcome.calls += 1;
       outcome.read += page.records.length;

@@ -40,17 +40,14 @@ describe.each(testDialects)('pausing and API budgets on %s', (dialect) => {
     });
 
   async function releaseAll() {
-    await harness.testDb
-      .db('dirty')
-      .where({ installation_id: installationId })
-      .update({
-        state: 'pending',
-        claimed_by: null,
-        claim_token: null,
-        claimed_until: null,
-        attempts: 0,
-        next_attempt_at: 0,
-      });
+    await harness.testDb.db('dirty').where({ installation_id: installationId }).update({
+      state: 'pending',
+      claimed_by: null,
+      claim_token: null,
+      claimed_until: null,
+      attempts: 0,
+      next_attempt_at: 0,
+    });
   }
 
   it('keeps recording changes while paused and hands them all to the worker on resume', async () => {

@@ -208,4 +208,27 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
     ).rejects.toBeInstanceOf(CursorMoved);
     expect(await salesforceRows()).toEqual([]);
   });
+
+  it('leaves out a mapped field the org does not have, instead of failing every poll', async () => {
+    await harness.salesforce.control.removeField('Contact', 'HubSpot_Id__c');
+    await sf().advanceClock(2_000);
+    const [contact] = await sf().createRecords('Contact', [{ LastName: 'Fieldless' }]);
+    await clearQueue();
+    await sf().resetCalls();
+    const outcome = await pollSalesforceObject(harness.deps, installationId, 'Contact', 'changes');
+    expect(outcome.complete).toBe(true);
+    // The refused query, one describe, the query again.
+    expect((await sf().calls()).total).toBe(3);
+    // (Records of the overlap read with fewer fields count as new versions: harmless, they are echoes.)
+    const row = (await salesforceRows()).find((candidate) => candidate.record.recordId === contact);
+    const fields = readDirtyPayload(row!).salesforce!.fields;
+    expect(fields).not.toHaveProperty('HubSpot_Id__c');
+    expect(fields).toHaveProperty('LastName', 'Fieldless');
+    expect(harness.bridge.context.lines.join('\n')).toContain('lacks mapped field(s) HubSpot_Id__c');
+
+    // The next poll leaves the field out from the start: one call.
+    await sf().resetCalls();
+    await pollSalesforceObject(harness.deps, installationId, 'Contact', 'changes');
+    expect((await sf().calls()).total).toBe(1);
+  });
 });
