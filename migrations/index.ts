@@ -6,6 +6,9 @@
 import type { Knex } from 'knex';
 import * as createInstallations from './20261122000100_create_installations';
 import * as createOauthStates from './20261122000200_create_oauth_states';
+import * as createTokenRefreshLeases from './20261122010000_create_token_refresh_leases';
+import * as addInstallationConnectionDetails from './20261122010100_add_installation_connection_details';
+import * as addInstallationsPausedByAdmin from './20261122010200_add_installations_paused_by_admin';
 import * as createSettings from './20261122100000_create_settings';
 import * as createLinks from './20261122100100_create_links';
 import * as createLinkEvents from './20261122100200_create_link_events';
@@ -30,6 +33,9 @@ export interface Migration {
 export const migrations: Migration[] = [
   { name: '20261122000100_create_installations', ...createInstallations },
   { name: '20261122000200_create_oauth_states', ...createOauthStates },
+  { name: '20261122010000_create_token_refresh_leases', ...createTokenRefreshLeases },
+  { name: '20261122010100_add_installation_connection_details', ...addInstallationConnectionDetails },
+  { name: '20261122010200_add_installations_paused_by_admin', ...addInstallationsPausedByAdmin },
   { name: '20261122100000_create_settings', ...createSettings },
   { name: '20261122100100_create_links', ...createLinks },
   { name: '20261122100200_create_link_events', ...createLinkEvents },

@@ -4,6 +4,7 @@
  * Adding an emulator is one entry in EMULATORS.
  */
 import { startHubSpotEmulator } from './hubspot';
+import { startSalesforceEmulator } from './salesforce';
 
 interface RunningEmulator {
   baseUrl: string;
@@ -23,6 +24,12 @@ const EMULATORS: EmulatorEntry[] = [
     portVariable: 'HUBSPOT_EMULATOR_PORT',
     defaultPort: 4100,
     start: (port) => startHubSpotEmulator({ port }),
+  },
+  {
+    name: 'Salesforce',
+    portVariable: 'SALESFORCE_EMULATOR_PORT',
+    defaultPort: 4200,
+    start: (port) => startSalesforceEmulator({ port }),
   },
 ];
 

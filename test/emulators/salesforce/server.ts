@@ -13,6 +13,7 @@ import { versionRoutes } from './routes/versions';
 import { collectionRoutes } from './routes/collections';
 import { replicationRoutes } from './routes/replication';
 import { bulkRoutes } from './routes/bulk';
+import { CometdEndpoint } from './cdc/cometd';
 
 /** Order matters: fixed paths (describe, updated, deleted) before `:id` patterns. */
 export function apiRoutes(): Route[] {
@@ -42,7 +43,10 @@ export function listen(
   const control = controlRoutes();
   let baseUrl = '';
   const sockets = new Set<Socket>();
+  const cometd = new CometdEndpoint(state);
+  state.cdc.publisher = (org, events) => cometd.publish(org, events);
   const server = createServer((req, res) => {
+    if (cometd.handles(req.url ?? '')) return cometd.handle(req, res);
     const handled = (req.url ?? '').startsWith('/_emulator/')
       ? handleControlCall(state, control, baseUrl, req, res)
       : handleApiCall(state, routes, baseUrl, req, res);
@@ -65,8 +69,13 @@ export function listen(
         port: actualPort,
         close: () =>
           new Promise<void>((done) => {
+            state.cdc.publisher = null;
+            // Answers held CometD long-polls; a moment later whatever is still open (hung calls) is cut.
+            cometd.close();
             server.close(() => done());
-            for (const socket of sockets) socket.destroy();
+            setTimeout(() => {
+              for (const socket of sockets) socket.destroy();
+            }, 50);
           }),
       });
     });

@@ -10,19 +10,24 @@ it('starts the emulators standalone and prints one line with each base URL', asy
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   try {
-    const line = await new Promise<string>((resolve, reject) => {
+    const lines = await new Promise<string[]>((resolve, reject) => {
       let output = '';
       child.stdout.on('data', (chunk: Buffer) => {
         output += chunk.toString('utf8');
-        const found = output.split('\n').find((candidate) => candidate.startsWith('HubSpot emulator: '));
-        if (found) resolve(found);
+        const complete = output.split('\n').filter((candidate) => candidate.length > 0);
+        if (complete.length >= 2 && output.endsWith('\n')) resolve(complete);
       });
       child.on('exit', (code) => reject(new Error(`exited with ${code}: ${output}`)));
     });
-    expect(line).toMatch(/^HubSpot emulator: http:\/\/127\.0\.0\.1:\d+$/);
-    const baseUrl = line.slice('HubSpot emulator: '.length);
-    const response = await fetch(`${baseUrl}/_emulator/portals`);
-    expect(((await response.json()) as { defaultPortalId: number }).defaultPortalId).toBe(62515);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^HubSpot emulator: http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines[1]).toMatch(/^Salesforce emulator: http:\/\/127\.0\.0\.1:\d+$/);
+    const hubspotUrl = (lines[0] ?? '').slice('HubSpot emulator: '.length);
+    const portals = await fetch(`${hubspotUrl}/_emulator/portals`);
+    expect(((await portals.json()) as { defaultPortalId: number }).defaultPortalId).toBe(62515);
+    const salesforceUrl = (lines[1] ?? '').slice('Salesforce emulator: '.length);
+    const versions = await fetch(`${salesforceUrl}/services/data/`);
+    expect(versions.status).toBe(200);
   } finally {
     const exited = new Promise((resolve) =>
       child.exitCode !== null ? resolve(null) : child.once('exit', resolve),

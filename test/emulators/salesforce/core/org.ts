@@ -42,6 +42,14 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
 
 type UndoEntry = { id: string; type: string; previous: StoredRecord | undefined };
 
+/** One record's net change in a committed transaction. */
+export interface CommittedChange {
+  id: string;
+  type: string;
+  previous: StoredRecord | undefined;
+  current: StoredRecord | undefined;
+}
+
 export class Org {
   readonly schema = new Map<string, ObjectDef>();
   private readonly tables = new Map<string, Map<string, StoredRecord>>();
@@ -56,6 +64,10 @@ export class Org {
    * earliestDateAvailable. A new org pretends its bin was last emptied one retention period ago.
    */
   lastPurgeMs: number;
+  /** Told about every committed transaction (Change Data Capture listens here). */
+  onCommit: ((changes: CommittedChange[]) => void) | null = null;
+  /** Where the writes being made come from, for change events (`com/salesforce/api/rest/62.0;client=x`). */
+  changeOrigin = '';
 
   constructor(
     readonly id: string,
@@ -146,8 +158,9 @@ export class Org {
     if (outermost) this.journal = [];
     const journal = this.journal as UndoEntry[];
     const mark = journal.length;
+    let result: T;
     try {
-      return fn();
+      result = fn();
     } catch (error) {
       while (journal.length > mark) {
         const entry = journal.pop() as UndoEntry;
@@ -163,6 +176,19 @@ export class Org {
     } finally {
       if (outermost) this.journal = null;
     }
+    if (outermost) this.commit(journal);
+    return result;
+  }
+
+  private commit(journal: UndoEntry[]): void {
+    if (!this.onCommit || journal.length === 0) return;
+    const net = new Map<string, CommittedChange>();
+    for (const entry of journal) {
+      if (!net.has(entry.id))
+        net.set(entry.id, { id: entry.id, type: entry.type, previous: entry.previous, current: undefined });
+    }
+    for (const change of net.values()) change.current = this.tables.get(change.type)?.get(change.id);
+    this.onCommit([...net.values()]);
   }
 
   // ---- unique indexes -----------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { OAuthStore } from '../auth/oauth-store';
 import type { StoredFields } from '../schema/types';
 import { QueryCursors } from '../soql/cursors';
 import type { IngestJob } from '../bulk/ingest';
+import { ChangeDataCapture } from '../cdc/change-events';
 import { CallCounter, FaultBook } from './faults';
 import { IdGenerator, normalizeId } from './ids';
 import type { OrgKind, OrgSettings, UserRole } from './org';
@@ -48,6 +49,7 @@ export class EmulatorState {
   readonly calls = new CallCounter();
   readonly cursors = new QueryCursors();
   readonly ingestJobs = new Map<string, IngestJob>();
+  readonly cdc = new ChangeDataCapture();
   ids = new IdGenerator();
   oauth = new OAuthStore();
   readonly orgs = new Map<string, Org>();
@@ -71,6 +73,7 @@ export class EmulatorState {
     this.calls.reset();
     this.cursors.clear();
     this.ingestJobs.clear();
+    this.cdc.clear();
     this.latencyMs = 0;
     this.createOrg({ name: DEFAULT_ORG_NAME, kind: 'production', repUsername: DEFAULT_REP_USERNAME });
     this.createOrg({ name: DEFAULT_SANDBOX_ORG_NAME, kind: 'sandbox' });
@@ -96,6 +99,7 @@ export class EmulatorState {
       ...spec.settings,
     });
     this.orgs.set(org.id, org);
+    org.onCommit = (changes) => this.cdc.committed(org, changes, this.nowMs() - (this.nowMs() % 1000));
     this.createUser(org, {
       username: admin,
       firstName: 'Avery',

@@ -1,6 +1,6 @@
 /** Stored records to their JSON shape on the wire. */
 
-import type { Org, StoredRecord } from '../core/org';
+import type { StoredRecord } from '../core/org';
 import { formatDateTime } from '../core/time';
 import type { FieldDef, ObjectDef, Value } from '../schema/types';
 
@@ -47,9 +47,4 @@ export function serializeRecord(
   const out: Record<string, unknown> = { attributes: attributes(version, record) };
   for (const field of fields ?? object.fields) out[field.name] = apiValue(field, record);
   return out;
-}
-
-export function liveRecord(org: Org, id: string): StoredRecord | undefined {
-  const record = org.get(id);
-  return record && record.deletedAtMs === null ? record : undefined;
 }

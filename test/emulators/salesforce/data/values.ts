@@ -101,7 +101,8 @@ export function coerceValue(field: FieldDef, raw: unknown): Value {
       if (text === null) return null;
       const ms = parseDateTime(text);
       if (ms === null) throw deserializeError('datetime', text);
-      return ms;
+      // Salesforce keeps datetimes to the second.
+      return Math.floor(ms / 1000) * 1000;
     }
     case 'reference': {
       const text = asText(field, raw);

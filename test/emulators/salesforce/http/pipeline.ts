@@ -112,6 +112,13 @@ export function dmlFaultError(fault: Fault, id: string | undefined): SfError {
   return errors.lockRow(id);
 }
 
+/** The changeOrigin of change events: the API and version, plus `Sforce-Call-Options: client=…`. */
+function changeOrigin(ctx: RequestContext): string {
+  const options = ctx.req.headers['sforce-call-options'];
+  const client = /client=([^,\s]+)/.exec(Array.isArray(options) ? options.join(',') : (options ?? ''))?.[1];
+  return `com/salesforce/api/rest/${ctx.version}${client ? `;client=${client}` : ''}`;
+}
+
 export async function handleApiCall(
   state: EmulatorState,
   routes: Route[],
@@ -160,7 +167,12 @@ export async function handleApiCall(
       ['unable_to_lock_row', 'validation_rule', 'duplicates_detected', 'http_error', 'hang', 'slow'],
     );
     if (fault && (await applyFault(ctx, fault))) return;
-    await found.route.handler(ctx);
+    if (ctx.org) ctx.org.changeOrigin = changeOrigin(ctx);
+    try {
+      await found.route.handler(ctx);
+    } finally {
+      if (ctx.org) ctx.org.changeOrigin = '';
+    }
   } catch (error) {
     if (error instanceof SfError) return sendError(ctx, error);
     console.error('salesforce emulator: unexpected error', error);

@@ -85,6 +85,16 @@ function byId(ctx: RequestContext): void {
   sendEmpty(ctx, 204);
 }
 
+/** `POST /sobjects/{T}/Id`: an upsert keyed on Id with no value always inserts (API 37.0+). */
+function insertKeyedOnId(ctx: RequestContext): void {
+  if ((ctx.params.id ?? '').toLowerCase() !== 'id')
+    throw errors.methodNotAllowed('POST', ['GET', 'PATCH', 'DELETE']);
+  const object = objectOf(ctx);
+  const write = writeContextOf(ctx);
+  const id = write.org.atomic(() => createRecord(write, object, jsonObjectBody(ctx)));
+  sendJson(ctx, 201, { id, success: true, errors: [], created: true });
+}
+
 function multipleChoices(ctx: RequestContext, object: ObjectDef, ids: string[]): void {
   sendJson(
     ctx,
@@ -162,6 +172,7 @@ export function sobjectRoutes(): Route[] {
     route('GET', `${base}/:sobject/:id`, 'rest', byId),
     route('PATCH', `${base}/:sobject/:id`, 'rest', byId),
     route('DELETE', `${base}/:sobject/:id`, 'rest', byId),
+    route('POST', `${base}/:sobject/:id`, 'rest', insertKeyedOnId),
     route('GET', `${base}/:sobject/:field/*value`, 'rest', byExternalId),
     route('PATCH', `${base}/:sobject/:field/*value`, 'rest', byExternalId),
     route('POST', `${base}/:sobject/:field/*value`, 'rest', byExternalId),

@@ -386,5 +386,3 @@ function execute(context: Context, query: Query, object: ObjectDef): QueryResult
   const records = sortAndSlice(context, query, object, rows).map(project);
   return { totalSize: records.length, records };
 }
-
-export { valueAt };

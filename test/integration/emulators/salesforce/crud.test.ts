@@ -220,6 +220,10 @@ describe('single records', () => {
     });
     expect(old.status).toBe(204);
 
+    const keyedOnId = await raw('POST', '/sobjects/Account/Id', { Name: 'Always inserted' });
+    expect(keyedOnId.status).toBe(201);
+    expect(keyedOnId.body).toMatchObject({ success: true, created: true });
+
     const byExternal = (await conn.request('/services/data/v62.0/sobjects/Contact/HubSpot_Id__c/hs-1')) as {
       LastName: string;
     };

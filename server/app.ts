@@ -1,0 +1,59 @@
+/**
+ * The HTTP surface: an express app built from its dependencies, so tests start it on port 0 next to the
+ * emulators. Handlers are thin (one file per endpoint) and call into src/.
+ */
+import express, { type Express } from 'express';
+import type { AppDeps } from './deps';
+import { getHealthz } from './handlers/health/get-healthz';
+import { getHubSpotCallback } from './handlers/oauth/get-hubspot-callback';
+import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
+import { getSalesforceCallback } from './handlers/oauth/get-salesforce-callback';
+import { getSalesforceStart } from './handlers/oauth/get-salesforce-start';
+import { getInstallation } from './handlers/ops/get-installation';
+import { getInstallations } from './handlers/ops/get-installations';
+import { getInstallationStatus } from './handlers/settings/get-installation-status';
+import { postSalesforceConnectUrl } from './handlers/settings/post-salesforce-connect-url';
+import { postSalesforceDisconnect } from './handlers/settings/post-salesforce-disconnect';
+import { errorHandler, notFound } from './middleware/errors';
+import { accessLog, securityHeaders } from './middleware/http-basics';
+import { requireHubSpotSignature, requireSignedPortal } from './middleware/hubspot-signature';
+import { requireOpsToken } from './middleware/ops-auth';
+
+/** hubspot.fetch bodies are at most 1 MB; the settings API needs far less. */
+export const SIGNED_BODY_LIMIT = '64kb';
+
+export function createApp(deps: AppDeps): Express {
+  const { context } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders);
+  app.use(accessLog(context.logger));
+
+  app.get('/healthz', getHealthz(deps));
+
+  app.get('/oauth/hubspot/install', getHubSpotInstall(deps));
+  app.get('/oauth/hubspot/callback', getHubSpotCallback(deps));
+  app.get('/oauth/salesforce/start', getSalesforceStart(deps));
+  app.get('/oauth/salesforce/callback', getSalesforceCallback(deps));
+
+  const signedByHubSpot = [
+    express.raw({ type: () => true, limit: SIGNED_BODY_LIMIT }),
+    requireHubSpotSignature({
+      clientSecret: context.app.hubspot.clientSecret,
+      publicBaseUrl: context.app.publicBaseUrl,
+      now: context.now,
+    }),
+    requireSignedPortal({ appId: context.app.hubspot.appId }),
+  ];
+  app.get('/api/settings/installation', ...signedByHubSpot, getInstallationStatus(deps));
+  app.post('/api/settings/salesforce/connect-url', ...signedByHubSpot, postSalesforceConnectUrl(deps));
+  app.post('/api/settings/salesforce/disconnect', ...signedByHubSpot, postSalesforceDisconnect(deps));
+
+  app.use('/ops', requireOpsToken(deps.opsToken));
+  app.get('/ops/installations', getInstallations(deps));
+  app.get('/ops/installations/:installationId', getInstallation(deps));
+
+  app.use(notFound);
+  app.use(errorHandler(context.logger));
+  return app;
+}

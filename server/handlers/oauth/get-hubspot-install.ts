@@ -1,0 +1,12 @@
+import type { RequestHandler } from 'express';
+import { beginHubSpotInstall } from '../../../src/install/hubspot-install';
+import { isSecureOrigin, type AppDeps } from '../../deps';
+import { ensureBrowserId } from '../../middleware/browser-cookie';
+
+/** Step 1: bind the browser and send the admin to HubSpot to approve the install. */
+export function getHubSpotInstall(deps: AppDeps): RequestHandler {
+  return async (req, res) => {
+    const browserId = ensureBrowserId(req, res, isSecureOrigin(deps));
+    res.redirect(302, await beginHubSpotInstall(deps.context, browserId));
+  };
+}

@@ -1,0 +1,86 @@
+/**
+ * What the install flow and the credentials module need to run: the database, the token cipher, the app's
+ * OAuth settings, a logger and a clock. Built once at boot from the configuration; tests build their own.
+ */
+import type { Logger } from 'pino';
+import type { TokenCipher } from './auth/token-cipher';
+import type { Config } from './config';
+import type { HubSpotOAuthApp } from './connectors/hubspot/oauth';
+import type { SalesforceOAuthApp } from './connectors/salesforce/oauth';
+import type { Db } from './db/knex';
+import type { SalesforceEnvironment } from './db/installations';
+
+export interface BridgeApp {
+  /** The public origin browsers and HubSpot reach; OAuth redirect URIs are built from it. */
+  publicBaseUrl: string;
+  hubspot: {
+    clientId: string;
+    clientSecret: string;
+    appId: string;
+    apiBaseUrl: string;
+    authorizeUrl: string;
+  };
+  salesforce: {
+    clientId: string;
+    clientSecret: string;
+    loginUrl: string;
+    sandboxLoginUrl: string;
+  };
+}
+
+export interface BridgeContext {
+  db: Db;
+  cipher: TokenCipher;
+  app: BridgeApp;
+  logger: Logger;
+  /** Epoch milliseconds; injected so tests can move time. */
+  now: () => number;
+}
+
+export function bridgeAppFromConfig(config: Config): BridgeApp {
+  return {
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    hubspot: {
+      clientId: config.HUBSPOT_CLIENT_ID,
+      clientSecret: config.HUBSPOT_CLIENT_SECRET,
+      appId: config.HUBSPOT_APP_ID,
+      apiBaseUrl: config.HUBSPOT_API_BASE_URL,
+      authorizeUrl: config.HUBSPOT_AUTHORIZE_URL,
+    },
+    salesforce: {
+      clientId: config.SALESFORCE_CLIENT_ID,
+      clientSecret: config.SALESFORCE_CLIENT_SECRET,
+      loginUrl: config.SALESFORCE_LOGIN_URL,
+      sandboxLoginUrl: config.SALESFORCE_SANDBOX_LOGIN_URL,
+    },
+  };
+}
+
+export const HUBSPOT_CALLBACK_PATH = '/oauth/hubspot/callback';
+export const SALESFORCE_CALLBACK_PATH = '/oauth/salesforce/callback';
+export const HUBSPOT_INSTALL_PATH = '/oauth/hubspot/install';
+export const SALESFORCE_START_PATH = '/oauth/salesforce/start';
+
+export function hubspotOAuthApp(app: BridgeApp): HubSpotOAuthApp {
+  return {
+    clientId: app.hubspot.clientId,
+    clientSecret: app.hubspot.clientSecret,
+    apiBaseUrl: app.hubspot.apiBaseUrl,
+    authorizeUrl: app.hubspot.authorizeUrl,
+    redirectUri: `${app.publicBaseUrl}${HUBSPOT_CALLBACK_PATH}`,
+  };
+}
+
+export function salesforceLoginUrlFor(app: BridgeApp, environment: SalesforceEnvironment): string {
+  return environment === 'sandbox' ? app.salesforce.sandboxLoginUrl : app.salesforce.loginUrl;
+}
+
+/** The OAuth client for one login host (the installation's, once connected: it may be a My Domain). */
+export function salesforceOAuthApp(app: BridgeApp, loginUrl: string): SalesforceOAuthApp {
+  return {
+    clientId: app.salesforce.clientId,
+    clientSecret: app.salesforce.clientSecret,
+    loginUrl,
+    redirectUri: `${app.publicBaseUrl}${SALESFORCE_CALLBACK_PATH}`,
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * OAuth `state` values and connect links: random single-use nonces, stored as hashes, valid for ten minutes.
+ *
+ * A state for an OAuth redirect is also bound to the browser that started the flow (a random cookie, stored
+ * as a hash), so a callback completed in another browser (say, a portal admin following a Salesforce
+ * authorize link that belongs to another portal's connection) is refused instead of connecting the wrong
+ * accounts.
+ */
+import crypto from 'node:crypto';
+import { z } from 'zod';
+import type { BridgeContext } from '../context';
+import * as oauthStates from '../db/oauthStates';
+import { salesforceEnvironments } from '../db/installations';
+import { err, ok, type Result } from '../domain/result';
+import { InstallError, type Provider } from './errors';
+
+export const STATE_TTL_MS = 10 * 60_000;
+/** Used nonces stay a day after expiry, so a replay is recognised as one rather than as unknown. */
+const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
+
+const payloadSchemas = {
+  /** HubSpot install: bound to the browser. */
+  hubspot: z.object({ browser: z.string().length(64) }),
+  /** Salesforce authorize: bound to the browser, to one installation, one portal and one login host. */
+  salesforce: z.object({
+    browser: z.string().length(64),
+    portalId: z.string().min(1),
+    environment: z.enum(salesforceEnvironments),
+  }),
+  /** A link that starts a Salesforce connection for one installation (made by the install page or settings). */
+  salesforce_link: z.object({ portalId: z.string().min(1) }),
+} as const;
+
+export type StateKind = keyof typeof payloadSchemas;
+export type StatePayload<K extends StateKind> = z.infer<(typeof payloadSchemas)[K]>;
+
+export const stateRejections = ['missing', 'unknown', 'expired', 'reused', 'wrong_browser'] as const;
+export type StateRejection = (typeof stateRejections)[number];
+
+export function newNonce(): string {
+  return crypto.randomBytes(32).toString('base64url');
+}
+
+export function hashNonce(nonce: string): string {
+  return crypto.createHash('sha256').update(nonce, 'utf8').digest('hex');
+}
+
+/** Stores a new nonce; returns the nonce itself (the only copy) and its expiry. */
+export async function issueState<K extends StateKind>(
+  ctx: Pick<BridgeContext, 'db' | 'now'>,
+  kind: K,
+  installationId: string | null,
+  payload: StatePayload<K>,
+): Promise<{ nonce: string; expiresAt: number }> {
+  const now = ctx.now();
+  await oauthStates.deleteExpired(ctx.db, now - KEEP_AFTER_EXPIRY_MS);
+  const nonce = newNonce();
+  const expiresAt = now + STATE_TTL_MS;
+  await oauthStates.insert(ctx.db, {
+    nonceHash: hashNonce(nonce),
+    kind,
+    installationId,
+    payload: JSON.stringify(payloadSchemas[kind].parse(payload)),
+    expiresAt,
+    createdAt: now,
+  });
+  return { nonce, expiresAt };
+}
+
+/**
+ * Uses a nonce up. A nonce is consumed even when the browser check then fails, so one that leaked cannot be
+ * tried again. `browserId` is the caller's browser cookie, for kinds bound to a browser.
+ */
+export async function consumeState<K extends StateKind>(
+  ctx: Pick<BridgeContext, 'db' | 'now'>,
+  kind: K,
+  nonce: string | undefined,
+  browserId: string | undefined,
+): Promise<Result<{ installationId: string | null; payload: StatePayload<K> }, StateRejection>> {
+  if (!nonce) return err('missing');
+  const nonceHash = hashNonce(nonce);
+  const stored = await oauthStates.findByHash(ctx.db, nonceHash);
+  if (!stored || stored.kind !== kind) return err('unknown');
+  if (stored.consumedAt !== null) return err('reused');
+  const now = ctx.now();
+  if (stored.expiresAt <= now) return err('expired');
+  if (!(await oauthStates.markConsumed(ctx.db, nonceHash, now))) return err('reused');
+  const payload = payloadSchemas[kind].safeParse(JSON.parse(stored.payload ?? 'null'));
+  if (!payload.success) return err('unknown');
+  if ('browser' in payload.data && !sameBrowser(payload.data.browser, browserId)) return err('wrong_browser');
+  return ok({ installationId: stored.installationId, payload: payload.data as StatePayload<K> });
+}
+
+/** The stored form of a browser cookie. */
+export function browserBinding(browserId: string): string {
+  return hashNonce(`browser:${browserId}`);
+}
+
+function sameBrowser(boundHash: string, browserId: string | undefined): boolean {
+  if (!browserId) return false;
+  const expected = Buffer.from(boundHash, 'utf8');
+  const actual = Buffer.from(browserBinding(browserId), 'utf8');
+  return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+}
+
+const rejectionMessages: Record<StateRejection, string> = {
+  missing:
+    'The sign-in response did not carry the security code this app sent with it, so it cannot be trusted.',
+  unknown: 'The sign-in response carried a security code this app never issued for this step.',
+  expired: 'The sign-in took longer than 10 minutes, so its security code expired.',
+  reused:
+    'This sign-in response was already used; each works once (reloading the page or the back button replays it).',
+  wrong_browser:
+    'This sign-in was started in another browser session, possibly for another HubSpot account, so it was not applied.',
+};
+
+export function rejectionError(rejection: StateRejection, provider: Provider): InstallError {
+  const code = rejection === 'wrong_browser' ? 'state_wrong_browser' : (`state_${rejection}` as const);
+  return new InstallError(code, provider, rejectionMessages[rejection]);
+}

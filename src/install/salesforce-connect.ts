@@ -1,0 +1,280 @@
+/**
+ * Connecting a Salesforce org to an installation: a connect link starts it (binding the browser), Salesforce
+ * approves, and the callback stores the tokens, the org and the connecting user, then checks what the org
+ * offers the bridge.
+ *
+ * Nothing half-made is left behind: tokens obtained for a connection that is then refused (another org than
+ * before, no refresh token, identity unreadable, installation gone) are revoked at Salesforce and never stored.
+ */
+import { openToken, sealToken } from '../auth/sealed-columns';
+import { checkSalesforceCapabilities, type CapabilityReport } from '../connectors/salesforce/capabilities';
+import {
+  SalesforceOAuthError,
+  exchangeSalesforceCode,
+  fetchSalesforceIdentity,
+  revokeSalesforceToken,
+  salesforceAuthorizeUrl,
+  type SalesforceIdentity,
+  type SalesforceTokenGrant,
+} from '../connectors/salesforce/oauth';
+import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../context';
+import * as installations from '../db/installations';
+import { err, ok, type Result } from '../domain/result';
+import type { InstallContext } from './context';
+import { InstallError } from './errors';
+import type { OAuthCallbackInput } from './hubspot-install';
+import { browserBinding, consumeState, issueState, rejectionError } from './oauth-state';
+import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';
+
+export interface SalesforceConnectOutcome {
+  installation: installations.Installation;
+  identity: SalesforceIdentity;
+  capabilities: CapabilityReport;
+  reconnect: boolean;
+}
+
+/** A refusal, with fresh connect links when the failed attempt proved which installation it was for. */
+export interface SalesforceConnectFailure {
+  error: InstallError;
+  retryLinks: SalesforceConnectLinks | null;
+}
+
+/** Follows a connect link: binds the browser and returns the Salesforce authorize URL to redirect to. */
+export async function beginSalesforceConnect(
+  ctx: BridgeContext,
+  input: { link?: string | undefined; environment: installations.SalesforceEnvironment; browserId: string },
+): Promise<Result<string, InstallError>> {
+  const link = await consumeState(ctx, 'salesforce_link', input.link, undefined);
+  if (!link.ok) return err(rejectionError(link.error, 'salesforce'));
+  const installation = link.value.installationId
+    ? await installations.findById(ctx.db, link.value.installationId)
+    : null;
+  if (
+    !installation ||
+    installation.state.hubspot !== 'connected' ||
+    installation.portalId !== link.value.payload.portalId
+  ) {
+    return err(installationMissing());
+  }
+  const { nonce } = await issueState(ctx, 'salesforce', installation.id, {
+    browser: browserBinding(input.browserId),
+    portalId: installation.portalId,
+    environment: input.environment,
+  });
+  const app = salesforceOAuthApp(ctx.app, salesforceLoginUrlFor(ctx.app, input.environment));
+  return ok(salesforceAuthorizeUrl(app, nonce));
+}
+
+export async function completeSalesforceConnect(
+  ctx: InstallContext,
+  input: OAuthCallbackInput,
+): Promise<Result<SalesforceConnectOutcome, SalesforceConnectFailure>> {
+  const state = await consumeState(ctx, 'salesforce', input.state, input.browserId);
+  if (!state.ok) return failure(rejectionError(state.error, 'salesforce'));
+  const { environment, portalId } = state.value.payload;
+  const installation = state.value.installationId
+    ? await installations.findById(ctx.db, state.value.installationId)
+    : null;
+  if (!installation || installation.state.hubspot !== 'connected' || installation.portalId !== portalId) {
+    return failure(installationMissing());
+  }
+  const retry = async (error: InstallError) =>
+    failure(error, await createSalesforceConnectLinks(ctx, installation));
+  if (input.error) return retry(providerRefusal(input.error, input.errorDescription));
+  if (!input.code) {
+    return retry(
+      new InstallError('provider_error', 'salesforce', 'Salesforce came back without an authorization code.'),
+    );
+  }
+
+  const loginUrl = salesforceLoginUrlFor(ctx.app, environment);
+  const app = salesforceOAuthApp(ctx.app, loginUrl);
+  let grant: SalesforceTokenGrant;
+  try {
+    grant = await exchangeSalesforceCode(app, input.code);
+  } catch (error) {
+    if (error instanceof SalesforceOAuthError) return retry(oauthFailure(error));
+    throw error;
+  }
+  // From here on, tokens exist at Salesforce: any refusal revokes them before answering.
+  const refuse = async (error: InstallError, withRetryLinks = true) => {
+    await revokeQuietly(ctx, app, grant.refreshToken ?? grant.accessToken, installation.id);
+    return withRetryLinks ? retry(error) : failure(error);
+  };
+  if (!grant.refreshToken) {
+    return refuse(
+      new InstallError(
+        'refresh_token_missing',
+        'salesforce',
+        'Salesforce did not grant offline access, so the connection would stop working within hours. ' +
+          'In Salesforce Setup, allow the "refresh_token, offline_access" scope for this connected app.',
+      ),
+      false,
+    );
+  }
+  const refreshToken = grant.refreshToken;
+  let identity: SalesforceIdentity;
+  try {
+    identity = await fetchSalesforceIdentity(grant);
+  } catch (error) {
+    if (error instanceof SalesforceOAuthError) return refuse(oauthFailure(error));
+    throw error;
+  }
+  if (installation.salesforce.orgId && installation.salesforce.orgId !== identity.orgId) {
+    return refuse(
+      new InstallError(
+        'salesforce_org_changed',
+        'salesforce',
+        `This HubSpot account syncs with Salesforce org ${installation.salesforce.orgId}, but you signed in to org ` +
+          `${identity.orgId}. Its records and links belong to the first org, so the bridge will not switch ` +
+          'silently: sign in to the original org, or ask your operator to reset the installation.',
+        { expectedOrgId: installation.salesforce.orgId, actualOrgId: identity.orgId },
+      ),
+      false,
+    );
+  }
+
+  const now = ctx.now();
+  const seal = (column: 'salesforce_access_token' | 'salesforce_refresh_token', value: string) =>
+    sealToken(ctx.cipher, installation.id, column, value);
+  const applied = await installations.applyEvent(
+    ctx.db,
+    installation.id,
+    'salesforce_connected',
+    now,
+    (current) => ({
+      salesforceEnvironment: environment,
+      salesforceLoginUrl: loginUrl,
+      salesforceInstanceUrl: grant.instanceUrl,
+      salesforceOrgId: identity.orgId,
+      salesforceUserId: identity.userId,
+      salesforceUsername: identity.username,
+      salesforceAccessToken: seal('salesforce_access_token', grant.accessToken),
+      salesforceRefreshToken: seal('salesforce_refresh_token', refreshToken),
+      salesforceScopes: grant.scopes,
+      salesforceConnectedAt: now,
+      salesforceTokenIssuedAt: grant.issuedAt ?? now,
+      salesforceCapabilities: null,
+      ...(current.lastError?.side === 'salesforce' ? { lastError: null } : {}),
+    }),
+  );
+  if (!applied.ok) return refuse(installationMissing(), false);
+  await revokeReplacedToken(ctx, applied.previous, refreshToken);
+  ctx.logger.info(
+    {
+      installationId: installation.id,
+      orgId: identity.orgId,
+      environment,
+      reconnect: applied.previous.salesforce.orgId !== null,
+    },
+    'Salesforce connected',
+  );
+
+  const capabilities = await recheckSalesforceCapabilities(ctx, installation.id);
+  const stored = (await installations.findById(ctx.db, installation.id)) ?? applied.installation;
+  return ok({
+    installation: stored,
+    identity,
+    capabilities,
+    reconnect: applied.previous.salesforce.orgId !== null,
+  });
+}
+
+/** Describes the org again and records what it offers; safe to call any time Salesforce is connected. */
+export async function recheckSalesforceCapabilities(
+  ctx: InstallContext,
+  installationId: string,
+): Promise<CapabilityReport> {
+  const connection = await ctx.credentials.getSalesforceConnection(installationId);
+  const report: CapabilityReport = connection.ok
+    ? await checkSalesforceCapabilities(connection.value, ctx.now)
+    : {
+        checkedAt: ctx.now(),
+        ok: false,
+        objects: [],
+        problems: [connection.error.message],
+        error: connection.error.code,
+      };
+  await installations.update(ctx.db, installationId, ctx.now(), { salesforceCapabilities: report });
+  return report;
+}
+
+/** A fresh login replaced the previous refresh token: retire the old one at Salesforce. */
+async function revokeReplacedToken(
+  ctx: BridgeContext,
+  previous: installations.Installation,
+  current: string,
+): Promise<void> {
+  const { refreshToken, loginUrl } = previous.salesforce;
+  if (!refreshToken || !loginUrl) return;
+  const old = openToken(ctx.cipher, previous.id, 'salesforce_refresh_token', refreshToken);
+  if (!old.ok || old.value === current) return;
+  await revokeQuietly(ctx, salesforceOAuthApp(ctx.app, loginUrl), old.value, previous.id);
+}
+
+async function revokeQuietly(
+  ctx: BridgeContext,
+  app: ReturnType<typeof salesforceOAuthApp>,
+  token: string,
+  installationId: string,
+): Promise<void> {
+  await revokeSalesforceToken(app, token).catch((error: unknown) => {
+    ctx.logger.warn(
+      { installationId, reason: error instanceof Error ? error.message : String(error) },
+      'could not revoke a Salesforce token the bridge does not keep',
+    );
+  });
+}
+
+function failure(error: InstallError, retryLinks: SalesforceConnectLinks | null = null) {
+  return err<SalesforceConnectFailure>({ error, retryLinks });
+}
+
+function installationMissing(): InstallError {
+  return new InstallError(
+    'installation_missing',
+    'salesforce',
+    'This connection belongs to an installation that is no longer active (the app was uninstalled or reinstalled meanwhile).',
+  );
+}
+
+function providerRefusal(error: string, description: string | undefined): InstallError {
+  if (error === 'access_denied') {
+    return new InstallError(
+      'access_denied',
+      'salesforce',
+      'Salesforce was not connected because access was not allowed.',
+    );
+  }
+  return new InstallError(
+    'provider_error',
+    'salesforce',
+    `Salesforce reported an error instead of approving the connection: ${description ?? error}.`,
+    { error },
+  );
+}
+
+function oauthFailure(error: SalesforceOAuthError): InstallError {
+  switch (error.code) {
+    case 'invalid_grant':
+      return new InstallError(
+        'code_exchange_failed',
+        'salesforce',
+        'Salesforce did not accept the authorization code: it may have expired or already been used.',
+      );
+    case 'unavailable':
+      return new InstallError(
+        'provider_unavailable',
+        'salesforce',
+        'Salesforce could not be reached to finish connecting.',
+      );
+    case 'invalid_client':
+    case 'redirect_uri_mismatch':
+    case 'rejected':
+      return new InstallError(
+        'app_misconfigured',
+        'salesforce',
+        `Salesforce rejected the app's credentials or callback address (${error.code}).`,
+      );
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Disconnecting Salesforce at the admin's request: the tokens are deleted and revoked, sync pauses, and
+ * everything else (the org id, links, settings, queued work) stays, so connecting the same org again
+ * resumes where it stopped.
+ */
+import { openToken } from '../auth/sealed-columns';
+import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
+import { salesforceOAuthApp, type BridgeContext } from '../context';
+import * as installations from '../db/installations';
+import { err, ok, type Result } from '../domain/result';
+import { InstallError } from './errors';
+
+export interface DisconnectOutcome {
+  installation: installations.Installation;
+  /** False when Salesforce could not be reached to revoke; the token is deleted here all the same. */
+  revoked: boolean;
+}
+
+export async function disconnectSalesforce(
+  ctx: BridgeContext,
+  installationId: string,
+): Promise<Result<DisconnectOutcome, InstallError>> {
+  // Delete first: once the state says disconnected, no process refreshes (and so rotates) the token anymore.
+  const applied = await installations.applyEvent(
+    ctx.db,
+    installationId,
+    'salesforce_disconnected',
+    ctx.now(),
+    {
+      salesforceAccessToken: null,
+      salesforceRefreshToken: null,
+    },
+  );
+  if (!applied.ok) {
+    return err(
+      new InstallError(
+        'not_connected',
+        'salesforce',
+        'No Salesforce org is connected, so there is nothing to disconnect.',
+      ),
+    );
+  }
+  const { refreshToken, loginUrl } = applied.previous.salesforce;
+  let revoked = true;
+  if (refreshToken && loginUrl) {
+    const opened = openToken(ctx.cipher, installationId, 'salesforce_refresh_token', refreshToken);
+    revoked = opened.ok
+      ? await revokeSalesforceToken(salesforceOAuthApp(ctx.app, loginUrl), opened.value).then(
+          () => true,
+          () => false,
+        )
+      : false;
+  }
+  const now = ctx.now();
+  await installations.update(ctx.db, installationId, now, {
+    lastError: revoked
+      ? null
+      : {
+          side: 'salesforce',
+          code: 'revoke_failed',
+          message:
+            'Salesforce was disconnected here, but Salesforce could not be reached to revoke the access it granted. ' +
+            'Revoke it under Setup > Connected Apps OAuth Usage.',
+          at: now,
+        },
+  });
+  ctx.logger.info({ installationId, revoked }, 'Salesforce disconnected');
+  const installation = (await installations.findById(ctx.db, installationId)) ?? applied.installation;
+  return ok({ installation, revoked });
+}

@@ -1,0 +1,43 @@
+/**
+ * Links that start a Salesforce connection for one installation: shown on the install page, and made on
+ * request for the settings page (whose request is signed by HubSpot, so its portal is known).
+ *
+ * A link is a single-use nonce valid for ten minutes, on this server (not Salesforce's): following it binds
+ * the browser, then redirects to the chosen login host.
+ */
+import { SALESFORCE_START_PATH, type BridgeContext } from '../context';
+import type { Installation, SalesforceEnvironment } from '../db/installations';
+import { issueState } from './oauth-state';
+
+export interface SalesforceConnectLinks {
+  production: string;
+  sandbox: string;
+  /** Epoch ms; both links stop working then, and after either one is used. */
+  expiresAt: number;
+}
+
+export async function createSalesforceConnectLinks(
+  ctx: Pick<BridgeContext, 'db' | 'now' | 'app'>,
+  installation: Pick<Installation, 'id' | 'portalId'>,
+): Promise<SalesforceConnectLinks> {
+  const { nonce, expiresAt } = await issueState(ctx, 'salesforce_link', installation.id, {
+    portalId: installation.portalId,
+  });
+  const link = (environment: SalesforceEnvironment) => {
+    const url = new URL(`${ctx.app.publicBaseUrl}${SALESFORCE_START_PATH}`);
+    url.searchParams.set('link', nonce);
+    url.searchParams.set('environment', environment);
+    return url.toString();
+  };
+  return { production: link('production'), sandbox: link('sandbox'), expiresAt };
+}
+
+/** One link for one login host, for a signed request from the settings page. */
+export async function createSalesforceConnectUrl(
+  ctx: Pick<BridgeContext, 'db' | 'now' | 'app'>,
+  installation: Pick<Installation, 'id' | 'portalId'>,
+  environment: SalesforceEnvironment,
+): Promise<{ url: string; expiresAt: number }> {
+  const links = await createSalesforceConnectLinks(ctx, installation);
+  return { url: links[environment], expiresAt: links.expiresAt };
+}

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+const root = path.join(__dirname, '../../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(args: string[], env: Record<string, string>): Run {
+  const child = spawn(tsx, ['server/main.ts', ...args], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function waitFor(run: Run, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt += 1) {
+    if (run.output().includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`never saw "${text}" in:\n${run.output()}`);
+}
+
+describe('npm start (server/main.ts)', () => {
+  let dir: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-main-'));
+    const port = await freePort();
+    env = {
+      PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      DATABASE_URL: `sqlite:${path.join(dir, 'bridge.sqlite')}`,
+      TOKEN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
+      HUBSPOT_CLIENT_ID: 'client',
+      HUBSPOT_CLIENT_SECRET: 'client-secret',
+      HUBSPOT_APP_ID: '123',
+      SALESFORCE_CLIENT_ID: 'sf-client',
+      SALESFORCE_CLIENT_SECRET: 'sf-client-secret',
+      OPS_TOKEN: 'an-operator-token-long-enough',
+    };
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to start without configuration, naming every missing variable at once', async () => {
+    const run = start([], {});
+    expect(await run.exited).toBe(1);
+    for (const name of [
+      'PUBLIC_BASE_URL',
+      'TOKEN_ENCRYPTION_KEY',
+      'HUBSPOT_CLIENT_ID',
+      'SALESFORCE_CLIENT_SECRET',
+      'OPS_TOKEN',
+    ]) {
+      expect(run.output()).toContain(`${name} is required`);
+    }
+  });
+
+  it('migrates, serves /healthz, and stops cleanly on SIGTERM', async () => {
+    const run = start([], env);
+    await waitFor(run, 'server listening');
+    expect(run.output()).toContain('database migrated');
+    expect(run.output()).toContain('worker started');
+    const health = await fetch(`${env.PUBLIC_BASE_URL}/healthz`);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('runs only the worker with --role=worker, and rejects an unknown role', async () => {
+    const worker = start(['--role=worker'], env);
+    await waitFor(worker, 'worker started');
+    expect(worker.output()).not.toContain('server listening');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+
+    const unknown = start(['--role=scheduler'], env);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.output()).toContain('Unknown role "scheduler"');
+  });
+});

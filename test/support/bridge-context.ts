@@ -1,0 +1,80 @@
+/**
+ * Factories for the install flow's dependencies in tests: an app configuration pointing wherever the test
+ * says, a logger whose lines the test can read, a clock the test can move, and the full context.
+ */
+import crypto from 'node:crypto';
+import { Writable } from 'node:stream';
+import { Credentials } from '../../src/auth/credentials';
+import type { RefreshTiming } from '../../src/auth/refresh-coordinator';
+import { createTokenCipher, type TokenCipher } from '../../src/auth/token-cipher';
+import type { BridgeApp } from '../../src/context';
+import type { Db } from '../../src/db/knex';
+import type { InstallContext } from '../../src/install/context';
+import { createLogger, type Logger } from '../../server/logger';
+
+export const TEST_HUBSPOT_APP = {
+  clientId: 'bridge-test-client',
+  clientSecret: 'bridge-test-secret-123',
+  appId: '424242',
+};
+export const TEST_SALESFORCE_APP = { clientId: 'bridge-sf-client', clientSecret: 'bridge-sf-secret-123' };
+export const TEST_OPS_TOKEN = 'ops-token-for-tests-0123456789';
+
+export function testBridgeApp(
+  overrides: {
+    publicBaseUrl?: string;
+    hubspotBaseUrl?: string;
+    salesforceBaseUrl?: string;
+  } = {},
+): BridgeApp {
+  const hubspot = overrides.hubspotBaseUrl ?? 'http://127.0.0.1:9';
+  const salesforce = overrides.salesforceBaseUrl ?? 'http://127.0.0.1:9';
+  return {
+    publicBaseUrl: overrides.publicBaseUrl ?? 'http://127.0.0.1:9',
+    hubspot: { ...TEST_HUBSPOT_APP, apiBaseUrl: hubspot, authorizeUrl: `${hubspot}/oauth/authorize` },
+    salesforce: { ...TEST_SALESFORCE_APP, loginUrl: salesforce, sandboxLoginUrl: `${salesforce}/sandbox` },
+  };
+}
+
+/** A logger that keeps every line it writes, so a test can search them. */
+export function capturingLogger(): { logger: Logger; lines: string[] } {
+  const lines: string[] = [];
+  const destination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      lines.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  return { logger: createLogger({ level: 'debug', destination }), lines };
+}
+
+export interface TestClock {
+  now: () => number;
+  advance(ms: number): void;
+}
+
+export function testClock(start = Date.now()): TestClock {
+  let current = start;
+  return { now: () => current, advance: (ms) => (current += ms) };
+}
+
+export interface TestContext extends InstallContext {
+  clock: TestClock;
+  lines: string[];
+}
+
+export function testContext(
+  db: Db,
+  options: { app?: BridgeApp; cipher?: TokenCipher; clock?: TestClock; timing?: RefreshTiming } = {},
+): TestContext {
+  const clock = options.clock ?? testClock();
+  const { logger, lines } = capturingLogger();
+  const base = {
+    db,
+    cipher: options.cipher ?? createTokenCipher(crypto.randomBytes(32)),
+    app: options.app ?? testBridgeApp(),
+    logger,
+    now: clock.now,
+  };
+  return { ...base, credentials: new Credentials(base, options.timing), clock, lines };
+}

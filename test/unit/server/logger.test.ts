@@ -1,0 +1,29 @@
+import { loggableUrl } from '../../../server/logger';
+import { capturingLogger } from '../../support/bridge-context';
+
+describe('logging without credentials', () => {
+  it('masks OAuth codes, states and links in logged URLs and keeps the rest', () => {
+    expect(loggableUrl('/oauth/hubspot/callback?code=abc123&state=xyz&portal_id=7')).toBe(
+      '/oauth/hubspot/callback?code=%5Bredacted%5D&state=%5Bredacted%5D&portal_id=7',
+    );
+    expect(loggableUrl('/oauth/salesforce/start?link=n0nce&environment=sandbox')).not.toContain('n0nce');
+  });
+
+  it('redacts token and secret fields wherever they sit in a log object', () => {
+    const { logger, lines } = capturingLogger();
+    logger.info(
+      {
+        access_token: 'tok-1',
+        refreshToken: 'tok-2',
+        grant: { refresh_token: 'tok-3', instance_url: 'https://x.example' },
+        deep: { inner: { accessToken: 'tok-4' } },
+        req: { headers: { authorization: 'Bearer tok-5', cookie: 'bridge_browser=tok-6' } },
+      },
+      'tokens',
+    );
+    const line = lines.join('');
+    for (const secret of ['tok-1', 'tok-2', 'tok-3', 'tok-4', 'tok-5', 'tok-6'])
+      expect(line).not.toContain(secret);
+    expect(line).toContain('https://x.example');
+  });
+});
