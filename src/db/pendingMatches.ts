@@ -154,6 +154,28 @@ export async function findOpen(
   return row ? fromRow(row) : null;
 }
 
+/** The newest question about a record that a person answered, if any (the sync acts on the choice). */
+export async function findLatestResolved(
+  db: Queryable,
+  installationId: string,
+  record: RecordRef,
+): Promise<PendingMatch | null> {
+  const row = await db<PendingMatchRow>(PENDING_MATCHES)
+    .where({
+      installation_id: installationId,
+      side: record.side,
+      object_type: record.objectType,
+      record_id: record.recordId,
+      state: 'resolved',
+    })
+    .orderBy([
+      { column: 'resolved_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  return row ? fromRow(row) : null;
+}
+
 export async function listOpen(
   db: Queryable,
   installationId: string,
