@@ -7,11 +7,10 @@
  * where it stopped. Each page is a new search re-anchored on the newest modification time seen (see
  * `nextQuery`), so HubSpot's 10,000-result paging cap never stops a walk.
  */
-import { APP_PROPERTY } from '../connectors/hubspot/app-properties';
 import { modifiedAtMs, searchModified, type ModifiedQuery } from '../connectors/hubspot/modified-search';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { HubspotObjectType, HubspotRecord } from '../domain/records';
-import { hubspotPropertiesToRead } from '../domain/settings/readLists';
+import { hubspotPropertiesToRead } from '../sync/fields';
 import { settingsFor } from '../sync/installationSettings';
 import type { ChangeDetectionDeps } from './deps';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
@@ -57,10 +56,9 @@ export async function pollHubSpot(
   const client = await deps.clients.hubspot(installationId);
   if (!client.ok) throw new Error(`HubSpot poll of ${objectType}: ${client.error.message}`);
   const settings = await settingsFor(deps.db, installationId);
-  // The bridge's own properties too: the worker compares them before writing them, so they must be read.
-  const properties = [
-    ...new Set([...hubspotPropertiesToRead(settings, objectType), ...Object.values(APP_PROPERTY)]),
-  ];
+  if (objectType !== 'contacts') throw new Error(`polling HubSpot ${objectType} is not available yet`);
+  // The worker's own list, so a record handed over has everything it compares and is not read again.
+  const properties = hubspotPropertiesToRead(settings);
   const gate = deps.budget.gateFor(installationId);
   const state = await readCursorState(deps, installationId, hubspotCursorName(objectType), decodePollCursor);
   const outcome: PollOutcome = {

@@ -13,7 +13,8 @@ import { describeFields } from '../connectors/salesforce/metadata';
 import { SalesforceCallError } from '../connectors/salesforce/record-errors';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
-import { enabledSalesforceTypes, salesforceFieldsToRead } from '../domain/settings/readLists';
+import { enabledSalesforceTypes } from '../domain/settings/readLists';
+import { salesforceFieldsToRead } from '../sync/fields';
 import { settingsFor } from '../sync/installationSettings';
 import type { DirtyPayload } from '../sync/payload';
 import type { ChangeDetectionDeps } from './deps';
@@ -74,6 +75,9 @@ export async function pollSalesforceObject(
   const missing = missingFields.get(missingKey);
   if (missing && deps.now() - missing.foundAt >= MISSING_FIELD_RECHECK_MS) missingFields.delete(missingKey);
   const leftOut = missingFields.get(missingKey)?.names ?? new Set<string>();
+  if (type !== 'Lead' && type !== 'Contact')
+    throw new Error(`polling Salesforce ${type} is not available yet`);
+  // The worker's own list, so a record handed over has everything it compares and is not read again.
   let fields = salesforceFieldsToRead(settings, type).filter((name) => !leftOut.has(name.toLowerCase()));
   const gate = deps.budget.gateFor(installationId);
   const state = await readCursorState(

@@ -1,7 +1,6 @@
 /**
- * What a read must fetch for the planner to decide: every mapped property or field, the cross-ids, and
- * whatever the scope and creation conditions test. A property left out would read as "not read" and its
- * field would be skipped, so every reader (polls, the worker's batch reads) builds its list here.
+ * Which objects sync, and which HubSpot property changes can matter to the sync (for webhook events). What
+ * a read fetches is the worker's list (src/sync/fields.ts), which also covers the bridge's own properties.
  */
 import { conditionProperties } from '../conditions';
 import type { HubspotObjectType, SalesforceObjectType } from '../records';
@@ -11,45 +10,23 @@ function objectSettingsOf(settings: Settings, object: HubspotObjectType): Object
   return settings.objects[object];
 }
 
-/** HubSpot properties to read for records of `object`. */
-export function hubspotPropertiesToRead(settings: Settings, object: HubspotObjectType): string[] {
-  const objectSettings = objectSettingsOf(settings, object);
-  const conditions = [
-    ...(objectSettings.scope ? [objectSettings.scope] : []),
-    ...objectSettings.createInSalesforce.rules.map((rule) => rule.when),
-  ];
-  return [
-    ...new Set([
-      ...objectSettings.fields.map((field) => field.hubspotProperty),
-      objectSettings.crossId.hubspotProperty,
-      ...conditions.flatMap(conditionProperties),
-      ...(object === 'contacts' ? ['email'] : []),
-    ]),
-  ];
-}
-
 /**
  * The HubSpot properties whose changes can matter to the sync. A webhook about any other property is kept
  * but needs no sync.
  */
 export function hubspotPropertiesThatMatter(settings: Settings, object: HubspotObjectType): Set<string> {
-  return new Set(hubspotPropertiesToRead(settings, object).map((name) => name.toLowerCase()));
-}
-
-/** Salesforce fields to read for records of `type` (the connectors add identity and change-time fields). */
-export function salesforceFieldsToRead(settings: Settings, type: SalesforceObjectType): string[] {
-  const object: HubspotObjectType =
-    type === 'Lead' || type === 'Contact' ? 'contacts' : type === 'Account' ? 'companies' : 'deals';
   const objectSettings = objectSettingsOf(settings, object);
-  const byType = (record: Partial<Record<string, string | null>>) => record[type] ?? null;
-  const names = [
-    ...objectSettings.fields.map((field) =>
-      byType(field.salesforceFields as Partial<Record<string, string | null>>),
-    ),
-    byType(objectSettings.crossId.salesforceField as Partial<Record<string, string | null>>),
-    settings.deletes.salesforceFlagField,
+  const conditions = [
+    ...(objectSettings.scope ? [objectSettings.scope] : []),
+    ...objectSettings.createInSalesforce.rules.map((rule) => rule.when),
   ];
-  return [...new Set(names.filter((name): name is string => Boolean(name)))];
+  const names = [
+    ...objectSettings.fields.map((field) => field.hubspotProperty),
+    objectSettings.crossId.hubspotProperty,
+    ...conditions.flatMap(conditionProperties),
+    ...(object === 'contacts' ? ['email'] : []),
+  ];
+  return new Set(names.map((name) => name.toLowerCase()));
 }
 
 /** The HubSpot object types whose sync is on. */

@@ -1,16 +1,16 @@
 import { parseSubscriptionType } from '../../../src/domain/changes/hubspotEvents';
 import { defaultSettings } from '../../../src/domain/settings/defaults';
-import { hubspotPropertiesToRead } from '../../../src/domain/settings/readLists';
+import { hubspotPropertiesThatMatter } from '../../../src/domain/settings/readLists';
 import { declaredSubscriptions, readWebhooksMeta } from '../../support/webhook-subscriptions';
 
 describe("the app's webhook subscriptions (webhooks-hsmeta.json)", () => {
   const subscriptions = declaredSubscriptions();
 
-  it('subscribes to a property change of every property the shipped settings read', () => {
+  it('subscribes to a property change of every property whose change matters to the shipped settings', () => {
     const subscribed = subscriptions
       .filter((subscription) => subscription.subscriptionType.endsWith('.propertyChange'))
       .map((subscription) => subscription.propertyName);
-    expect(subscribed.sort()).toEqual(hubspotPropertiesToRead(defaultSettings(), 'contacts').sort());
+    expect(subscribed.sort()).toEqual([...hubspotPropertiesThatMatter(defaultSettings(), 'contacts')].sort());
   });
 
   it('covers every contact lifecycle event the engine acts on', () => {
