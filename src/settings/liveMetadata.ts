@@ -7,10 +7,12 @@
  * works, and metadata changes rarely. A save that the cached metadata would refuse is checked once more
  * against fresh metadata, so a field created in Salesforce a minute ago is found (see saveSettings).
  */
-import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
-import { describeFields } from '../connectors/salesforce/metadata';
+import { z } from 'zod';
+import type { InstallationClients } from '../changes/deps';
 import { toHubSpotError } from '../connectors/hubspot/errors';
+import { describeFields } from '../connectors/salesforce/metadata';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../connectors/timeout';
+import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import {
   HubspotPropertyDefinitionSchema,
   type HubspotPropertyDefinition,
@@ -19,10 +21,8 @@ import {
 } from '../domain/settings/metadata';
 import { enabledHubspotObjects, enabledSalesforceTypes } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
-import type { InstallationClients } from '../changes/deps';
-import type { CallBudget } from '../sync/budget';
 import type { QueueLogger } from '../queue/logger';
-import { z } from 'zod';
+import type { CallBudget } from '../sync/budget';
 
 export const METADATA_TTL_MS = 5 * 60_000;
 
@@ -73,7 +73,7 @@ export class LiveMetadataReader {
 
     const objects = enabledHubspotObjects(settings);
     if (objects.length > 0) {
-      const client = await this.deps.clients.hubspot(installationId);
+      let client: Awaited<ReturnType<InstallationClients['hubspot']>> | null = null;
       for (const object of objects) {
         const hit = this.fromCache(this.hubspot, `${installationId}:${object}`, options.fresh);
         if (hit) {
@@ -81,6 +81,7 @@ export class LiveMetadataReader {
           continue;
         }
         cached = false;
+        client ??= await this.deps.clients.hubspot(installationId);
         if (!client.ok) {
           problems.push(`HubSpot ${object} properties: ${client.error.message}`);
           continue;
@@ -88,8 +89,9 @@ export class LiveMetadataReader {
         try {
           await gate.acquire('hubspot', 'read');
           const action = `reading the ${object} property definitions`;
+          const hubspot = client.value;
           const response = await withTimeout(
-            () => client.value.crm.properties.coreApi.getAll(object, false),
+            () => hubspot.crm.properties.coreApi.getAll(object, false),
             DEFAULT_CALL_TIMEOUT_MS,
             action,
           ).catch((error: unknown) => {
@@ -106,7 +108,7 @@ export class LiveMetadataReader {
 
     const types = enabledSalesforceTypes(settings);
     if (types.length > 0) {
-      const connection = await this.deps.clients.salesforce(installationId);
+      let connection: Awaited<ReturnType<InstallationClients['salesforce']>> | null = null;
       for (const type of types) {
         const hit = this.fromCache(this.salesforce, `${installationId}:${type}`, options.fresh);
         if (hit) {
@@ -114,6 +116,7 @@ export class LiveMetadataReader {
           continue;
         }
         cached = false;
+        connection ??= await this.deps.clients.salesforce(installationId);
         if (!connection.ok) {
           problems.push(`Salesforce ${type} fields: ${connection.error.message}`);
           continue;
