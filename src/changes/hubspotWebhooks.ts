@@ -17,6 +17,7 @@ import {
   HubspotWebhookEventSchema,
   interpretEvent,
   MAX_EVENTS_PER_REQUEST,
+  type EventContext,
   type HubspotWebhookEvent,
   type RecordMark,
   type SkipReason,
@@ -76,17 +77,41 @@ export async function receiveHubspotEvents(
       );
       continue;
     }
-    const settings = await settingsFor(deps.db, installation.id);
+    const settings = await settingsFor(deps.db, installation.id).catch((error: unknown) => {
+      // Refusing the delivery would only bring it back; keep the events and mark generously instead.
+      deps.logger.error(
+        { installationId: installation.id, err: error },
+        `settings of installation ${installation.id} do not read; webhook events are marked without filtering`,
+      );
+      return null;
+    });
     await deps.db.transaction((trx) => storeAndMark(deps, trx, installation.id, settings, events, receipt));
   }
   return receipt;
+}
+
+/** What events mean for this installation; without readable settings, every contact change counts. */
+function eventContext(appId: string, settings: Settings | null): EventContext {
+  if (!settings) {
+    return { appId, syncedObjects: new Set<HubspotObjectType>(['contacts']), propertyMatters: () => true };
+  }
+  const properties = new Map<HubspotObjectType, ReadonlySet<string>>();
+  return {
+    appId,
+    syncedObjects: new Set(enabledHubspotObjects(settings)),
+    propertyMatters: (object, property) => {
+      const known = properties.get(object) ?? hubspotPropertiesThatMatter(settings, object);
+      properties.set(object, known);
+      return known.has(property);
+    },
+  };
 }
 
 async function storeAndMark(
   deps: Deps,
   trx: Queryable,
   installationId: string,
-  settings: Settings,
+  settings: Settings | null,
   events: readonly ReceivedEvent[],
   receipt: WebhookReceipt,
 ): Promise<void> {
@@ -110,17 +135,7 @@ async function storeAndMark(
   receipt.duplicates += events.length - stored.length;
   if (stored.length === 0) return;
 
-  const synced = new Set(enabledHubspotObjects(settings));
-  const properties = new Map<HubspotObjectType, ReadonlySet<string>>();
-  const context = {
-    appId: deps.hubspotAppId,
-    syncedObjects: synced,
-    propertiesThatMatter: (object: HubspotObjectType) => {
-      const known = properties.get(object) ?? hubspotPropertiesThatMatter(settings, object);
-      properties.set(object, known);
-      return known;
-    },
-  };
+  const context = eventContext(deps.hubspotAppId, settings);
   const marks: RecordMark[] = [];
   for (const row of stored) {
     const decision = interpretEvent(HubspotWebhookEventSchema.parse(row.payload), context);

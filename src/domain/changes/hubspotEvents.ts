@@ -68,8 +68,8 @@ export interface EventContext {
   readonly appId: string;
   /** The object types whose sync is on. */
   readonly syncedObjects: ReadonlySet<HubspotObjectType>;
-  /** Per object type, the (lower-cased) properties the sync reads. */
-  readonly propertiesThatMatter: (object: HubspotObjectType) => ReadonlySet<string>;
+  /** Whether a change of this (lower-cased) property of this object type can matter to the sync. */
+  readonly propertyMatters: (object: HubspotObjectType, property: string) => boolean;
 }
 
 const legacyPrefixes: Record<string, HubspotObjectType> = {
@@ -128,7 +128,7 @@ export function interpretEvent(event: HubspotWebhookEvent, context: EventContext
       return { kind: 'mark', mark: { ...base, hint: null } };
     case 'propertyChange': {
       const property = event.propertyName?.toLowerCase();
-      if (property !== undefined && !context.propertiesThatMatter(object).has(property)) {
+      if (property !== undefined && !context.propertyMatters(object, property)) {
         return { kind: 'skip', reason: 'property_not_synced' };
       }
       return { kind: 'mark', mark: { ...base, hint: null } };

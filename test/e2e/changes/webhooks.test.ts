@@ -230,4 +230,24 @@ describe.each(testDialects)('HubSpot webhooks on %s', (dialect) => {
     // Nothing was stored from the refused requests, and nothing stored before is gone.
     expect(await harness.testDb.db('webhook_events').count({ n: '*' }).first()).toEqual(storedBefore);
   });
+
+  it('still stores and marks when the stored settings no longer read, rather than refuse the delivery', async () => {
+    await harness.testDb.db('settings').insert({
+      installation_id: installationId,
+      version: 99,
+      document: JSON.stringify({ schemaVersion: 1, objects: 'damaged' }),
+      created_by: 'test',
+      created_at: Date.now(),
+    });
+    await harness.hubspot.control.clearDeliveries();
+    const contact = await harness.hubspot.control
+      .asUser(portalId)
+      .create('contacts', { email: 'odd@example.com' });
+    await settle();
+    const deliveries = (await harness.hubspot.control.deliveries()).results;
+    expect(deliveries.every((delivery) => delivery.responseStatus === 200)).toBe(true);
+    expect(await rowFor(contact.id)).toMatchObject({ source: 'webhook' });
+    expect(harness.bridge.context.lines.join('\n')).toContain('marked without filtering');
+    await harness.testDb.db('settings').where({ installation_id: installationId, version: 99 }).delete();
+  });
 });

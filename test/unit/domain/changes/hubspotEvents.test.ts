@@ -14,7 +14,7 @@ const settings = defaultSettings();
 const context: EventContext = {
   appId: APP_ID,
   syncedObjects: new Set<HubspotObjectType>(['contacts']),
-  propertiesThatMatter: (object) => hubspotPropertiesThatMatter(settings, object),
+  propertyMatters: (object, property) => hubspotPropertiesThatMatter(settings, object).has(property),
 };
 
 const event = (fields: Record<string, unknown>) =>
