@@ -30,15 +30,13 @@ interface Pair {
 }
 
 async function syncedPair(h: Harness, jobtitle = 'Engineer'): Promise<Pair> {
-  const contact = await hubspotEmulator.control
-    .asUser(h.portalId)
-    .create('contacts', {
-      email: 'pat@acme.com',
-      firstname: 'Pat',
-      lastname: 'Lee',
-      company: 'Acme',
-      jobtitle,
-    });
+  const contact = await hubspotEmulator.control.asUser(h.portalId).create('contacts', {
+    email: 'pat@acme.com',
+    firstname: 'Pat',
+    lastname: 'Lee',
+    company: 'Acme',
+    jobtitle,
+  });
   await h.markHubspot(contact.id);
   await h.drain();
   const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
@@ -71,6 +69,22 @@ const withTitleRule = (rule: OwnershipRule) => (defaults: SettingsInput) => {
   if (field) field.rule = rule;
   return defaults;
 };
+
+const clocks = async () => ({
+  hubspot: (await hubspotEmulator.control.clock()).nowMs,
+  salesforce: await salesforceEmulator.control.now(),
+});
+
+/** Moves Salesforce's clock to `byMs` past HubSpot's (the emulators' clocks drift apart across tests). */
+async function salesforceAhead(byMs: number) {
+  const now = await clocks();
+  await salesforceEmulator.control.advanceClock(Math.max(0, now.hubspot - now.salesforce) + byMs);
+}
+
+async function hubspotAhead(byMs: number) {
+  const now = await clocks();
+  await hubspotEmulator.control.advanceClock(Math.max(0, now.salesforce - now.hubspot) + byMs);
+}
 
 describe.each(testDialects)('edits on a linked pair (%s)', (dialect) => {
   let h: Harness;
@@ -128,7 +142,7 @@ describe.each(testDialects)('edits on a linked pair (%s)', (dialect) => {
     await start('two_way');
     const pair = await syncedPair(h);
     await editHubspot(h, pair, 'CTO');
-    await salesforceEmulator.control.advanceClock(5_000);
+    await salesforceAhead(5_000);
     await editSalesforce(h, pair, 'VP Sales');
     await h.resetCalls();
     await h.drain();
@@ -137,7 +151,7 @@ describe.each(testDialects)('edits on a linked pair (%s)', (dialect) => {
     const reads = (await h.calls()).hubspot['POST /crm/v3/objects/contacts/batch/read'];
     expect(reads).toBe(2);
 
-    await hubspotEmulator.control.advanceClock(60_000);
+    await hubspotAhead(5_000);
     await editSalesforce(h, pair, 'Director');
     await editHubspot(h, pair, 'Founder');
     await h.drain();
