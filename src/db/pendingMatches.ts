@@ -188,6 +188,14 @@ export async function listOpen(
   return rows.map(fromRow);
 }
 
+export async function countOpen(db: Queryable, installationId: string): Promise<number> {
+  const row = await db<PendingMatchRow>(PENDING_MATCHES)
+    .where({ installation_id: installationId, state: 'open' })
+    .count({ count: '*' })
+    .first();
+  return Number((row as { count?: number | string } | undefined)?.count ?? 0);
+}
+
 export type ResolveResult =
   { ok: true; match: PendingMatch } | { ok: false; code: 'not_open' | 'not_a_candidate'; reason: string };
 

@@ -1,22 +1,15 @@
 /**
- * The properties the bridge keeps on each synced HubSpot contact (created at install time): which
+ * The properties the bridge keeps on each synced HubSpot contact (created at install time, named in
+ * src/connectors/hubspot/app-properties.ts): which
  * Salesforce record it is linked to, a link to open it, the sync status and when it last synced. They are
  * written only inside a HubSpot write the sync makes anyway, or when what they say has changed: never as a
  * call of their own per record, and never on an echo.
  */
+import { APP_PROPERTY, type SyncStatusValue } from '../connectors/hubspot/app-properties';
 import type { HubspotRecord, SalesforceObjectType } from '../domain/records';
 
-export const APP_PROPERTY = {
-  recordId: 'salesforce_record_id',
-  objectType: 'salesforce_object_type',
-  recordUrl: 'salesforce_record_url',
-  syncStatus: 'salesforce_sync_status',
-  lastSyncedAt: 'salesforce_last_synced_at',
-  deletedAt: 'salesforce_deleted_at',
-} as const;
-
-export type SyncStatus =
-  'synced' | 'pending' | 'conflict' | 'error' | 'paused' | 'excluded' | 'deleted_in_salesforce';
+export { APP_PROPERTY };
+export type SyncStatus = SyncStatusValue;
 
 export interface AppPropertyState {
   readonly salesforce: { readonly type: SalesforceObjectType; readonly id: string } | null;

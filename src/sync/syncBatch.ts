@@ -57,7 +57,7 @@ export interface SyncDeps {
 
 const MAX_ROUNDS = 4;
 
-async function loadSettings(db: Knex, installationId: string): Promise<Settings | null> {
+export async function loadSettings(db: Knex, installationId: string): Promise<Settings | null> {
   try {
     const stored = await settingsTable.current(db, installationId, (raw) => {
       const parsed = parseSettings(raw);
@@ -71,7 +71,7 @@ async function loadSettings(db: Knex, installationId: string): Promise<Settings 
   }
 }
 
-async function buildContext(
+export async function buildContext(
   deps: SyncDeps,
   installationId: string,
   settings: Settings,

@@ -98,7 +98,14 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
   const { db, installationId } = context;
   const grouped = new Map<
     string,
-    { items: ClaimedItem[]; link: links.Link | null; subject: RecordRef; known: WorkEntry['known'] }
+    {
+      items: ClaimedItem[];
+      link: links.Link | null;
+      subject: RecordRef;
+      known: WorkEntry['known'];
+      /** Payloads describe the records as they were marked; after a round has acted, only fresh reads count. */
+      payloadsUsable: boolean;
+    }
   >();
   for (const entry of entries) {
     const first = entry.items[0];
@@ -108,8 +115,18 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       : chooseLink(await links.listForRecord(db, installationId, first.record));
     const key = keyOf(link, first.record);
     const group = grouped.get(key);
-    if (group) group.items.push(...entry.items);
-    else grouped.set(key, { items: [...entry.items], link, subject: first.record, known: entry.known });
+    if (group) {
+      group.items.push(...entry.items);
+      group.payloadsUsable &&= entry.linkId === undefined;
+    } else {
+      grouped.set(key, {
+        items: [...entry.items],
+        link,
+        subject: first.record,
+        known: entry.known,
+        payloadsUsable: entry.linkId === undefined,
+      });
+    }
   }
 
   const linkIds = [...grouped.values()].flatMap((group) => (group.link ? [group.link.id] : []));
@@ -143,7 +160,7 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
         : await pendingMatches.findLatestResolved(db, installationId, group.subject);
       choice = answered?.choice ?? null;
     }
-    const carried = group.items.map((item) => readDirtyPayload(item));
+    const carried = group.payloadsUsable ? group.items.map((item) => readDirtyPayload(item)) : [];
     const records = recordsOf(group.link, group.subject);
     const carriedHubspot = carried.find((payload) => payload.hubspot?.id === records.hubspotId)?.hubspot;
     const carriedSalesforce = carried.find(

@@ -5,6 +5,7 @@
  */
 import type { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
+import { ensureAppProperties } from '../../src/connectors/hubspot/bootstrap';
 import { createHubSpotClient } from '../../src/connectors/hubspot/client';
 import { createSalesforceConnection } from '../../src/connectors/salesforce/connection';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot';
@@ -36,52 +37,13 @@ export async function hubspotClientFor(emulator: HubSpotEmulator, portalId: numb
   return createHubSpotClient({ basePath: emulator.baseUrl, accessToken });
 }
 
-/**
- * The properties the bridge keeps on HubSpot contacts (the install flow creates them at install time).
- * Created through the control-free API, as an install would.
- */
+/** The properties the bridge keeps on HubSpot records, created as the install flow creates them. */
 export async function createAppProperties(client: Client): Promise<void> {
-  const text = (name: string, label: string, hasUniqueValue = false) => ({
-    name,
-    label,
-    type: 'string' as never,
-    fieldType: 'text' as never,
-    groupName: 'contactinformation',
-    hasUniqueValue,
-  });
-  const select = (name: string, label: string, values: string[]) => ({
-    name,
-    label,
-    type: 'enumeration' as never,
-    fieldType: 'select' as never,
-    groupName: 'contactinformation',
-    options: values.map((value, displayOrder) => ({ value, label: value, displayOrder, hidden: false })),
-  });
-  const datetime = (name: string, label: string) => ({
-    name,
-    label,
-    type: 'datetime' as never,
-    fieldType: 'date' as never,
-    groupName: 'contactinformation',
-  });
-  for (const property of [
-    text('salesforce_record_id', 'Salesforce record ID', true),
-    select('salesforce_object_type', 'Salesforce object type', ['Lead', 'Contact', 'Account', 'Opportunity']),
-    text('salesforce_record_url', 'Salesforce record URL'),
-    select('salesforce_sync_status', 'Salesforce sync status', [
-      'synced',
-      'pending',
-      'conflict',
-      'error',
-      'paused',
-      'excluded',
-      'deleted_in_salesforce',
-    ]),
-    datetime('salesforce_last_synced_at', 'Salesforce last synced at'),
-    datetime('salesforce_deleted_at', 'Deleted in Salesforce at'),
-  ]) {
-    await client.crm.properties.coreApi.create('contacts', property);
-  }
+  const report = await ensureAppProperties(client, () => Date.now());
+  const bad = report.properties.filter(
+    (property) => property.outcome === 'incompatible' || property.outcome === 'refused',
+  );
+  if (bad.length > 0) throw new Error(`app properties not created: ${JSON.stringify(bad)}`);
 }
 
 /** A Connection to the org's admin (the integration user), refreshing itself like the bridge's. */

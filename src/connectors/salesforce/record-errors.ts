@@ -150,8 +150,11 @@ export function salesforceCallError(error: unknown, action: string): SalesforceC
   const message = parsed.success ? (parsed.data.message ?? '') : String(error);
   const networkCode = (error as { code?: unknown } | null)?.code;
   let code = parsed.success ? (parsed.data.errorCode ?? parsed.data.name ?? 'Error') : 'Error';
-  if (/Unable to refresh session/i.test(message)) code = 'invalid_grant';
-  else if (typeof networkCode === 'string' && NETWORK_CODES.includes(networkCode))
+  // A refresh that failed for a passing reason (the refresh of another process still running, the login
+  // host down) is an outage; any other refresh failure means the connection needs an admin.
+  if (/Unable to refresh session/i.test(message)) {
+    code = /\[(provider_unavailable|refresh_busy)\]/.test(message) ? 'SERVER_UNAVAILABLE' : 'invalid_grant';
+  } else if (typeof networkCode === 'string' && NETWORK_CODES.includes(networkCode))
     code = 'SERVER_UNAVAILABLE';
   else if (/fetch failed|socket hang up|network/i.test(message)) code = 'SERVER_UNAVAILABLE';
   const category = categoryOfSalesforceCode(code);
