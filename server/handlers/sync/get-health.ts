@@ -1,13 +1,21 @@
 import type { RequestHandler } from 'express';
-import { installationHealth } from '../../../src/sync/installationHealth';
-import type { EngineDeps } from '../../engine-deps';
+import { installationHealth } from '../../../src/sync/engine-api';
+import { syncStateReport } from '../../../src/sync/syncState';
+import type { EngineHttpDeps } from '../../engine-deps';
 import { signedInstallation } from '../settings/signed-installation';
 
-/** The portal's sync health: running or why not, queue, conflicts, failures, API budget, polls. */
-export function getHealth(deps: EngineDeps): RequestHandler {
+/**
+ * The portal's sync health: whether sync runs (or why not: paused, disconnected, API budget spent, with
+ * when it resumes), the queue, conflicts, pending matches and failures, the API budget, the polls.
+ */
+export function getHealth(deps: EngineHttpDeps): RequestHandler {
   return async (_req, res) => {
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    res.json(await installationHealth(deps.context.db, deps.budget, installation, deps.context.now()));
+    const [counters, state] = await Promise.all([
+      installationHealth(deps.engine, installation.id),
+      syncStateReport(deps.context.db, deps.budget, installation),
+    ]);
+    res.json({ installationId: installation.id, portalId: installation.portalId, ...state, ...counters });
   };
 }

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { setAdminPause } from '../../../src/install/sync-pause';
-import type { EngineDeps } from '../../engine-deps';
+import type { EngineHttpDeps } from '../../engine-deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
@@ -10,7 +10,7 @@ import { signedInstallation } from '../settings/signed-installation';
  * The admin's pause switch. While paused, changes are still recorded (webhooks and polls keep marking
  * records); on resume the queue catches up.
  */
-export function putPause(deps: EngineDeps): RequestHandler {
+export function putPause(deps: EngineHttpDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(z.object({ paused: z.boolean() }).strict(), res);
     if (!body) return;

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { saveSettings } from '../../../src/settings/saveSettings';
-import type { EngineDeps } from '../../engine-deps';
+import type { EngineHttpDeps } from '../../engine-deps';
 import { sendError } from '../../middleware/errors';
 import type { SignedPortal } from '../../middleware/hubspot-signature';
 import { parseSignedBody } from '../settings/body';
@@ -20,7 +20,7 @@ const SaveBody = z
  * Saves a new settings version after checking it against live metadata. Refused with 422 and one message
  * per problem (tied to its mapped field), or 409 when someone saved since the page loaded.
  */
-export function putSettings(deps: EngineDeps): RequestHandler {
+export function putSettings(deps: EngineHttpDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(SaveBody, res);
     if (!body) return;

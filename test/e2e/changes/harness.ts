@@ -11,6 +11,9 @@ import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import type { Dialect } from '../../../src/db/knex';
 import { Budget } from '../../../src/sync/budget';
+import { credentialsClientSource } from '../../../src/sync/credentialsSource';
+import { startSyncWorker, type SyncWorker } from '../../../src/sync/worker';
+import { PollDispatcher } from '../../../src/changes/pollDispatcher';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../../emulators/hubspot';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 import { TEST_HUBSPOT_APP, TEST_SALESFORCE_APP, type TestClock } from '../../support/bridge-context';
@@ -61,6 +64,12 @@ export interface ChangeHarness extends Harness {
   dirtyRows(installationId: string): Promise<dirty.DirtyItem[]>;
   /** Moves time forward for the bridge and both emulators alike (signatures compare their clocks). */
   advanceTime(ms: number): Promise<void>;
+  /** The sync worker, as the worker role runs it, on this harness's database, clients and budget. */
+  startWorker(): SyncWorker;
+  /** Waits until nothing of the installation is due or claimed (the worker drained what was marked). */
+  drained(installationId: string): Promise<void>;
+  /** Lets every poll become due (at the default interval) and runs them all once. */
+  pollAll(): Promise<void>;
 }
 
 export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarness> {
@@ -137,6 +146,37 @@ export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarnes
       clock.advance(ms);
       await hubspot.control.advanceClock(ms);
       await salesforce.control.advanceClock(ms);
+    },
+    startWorker() {
+      return startSyncWorker(
+        {
+          db: testDb.db,
+          clients: credentialsClientSource(bridge.context.credentials),
+          gateFor: (id) => budget.gateFor(id),
+          canSync: (id) => budget.canSync(id),
+          now: clock.now,
+          logger: bridge.context.logger,
+        },
+        { idleMs: 20 },
+      );
+    },
+    async drained(installationId) {
+      const deadline = Date.now() + 20_000;
+      for (;;) {
+        const counts = await dirty.counts(testDb.db, installationId, clock.now());
+        if (counts.due === 0 && counts.claimed === 0) return;
+        if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(counts)}`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async pollAll() {
+      await hubspot.control.waitForWebhooksIdle();
+      const dispatcher = new PollDispatcher(deps, { holder: 'harness:polls', settingsRefreshMs: 0 });
+      clock.advance(61_000);
+      await hubspot.control.advanceClock(61_000);
+      await salesforce.control.advanceClock(61_000);
+      await dispatcher.dispatch();
+      await dispatcher.idle();
     },
   };
 }

@@ -1,9 +1,5 @@
-import { PollDispatcher } from '../../../src/changes/pollDispatcher';
-import * as dirty from '../../../src/db/dirty';
 import * as links from '../../../src/db/links';
-import { err, ok } from '../../../src/domain/result';
-import type { ClientSource } from '../../../src/sync/clients';
-import { startSyncWorker, type SyncWorker } from '../../../src/sync/worker';
+import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
 
@@ -19,43 +15,15 @@ describe.each(testDialects)('change detection feeding the sync worker on %s', (d
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(portalId)).id;
-    const { credentials } = harness.bridge.context;
-    const clients: ClientSource = {
-      clientsFor: async (id) => {
-        const hubspot = await credentials.getHubSpotClient(id);
-        if (!hubspot.ok) return err(hubspot.error);
-        const salesforce = await credentials.getSalesforceConnection(id);
-        if (!salesforce.ok) return err(salesforce.error);
-        return ok({ hubspot: hubspot.value, salesforce: salesforce.value });
-      },
-    };
-    worker = startSyncWorker(
-      {
-        db: harness.testDb.db,
-        clients,
-        gateFor: (id) => harness.budget.gateFor(id),
-        canSync: (id) => harness.budget.canSync(id),
-        now: harness.clock.now,
-        logger: harness.deps.logger,
-      },
-      { idleMs: 20, workerId: 'with-worker:1' },
-    );
+    worker = harness.startWorker();
   });
   afterAll(async () => {
     await worker.stop();
     await harness.close();
   });
 
-  /** Waits until the queue holds nothing due or claimed (the worker drained what change detection marked). */
-  async function drained(): Promise<void> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const counts = await dirty.counts(harness.testDb.db, installationId, harness.clock.now());
-      if (counts.due === 0 && counts.claimed === 0) return;
-      if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(counts)}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-  }
+  const drained = () => harness.drained(installationId);
+  const pollBothSides = () => harness.pollAll();
 
   async function writes() {
     const hubspot = await harness.hubspot.control.calls();
@@ -68,16 +36,6 @@ describe.each(testDialects)('change detection feeding the sync worker on %s', (d
       hubspot: count(hubspot.byPortal[String(portalId)]?.byRoute ?? {}, HUBSPOT_WRITES),
       salesforce: count(salesforce.byRoute, SALESFORCE_WRITES),
     };
-  }
-
-  async function pollBothSides(): Promise<void> {
-    const dispatcher = new PollDispatcher(harness.deps, {
-      holder: 'with-worker:polls',
-      settingsRefreshMs: 0,
-    });
-    await harness.advanceTime(61_000);
-    await dispatcher.dispatch();
-    await dispatcher.idle();
   }
 
   it('links the same person found by the first polls, then carries a HubSpot edit over with no echo', async () => {
