@@ -15,6 +15,20 @@ export const API_USAGE_RETENTION_MS = 2 * 86_400_000;
 /** HubSpot retries a delivery for about a day; keeping events a week recognises any late redelivery. */
 export const WEBHOOK_EVENT_RETENTION_MS = 7 * 86_400_000;
 
+/** Deletes usage windows and processed webhook events past their retention; returns how many of each. */
+export async function removeExpired(
+  deps: Pick<ChangeDetectionDeps, 'db' | 'logger'>,
+  now: number,
+): Promise<{ usage: number; events: number }> {
+  const usage = await apiUsage.prune(deps.db, now - API_USAGE_RETENTION_MS);
+  const events = await webhookEvents.deleteProcessedBefore(deps.db, now - WEBHOOK_EVENT_RETENTION_MS);
+  deps.logger.info(
+    { usage, events },
+    `retention removed ${usage} usage window(s) and ${events} webhook event(s)`,
+  );
+  return { usage, events };
+}
+
 export interface ChangeDetectionOptions extends Partial<PollDispatcherOptions> {
   /** When polls are checked for being due (node-cron, six fields: seconds). Default every second. */
   tickCron?: string;
