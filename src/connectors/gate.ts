@@ -7,10 +7,44 @@ export type Provider = 'hubspot' | 'salesforce';
 export type CallKind = 'read' | 'search' | 'write';
 
 export interface CallGate {
-  /** Resolves when the call may go out; rejects (e.g. with a budget error) when it must not. */
+  /**
+   * Resolves when the call may go out. Rejects with BudgetExhausted when the installation's budget is
+   * spent: the caller then stops that installation's work until `freesAtMs`, without counting a failure.
+   */
   acquire(provider: Provider, kind: CallKind): Promise<void>;
   /** Salesforce's `Sforce-Limit-Info` after a call: the org's daily usage and allocation. */
   observeSalesforceUsage?(used: number, limit: number): void;
+}
+
+/**
+ * The installation may not spend another call now. Not a failure of any record: the work waits until
+ * `freesAtMs` (epoch ms), and the reason is shown in the installation's status.
+ */
+export class BudgetExhausted extends Error {
+  readonly code = 'budget_exhausted' as const;
+  readonly category = 'rate_limited' as const;
+  readonly retryable = true;
+
+  constructor(
+    readonly provider: Provider,
+    /** When a call may go out again, epoch ms. */
+    readonly freesAtMs: number,
+    /** Why, for the installation's status: "Salesforce daily API share (25 %) used up". */
+    readonly reason: string,
+  ) {
+    super(`${provider} API budget exhausted until ${new Date(freesAtMs).toISOString()}: ${reason}`);
+    this.name = 'BudgetExhausted';
+  }
+}
+
+/** Whether an error is a BudgetExhausted, also across module copies (jest isolates modules per file). */
+export function isBudgetExhausted(error: unknown): error is BudgetExhausted {
+  return (
+    error instanceof BudgetExhausted ||
+    (error instanceof Error &&
+      error.name === 'BudgetExhausted' &&
+      typeof (error as { freesAtMs?: unknown }).freesAtMs === 'number')
+  );
 }
 
 /** No limits: for tools and tests that count calls some other way. */

@@ -178,6 +178,22 @@ export async function listOpen(
   return rows.map(fromRow);
 }
 
+/** The conflicts of many links at once (a worker's batch), in the given states, oldest first. */
+export async function listForLinks(
+  db: Queryable,
+  installationId: string,
+  linkIds: string[],
+  states: ReadonlyArray<(typeof conflictStates)[number]>,
+): Promise<Conflict[]> {
+  if (linkIds.length === 0) return [];
+  const rows = await db<ConflictRow>(CONFLICTS)
+    .where({ installation_id: installationId })
+    .whereIn('link_id', linkIds)
+    .whereIn('state', [...states])
+    .orderBy([{ column: 'opened_at' }, { column: 'id' }]);
+  return rows.map(fromRow);
+}
+
 export async function countOpen(db: Queryable, installationId: string): Promise<number> {
   const row = await db<ConflictRow>(CONFLICTS)
     .where({ installation_id: installationId, state: 'open' })

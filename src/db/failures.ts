@@ -187,6 +187,20 @@ export async function countUnresolved(db: Queryable, installationId: string): Pr
   return Number((row as { count?: number | string } | undefined)?.count ?? 0);
 }
 
+/** Unresolved failures of an installation by category (health counters). */
+export async function countUnresolvedByCategory(
+  db: Queryable,
+  installationId: string,
+): Promise<Record<string, number>> {
+  const rows = (await db<FailureRow>(FAILURES)
+    .where({ installation_id: installationId })
+    .whereNot({ state: 'resolved' })
+    .select('category')
+    .count({ count: '*' })
+    .groupBy('category')) as unknown as Array<{ category: string; count: number | string }>;
+  return Object.fromEntries(rows.map((row) => [row.category, Number(row.count)]));
+}
+
 /**
  * A person asked to retry: `open` → `retrying`. The caller marks the record dirty in the same transaction;
  * the sync then resolves the failure, or records it again (back to `open`).

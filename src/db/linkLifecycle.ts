@@ -158,6 +158,71 @@ export async function supersede(
   }
 }
 
+/**
+ * A merge whose surviving record has no link yet: the link moves to a new active link between the survivor
+ * and the other side's record, atomically (the old link becomes `merged`, pointing at the new one). When the
+ * survivor already has an active link, use `change` with `merge` instead.
+ */
+export async function mergeIntoNewLink(
+  db: Queryable,
+  installationId: string,
+  linkId: string,
+  survivor: { side: 'hubspot' | 'salesforce'; id: string },
+  context: linkEvents.ChangeContext,
+): Promise<
+  { ok: true; merged: links.Link; survivor: links.Link } | Exclude<links.LinkWriteResult, { ok: true }>
+> {
+  const survivorLinkId = crypto.randomUUID();
+  try {
+    return await inTransaction(db, async (trx) => {
+      const link = await links.findByIdForUpdate(trx, installationId, linkId);
+      if (!link) return { ok: false, code: 'not_found', reason: `no link ${linkId}` } as const;
+      const verdict = transitionLink(link, {
+        kind: 'merge',
+        survivor: {
+          id: survivorLinkId,
+          state: 'active',
+          hubspotObjectType: link.hubspotObjectType,
+          salesforceObjectType: link.salesforceObjectType,
+        },
+      });
+      if (!verdict.ok) return { ok: false, code: 'illegal_transition', reason: verdict.reason } as const;
+      // Leave `active` first so the new active link does not collide with it on the record that stays.
+      await trx<links.LinkRow>(links.LINKS)
+        .where({ id: linkId })
+        .update({ state: verdict.to, state_changed_at: context.now, updated_at: context.now });
+      const created = await links.create(
+        trx,
+        {
+          installationId,
+          hubspotObjectType: link.hubspotObjectType,
+          hubspotId: survivor.side === 'hubspot' ? survivor.id : link.hubspotId,
+          salesforceObjectType: link.salesforceObjectType,
+          salesforceId: survivor.side === 'salesforce' ? survivor.id : link.salesforceId,
+          origin: 'merged',
+        },
+        context,
+      );
+      if (!created.ok) throw new SupersedeCollision(created);
+      await trx<links.LinkRow>(links.LINKS)
+        .where({ id: linkId })
+        .update({ merged_into_link_id: created.link.id });
+      await linkEvents.append(
+        trx,
+        linkEvents.build(installationId, linkId, 'merged', link.state, verdict.to, created.link.id, context),
+      );
+      return {
+        ok: true,
+        merged: await links.getOrThrow(trx, installationId, linkId),
+        survivor: created.link,
+      } as const;
+    });
+  } catch (error) {
+    if (error instanceof SupersedeCollision) return error.result;
+    throw error;
+  }
+}
+
 class SupersedeCollision extends Error {
   constructor(readonly result: Exclude<links.LinkWriteResult, { ok: true }>) {
     super(result.reason);

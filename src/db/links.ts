@@ -232,6 +232,22 @@ export async function markSynced(
     .update({ last_synced_at: now, updated_at: now });
 }
 
+/** Active links of an installation, and when any of them last synced (health counters). */
+export async function activeSummary(
+  db: Queryable,
+  installationId: string,
+): Promise<{ active: number; lastSyncedAt: number | null }> {
+  const row = (await db<LinkRow>(LINKS)
+    .where({ installation_id: installationId, state: 'active' })
+    .count({ count: '*' })
+    .max({ last: 'last_synced_at' })
+    .first()) as { count?: number | string; last?: number | string | null } | undefined;
+  return {
+    active: Number(row?.count ?? 0),
+    lastSyncedAt: row?.last === null || row?.last === undefined ? null : Number(row.last),
+  };
+}
+
 /**
  * Reads a link and, on PostgreSQL, locks it until the transaction ends: a sync holds its link this way, so
  * the HubSpot side and the Salesforce side of one link are never synced by two workers at once.

@@ -154,6 +154,28 @@ export async function findOpen(
   return row ? fromRow(row) : null;
 }
 
+/** The newest question about a record that a person answered, if any (the sync acts on the choice). */
+export async function findLatestResolved(
+  db: Queryable,
+  installationId: string,
+  record: RecordRef,
+): Promise<PendingMatch | null> {
+  const row = await db<PendingMatchRow>(PENDING_MATCHES)
+    .where({
+      installation_id: installationId,
+      side: record.side,
+      object_type: record.objectType,
+      record_id: record.recordId,
+      state: 'resolved',
+    })
+    .orderBy([
+      { column: 'resolved_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .first();
+  return row ? fromRow(row) : null;
+}
+
 export async function listOpen(
   db: Queryable,
   installationId: string,
@@ -164,6 +186,14 @@ export async function listOpen(
     .orderBy([{ column: 'opened_at' }, { column: 'id' }])
     .limit(options.limit ?? 100);
   return rows.map(fromRow);
+}
+
+export async function countOpen(db: Queryable, installationId: string): Promise<number> {
+  const row = await db<PendingMatchRow>(PENDING_MATCHES)
+    .where({ installation_id: installationId, state: 'open' })
+    .count({ count: '*' })
+    .first();
+  return Number((row as { count?: number | string } | undefined)?.count ?? 0);
 }
 
 export type ResolveResult =

@@ -4,6 +4,7 @@
  * so it is not reused.
  */
 import { z } from 'zod';
+import { CallTimeout } from '../timeout';
 
 export const hubspotErrorCodes = [
   'unauthorized',
@@ -14,10 +15,19 @@ export const hubspotErrorCodes = [
   'not_found',
   'conflict',
   'network',
+  'timeout',
 ] as const;
 export type HubSpotErrorCode = (typeof hubspotErrorCodes)[number];
 
 export type HubSpotErrorCategory = 'auth' | 'rate_limit' | 'transient' | 'validation';
+
+export interface HubSpotErrorDetails {
+  status?: number;
+  hubspotCategory?: string;
+  correlationId?: string;
+  /** A 429's policy (`TEN_SECONDLY_ROLLING`, `SECONDLY`, `DAILY`). */
+  policyName?: string;
+}
 
 export class HubSpotError extends Error {
   readonly category: HubSpotErrorCategory;
@@ -26,7 +36,11 @@ export class HubSpotError extends Error {
   constructor(
     readonly code: HubSpotErrorCode,
     message: string,
-    readonly details: { status?: number; hubspotCategory?: string; correlationId?: string } = {},
+    readonly details: HubSpotErrorDetails = {},
+    /** How long to wait before calling again (Retry-After, or the rate-limit window that was hit). */
+    readonly retryAfterMs: number | null = null,
+    /** HubSpot's error body, for per-record failures of a refused one-record batch. */
+    readonly body: unknown = null,
   ) {
     super(message);
     this.name = 'HubSpotError';
@@ -45,6 +59,7 @@ function classify(code: HubSpotErrorCode): { category: HubSpotErrorCategory; ret
       return { category: 'rate_limit', retryable: true };
     case 'unavailable':
     case 'network':
+    case 'timeout':
       return { category: 'transient', retryable: true };
     case 'rejected':
     case 'not_found':
@@ -58,10 +73,37 @@ const ErrorBody = z
     message: z.string().optional(),
     category: z.string().optional(),
     correlationId: z.string().optional(),
+    policyName: z.string().optional(),
   })
   .loose();
 
-const ApiExceptionShape = z.object({ code: z.number().int(), body: z.unknown() });
+const ApiExceptionShape = z.object({
+  code: z.number().int(),
+  body: z.unknown(),
+  headers: z.record(z.string(), z.unknown()).optional(),
+});
+
+const SECOND_MS = 1_000;
+
+/**
+ * How long a 429 asks us to wait: the Retry-After header when HubSpot sends one, else the window of the
+ * policy that was hit (the SDK's own retry keys on the same policy names), else the ten-second window.
+ */
+export function retryAfterOf(headers: Record<string, unknown>, policyName: string | undefined): number {
+  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  const seconds = typeof header === 'string' ? Number(header) : typeof header === 'number' ? header : NaN;
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * SECOND_MS);
+  switch (policyName) {
+    case 'SECONDLY':
+      return SECOND_MS;
+    case 'DAILY':
+      // The daily limit resets at midnight in the portal's time zone, which is not known here: look again
+      // in an hour rather than hammering a closed door.
+      return 60 * 60 * SECOND_MS;
+    default:
+      return 10 * SECOND_MS;
+  }
+}
 
 /** The HTTP status of an SDK ApiException, or null for anything else (network failures, bugs). */
 export function statusOf(error: unknown): number | null {
@@ -72,6 +114,9 @@ export function statusOf(error: unknown): number | null {
 /** Maps an error thrown by a `@hubspot/api-client` call; `action` says what was being done, for the message. */
 export function toHubSpotError(error: unknown, action: string): HubSpotError {
   if (error instanceof HubSpotError) return error;
+  if (error instanceof CallTimeout) {
+    return new HubSpotError('timeout', `HubSpot gave no answer within ${error.timeoutMs} ms while ${action}`);
+  }
   const parsed = ApiExceptionShape.safeParse(error);
   if (!parsed.success) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -80,18 +125,24 @@ export function toHubSpotError(error: unknown, action: string): HubSpotError {
   const status = parsed.data.code;
   const body = ErrorBody.safeParse(parsed.data.body);
   const hubspotCategory = body.success ? body.data.category : undefined;
+  const policyName = body.success ? body.data.policyName : undefined;
   const details = {
     status,
     ...(hubspotCategory ? { hubspotCategory } : {}),
     ...(body.success && body.data.correlationId ? { correlationId: body.data.correlationId } : {}),
+    ...(policyName ? { policyName } : {}),
   };
   const said = body.success && body.data.message ? `: ${body.data.message}` : '';
   const message = `HubSpot answered ${status} while ${action}${said}`;
-  if (status === 401) return new HubSpotError('unauthorized', message, details);
-  if (status === 403) return new HubSpotError('missing_scopes', message, details);
-  if (status === 404) return new HubSpotError('not_found', message, details);
-  if (status === 409) return new HubSpotError('conflict', message, details);
-  if (status === 429) return new HubSpotError('rate_limited', message, details);
-  if (status >= 500) return new HubSpotError('unavailable', message, details);
-  return new HubSpotError('rejected', message, details);
+  const raw = parsed.data.body;
+  if (status === 401) return new HubSpotError('unauthorized', message, details, null, raw);
+  if (status === 403) return new HubSpotError('missing_scopes', message, details, null, raw);
+  if (status === 404) return new HubSpotError('not_found', message, details, null, raw);
+  if (status === 409) return new HubSpotError('conflict', message, details, null, raw);
+  if (status === 429) {
+    const retryAfterMs = retryAfterOf(parsed.data.headers ?? {}, policyName);
+    return new HubSpotError('rate_limited', message, details, retryAfterMs, raw);
+  }
+  if (status >= 500) return new HubSpotError('unavailable', message, details, null, raw);
+  return new HubSpotError('rejected', message, details, null, raw);
 }

@@ -1,20 +1,23 @@
 /**
- * HubSpot CRM objects for the sync engine: batch reads, the last-modified search poll and batch writes,
- * turning wire objects into canonical HubspotRecords and per-record write outcomes.
+ * HubSpot CRM objects for the sync engine: batch reads (live, archived, by a unique property), the
+ * last-modified search poll and batch writes, turning wire objects into canonical HubspotRecords and
+ * per-record write outcomes.
  *
  * Every call is a batch call: reads take 100 ids per call (50 when property history is asked for, HubSpot's
  * limit), the search poll 200 records per page, writes 100 inputs per call. A whole call that fails
- * (401, 429, 5xx, network) throws a HubSpotError for the caller to retry later; a write rejected for some of
- * its records yields a failure for those records only. When HubSpot rejects a whole batch for one bad
- * value (it answers 400 for the batch, not per record), the batch is split in halves until the bad records
- * are isolated, so the good ones still land.
+ * (401, 429, 5xx, network, no answer in time) throws a HubSpotError for the caller to retry later, with the
+ * wait a 429 asked for; a write rejected for some of its records yields a failure for those records only.
+ * When HubSpot rejects a whole batch for one bad value (it answers 400 or 409 for the batch, not per
+ * record), the batch is split in halves until the bad records are isolated, so the good ones still land.
+ * The call gate's BudgetExhausted passes through untouched: it is not HubSpot's answer.
  */
 import type { Client } from '@hubspot/api-client';
 import { z } from 'zod';
 import type { SyncFailure } from '../../domain/failures';
 import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
 import { openGate, type CallGate, type CallKind } from '../gate';
-import { toHubSpotError, type HubSpotError } from './errors';
+import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
+import { HubSpotError, toHubSpotError } from './errors';
 import { hubspotRecordFailure, hubspotWriteFailure } from './record-failures';
 
 export const HUBSPOT_BATCH_SIZE = 100;
@@ -27,6 +30,13 @@ const lastModifiedProperty: Record<HubspotObjectType, string> = {
   contacts: 'lastmodifieddate',
   companies: 'hs_lastmodifieddate',
   deals: 'hs_lastmodifieddate',
+};
+
+/** Where HubSpot lists the ids merged into a record (contacts: `id:timestamp;…`). */
+const mergedIdsProperty: Record<HubspotObjectType, string> = {
+  contacts: 'hs_calculated_merged_vids',
+  companies: 'hs_merged_object_ids',
+  deals: 'hs_merged_object_ids',
 };
 
 export function lastModifiedPropertyOf(objectType: HubspotObjectType): string {
@@ -68,8 +78,8 @@ export function toHubspotRecord(
   for (const [name, value] of Object.entries(parsed.properties)) properties[name] = value ?? null;
   const propertyTimestampsMs: Record<string, number> = {};
   for (const [name, history] of Object.entries(parsed.propertiesWithHistory ?? {})) {
-    const newest = Math.max(...history.map((entry) => epochMs(entry.timestamp)).filter(Number.isFinite));
-    if (Number.isFinite(newest)) propertyTimestampsMs[name] = newest;
+    const times = history.map((entry) => epochMs(entry.timestamp)).filter(Number.isFinite);
+    if (times.length > 0) propertyTimestampsMs[name] = Math.max(...times);
   }
   return {
     objectType,
@@ -114,19 +124,40 @@ export interface SearchPage {
   readonly total: number;
 }
 
+export interface HubSpotObjectsOptions {
+  gate?: CallGate;
+  /** Deadline of one call; past it the call fails as a retryable `timeout`. */
+  callTimeoutMs?: number;
+}
+
+const UpsertResult = z
+  .object({
+    id: z.string(),
+    properties: z.record(z.string(), z.string().nullable().optional()),
+    _new: z.boolean().optional(),
+    new: z.boolean().optional(),
+  })
+  .loose();
+
 /** One HubSpot object type of one portal. Stateless apart from the client it wraps. */
 export class HubSpotObjects {
+  private readonly gate: CallGate;
+  private readonly callTimeoutMs: number;
+
   constructor(
     private readonly client: Client,
     readonly objectType: HubspotObjectType,
-    private readonly gate: CallGate = openGate,
-  ) {}
-
-  private pass(kind: CallKind): Promise<void> {
-    return this.gate.acquire('hubspot', kind);
+    options: HubSpotObjectsOptions = {},
+  ) {
+    this.gate = options.gate ?? openGate;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
   }
 
-  /** Live (not archived) records by id; ids HubSpot does not know are absent from the map. */
+  /**
+   * Live (not archived) records by id, keyed by the id asked for. A merged-away id resolves to the
+   * survivor, whose own id differs (that is how the caller learns of the merge); ids HubSpot does not know
+   * (archived, GDPR-deleted, never existed) are absent.
+   */
   async readByIds(
     ids: readonly string[],
     properties: readonly string[],
@@ -134,17 +165,37 @@ export class HubSpotObjects {
   ): Promise<Map<string, HubspotRecord>> {
     const history = options.historyFor ?? [];
     const size = history.length > 0 ? HUBSPOT_HISTORY_BATCH_SIZE : HUBSPOT_BATCH_SIZE;
+    const wanted = [...new Set([...properties, mergedIdsProperty[this.objectType]])];
     const found = new Map<string, HubspotRecord>();
     for (const batch of chunks([...new Set(ids)], size)) {
       const records = await this.batchRead(
         batch.map((id) => ({ id })),
-        properties,
+        wanted,
         history,
-        undefined,
+        { archived: false },
       );
-      for (const record of records) found.set(record.id, record);
-      // A merged-away id resolves to the survivor, whose id differs from the one asked for.
-      for (const [requested, record] of this.byRequestedId(batch, records)) found.set(requested, record);
+      for (const record of records) if (batch.includes(record.id)) found.set(record.id, record);
+      for (const [requested, record] of this.byMergedId(batch, records)) {
+        if (!found.has(requested)) found.set(requested, record);
+      }
+    }
+    return found;
+  }
+
+  /** Archived records (HubSpot's recycle bin) by id; ids that are live or gone for good are absent. */
+  async readArchivedByIds(
+    ids: readonly string[],
+    properties: readonly string[],
+  ): Promise<Map<string, HubspotRecord>> {
+    const found = new Map<string, HubspotRecord>();
+    for (const batch of chunks([...new Set(ids)], HUBSPOT_BATCH_SIZE)) {
+      const records = await this.batchRead(
+        batch.map((id) => ({ id })),
+        properties,
+        [],
+        { archived: true },
+      );
+      for (const record of records) found.set(record.id, { ...record, archived: true });
     }
     return found;
   }
@@ -161,14 +212,13 @@ export class HubSpotObjects {
     const distinct = [...new Set(values.filter((value) => value.length > 0))];
     const out: HubspotRecord[] = [];
     for (const batch of chunks(distinct, size)) {
-      out.push(
-        ...(await this.batchRead(
-          batch.map((id) => ({ id })),
-          properties,
-          history,
-          idProperty,
-        )),
+      const records = await this.batchRead(
+        batch.map((id) => ({ id })),
+        [...new Set([...properties, idProperty])],
+        history,
+        { archived: false, idProperty },
       );
+      out.push(...records);
     }
     return out;
   }
@@ -194,20 +244,15 @@ export class HubSpotObjects {
       limit: HUBSPOT_SEARCH_PAGE_SIZE,
       ...(after ? { after } : {}),
     };
-    try {
-      await this.pass('search');
-      const page = await this.client.crm.objects.searchApi.doSearch(this.objectType, request);
-      return {
-        records: page.results.map((wire) => toHubspotRecord(this.objectType, wire, properties)),
-        after: page.paging?.next?.after ?? null,
-        total: page.total,
-      };
-    } catch (error) {
-      throw toHubSpotError(
-        error,
-        `searching ${this.objectType} modified since ${new Date(sinceMs).toISOString()}`,
-      );
-    }
+    const action = `searching ${this.objectType} modified since ${new Date(sinceMs).toISOString()}`;
+    const page = await this.call('search', action, () =>
+      this.client.crm.objects.searchApi.doSearch(this.objectType, request),
+    );
+    return {
+      records: page.results.map((wire) => toHubspotRecord(this.objectType, wire, properties)),
+      after: page.paging?.next?.after ?? null,
+      total: page.total,
+    };
   }
 
   /** Updates existing records; one outcome per input, in input order. */
@@ -216,16 +261,22 @@ export class HubSpotObjects {
     returnProperties: readonly string[],
   ): Promise<HubSpotWriteOutcome[]> {
     return this.writeInBatches(inputs, async (batch) => {
-      await this.pass('write');
-      const response = await this.client.crm.objects.batchApi.update(this.objectType, {
-        inputs: batch.map((input) => ({ id: input.id, properties: { ...input.properties } })),
-      });
-      return this.matchById(
-        batch.map((input) => input.id),
-        response,
-        returnProperties,
-        false,
+      const response = await this.call('write', `updating ${batch.length} ${this.objectType}`, () =>
+        this.client.crm.objects.batchApi.update(this.objectType, {
+          inputs: batch.map((input) => ({ id: input.id, properties: { ...input.properties } })),
+        }),
       );
+      const byId = new Map<string, HubspotRecord>();
+      for (const wire of response.results) {
+        const record = toHubspotRecord(this.objectType, wire, returnProperties);
+        byId.set(record.id, record);
+      }
+      const errors = 'errors' in response ? (response.errors ?? []) : [];
+      return batch.map((input): HubSpotWriteOutcome => {
+        const record = byId.get(input.id);
+        if (record) return { ok: true, id: input.id, created: false, record };
+        return { ok: false, failure: hubspotRecordFailure(this.objectType, errors, [input.id]) };
+      });
     });
   }
 
@@ -239,31 +290,27 @@ export class HubSpotObjects {
     returnProperties: readonly string[],
   ): Promise<HubSpotWriteOutcome[]> {
     return this.writeInBatches(inputs, async (batch) => {
-      await this.pass('write');
-      const response = await this.client.crm.objects.batchApi.upsert(this.objectType, {
-        inputs: batch.map((input) => ({
-          idProperty,
-          id: input.idValue,
-          properties: { ...input.properties, [idProperty]: input.idValue },
-        })),
-      });
-      const results = z
-        .array(z.object({ properties: z.record(z.string(), z.string().nullable().optional()) }).loose())
-        .parse(response.results);
-      const byKey = new Map<string, { wire: unknown; created: boolean }>();
-      for (const wire of results) {
+      const response = await this.call('write', `upserting ${batch.length} ${this.objectType}`, () =>
+        this.client.crm.objects.batchApi.upsert(this.objectType, {
+          inputs: batch.map((input) => ({
+            idProperty,
+            id: input.idValue,
+            properties: { ...input.properties, [idProperty]: input.idValue },
+          })),
+        }),
+      );
+      const byKey = new Map<string, { wire: z.infer<typeof UpsertResult>; created: boolean }>();
+      for (const wire of z.array(UpsertResult).parse(response.results)) {
         const key = wire.properties[idProperty];
-        const created =
-          (wire as { _new?: boolean; new?: boolean })._new ?? (wire as { new?: boolean }).new ?? false;
-        if (key) byKey.set(key, { wire, created });
+        if (key) byKey.set(key, { wire, created: wire._new ?? wire.new ?? false });
       }
       const errors = 'errors' in response ? (response.errors ?? []) : [];
-      return batch.map((input) => {
+      return batch.map((input): HubSpotWriteOutcome => {
         const hit = byKey.get(input.idValue);
         if (hit) {
           return {
             ok: true,
-            id: (hit.wire as { id: string }).id,
+            id: hit.wire.id,
             created: hit.created,
             record: toHubspotRecord(this.objectType, hit.wire, returnProperties),
           };
@@ -277,61 +324,50 @@ export class HubSpotObjects {
     inputs: Array<{ id: string }>,
     properties: readonly string[],
     history: readonly string[],
-    idProperty: string | undefined,
+    options: { archived: boolean; idProperty?: string },
   ): Promise<HubspotRecord[]> {
-    try {
-      await this.pass('read');
-      const response = await this.client.crm.objects.batchApi.read(
+    const what = `${options.archived ? 'archived ' : ''}${this.objectType}`;
+    const response = await this.call('read', `reading ${inputs.length} ${what}`, () =>
+      this.client.crm.objects.batchApi.read(
         this.objectType,
         {
           inputs,
           properties: [...properties],
           propertiesWithHistory: [...history],
-          ...(idProperty ? { idProperty } : {}),
+          ...(options.idProperty ? { idProperty: options.idProperty } : {}),
         },
-        false,
-      );
-      return response.results.map((wire) => toHubspotRecord(this.objectType, wire, properties));
-    } catch (error) {
-      throw toHubSpotError(error, `reading ${inputs.length} ${this.objectType}`);
-    }
+        options.archived,
+      ),
+    );
+    return response.results.map((wire) => toHubspotRecord(this.objectType, wire, properties));
   }
 
-  /** Maps each requested id to its record, following merges (hs_merged_object_ids / merged vids). */
-  private byRequestedId(
+  /** Maps requested ids that were merged away to their survivor (hs_calculated_merged_vids and the like). */
+  private byMergedId(
     requested: readonly string[],
     records: readonly HubspotRecord[],
   ): Map<string, HubspotRecord> {
     const out = new Map<string, HubspotRecord>();
     const wanted = new Set(requested);
+    const property = mergedIdsProperty[this.objectType];
     for (const record of records) {
-      const aliases =
-        `${record.properties.hs_merged_object_ids ?? ''};${record.properties.hs_calculated_merged_vids ?? ''}`
-          .split(/[;,]/)
-          .map((part) => part.split(':')[0]?.trim() ?? '')
-          .filter((part) => part.length > 0);
-      for (const alias of aliases) if (wanted.has(alias)) out.set(alias, record);
+      const aliases = (record.properties[property] ?? '')
+        .split(/[;,]/)
+        .map((part) => part.split(':')[0]?.trim() ?? '')
+        .filter((part) => part.length > 0);
+      for (const alias of aliases) if (wanted.has(alias) && alias !== record.id) out.set(alias, record);
     }
     return out;
   }
 
-  private matchById(
-    ids: readonly string[],
-    response: { results: unknown[]; errors?: unknown[] },
-    returnProperties: readonly string[],
-    created: boolean,
-  ): HubSpotWriteOutcome[] {
-    const byId = new Map<string, HubspotRecord>();
-    for (const wire of response.results) {
-      const record = toHubspotRecord(this.objectType, wire, returnProperties);
-      byId.set(record.id, record);
+  /** One API call: through the gate (whose refusal passes through), bounded in time, errors mapped. */
+  private async call<T>(kind: CallKind, action: string, run: () => Promise<T>): Promise<T> {
+    await this.gate.acquire('hubspot', kind);
+    try {
+      return await withTimeout(run, this.callTimeoutMs, action);
+    } catch (error) {
+      throw toHubSpotError(error, action);
     }
-    const errors = response.errors ?? [];
-    return ids.map((id) => {
-      const record = byId.get(id);
-      if (record) return { ok: true, id, created, record };
-      return { ok: false, failure: hubspotRecordFailure(this.objectType, errors, [id]) };
-    });
   }
 
   /**
@@ -356,8 +392,9 @@ export class HubSpotObjects {
     try {
       return await write(batch);
     } catch (error) {
-      const mapped: HubSpotError = toHubSpotError(error, `writing ${batch.length} ${this.objectType}`);
-      if (mapped.code !== 'rejected' && mapped.code !== 'conflict') throw mapped;
+      if (!(error instanceof HubSpotError) || (error.code !== 'rejected' && error.code !== 'conflict')) {
+        throw error;
+      }
       if (batch.length === 1) return [{ ok: false, failure: hubspotWriteFailure(this.objectType, error) }];
       const middle = Math.ceil(batch.length / 2);
       return [

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
 import type { HubspotObjectType } from '../../domain/records';
+import type { HubSpotError } from './errors';
 
 const ErrorDetail = z
   .object({
@@ -110,18 +111,9 @@ export function hubspotRecordFailure(
   );
 }
 
-const ApiException = z.object({ code: z.number().int(), body: z.unknown() });
-
-/** The failure of a one-record write that HubSpot refused as a whole (an SDK ApiException). */
-export function hubspotWriteFailure(objectType: HubspotObjectType, error: unknown): SyncFailure {
-  const parsed = ApiException.safeParse(error);
-  if (!parsed.success) {
-    return makeFailure('unknown', 'HUBSPOT_ERROR', {
-      side: 'hubspot',
-      object: objectLabel[objectType],
-      detail: error instanceof Error ? error.message : String(error),
-    });
-  }
-  const body = StandardError.safeParse(parsed.data.body);
-  return failureOf(objectType, body.success ? body.data : {}, parsed.data.code);
+/** The failure of a one-record write that HubSpot refused as a whole. */
+export function hubspotWriteFailure(objectType: HubspotObjectType, error: HubSpotError): SyncFailure {
+  const body = StandardError.safeParse(error.body);
+  const fallback = { message: error.message };
+  return failureOf(objectType, body.success ? body.data : fallback, error.details.status ?? null);
 }

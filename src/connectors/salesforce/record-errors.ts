@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
 import type { SalesforceObjectType } from '../../domain/records';
+import { CallTimeout } from '../timeout';
 
 /** Salesforce error codes and what they mean for the sync. Codes not listed are `unknown`. */
 export function categoryOfSalesforceCode(code: string): FailureCategory {
@@ -30,6 +31,7 @@ export function categoryOfSalesforceCode(code: string): FailureCategory {
     case 'NUMBER_OUTSIDE_VALID_RANGE':
     case 'MALFORMED_ID':
     case 'INVALID_CROSS_REFERENCE_KEY':
+    case 'INACTIVE_OWNER_OR_USER':
     case 'JSON_PARSER_ERROR':
       return 'validation';
     case 'INSUFFICIENT_ACCESS_OR_READONLY':
@@ -48,6 +50,7 @@ export function categoryOfSalesforceCode(code: string): FailureCategory {
       return 'rate_limited';
     case 'UNABLE_TO_LOCK_ROW':
     case 'SERVER_UNAVAILABLE':
+    case 'TIMEOUT':
     case 'ERROR_HTTP_500':
     case 'ERROR_HTTP_502':
     case 'ERROR_HTTP_503':
@@ -57,8 +60,23 @@ export function categoryOfSalesforceCode(code: string): FailureCategory {
     case 'invalid_grant':
       return 'auth';
     default:
-      return 'unknown';
+      return categoryOfHttpCode(code);
   }
+}
+
+/**
+ * A bare HTTP status (jsforce names a body it could not read `ERROR_HTTP_<status>`): a 4xx is the request's
+ * fault and retrying it unchanged cannot help; a 5xx is the server's.
+ */
+function categoryOfHttpCode(code: string): FailureCategory {
+  const status = /^(?:ERROR_)?HTTP_(\d{3})$/.exec(code)?.[1];
+  if (!status) return 'unknown';
+  if (status === '401') return 'auth';
+  if (status === '403') return 'permission';
+  if (status === '404') return 'not_found';
+  if (status === '429') return 'rate_limited';
+  if (status.startsWith('4')) return 'validation';
+  return 'transient';
 }
 
 const SaveError = z
@@ -121,12 +139,22 @@ const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOT
 
 export function salesforceCallError(error: unknown, action: string): SalesforceCallError {
   if (error instanceof SalesforceCallError) return error;
+  if (error instanceof CallTimeout) {
+    return new SalesforceCallError(
+      'TIMEOUT',
+      'transient',
+      `Salesforce gave no answer within ${error.timeoutMs} ms while ${action}`,
+    );
+  }
   const parsed = JsforceError.safeParse(error);
   const message = parsed.success ? (parsed.data.message ?? '') : String(error);
   const networkCode = (error as { code?: unknown } | null)?.code;
   let code = parsed.success ? (parsed.data.errorCode ?? parsed.data.name ?? 'Error') : 'Error';
-  if (/Unable to refresh session/i.test(message)) code = 'invalid_grant';
-  else if (typeof networkCode === 'string' && NETWORK_CODES.includes(networkCode))
+  // A refresh that failed for a passing reason (the refresh of another process still running, the login
+  // host down) is an outage; any other refresh failure means the connection needs an admin.
+  if (/Unable to refresh session/i.test(message)) {
+    code = /\[(provider_unavailable|refresh_busy)\]/.test(message) ? 'SERVER_UNAVAILABLE' : 'invalid_grant';
+  } else if (typeof networkCode === 'string' && NETWORK_CODES.includes(networkCode))
     code = 'SERVER_UNAVAILABLE';
   else if (/fetch failed|socket hang up|network/i.test(message)) code = 'SERVER_UNAVAILABLE';
   const category = categoryOfSalesforceCode(code);
@@ -137,5 +165,15 @@ export function salesforceCallError(error: unknown, action: string): SalesforceC
     category,
     `Salesforce ${code} while ${action}: ${message}`,
     retryAfterMs,
+  );
+}
+
+/** The failure of a one-record write Salesforce refused as a whole call. */
+export function wholeCallFailure(type: SalesforceObjectType, error: SalesforceCallError): SyncFailure {
+  return makeFailure(
+    error.category,
+    error.code,
+    { side: 'salesforce', object: type, detail: error.message },
+    { details: { errorCode: error.code } },
   );
 }

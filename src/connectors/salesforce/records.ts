@@ -3,15 +3,23 @@
  * recycle-bin poll, and sObject Collections writes (200 records per call), turning wire records into
  * canonical SalesforceRecords and per-record write outcomes.
  *
- * A call that fails as a whole (expired session that could not be refreshed, daily limit, outage) throws a
- * SalesforceCallError for the caller to retry later; a collection write answers per record, and a record
- * Salesforce refused becomes a SyncFailure for that record only.
+ * A call that fails as a whole (expired session that could not be refreshed, daily limit, outage, no answer
+ * in time) throws a SalesforceCallError for the caller to retry later; a collection write answers per
+ * record, and a record Salesforce refused becomes a SyncFailure for that record only. A collection call
+ * refused as a whole for a reason that belongs to its records (a malformed value) is split until the bad
+ * records fail alone. The call gate's BudgetExhausted passes through untouched.
  */
 import type { Connection, QueryResult } from 'jsforce';
 import type { SyncFailure } from '../../domain/failures';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
 import { openGate, type CallGate, type CallKind } from '../gate';
-import { salesforceCallError, salesforceSaveFailure } from './record-errors';
+import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
+import {
+  SalesforceCallError,
+  salesforceCallError,
+  salesforceSaveFailure,
+  wholeCallFailure,
+} from './record-errors';
 import { soqlDateTime, soqlList, parseSalesforceDateTime } from './soql';
 
 export const SALESFORCE_COLLECTION_SIZE = 200;
@@ -96,13 +104,46 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
+export interface SalesforceRecordsOptions {
+  gate?: CallGate;
+  /** Deadline of one call; past it the call fails as a retryable `TIMEOUT`. */
+  callTimeoutMs?: number;
+}
+
+/** One condition of a matching query: `field IN (values)`. */
+export interface FieldCondition {
+  readonly field: string;
+  readonly values: readonly string[];
+}
+
+type SaveResult = { success: true; id: string; created?: boolean } | { success: false; errors: unknown };
+
+/** Whether a refused call says something about the records in it (so splitting isolates the bad ones). */
+function belongsToRecords(error: SalesforceCallError): boolean {
+  switch (error.category) {
+    case 'validation':
+    case 'required_field_missing':
+    case 'picklist_value_not_allowed':
+    case 'duplicate':
+      return true;
+    default:
+      return false;
+  }
+}
+
 /** One Salesforce object of one org. Stateless apart from the connection it wraps. */
 export class SalesforceRecords {
+  private readonly gate: CallGate;
+  private readonly callTimeoutMs: number;
+
   constructor(
     private readonly connection: Connection,
     readonly type: SalesforceObjectType,
-    private readonly gate: CallGate = openGate,
-  ) {}
+    options: SalesforceRecordsOptions = {},
+  ) {
+    this.gate = options.gate ?? openGate;
+    this.callTimeoutMs = options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS;
+  }
 
   private select(fields: readonly string[]): string {
     return [...new Set([...systemFieldsOf(this.type), ...fields])].join(', ');
@@ -142,6 +183,42 @@ export class SalesforceRecords {
   }
 
   /**
+   * Live records matching any of the conditions (`A IN (…) OR B IN (…)`), in as few queries as the IN-list
+   * size allows: matching a batch by cross-id and by email costs one query per object, not one per field.
+   * Converted Leads are left out, as in readByField.
+   */
+  async readMatching(
+    conditions: readonly FieldCondition[],
+    fields: readonly string[],
+  ): Promise<SalesforceRecord[]> {
+    const lists = conditions
+      .map((condition) => ({
+        field: condition.field,
+        values: [...new Set(condition.values.filter((value) => value.length > 0))],
+      }))
+      .filter((condition) => condition.values.length > 0);
+    const total = lists.reduce((sum, condition) => sum + condition.values.length, 0);
+    if (total === 0) return [];
+    const unconverted = this.type === 'Lead' ? ' AND IsConverted = false' : '';
+    const found = new Map<string, SalesforceRecord>();
+    // Split every list into the same number of slices, so each query stays under the IN-list budget.
+    const slices = Math.ceil(total / SALESFORCE_IN_LIST_SIZE);
+    for (let slice = 0; slice < slices; slice += 1) {
+      const where = lists
+        .map((condition) => {
+          const size = Math.ceil(condition.values.length / slices);
+          const part = condition.values.slice(slice * size, (slice + 1) * size);
+          return part.length > 0 ? `${condition.field} IN ${soqlList(part)}` : null;
+        })
+        .filter((clause) => clause !== null);
+      if (where.length === 0) continue;
+      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE (${where.join(' OR ')})${unconverted}`;
+      for (const record of await this.query(soql, { includeDeleted: false })) found.set(record.id, record);
+    }
+    return [...found.values()];
+  }
+
+  /**
    * Records whose SystemModstamp is at or after `sinceMs`, oldest first, at most `limit`. SystemModstamp
    * (indexed, and bumped by system changes and Lead conversion too) catches what LastModifiedDate misses.
    */
@@ -166,25 +243,12 @@ export class SalesforceRecords {
   async update(
     inputs: ReadonlyArray<{ id: string; fields: FieldValues }>,
   ): Promise<SalesforceWriteOutcome[]> {
-    const outcomes: SalesforceWriteOutcome[] = [];
-    for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
-      const results = await this.call(`updating ${batch.length} ${this.type} records`, () =>
-        this.connection.sobject(this.type).update(
-          batch.map((input) => ({ ...input.fields, Id: input.id })),
-          { allOrNone: false },
-        ),
-      );
-      outcomes.push(
-        ...results.map((result, index): SalesforceWriteOutcome => {
-          if (result.success) return { ok: true, id: result.id, created: false };
-          return {
-            ok: false,
-            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
-          };
-        }),
-      );
-    }
-    return outcomes;
+    return this.writeInBatches(inputs, 'updating', async (batch) =>
+      this.connection.sobject(this.type).update(
+        batch.map((input) => ({ ...input.fields, Id: input.id })),
+        { allOrNone: false },
+      ),
+    );
   }
 
   /**
@@ -195,49 +259,65 @@ export class SalesforceRecords {
     externalIdField: string,
     inputs: ReadonlyArray<{ externalId: string; fields: FieldValues }>,
   ): Promise<SalesforceWriteOutcome[]> {
-    const outcomes: SalesforceWriteOutcome[] = [];
-    for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
-      const results = await this.call(`upserting ${batch.length} ${this.type} records`, () =>
-        this.connection.sobject(this.type).upsert(
-          batch.map((input) => ({ ...input.fields, [externalIdField]: input.externalId })),
-          externalIdField,
-          { allOrNone: false },
-        ),
-      );
-      outcomes.push(
-        ...results.map((result, index): SalesforceWriteOutcome => {
-          if (result.success) return { ok: true, id: result.id, created: result.created };
-          return {
-            ok: false,
-            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
-          };
-        }),
-      );
-    }
-    return outcomes;
+    return this.writeInBatches(inputs, 'upserting', async (batch) =>
+      this.connection.sobject(this.type).upsert(
+        batch.map((input) => ({ ...input.fields, [externalIdField]: input.externalId })),
+        externalIdField,
+        { allOrNone: false },
+      ),
+    );
   }
 
   /** Creates records (when the org has no external-id field to upsert on). */
   async create(inputs: ReadonlyArray<{ fields: FieldValues }>): Promise<SalesforceWriteOutcome[]> {
+    return this.writeInBatches(inputs, 'creating', async (batch) =>
+      this.connection.sobject(this.type).create(
+        batch.map((input) => ({ ...input.fields })),
+        { allOrNone: false },
+      ),
+    );
+  }
+
+  private async writeInBatches<T extends { fields: FieldValues }>(
+    inputs: readonly T[],
+    verb: 'updating' | 'upserting' | 'creating',
+    write: (batch: readonly T[]) => Promise<unknown>,
+  ): Promise<SalesforceWriteOutcome[]> {
     const outcomes: SalesforceWriteOutcome[] = [];
     for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
-      const results = await this.call(`creating ${batch.length} ${this.type} records`, () =>
-        this.connection.sobject(this.type).create(
-          batch.map((input) => ({ ...input.fields })),
-          { allOrNone: false },
-        ),
-      );
-      outcomes.push(
-        ...results.map((result, index): SalesforceWriteOutcome => {
-          if (result.success) return { ok: true, id: result.id, created: true };
-          return {
-            ok: false,
-            failure: salesforceSaveFailure(this.type, result.errors, batch[index]?.fields ?? {}),
-          };
-        }),
-      );
+      outcomes.push(...(await this.writeIsolating(batch, verb, write)));
     }
     return outcomes;
+  }
+
+  private async writeIsolating<T extends { fields: FieldValues }>(
+    batch: readonly T[],
+    verb: 'updating' | 'upserting' | 'creating',
+    write: (batch: readonly T[]) => Promise<unknown>,
+  ): Promise<SalesforceWriteOutcome[]> {
+    let results: SaveResult[];
+    try {
+      const answer = await this.call(`${verb} ${batch.length} ${this.type} records`, () => write(batch));
+      results = (Array.isArray(answer) ? answer : [answer]) as SaveResult[];
+    } catch (error) {
+      if (!(error instanceof SalesforceCallError) || !belongsToRecords(error)) throw error;
+      if (batch.length === 1) return [{ ok: false, failure: wholeCallFailure(this.type, error) }];
+      const middle = Math.ceil(batch.length / 2);
+      return [
+        ...(await this.writeIsolating(batch.slice(0, middle), verb, write)),
+        ...(await this.writeIsolating(batch.slice(middle), verb, write)),
+      ];
+    }
+    return batch.map((input, index): SalesforceWriteOutcome => {
+      const result = results[index];
+      if (result?.success) {
+        return { ok: true, id: result.id, created: verb === 'creating' || result.created === true };
+      }
+      return {
+        ok: false,
+        failure: salesforceSaveFailure(this.type, result?.errors ?? [], input.fields),
+      };
+    });
   }
 
   private async query(soql: string, options: { includeDeleted: boolean }): Promise<SalesforceRecord[]> {
@@ -261,11 +341,11 @@ export class SalesforceRecords {
     return records.map((wire) => toSalesforceRecord(this.type, wire));
   }
 
-  /** One API call: through the gate, errors mapped, the org's usage reported back. */
+  /** One API call: through the gate, bounded in time, errors mapped, the org's usage reported back. */
   private async call<T>(action: string, run: () => Promise<T>, kind: CallKind = 'write'): Promise<T> {
     await this.gate.acquire('salesforce', kind);
     try {
-      return await run();
+      return await withTimeout(run, this.callTimeoutMs, action);
     } catch (error) {
       throw salesforceCallError(error, action);
     } finally {

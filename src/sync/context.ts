@@ -1,0 +1,45 @@
+/**
+ * What one installation's batch works with: its database handle, settings (as they can work in the org),
+ * connectors bound to its clients and call gate, org metadata, the time of the batch and how failures are
+ * settled. Built once per batch by syncBatch.ts.
+ */
+import type { Knex } from 'knex';
+import type { HubSpotObjects } from '../connectors/hubspot/objects';
+import type { SalesforceRecords } from '../connectors/salesforce/records';
+import type { Settings } from '../domain/settings/schema';
+import type { BackoffPolicy } from '../queue/backoff';
+import type { QueueLogger } from '../queue/logger';
+import type { ContactSalesforceType } from './fields';
+import type { OrgMetadata } from './orgMetadata';
+
+export interface SettlePolicy {
+  /** Attempts before a record that keeps failing transiently becomes a dead letter. */
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  /** A number in [0, 1) for backoff jitter. */
+  readonly random: () => number;
+  /** How long work another worker holds the other side of is put back for. */
+  readonly contendedRetryMs: number;
+}
+
+export interface BatchContext {
+  readonly db: Knex;
+  readonly installationId: string;
+  readonly settings: Settings;
+  readonly hubspot: HubSpotObjects;
+  readonly salesforce: Readonly<Record<ContactSalesforceType, SalesforceRecords>>;
+  readonly metadata: OrgMetadata;
+  /** The org's instance URL, for links to Salesforce records. */
+  readonly instanceUrl: string;
+  readonly hubspotProperties: readonly string[];
+  readonly salesforceFields: Readonly<Record<ContactSalesforceType, readonly string[]>>;
+  /** The clock; plans of one batch share `nowMs` taken at its start. */
+  readonly now: () => number;
+  readonly nowMs: number;
+  /** Ties the audit lines, link events and log lines of one batch together. */
+  readonly correlationId: string;
+  readonly logger: QueueLogger;
+  readonly policy: SettlePolicy;
+}
+
+export const BRIDGE_ACTOR = 'bridge';

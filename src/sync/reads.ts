@@ -1,0 +1,225 @@
+/**
+ * Reading what a batch lacks, in batch calls: the records of its units (one HubSpot batch read per 100, one
+ * SOQL query per Salesforce object per 300 ids), the candidates of unlinked records (Salesforce: one query
+ * per object matching every email and cross-id of the batch at once; HubSpot: one batch read each by
+ * stored id, by the Salesforce-id property and by email), and, only for records whose fields really
+ * compete, HubSpot's per-property change times.
+ *
+ * Nothing is read that a dirty payload already carries, and nothing is read for a unit that does not need
+ * it: the caller decides which sides to read.
+ */
+import * as links from '../db/links';
+import type { HubspotRecord, SalesforceRecord, Side } from '../domain/records';
+import { sameSalesforceId } from '../domain/records';
+import { normalizeEmail } from '../domain/transforms/text';
+import type { BatchContext } from './context';
+import { contactSalesforceTypes, contactTypeOfId, type ContactSalesforceType } from './fields';
+import { unitRecords, type Unit } from './units';
+
+/** Reads the given side of each unit that has not been read (or carried) yet. */
+export async function readSides(context: BatchContext, wanted: ReadonlyArray<{ unit: Unit; side: Side }>) {
+  const hubspotUnits = wanted.filter((want) => want.side === 'hubspot' && want.unit.hubspot === undefined);
+  const hubspotIds = [...new Set(hubspotUnits.flatMap((want) => unitRecords(want.unit).hubspotId ?? []))];
+  if (hubspotIds.length > 0) {
+    const found = await context.hubspot.readByIds(hubspotIds, context.hubspotProperties);
+    const missing = hubspotIds.filter((id) => !found.has(id));
+    const archived =
+      missing.length > 0
+        ? await context.hubspot.readArchivedByIds(missing, context.hubspotProperties)
+        : new Map<string, HubspotRecord>();
+    for (const { unit } of hubspotUnits) {
+      const id = unitRecords(unit).hubspotId;
+      if (id) unit.hubspot = found.get(id) ?? archived.get(id) ?? null;
+    }
+  }
+  const salesforceUnits = wanted.filter(
+    (want) => want.side === 'salesforce' && want.unit.salesforce === undefined,
+  );
+  for (const type of contactSalesforceTypes) {
+    const ofType = salesforceUnits.filter((want) => unitRecords(want.unit).salesforce?.type === type);
+    const ids = [...new Set(ofType.flatMap((want) => unitRecords(want.unit).salesforce?.id ?? []))];
+    if (ids.length === 0) continue;
+    const found = await context.salesforce[type].readByIds(ids, context.salesforceFields[type]);
+    for (const { unit } of ofType) {
+      const id = unitRecords(unit).salesforce?.id ?? '';
+      unit.salesforce = found.get(id) ?? found.get(id.slice(0, 15)) ?? null;
+    }
+  }
+}
+
+function emailMapping(context: BatchContext) {
+  return context.settings.objects.contacts.fields.find((mapping) => mapping.transform.kind === 'email');
+}
+
+function salesforceEmailField(context: BatchContext, type: ContactSalesforceType): string | null {
+  return emailMapping(context)?.salesforceFields[type] ?? null;
+}
+
+function crossIdField(context: BatchContext, type: ContactSalesforceType): string | null {
+  return context.settings.objects.contacts.crossId.salesforceField[type] ?? null;
+}
+
+function emailOf(value: unknown): string | null {
+  return typeof value === 'string' ? normalizeEmail(value) : null;
+}
+
+/** Candidates on the other side for every unlinked unit, found by cross-ids and email in batch calls. */
+export async function readCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+  const fromHubspot = units.filter((unit) => !unit.link && unit.hubspot && !unit.hubspot.archived);
+  const fromSalesforce = units.filter((unit) => !unit.link && unit.salesforce && !unit.salesforce.isDeleted);
+  if (fromHubspot.length > 0) await salesforceCandidates(context, fromHubspot);
+  if (fromSalesforce.length > 0) await hubspotCandidates(context, fromSalesforce);
+}
+
+async function salesforceCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+  const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
+  const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
+  const subjects = units.map((unit) => unit.hubspot as HubspotRecord);
+  const emails = subjects.flatMap((record) =>
+    emailProperty ? (emailOf(record.properties[emailProperty]) ?? []) : [],
+  );
+  const storedIds = subjects.flatMap((record) => record.properties[crossIdProperty] ?? []);
+  const pool = new Map<string, SalesforceRecord>();
+  for (const type of contactSalesforceTypes) {
+    const emailField = salesforceEmailField(context, type);
+    const crossField = crossIdField(context, type);
+    const conditions = [
+      ...(emailField ? [{ field: emailField, values: emails }] : []),
+      ...(crossField ? [{ field: crossField, values: subjects.map((record) => record.id) }] : []),
+    ];
+    const fields = context.salesforceFields[type];
+    for (const record of await context.salesforce[type].readMatching(conditions, fields)) {
+      pool.set(record.id, record);
+    }
+    const ids = storedIds.filter((id) => contactTypeOfId(id) === type);
+    if (ids.length > 0) {
+      for (const record of (await context.salesforce[type].readByIds(ids, fields)).values()) {
+        pool.set(record.id, record);
+      }
+    }
+  }
+  // A stored id may name a converted Lead: matching follows it to the Contact it became.
+  const convertedContacts = [...pool.values()].flatMap((record) =>
+    record.conversion?.convertedContactId && !pool.has(record.conversion.convertedContactId)
+      ? [record.conversion.convertedContactId]
+      : [],
+  );
+  if (convertedContacts.length > 0) {
+    const found = await context.salesforce.Contact.readByIds(
+      convertedContacts,
+      context.salesforceFields.Contact,
+    );
+    for (const record of found.values()) pool.set(record.id, record);
+  }
+  for (const unit of units) {
+    const subject = unit.hubspot as HubspotRecord;
+    const email = emailProperty ? emailOf(subject.properties[emailProperty]) : null;
+    const storedId = subject.properties[crossIdProperty] ?? null;
+    const direct = [...pool.values()].filter((record) => {
+      const type = record.type as ContactSalesforceType;
+      const emailField = salesforceEmailField(context, type);
+      const crossField = crossIdField(context, type);
+      return (
+        sameSalesforceId(record.id, storedId) ||
+        (crossField !== null && record.fields[crossField] === subject.id) ||
+        (email !== null && emailField !== null && emailOf(record.fields[emailField]) === email)
+      );
+    });
+    const followed = direct.flatMap((record) => {
+      const contactId = record.conversion?.convertedContactId;
+      const contact = contactId
+        ? [...pool.values()].find((other) => sameSalesforceId(other.id, contactId))
+        : null;
+      return contact ? [contact] : [];
+    });
+    unit.candidates = [...new Map([...direct, ...followed].map((record) => [record.id, record])).values()];
+    unit.linkedCandidateIds = [];
+    for (const candidate of unit.candidates) {
+      const link = await links.findActiveBySalesforce(context.db, context.installationId, candidate.id);
+      if (link) unit.linkedCandidateIds.push(candidate.id);
+    }
+  }
+}
+
+async function hubspotCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+  const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
+  const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
+  const subjects = units.map((unit) => unit.salesforce as SalesforceRecord);
+  const storedOf = (record: SalesforceRecord) => {
+    const field = crossIdField(context, record.type as ContactSalesforceType);
+    const value = field ? record.fields[field] : null;
+    return typeof value === 'string' && value.length > 0 ? value : null;
+  };
+  const emailFor = (record: SalesforceRecord) => {
+    const field = salesforceEmailField(context, record.type as ContactSalesforceType);
+    return field ? emailOf(record.fields[field]) : null;
+  };
+  const pool = new Map<string, HubspotRecord>();
+  const stored = subjects.flatMap((record) => storedOf(record) ?? []);
+  if (stored.length > 0) {
+    for (const record of (await context.hubspot.readByIds(stored, context.hubspotProperties)).values()) {
+      pool.set(record.id, record);
+    }
+  }
+  const byCrossId = await context.hubspot.readByUniqueProperty(
+    crossIdProperty,
+    subjects.map((record) => record.id),
+    context.hubspotProperties,
+  );
+  for (const record of byCrossId) pool.set(record.id, record);
+  // Only a unique property can be looked up in a batch; HubSpot's `email` is one.
+  if (emailProperty === 'email') {
+    const emails = subjects.flatMap((record) => emailFor(record) ?? []);
+    for (const record of await context.hubspot.readByUniqueProperty(
+      'email',
+      emails,
+      context.hubspotProperties,
+    )) {
+      pool.set(record.id, record);
+    }
+  }
+  for (const unit of units) {
+    const subject = unit.salesforce as SalesforceRecord;
+    const storedId = storedOf(subject);
+    const email = emailFor(subject);
+    unit.candidates = [...pool.values()].filter(
+      (record) =>
+        record.id === storedId ||
+        sameSalesforceId(record.properties[crossIdProperty], subject.id) ||
+        (email !== null && emailProperty !== null && emailOf(record.properties[emailProperty]) === email),
+    );
+    unit.linkedCandidateIds = [];
+    for (const candidate of unit.candidates) {
+      const link = await links.findActiveByHubspot(
+        context.db,
+        context.installationId,
+        'contacts',
+        candidate.id,
+      );
+      if (link) unit.linkedCandidateIds.push(candidate.id);
+    }
+  }
+}
+
+/**
+ * Re-reads HubSpot records with per-property history: only for records where a two-way field changed on
+ * both sides, where "which change is newer" decides the value (50 records per call instead of 100).
+ */
+export async function readHubspotHistory(context: BatchContext, units: readonly Unit[]): Promise<void> {
+  const ids = [
+    ...new Set(units.flatMap((unit) => (unit.hubspot && !unit.hubspot.archived ? [unit.hubspot.id] : []))),
+  ];
+  if (ids.length === 0) return;
+  const historyFor = context.settings.objects.contacts.fields
+    .filter((mapping) => mapping.rule === 'two_way')
+    .map((mapping) => mapping.hubspotProperty);
+  const found = await context.hubspot.readByIds(ids, context.hubspotProperties, { historyFor });
+  for (const unit of units) {
+    const id = unit.hubspot?.id;
+    const record = id ? found.get(id) : undefined;
+    if (record) {
+      unit.hubspot = record;
+      unit.hubspotWithHistory = true;
+    }
+  }
+}

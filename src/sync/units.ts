@@ -1,0 +1,216 @@
+/**
+ * A unit of sync work: one link (or one unlinked record) and the dirty rows it settles. Two dirty rows of
+ * one batch that name the two records of a link become one unit, planned once: the pair is never synced
+ * twice in a batch.
+ *
+ * Building units reads only the database: the link each record has (active first, then a tombstone, which
+ * blocks re-creation, then the newest ended link), and for linked units their shadows, open conflicts and
+ * resolutions waiting to be applied; for unlinked ones any question a person answered about them.
+ */
+import * as conflictsTable from '../db/conflicts';
+import type { Conflict } from '../db/conflicts';
+import * as links from '../db/links';
+import * as pendingMatches from '../db/pendingMatches';
+import type { Choice } from '../db/pendingMatches';
+import type { RecordRef } from '../db/recordRefs';
+import * as shadowsTable from '../db/shadows';
+import type { ConflictResolution, ShadowMap } from '../domain/planner';
+import type { HubspotRecord, Link, SalesforceObjectType, SalesforceRecord } from '../domain/records';
+import { sameSalesforceId } from '../domain/records';
+import { CanonicalValueSchema, type CanonicalValue } from '../domain/transforms/canonical';
+import type { ClaimedItem } from '../queue/claim';
+import type { BatchContext } from './context';
+import { readDirtyPayload, type SyncHint } from './payload';
+
+export interface Unit {
+  readonly key: string;
+  readonly items: ClaimedItem[];
+  /** The stored link, in whatever state; null for a record that was never linked. */
+  readonly link: links.Link | null;
+  /** The record an unlinked unit is about (for a linked unit, its first dirty record). */
+  readonly subject: RecordRef;
+  /** undefined: not read yet; null: not found at all. */
+  hubspot: HubspotRecord | null | undefined;
+  salesforce: SalesforceRecord | null | undefined;
+  /** Whether `hubspot` carries per-property change times (read with history). */
+  hubspotWithHistory: boolean;
+  readonly hint: SyncHint | null;
+  /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
+  readonly requestedByPerson: boolean;
+  readonly shadows: ShadowMap;
+  readonly openConflicts: readonly Conflict[];
+  readonly resolutions: Readonly<Record<string, ConflictResolution>>;
+  /** Unlinked: the candidates found on the other side, and which of them are linked elsewhere. */
+  candidates: Array<HubspotRecord | SalesforceRecord>;
+  linkedCandidateIds: string[];
+  /** Unlinked: a person's answer to an earlier question about this record. */
+  readonly choice: Choice | null;
+  readonly hasOpenQuestion: boolean;
+}
+
+/** Work for a round: dirty rows, the link to use when a previous round moved or made it, and what it already knows. */
+export interface WorkEntry {
+  readonly items: ClaimedItem[];
+  readonly linkId?: string;
+  /** Records known to be current (just written, or read this batch and not written since). */
+  readonly known?: { readonly hubspot?: HubspotRecord; readonly salesforce?: SalesforceRecord };
+}
+
+/** The planner's view of a stored link. */
+export function domainLink(link: links.Link): Link {
+  return {
+    id: link.id,
+    hubspot: { objectType: link.hubspotObjectType, id: link.hubspotId },
+    salesforce: { type: link.salesforceObjectType, id: link.salesforceId },
+    state: link.state,
+    tombstone:
+      link.tombstonedSide && link.tombstonedAt !== null
+        ? { deletedSide: link.tombstonedSide, atMs: link.tombstonedAt }
+        : null,
+  };
+}
+
+function chooseLink(candidates: readonly links.Link[]): links.Link | null {
+  return (
+    candidates.find((link) => link.state === 'active') ??
+    candidates.find((link) => link.state === 'tombstoned') ??
+    candidates[0] ??
+    null
+  );
+}
+
+function keyOf(link: links.Link | null, record: RecordRef): string {
+  return link ? `link:${link.id}` : `record:${record.side}:${record.objectType}:${record.recordId}`;
+}
+
+function resolutionOf(conflict: Conflict): ConflictResolution | null {
+  if (conflict.resolution === 'hubspot' || conflict.resolution === 'salesforce') {
+    return { keep: conflict.resolution };
+  }
+  if (conflict.resolution === 'value') {
+    const value = CanonicalValueSchema.safeParse(conflict.resolvedValue ?? null);
+    return value.success ? { keep: 'value', value: value.data } : null;
+  }
+  return null;
+}
+
+export async function buildUnits(context: BatchContext, entries: readonly WorkEntry[]): Promise<Unit[]> {
+  const { db, installationId } = context;
+  const grouped = new Map<
+    string,
+    {
+      items: ClaimedItem[];
+      link: links.Link | null;
+      subject: RecordRef;
+      known: WorkEntry['known'];
+      /** Payloads describe the records as they were marked; after a round has acted, only fresh reads count. */
+      payloadsUsable: boolean;
+    }
+  >();
+  for (const entry of entries) {
+    const first = entry.items[0];
+    if (!first) continue;
+    const link = entry.linkId
+      ? await links.findById(db, installationId, entry.linkId)
+      : chooseLink(await links.listForRecord(db, installationId, first.record));
+    const key = keyOf(link, first.record);
+    const group = grouped.get(key);
+    if (group) {
+      group.items.push(...entry.items);
+      group.payloadsUsable &&= entry.linkId === undefined;
+    } else {
+      grouped.set(key, {
+        items: [...entry.items],
+        link,
+        subject: first.record,
+        known: entry.known,
+        payloadsUsable: entry.linkId === undefined,
+      });
+    }
+  }
+
+  const linkIds = [...grouped.values()].flatMap((group) => (group.link ? [group.link.id] : []));
+  const shadows = await shadowsTable.forLinks(db, installationId, linkIds);
+  const conflicts = await conflictsTable.listForLinks(db, installationId, linkIds, ['open', 'resolved']);
+
+  const units: Unit[] = [];
+  for (const [key, group] of grouped) {
+    const linkShadows = group.link ? (shadows.get(group.link.id) ?? new Map()) : new Map();
+    const shadowMap: Record<string, CanonicalValue> = {};
+    for (const [fieldKey, shadow] of linkShadows) {
+      const value = CanonicalValueSchema.safeParse(shadow.value);
+      if (value.success) shadowMap[fieldKey] = value.data;
+    }
+    const own = conflicts.filter((conflict) => conflict.linkId === group.link?.id);
+    const resolutions: Record<string, ConflictResolution> = {};
+    for (const conflict of own) {
+      if (conflict.state !== 'resolved' || conflict.resolvedAt === null) continue;
+      // A resolution is applied once: the sync that carries it out records the field's shadow after it.
+      const syncedAt = linkShadows.get(conflict.fieldKey)?.syncedAt;
+      if (syncedAt !== undefined && syncedAt >= conflict.resolvedAt) continue;
+      const resolution = resolutionOf(conflict);
+      if (resolution) resolutions[conflict.fieldKey] = resolution;
+    }
+    let choice: Choice | null = null;
+    let hasOpenQuestion = false;
+    if (!group.link) {
+      hasOpenQuestion = (await pendingMatches.findOpen(db, installationId, group.subject)) !== null;
+      const answered = hasOpenQuestion
+        ? null
+        : await pendingMatches.findLatestResolved(db, installationId, group.subject);
+      choice = answered?.choice ?? null;
+    }
+    const carried = group.payloadsUsable ? group.items.map((item) => readDirtyPayload(item)) : [];
+    const records = recordsOf(group.link, group.subject);
+    const carriedHubspot = carried.find((payload) => payload.hubspot?.id === records.hubspotId)?.hubspot;
+    const carriedSalesforce = carried.find(
+      (payload) => payload.salesforce && sameSalesforceId(payload.salesforce.id, records.salesforce?.id),
+    )?.salesforce;
+    units.push({
+      key,
+      items: group.items,
+      link: group.link,
+      subject: group.subject,
+      hubspot: group.known?.hubspot ?? carriedHubspot ?? undefined,
+      salesforce: group.known?.salesforce ?? carriedSalesforce ?? undefined,
+      hubspotWithHistory: false,
+      hint: carried.find((payload) => payload.hint)?.hint ?? null,
+      requestedByPerson: group.items.some((item) => item.source === 'manual' || item.source === 'retry'),
+      shadows: shadowMap,
+      openConflicts: own.filter((conflict) => conflict.state === 'open'),
+      resolutions,
+      candidates: [],
+      linkedCandidateIds: [],
+      choice,
+      hasOpenQuestion,
+    });
+  }
+  return units;
+}
+
+export interface UnitRecords {
+  readonly hubspotId: string | null;
+  readonly salesforce: { readonly type: SalesforceObjectType; readonly id: string } | null;
+}
+
+function recordsOf(link: links.Link | null, subject: RecordRef): UnitRecords {
+  if (link) {
+    return {
+      hubspotId: link.hubspotId,
+      salesforce: { type: link.salesforceObjectType, id: link.salesforceId },
+    };
+  }
+  return subject.side === 'hubspot'
+    ? { hubspotId: subject.recordId, salesforce: null }
+    : { hubspotId: null, salesforce: { type: subject.objectType, id: subject.recordId } };
+}
+
+/** The record ids a unit's link (or subject) names on each side. */
+export function unitRecords(unit: Unit): UnitRecords {
+  return recordsOf(unit.link, unit.subject);
+}
+
+/** The sides whose dirty rows this unit settles. */
+export function dirtySides(unit: Unit): Set<'hubspot' | 'salesforce'> {
+  return new Set(unit.items.map((item) => item.record.side));
+}

@@ -1,0 +1,144 @@
+/**
+ * The sync worker: a loop that claims a batch of dirty records (≤ 100, fair across installations), syncs
+ * each installation's share (syncBatch.ts), and claims again; when the queue is empty it sleeps briefly or
+ * until something in the process marks a record dirty. Every so often it recovers the claims of workers
+ * that died. `stop()` finishes the batch in hand, gives back any claim it still holds and resolves.
+ *
+ * Any number of workers may run against PostgreSQL (claims use SKIP LOCKED, record locks keep the two sides
+ * of a link with one worker); SQLite runs one.
+ */
+import os from 'node:os';
+import type { Knex } from 'knex';
+import type { CallGate } from '../connectors/gate';
+import { defaultBackoff, type BackoffPolicy } from '../queue/backoff';
+import { claimBatch, type ClaimedItem } from '../queue/claim';
+import { recoverExpiredLeases, releaseClaims } from '../queue/leases';
+import { silentLogger, type QueueLogger } from '../queue/logger';
+import type { ClientSource } from './clients';
+import { DEFAULT_METADATA_TTL_MS, OrgMetadataCache } from './orgMetadata';
+import { syncInstallationBatch, type SyncDeps } from './syncBatch';
+import type { BatchSummary } from './tracker';
+import { sleepUntilDirty } from './wake';
+
+export interface SyncWorkerDeps {
+  readonly db: Knex;
+  readonly clients: ClientSource;
+  /** The call gate of an installation (rate limits, API budget); default none. */
+  readonly gateFor?: (installationId: string) => CallGate;
+  /** Whether an installation may sync now (API budget left); claimBatch skips those that may not. */
+  readonly canSync?: (installationId: string) => boolean | Promise<boolean>;
+  readonly logger?: QueueLogger;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface SyncWorkerOptions {
+  /** Stable name in claimed_by; default host:pid:n. */
+  workerId?: string;
+  /** Dirty rows per claim (≤ 100: one HubSpot batch call). */
+  maxBatchSize?: number;
+  /** How long a claim holds before another worker may take it over. */
+  leaseMs?: number;
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /** Sleep when the queue is empty (cut short by notifyDirty()). */
+  idleMs?: number;
+  /** How often expired leases of dead workers are recovered. */
+  recoverEveryMs?: number;
+  /** How long the rows of a paused or disconnected installation wait before being looked at again. */
+  blockedRetryMs?: number;
+  /** How long work whose records another worker holds is put back for. */
+  contendedRetryMs?: number;
+  callTimeoutMs?: number;
+  metadataTtlMs?: number;
+  /** Called after each installation batch (for metrics and tests). */
+  onBatch?: (installationId: string, summary: BatchSummary) => void;
+}
+
+export interface SyncWorker {
+  readonly workerId: string;
+  /** Finishes the batch in hand, releases what this worker still holds, then resolves. */
+  stop(): Promise<void>;
+}
+
+let workers = 0;
+
+function groupByInstallation(claims: readonly ClaimedItem[]): Map<string, ClaimedItem[]> {
+  const groups = new Map<string, ClaimedItem[]>();
+  for (const claim of claims)
+    groups.set(claim.installationId, [...(groups.get(claim.installationId) ?? []), claim]);
+  return groups;
+}
+
+export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions = {}): SyncWorker {
+  workers += 1;
+  const workerId = options.workerId ?? `${os.hostname()}:${process.pid}:${workers}`;
+  const now = deps.now ?? (() => Date.now());
+  const logger = deps.logger ?? silentLogger;
+  const maxAttempts = options.maxAttempts ?? 8;
+  const leaseMs = options.leaseMs ?? 5 * 60_000;
+  const recoverEveryMs = options.recoverEveryMs ?? 30_000;
+  const syncDeps: SyncDeps = {
+    db: deps.db,
+    clients: deps.clients,
+    ...(deps.gateFor ? { gateFor: deps.gateFor } : {}),
+    metadata: new OrgMetadataCache({ ttlMs: options.metadataTtlMs ?? DEFAULT_METADATA_TTL_MS, now }),
+    now,
+    logger,
+    policy: {
+      maxAttempts,
+      backoff: options.backoff ?? defaultBackoff,
+      random: deps.random ?? Math.random,
+      contendedRetryMs: options.contendedRetryMs ?? 2_000,
+    },
+    ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
+    blockedRetryMs: options.blockedRetryMs ?? 60_000,
+  };
+  const stopping = new AbortController();
+  let nextRecoveryAt = 0;
+
+  async function once(): Promise<number> {
+    if (now() >= nextRecoveryAt) {
+      nextRecoveryAt = now() + recoverEveryMs;
+      await recoverExpiredLeases(deps.db, { now: now(), maxAttempts, logger });
+    }
+    const claims = await claimBatch(deps.db, {
+      workerId,
+      now: now(),
+      maxBatchSize: Math.min(100, options.maxBatchSize ?? 100),
+      leaseMs,
+      maxAttempts,
+      ...(deps.canSync ? { canSync: deps.canSync } : {}),
+      logger,
+    });
+    for (const [installationId, group] of groupByInstallation(claims)) {
+      const summary = await syncInstallationBatch(syncDeps, installationId, group);
+      options.onBatch?.(installationId, summary);
+    }
+    return claims.length;
+  }
+
+  const loop = (async () => {
+    while (!stopping.signal.aborted) {
+      let claimed = 0;
+      try {
+        claimed = await once();
+      } catch (error) {
+        // The database went away for a moment, say: log, wait, carry on. Claimed rows come back by lease.
+        logger.error({ worker: workerId, error: String(error) }, 'sync worker loop failed; retrying shortly');
+      }
+      if (claimed === 0 && !stopping.signal.aborted)
+        await sleepUntilDirty(options.idleMs ?? 500, stopping.signal);
+    }
+  })();
+
+  return {
+    workerId,
+    async stop() {
+      stopping.abort();
+      await loop;
+      const released = await releaseClaims(deps.db, workerId, now());
+      if (released > 0) logger.info({ worker: workerId, released }, `released ${released} claims on stop`);
+    },
+  };
+}
