@@ -18,6 +18,8 @@ import { errorHandler, notFound } from './middleware/errors';
 import { accessLog, securityHeaders } from './middleware/http-basics';
 import { requireHubSpotSignature, requireSignedPortal } from './middleware/hubspot-signature';
 import { requireOpsToken } from './middleware/ops-auth';
+import { createEngineRouter } from './routes/engine';
+import { createWebhookRouter } from './routes/webhooks';
 
 /** hubspot.fetch bodies are at most 1 MB; the settings API needs far less. */
 export const SIGNED_BODY_LIMIT = '64kb';
@@ -48,6 +50,9 @@ export function createApp(deps: AppDeps): Express {
   app.get('/api/settings/installation', ...signedByHubSpot, getInstallationStatus(deps));
   app.post('/api/settings/salesforce/connect-url', ...signedByHubSpot, postSalesforceConnectUrl(deps));
   app.post('/api/settings/salesforce/disconnect', ...signedByHubSpot, postSalesforceDisconnect(deps));
+
+  app.use(createWebhookRouter(deps));
+  app.use(createEngineRouter(deps));
 
   app.use('/ops', requireOpsToken(deps.opsToken));
   app.get('/ops/installations', getInstallations(deps));

@@ -124,23 +124,64 @@ export type MarkInput = z.input<typeof MarkSchema>;
  * information (the admin may have fixed what failed). On a claimed row it leaves the holder alone.
  */
 export async function mark(db: Queryable, input: MarkInput, now: number): Promise<DirtyItem> {
-  const item = parseInput(MarkSchema, input, 'dirty.mark');
-  const dueAt = item.dueAt ?? now;
+  const [item] = await upsertMarks(db, [parseInput(MarkSchema, input, 'dirty.mark')], now);
+  if (!item) throw new Error('dirty.mark: the upsert returned no row');
+  return item;
+}
+
+/** Rows per statement: keeps SQLite well under its bound-variable limit. */
+const MARKS_PER_STATEMENT = 200;
+
+/**
+ * Marks many records (a poll's page) with one multi-row upsert per 200 records, in the caller's
+ * transaction if any. A record named twice is marked once, with its last input. Returns the marked rows
+ * (in no particular order).
+ */
+export async function markMany(db: Queryable, inputs: MarkInput[], now: number): Promise<DirtyItem[]> {
+  const byRecord = new Map<string, z.infer<typeof MarkSchema>>();
+  for (const input of inputs) {
+    const item = parseInput(MarkSchema, input, 'dirty.markMany');
+    byRecord.set(
+      `${item.installationId}\u0000${item.record.side}\u0000${item.record.objectType}\u0000${item.record.recordId}`,
+      item,
+    );
+  }
+  const items = [...byRecord.values()];
+  const marked: DirtyItem[] = [];
+  for (let index = 0; index < items.length; index += MARKS_PER_STATEMENT) {
+    marked.push(...(await upsertMarks(db, items.slice(index, index + MARKS_PER_STATEMENT), now)));
+  }
+  return marked;
+}
+
+/**
+ * The coalescing upsert: a new row, or on an existing one a generation bump (so a worker holding it
+ * keeps it pending after completion), the latest payload, and for a waiting row its attempts reset and
+ * its due time pulled forward.
+ */
+async function upsertMarks(
+  db: Queryable,
+  items: ReadonlyArray<z.infer<typeof MarkSchema>>,
+  now: number,
+): Promise<DirtyItem[]> {
+  if (items.length === 0) return [];
   const rows: DirtyRow[] = await db<DirtyRow>(DIRTY)
-    .insert({
-      installation_id: item.installationId,
-      side: item.record.side,
-      object_type: item.record.objectType,
-      record_id: item.record.recordId,
-      state: 'pending',
-      generation: 1,
-      payload: item.payload === null ? null : JSON.stringify(item.payload),
-      source: item.source,
-      attempts: 0,
-      next_attempt_at: dueAt,
-      first_marked_at: now,
-      last_marked_at: now,
-    })
+    .insert(
+      items.map((item) => ({
+        installation_id: item.installationId,
+        side: item.record.side,
+        object_type: item.record.objectType,
+        record_id: item.record.recordId,
+        state: 'pending',
+        generation: 1,
+        payload: item.payload === null ? null : JSON.stringify(item.payload),
+        source: item.source,
+        attempts: 0,
+        next_attempt_at: item.dueAt ?? now,
+        first_marked_at: now,
+        last_marked_at: now,
+      })),
+    )
     .onConflict(['installation_id', 'side', 'object_type', 'record_id'])
     .merge({
       generation: db.raw('dirty.generation + 1'),
@@ -153,16 +194,7 @@ export async function mark(db: Queryable, input: MarkInput, now: number): Promis
       ),
     } as never)
     .returning('*');
-  const row = rows[0];
-  if (!row) throw new Error('dirty.mark: the upsert returned no row');
-  return fromRow(row);
-}
-
-/** Marks many records (a poll's page) in one statement each, in the caller's transaction if any. */
-export async function markMany(db: Queryable, inputs: MarkInput[], now: number): Promise<DirtyItem[]> {
-  const marked: DirtyItem[] = [];
-  for (const input of inputs) marked.push(await mark(db, input, now));
-  return marked;
+  return rows.map(fromRow);
 }
 
 export async function findByRecord(

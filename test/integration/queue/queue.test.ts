@@ -69,6 +69,38 @@ describe.each(testDialects)('the dirty queue on %s', (dialect) => {
     expect(await dirty.list(testDb.db, installationId)).toHaveLength(1);
   });
 
+  it('marks a page of records in multi-row statements, coalescing repeats and existing rows', async () => {
+    await mark(hubspotContact('1'), 500, { payload: { email: 'before@x.co' } });
+    const held = await onlyClaim(600);
+    const page = Array.from({ length: 450 }, (_, n) => ({
+      installationId,
+      record: hubspotContact(String(n + 1)),
+      source: 'poll' as const,
+      payload: { email: `p${n + 1}@x.co` },
+    }));
+    // Record 2 appears twice in the page: the later input wins.
+    page.push({
+      installationId,
+      record: hubspotContact('2'),
+      source: 'poll',
+      payload: { email: 'again@x.co' },
+    });
+    const marked = await dirty.markMany(testDb.db, page, 1_000);
+    expect(marked).toHaveLength(450);
+    expect(await dirty.findByRecord(testDb.db, installationId, hubspotContact('2'))).toMatchObject({
+      generation: 1,
+      payload: { email: 'again@x.co' },
+    });
+    // The row a worker holds gets a new generation and stays claimed, so its completion requeues it.
+    expect(await dirty.findByRecord(testDb.db, installationId, hubspotContact('1'))).toMatchObject({
+      state: 'claimed',
+      generation: 2,
+      payload: { email: 'p1@x.co' },
+    });
+    expect(await complete(testDb.db, held, 1_100)).toBe('requeued');
+    expect(await dirty.markMany(testDb.db, [], 1_200)).toEqual([]);
+  });
+
   it('keeps the earliest due time and lets "sync now" jump the queue', async () => {
     await mark(hubspotContact('501'), 1_000, { dueAt: 5_000 });
     expect((await mark(hubspotContact('501'), 1_100, { dueAt: 9_000 })).nextAttemptAt).toBe(5_000);

@@ -1,0 +1,36 @@
+import { clientsFromCredentials } from '../src/changes/deps';
+import { LiveMetadataReader } from '../src/settings/liveMetadata';
+import { Budget } from '../src/sync/budget';
+import { credentialsClientSource } from '../src/sync/credentialsSource';
+import type { EngineDeps } from '../src/sync/engine-api';
+import { OrgMetadataCache } from '../src/sync/orgMetadata';
+import type { AppDeps } from './deps';
+
+/**
+ * What the engine's endpoints share in one server process: the budget (every API call they cause passes
+ * it), the caches of live metadata, and the engine API's dependencies.
+ */
+export interface EngineHttpDeps extends AppDeps {
+  budget: Budget;
+  metadata: LiveMetadataReader;
+  engine: EngineDeps;
+}
+
+export function engineHttpDeps(deps: AppDeps): EngineHttpDeps {
+  const { context } = deps;
+  const budget = new Budget({ db: context.db, now: context.now, logger: context.logger });
+  const metadata = new LiveMetadataReader({
+    clients: clientsFromCredentials(context.credentials),
+    budget,
+    now: context.now,
+    logger: context.logger,
+  });
+  const engine: EngineDeps = {
+    db: context.db,
+    now: context.now,
+    clients: credentialsClientSource(context.credentials),
+    gateFor: (installationId) => budget.gateFor(installationId),
+    metadata: new OrgMetadataCache({ now: context.now }),
+  };
+  return { ...deps, budget, metadata, engine };
+}

@@ -1,0 +1,34 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { retryAllFailures, retryFailure } from '../../../src/sync/engine-api';
+import type { EngineHttpDeps } from '../../engine-deps';
+import { parseSignedBody } from '../settings/body';
+import { signedInstallation } from '../settings/signed-installation';
+import { sendEngineError } from './engine-answers';
+
+const RetryBody = z
+  .object({
+    /** One failure; without it, every open failure of the installation. */
+    failureId: z.string().min(1).max(64).optional(),
+  })
+  .strict();
+
+/** "Retry": failed records go back to the queue; the next sync resolves them or records them again. */
+export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
+  return async (_req, res) => {
+    const body = parseSignedBody(RetryBody, res);
+    if (!body) return;
+    const installation = await signedInstallation(deps, res);
+    if (!installation) return;
+    if (!body.failureId) {
+      res.json({ retried: await retryAllFailures(deps.engine, installation.id) });
+      return;
+    }
+    const result = await retryFailure(deps.engine, installation.id, body.failureId);
+    if (!result.ok) {
+      sendEngineError(res, result.error);
+      return;
+    }
+    res.json({ retried: 1, failure: result.value });
+  };
+}

@@ -1,0 +1,59 @@
+import type { RequestHandler } from 'express';
+import { z } from 'zod';
+import { saveSettings } from '../../../src/settings/saveSettings';
+import type { EngineHttpDeps } from '../../engine-deps';
+import { sendError } from '../../middleware/errors';
+import type { SignedPortal } from '../../middleware/hubspot-signature';
+import { parseSignedBody } from '../settings/body';
+import { signedInstallation } from '../settings/signed-installation';
+
+const SaveBody = z
+  .object({
+    /** The whole document; defaults may be left out. */
+    document: z.record(z.string(), z.json()),
+    /** The version the page loaded (0 when it showed the shipped defaults). */
+    baseVersion: z.number().int().min(0),
+  })
+  .strict();
+
+/**
+ * Saves a new settings version after checking it against live metadata. Refused with 422 and one message
+ * per problem (tied to its mapped field), or 409 when someone saved since the page loaded.
+ */
+export function putSettings(deps: EngineHttpDeps): RequestHandler {
+  return async (_req, res) => {
+    const body = parseSignedBody(SaveBody, res);
+    if (!body) return;
+    const installation = await signedInstallation(deps, res);
+    if (!installation) return;
+    const portal = res.locals.portal as SignedPortal;
+    const result = await saveSettings({ context: deps.context, metadata: deps.metadata }, installation, {
+      document: body.document,
+      baseVersion: body.baseVersion,
+      savedBy: portal.userEmail ?? (portal.userId ? `HubSpot user ${portal.userId}` : 'a portal admin'),
+    });
+    if (result.ok) {
+      res.json(result.value);
+      return;
+    }
+    const refusal = result.error;
+    if (refusal.code === 'stale_base') {
+      sendError(
+        res,
+        409,
+        'stale_base',
+        `Someone saved the settings since this page loaded them (now version ${refusal.currentVersion}). Reload, then make your change again.`,
+        { currentVersion: refusal.currentVersion },
+      );
+      return;
+    }
+    const errors = refusal.messages.filter((message) => message.severity === 'error');
+    sendError(
+      res,
+      422,
+      'invalid_settings',
+      `The settings were not saved: ${errors.length} problem${errors.length === 1 ? '' : 's'} to fix. ${errors[0]?.message ?? ''}`.trim(),
+      { messages: refusal.messages, metadataProblems: refusal.metadataProblems },
+    );
+  };
+}

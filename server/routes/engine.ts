@@ -1,0 +1,51 @@
+/**
+ * The engine's endpoints for the settings page and the record card, all behind HubSpot signature v3 with
+ * the portal taken from the signed query: a portal only ever reaches its own installation. Thin handlers
+ * over src/settings/ and the engine API (src/sync/engine-api.ts).
+ */
+import express, { type Router } from 'express';
+import type { AppDeps } from '../deps';
+import { engineHttpDeps } from '../engine-deps';
+import { getConflicts } from '../handlers/sync/get-conflicts';
+import { getHealth } from '../handlers/sync/get-health';
+import { getPendingMatches } from '../handlers/sync/get-pending-matches';
+import { getRecordStatus } from '../handlers/sync/get-record-status';
+import { getSettings } from '../handlers/sync/get-settings';
+import { postResolveConflict } from '../handlers/sync/post-resolve-conflict';
+import { postResolvePendingMatch } from '../handlers/sync/post-resolve-pending-match';
+import { postRetryFailures } from '../handlers/sync/post-retry-failures';
+import { postSyncNow } from '../handlers/sync/post-sync-now';
+import { putPause } from '../handlers/sync/put-pause';
+import { putSettings } from '../handlers/sync/put-settings';
+import { requireHubSpotSignature, requireSignedPortal } from '../middleware/hubspot-signature';
+
+/** A settings document with a hundred mappings is far below this. */
+export const ENGINE_BODY_LIMIT = '256kb';
+
+export function createEngineRouter(deps: AppDeps): Router {
+  const engine = engineHttpDeps(deps);
+  const { context } = deps;
+  const signed = [
+    express.raw({ type: () => true, limit: ENGINE_BODY_LIMIT }),
+    requireHubSpotSignature({
+      clientSecret: context.app.hubspot.clientSecret,
+      publicBaseUrl: context.app.publicBaseUrl,
+      now: context.now,
+    }),
+    requireSignedPortal({ appId: context.app.hubspot.appId }),
+  ];
+  const router = express.Router();
+  router.get('/api/settings', ...signed, getSettings(engine));
+  router.put('/api/settings', ...signed, putSettings(engine));
+  router.put('/api/sync/pause', ...signed, putPause(engine));
+  router.get('/api/sync/health', ...signed, getHealth(engine));
+  const record = '/api/sync/records/:side/:objectType/:recordId';
+  router.get(record, ...signed, getRecordStatus(engine));
+  router.post(`${record}/sync-now`, ...signed, postSyncNow(engine));
+  router.post('/api/sync/failures/retry', ...signed, postRetryFailures(engine));
+  router.get('/api/sync/conflicts', ...signed, getConflicts(engine));
+  router.post('/api/sync/conflicts/:conflictId/resolve', ...signed, postResolveConflict(engine));
+  router.get('/api/sync/pending-matches', ...signed, getPendingMatches(engine));
+  router.post('/api/sync/pending-matches/:matchId/resolve', ...signed, postResolvePendingMatch(engine));
+  return router;
+}

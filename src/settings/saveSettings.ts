@@ -1,0 +1,125 @@
+/**
+ * Reading and saving an installation's settings document, checked against live metadata.
+ *
+ * A save is refused, with one message per problem tied to the mapped field it concerns, when the document
+ * is malformed or cannot work in the two systems as they are now (a field that does not exist, types that
+ * cannot convert, a picklist value with no mapping, …); otherwise it becomes the next version, and the
+ * engine uses it from its next batch and poll. Saves are optimistic: a save based on an older version than
+ * the current one is refused, so one admin never silently overwrites another's change.
+ *
+ * The document's `paused` is the admin's pause switch (installations.paused_by_admin): saving it flips the
+ * switch, and reading shows the switch as it is. It is not stored with the document: with two places to
+ * hold it they could disagree, and a worker that saw "paused" in the document would settle records without
+ * syncing them, while the queue, following the switch, gave them to it.
+ */
+import type { BridgeContext } from '../context';
+import type { Installation } from '../db/installations';
+import * as settingsTable from '../db/settings';
+import { err, ok, type Result } from '../domain/result';
+import { defaultSettingsInput } from '../domain/settings/defaults';
+import { parseSettings } from '../domain/settings/migrate';
+import type { Settings } from '../domain/settings/schema';
+import { validateSettings, type SettingsMessage } from '../domain/settings/validate';
+import { setAdminPause } from '../install/sync-pause';
+import { effectiveSettings } from '../sync/installationSettings';
+import type { LiveMetadataReader } from './liveMetadata';
+
+export interface SettingsDeps {
+  context: BridgeContext;
+  metadata: LiveMetadataReader;
+}
+
+export interface SettingsView {
+  /** The stored version, or 0 while the shipped defaults apply. */
+  version: number;
+  /** The document as saved (or the shipped defaults), `paused` showing the pause switch. */
+  document: Record<string, unknown>;
+  /** The same with every default filled in: what the engine runs with. */
+  settings: Settings;
+  /** How the current settings fare against the systems as they are now. */
+  messages: readonly SettingsMessage[];
+  /** What could not be read to check them (validation then warns instead of guessing). */
+  metadataProblems: string[];
+}
+
+export async function readSettings(deps: SettingsDeps, installation: Installation): Promise<SettingsView> {
+  const { db } = deps.context;
+  const stored = await settingsTable.current(db, installation.id, (raw) => raw as Record<string, unknown>);
+  const { settings, version } = await effectiveSettings(db, installation.id);
+  const document = {
+    ...(stored?.document ?? (defaultSettingsInput as Record<string, unknown>)),
+    paused: installation.state.pausedByAdmin,
+  };
+  const live = await deps.metadata.read(installation.id, settings);
+  const { messages } = validateSettings(document, live.metadata);
+  return {
+    version,
+    document,
+    settings: { ...settings, paused: installation.state.pausedByAdmin },
+    messages,
+    metadataProblems: live.problems,
+  };
+}
+
+export type SaveRefusal =
+  | { code: 'invalid_settings'; messages: readonly SettingsMessage[]; metadataProblems: string[] }
+  | { code: 'stale_base'; currentVersion: number };
+
+export interface Saved {
+  version: number;
+  /** Warnings: things that will work badly or could not be checked. */
+  messages: readonly SettingsMessage[];
+  metadataProblems: string[];
+  paused: boolean;
+}
+
+export async function saveSettings(
+  deps: SettingsDeps,
+  installation: Installation,
+  input: { document: Record<string, unknown>; baseVersion: number; savedBy: string },
+): Promise<Result<Saved, SaveRefusal>> {
+  const { context } = deps;
+  const parsed = parseSettings(input.document);
+  if (!parsed.ok) {
+    // Malformed: no need to ask either system anything.
+    const { messages } = validateSettings(input.document, { hubspot: {}, salesforce: {} });
+    return err({ code: 'invalid_settings', messages, metadataProblems: [] });
+  }
+  let live = await deps.metadata.read(installation.id, parsed.value);
+  let validation = validateSettings(input.document, live.metadata);
+  if (!validation.valid && live.cached) {
+    // The admin may just have created what is missing: look again before refusing.
+    live = await deps.metadata.read(installation.id, parsed.value, { fresh: true });
+    validation = validateSettings(input.document, live.metadata);
+  }
+  if (!validation.valid) {
+    return err({ code: 'invalid_settings', messages: validation.messages, metadataProblems: live.problems });
+  }
+  const { paused: _paused, ...stored } = input.document;
+  const saved = await settingsTable.save(
+    context.db,
+    installation.id,
+    {
+      document: stored as settingsTable.SaveInput['document'],
+      createdBy: input.savedBy,
+      baseVersion: input.baseVersion,
+    },
+    context.now(),
+  );
+  if (!saved.ok) return err({ code: 'stale_base', currentVersion: saved.currentVersion });
+  let paused = installation.state.pausedByAdmin;
+  if (parsed.value.paused !== paused) {
+    const switched = await setAdminPause(context, installation.id, parsed.value.paused);
+    if (switched.ok) paused = switched.value.state.pausedByAdmin;
+  }
+  context.logger.info(
+    { installationId: installation.id, version: saved.version, savedBy: input.savedBy },
+    `settings version ${saved.version} saved`,
+  );
+  return ok({
+    version: saved.version,
+    messages: validation.messages,
+    metadataProblems: live.problems,
+    paused,
+  });
+}

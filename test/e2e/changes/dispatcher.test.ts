@@ -1,0 +1,104 @@
+import { PollDispatcher, pollLeaseName } from '../../../src/changes/pollDispatcher';
+import { startChangeDetection } from '../../../src/changes/start';
+import * as installations from '../../../src/db/installations';
+import * as settingsTable from '../../../src/db/settings';
+import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
+import { setAdminPause } from '../../../src/install/sync-pause';
+import { testDialects } from '../../support/db';
+import { startChangeHarness, type ChangeHarness } from './harness';
+
+describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
+  let harness: ChangeHarness;
+  let installationId: string;
+  let hubspotPoll: string;
+  let salesforcePoll: string;
+
+  beforeAll(async () => {
+    harness = await startChangeHarness(dialect);
+    installationId = (await harness.install(3401)).id;
+    hubspotPoll = pollLeaseName({ kind: 'hubspot', objectType: 'contacts' }, installationId);
+    salesforcePoll = pollLeaseName({ kind: 'salesforce' }, installationId);
+  });
+  afterAll(async () => harness.close());
+
+  const dispatcher = (holder: string) => new PollDispatcher(harness.deps, { holder, settingsRefreshMs: 0 });
+
+  it('runs each due poll once across processes, then not again until its interval has passed', async () => {
+    const first = dispatcher('worker-a:1');
+    const second = dispatcher('worker-b:2');
+    await harness.hubspot.control.resetCalls();
+    await harness.salesforce.control.resetCalls();
+    await Promise.all([first.dispatch(), second.dispatch()]);
+    await Promise.all([first.idle(), second.idle()]);
+    // Both processes may have found the polls due, but each ran once: one search (the portal is empty), and
+    // one query per Salesforce object and kind.
+    const hubspotCalls = await harness.hubspot.control.calls();
+    expect(hubspotCalls.byPortal['3401']?.byRoute['POST /crm/v3/objects/contacts/search']).toBe(1);
+    const salesforceCalls = await harness.salesforce.control.calls();
+    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/query']).toBe(2);
+    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(2);
+    const runs = await harness.testDb.db('schedule_leases').whereIn('name', [hubspotPoll, salesforcePoll]);
+    expect(runs).toHaveLength(2);
+
+    // Neither process starts them again within the interval (60 s by default)...
+    expect(await first.dispatch()).toEqual([]);
+    expect(await second.dispatch()).toEqual([]);
+    // ...and either does once it has passed.
+    harness.clock.advance(61_000);
+    expect((await second.dispatch()).sort()).toEqual([hubspotPoll, salesforcePoll].sort());
+    await second.idle();
+  });
+
+  it('applies a changed poll interval without a restart', async () => {
+    const worker = dispatcher('worker-c:3');
+    harness.clock.advance(20_000);
+    expect(await worker.dispatch()).toEqual([]);
+    const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
+    await settingsTable.save(
+      harness.testDb.db,
+      installationId,
+      {
+        document: {
+          ...(defaultSettingsInput as Record<string, unknown>),
+          polling: { hubspotIntervalMs: 15_000, salesforceIntervalMs: 600_000 },
+        },
+        createdBy: 'admin@portal3401.example.com',
+        baseVersion: current?.version ?? 0,
+      },
+      harness.clock.now(),
+    );
+    expect(await worker.dispatch()).toEqual([hubspotPoll]);
+    await worker.idle();
+  });
+
+  it('keeps polling a paused installation, and stops a side that is not connected', async () => {
+    const paused = await setAdminPause(harness.bridge.context, installationId, true);
+    expect(paused.ok && paused.value.syncPaused).toBe(true);
+    harness.clock.advance(700_000);
+    const worker = dispatcher('worker-d:4');
+    expect((await worker.dispatch()).sort()).toEqual([hubspotPoll, salesforcePoll].sort());
+    await worker.idle();
+
+    await installations.applyEvent(
+      harness.testDb.db,
+      installationId,
+      'salesforce_disconnected',
+      harness.clock.now(),
+    );
+    harness.clock.advance(700_000);
+    expect(await worker.dispatch()).toEqual([hubspotPoll]);
+    await worker.idle();
+  });
+
+  it('starts with the process and stops cleanly, leaving no lease held', async () => {
+    const running = startChangeDetection(harness.deps, { holder: 'worker-e:5', settingsRefreshMs: 0 });
+    harness.clock.advance(700_000);
+    await running.dispatcher.dispatch();
+    await running.stop();
+    const held = await harness.testDb
+      .db('schedule_leases')
+      .where('held_until', '>', harness.clock.now())
+      .where({ held_by: 'worker-e:5' });
+    expect(held).toEqual([]);
+  });
+});
