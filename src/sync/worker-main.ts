@@ -1,7 +1,7 @@
 /**
  * A sync worker as a process of its own: `tsx src/sync/worker-main.ts` (any number against PostgreSQL).
  * Reads the same configuration as `npm start`, applies pending migrations, runs startSyncWorker with the
- * install flow's credentials, and on SIGTERM/SIGINT finishes its batch, gives back its claims and exits.
+ * install flow's credentials and the API budget, and on SIGTERM/SIGINT finishes its batch, gives back its claims and exits.
  * Killed outright, it loses nothing: its claims return to the queue when their lease ends.
  */
 import pino from 'pino';
@@ -11,6 +11,7 @@ import { loadConfigOrExit } from '../config';
 import { bridgeAppFromConfig } from '../context';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
+import { Budget } from './budget';
 import { credentialsClientSource } from './credentialsSource';
 import { startSyncWorker } from './worker';
 
@@ -26,8 +27,15 @@ async function main(): Promise<void> {
     logger,
     now: () => Date.now(),
   });
+  const budget = new Budget({ db, now: () => Date.now(), logger });
   const worker = startSyncWorker(
-    { db, clients: credentialsClientSource(credentials), logger },
+    {
+      db,
+      clients: credentialsClientSource(credentials),
+      gateFor: (id) => budget.gateFor(id),
+      canSync: (id) => budget.canSync(id),
+      logger,
+    },
     { leaseMs: config.SYNC_LEASE_MS, maxBatchSize: config.SYNC_BATCH_SIZE },
   );
   logger.info({ worker: worker.workerId }, 'sync worker started');
