@@ -61,6 +61,10 @@ export const ConfigSchema = z.object({
   SALESFORCE_SANDBOX_LOGIN_URL: httpUrl.default('https://test.salesforce.com'),
   OPS_TOKEN: secret(16),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** How long a sync worker's claim holds; a worker that died gives its records back after this. */
+  SYNC_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+  /** Dirty records per claim (at most 100: one HubSpot batch call). */
+  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

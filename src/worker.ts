@@ -1,11 +1,13 @@
 /**
- * The background role of the bridge (`npm start -- --role=worker`, or `all`).
- *
- * The sync engine plugs in here: `startWorker` receives everything a job needs (the database, the
- * credentials module that hands out HubSpot and Salesforce clients, a logger and a clock) and returns a
- * handle that stops it cleanly. Until the engine exists it only keeps the process alive and says so.
+ * The background role of the bridge (`npm start -- --role=worker`, or `all`): change detection (polls and
+ * housekeeping) and the sync worker, sharing one API budget per process. `stop` stops both cleanly.
  */
+import { changeDetectionDeps } from './changes/deps';
+import { startChangeDetection } from './changes/start';
 import type { InstallContext } from './install/context';
+import { Budget } from './sync/budget';
+import { credentialsClientSource } from './sync/credentialsSource';
+import { startSyncWorker } from './sync/worker';
 
 export interface WorkerHandle {
   /** Finishes or abandons in-flight work safely, then resolves. */
@@ -13,12 +15,20 @@ export interface WorkerHandle {
 }
 
 export function startWorker(context: InstallContext): WorkerHandle {
-  context.logger.info('worker started; no sync jobs exist yet, so it waits');
-  // Keep the event loop alive the way a polling worker will, so the process behaves like one.
-  const idle = setInterval(() => undefined, 60_000);
+  const budget = new Budget({ db: context.db, now: context.now, logger: context.logger });
+  const changes = startChangeDetection(changeDetectionDeps(context, budget));
+  const sync = startSyncWorker({
+    db: context.db,
+    clients: credentialsClientSource(context.credentials),
+    gateFor: (id) => budget.gateFor(id),
+    canSync: (id) => budget.canSync(id),
+    logger: context.logger,
+    now: context.now,
+  });
+  context.logger.info({ worker: sync.workerId }, 'worker started: change detection and sync');
   return {
     stop: async () => {
-      clearInterval(idle);
+      await Promise.all([changes.stop(), sync.stop()]);
       context.logger.info('worker stopped');
     },
   };

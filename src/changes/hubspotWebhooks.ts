@@ -27,6 +27,7 @@ import { enabledHubspotObjects, hubspotPropertiesThatMatter } from '../domain/se
 import type { Settings } from '../domain/settings/schema';
 import { settingsFor } from '../sync/installationSettings';
 import { toDirtyPayload, type SyncHint } from '../sync/payload';
+import { notifyDirty } from '../sync/wake';
 import type { ChangeDetectionDeps } from './deps';
 
 /** An event as it arrived (kept verbatim) and as validated. */
@@ -87,6 +88,8 @@ export async function receiveHubspotEvents(
     });
     await deps.db.transaction((trx) => storeAndMark(deps, trx, installation.id, settings, events, receipt));
   }
+  // A worker sleeping in this process starts on the marks at once.
+  if (receipt.marked > 0) notifyDirty();
   return receipt;
 }
 

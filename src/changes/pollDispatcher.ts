@@ -159,6 +159,7 @@ export class PollDispatcher {
         holder,
         now: this.deps.now(),
         leaseMs: this.leaseMs,
+        intervalMs: due.intervalMs,
       })
       .catch((error: unknown) => {
         logger.error(

@@ -23,10 +23,19 @@ const AcquireSchema = z.object({
   holder: z.string().min(1).max(128),
   now: z.number(),
   leaseMs: z.number().int().positive(),
+  /**
+   * For jobs that run every so often: the lease is free only this long after it was released (or
+   * expired). Two processes that both saw the job due then cannot run it back to back: the second finds
+   * the first's release too recent.
+   */
+  intervalMs: z.number().int().nonnegative().default(0),
 });
 export type AcquireInput = z.input<typeof AcquireSchema>;
 
-/** Takes the lease if it is free, expired, or already ours (then extends it). One atomic statement. */
+/**
+ * Takes the lease if it is free (released or expired at least `intervalMs` ago) or already ours (then
+ * extends it). One atomic statement.
+ */
 export async function tryAcquire(db: Queryable, input: AcquireInput): Promise<boolean> {
   const lease = parseInput(AcquireSchema, input, 'scheduleLeases.tryAcquire');
   const result = await db.raw(
@@ -34,9 +43,17 @@ export async function tryAcquire(db: Queryable, input: AcquireInput): Promise<bo
      VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (name)
      DO UPDATE SET held_by = excluded.held_by, held_until = excluded.held_until, updated_at = excluded.updated_at
-     WHERE schedule_leases.held_until <= ? OR schedule_leases.held_by = excluded.held_by
+     WHERE schedule_leases.held_until + ? <= ? OR schedule_leases.held_by = excluded.held_by
      RETURNING name`,
-    [lease.name, lease.installationId, lease.holder, lease.now + lease.leaseMs, lease.now, lease.now],
+    [
+      lease.name,
+      lease.installationId,
+      lease.holder,
+      lease.now + lease.leaseMs,
+      lease.now,
+      lease.intervalMs,
+      lease.now,
+    ],
   );
   const rows: unknown[] = Array.isArray(result) ? result : result.rows;
   return rows.length > 0;

@@ -40,6 +40,7 @@ export interface BatchContext {
   readonly correlationId: string;
   readonly logger: QueueLogger;
   readonly policy: SettlePolicy;
+  readonly workerId: string | null;
 }
 
 export const BRIDGE_ACTOR = 'bridge';

@@ -16,6 +16,8 @@ import { dialectOfDb } from '../db/knex';
 export interface RecordLocks {
   /** Takes every key or none; false when another worker holds one of them. Keys already held succeed. */
   tryLock(keys: readonly string[]): Promise<boolean>;
+  /** The keys held now. */
+  held(): string[];
   /** Releases every lock this holder took and gives its connection back. */
   release(): Promise<void>;
 }
@@ -25,7 +27,18 @@ export function recordLockKey(installationId: string, side: 'hubspot' | 'salesfo
   return `${installationId}:${side}:${side === 'salesforce' ? id.slice(0, 15) : id}`;
 }
 
-const noLocks: RecordLocks = { tryLock: async () => true, release: async () => undefined };
+/** SQLite: nothing to lock, but the keys are kept so log lines say what the worker held. */
+function localLocks(): RecordLocks {
+  const held = new Set<string>();
+  return {
+    tryLock: async (keys) => {
+      for (const key of keys) held.add(key);
+      return true;
+    },
+    held: () => [...held],
+    release: async () => held.clear(),
+  };
+}
 
 interface PooledClient {
   acquireConnection(): Promise<unknown>;
@@ -33,7 +46,7 @@ interface PooledClient {
 }
 
 export async function openRecordLocks(db: Knex): Promise<RecordLocks> {
-  if (dialectOfDb(db) !== 'postgres') return noLocks;
+  if (dialectOfDb(db) !== 'postgres') return localLocks();
   const client = db.client as unknown as PooledClient;
   const connection = await client.acquireConnection();
   const held = new Set<string>();
@@ -58,6 +71,7 @@ export async function openRecordLocks(db: Knex): Promise<RecordLocks> {
       }
       return true;
     },
+    held: () => [...held],
     async release() {
       if (released) return;
       released = true;

@@ -53,6 +53,8 @@ export interface SyncDeps {
   readonly callTimeoutMs?: number;
   /** How long the rows of a paused installation, or one whose connection is unusable, wait to be looked at again. */
   readonly blockedRetryMs: number;
+  /** Named in the log lines that say which records this worker holds. */
+  readonly workerId?: string;
 }
 
 const MAX_ROUNDS = 4;
@@ -116,6 +118,7 @@ export async function buildContext(
     correlationId: crypto.randomUUID(),
     logger: deps.logger,
     policy: deps.policy,
+    workerId: deps.workerId ?? null,
   };
 }
 
@@ -153,7 +156,17 @@ async function lockUnits(
 ): Promise<Unit[]> {
   const locked: Unit[] = [];
   for (const unit of units) {
-    if (await locks.tryLock(ownKeys(context.installationId, unit))) {
+    const keys = ownKeys(context.installationId, unit);
+    if (await locks.tryLock(keys)) {
+      context.logger.debug(
+        {
+          event: 'records_locked',
+          worker: context.workerId,
+          installationId: context.installationId,
+          records: keys,
+        },
+        `holding ${keys.length} records`,
+      );
       locked.push(unit);
       continue;
     }
@@ -240,6 +253,10 @@ export async function syncInstallationBatch(
     const settlement = settlementForError(error, deps.now(), { blockedRetryMs: deps.blockedRetryMs });
     await settleRows(deps, unsettled, settlement, tracker);
   } finally {
+    deps.logger.debug(
+      { event: 'records_released', worker: deps.workerId, installationId, records: locks.held() },
+      `released ${locks.held().length} records`,
+    );
     await locks.release();
   }
   return tracker.summary;

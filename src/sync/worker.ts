@@ -77,7 +77,8 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
   const logger = deps.logger ?? silentLogger;
   const maxAttempts = options.maxAttempts ?? 8;
   const leaseMs = options.leaseMs ?? 5 * 60_000;
-  const recoverEveryMs = options.recoverEveryMs ?? 30_000;
+  // Recover at least twice per lease, so a dead worker's records wait little longer than its lease.
+  const recoverEveryMs = options.recoverEveryMs ?? Math.min(30_000, Math.floor(leaseMs / 2));
   const syncDeps: SyncDeps = {
     db: deps.db,
     clients: deps.clients,
@@ -93,6 +94,7 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
     },
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
     blockedRetryMs: options.blockedRetryMs ?? 60_000,
+    workerId,
   };
   const stopping = new AbortController();
   let nextRecoveryAt = 0;

@@ -147,4 +147,15 @@ describe.each(testDialects)('the scheduler across processes on %s', (dialect) =>
     ).toBe(false);
     expect(await scheduleLeases.find(testDb.db, name)).toEqual({ holder: 'worker-b', heldUntil: 15_000 });
   });
+  it('keeps an interval job free only an interval after its last run, so two processes cannot run it back to back', async () => {
+    const name = 'poll:interval';
+    const take = (holder: string, now: number) =>
+      scheduleLeases.tryAcquire(testDb.db, { name, holder, now, leaseMs: 120_000, intervalMs: 60_000 });
+    expect(await take('worker-a', 1_000)).toBe(true);
+    await scheduleLeases.release(testDb.db, { name, holder: 'worker-a', now: 2_000 });
+    // worker-b saw the job due before worker-a ran it; by the time it asks, the run has just ended.
+    expect(await take('worker-b', 2_001)).toBe(false);
+    expect(await take('worker-b', 61_999)).toBe(false);
+    expect(await take('worker-b', 62_000)).toBe(true);
+  });
 });

@@ -1,0 +1,178 @@
+/**
+ * Faults on about a fifth of the calls (HubSpot 429s, 5xx, answers that never come in time, dropped
+ * connections; Salesforce outages and locked rows), each failing once, while people keep editing both
+ * sides. In the end both sides are equal, nothing was created twice, no edit was lost, and no record is
+ * left in failures: every fault was retried with backoff until it went through.
+ */
+import * as links from '../../../src/db/links';
+import type { HubSpotEmulator } from '../../emulators/hubspot';
+import type { SalesforceEmulator } from '../../emulators/salesforce';
+import { testDialects } from '../../support/db';
+import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { createHarness, type Harness } from '../../support/syncHarness';
+
+let hubspotEmulator: HubSpotEmulator;
+let salesforceEmulator: SalesforceEmulator;
+
+beforeAll(async () => {
+  hubspotEmulator = await startHubSpot();
+  salesforceEmulator = await startSalesforce();
+});
+afterAll(async () => {
+  await hubspotEmulator.close();
+  await salesforceEmulator.close();
+});
+
+/** A small deterministic random source (mulberry32), so a failing run can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const COLLECTION = '/services/data/vXX.X/composite/sobjects';
+
+type Fault = (h: Harness) => Promise<unknown>;
+
+const hubspotFaults: Fault[] = [
+  () => hubspotEmulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/read', kind: '429' }),
+  () => hubspotEmulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/update', kind: '503' }),
+  () => hubspotEmulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/upsert', kind: '502' }),
+  () =>
+    hubspotEmulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/*', kind: 'slow', delayMs: 700 }),
+  () => hubspotEmulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/read', kind: 'disconnect' }),
+];
+
+const salesforceFaults: Fault[] = [
+  () =>
+    salesforceEmulator.control.addFault({
+      kind: 'http_error',
+      status: 503,
+      route: COLLECTION,
+      method: 'PATCH',
+    }),
+  () =>
+    salesforceEmulator.control.addFault({
+      kind: 'unable_to_lock_row',
+      route: `${COLLECTION}*`,
+      recordIndexes: [0],
+    }),
+  () => salesforceEmulator.control.addFault({ kind: 'slow', delayMs: 700, route: `${COLLECTION}*` }),
+  () =>
+    salesforceEmulator.control.addFault({
+      kind: 'http_error',
+      status: 500,
+      route: '/services/data/vXX.X/query*',
+    }),
+];
+
+describe.each(testDialects)('faults on a fifth of the calls (%s)', (dialect) => {
+  let h: Harness;
+  beforeEach(async () => {
+    await salesforceEmulator.control.reset();
+    await hubspotEmulator.control.clearFaults();
+    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, { callTimeoutMs: 300 });
+  });
+  afterEach(async () => {
+    await hubspotEmulator.control.clearFaults();
+    await salesforceEmulator.control.clearFaults();
+    await h.destroy();
+  });
+
+  it('converges with no duplicate and no lost edit', async () => {
+    const pick = random(20261122);
+    const choose = <T>(items: readonly T[]): T => items[Math.floor(pick() * items.length)] as T;
+    const hubspotIds: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      const contact = await hubspotEmulator.control
+        .asUser(h.portalId)
+        .create('contacts', { email: `hs${index}@faults.example`, lastname: `Hs ${index}`, company: 'F' });
+      hubspotIds.push(contact.id);
+      await h.markHubspot(contact.id);
+    }
+    const salesforceIds: string[] = [];
+    for (let index = 0; index < 6; index += 1) {
+      const { id } = await salesforceEmulator.control.createRecord('Contact', {
+        LastName: `Sf ${index}`,
+        Email: `sf${index}@faults.example`,
+      });
+      salesforceIds.push(id);
+      await h.markSalesforce('Contact', id);
+    }
+    await choose(hubspotFaults)(h);
+    await choose(salesforceFaults)(h);
+    await h.drain();
+
+    // The pairs, as linked: [HubSpot id, Salesforce type, Salesforce id].
+    const pairs = [];
+    for (const id of hubspotIds) {
+      const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', id);
+      pairs.push({
+        hubspotId: id,
+        type: link?.salesforceObjectType as 'Lead' | 'Contact',
+        salesforceId: link?.salesforceId as string,
+      });
+    }
+    for (const id of salesforceIds) {
+      const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, id);
+      pairs.push({ hubspotId: link?.hubspotId as string, type: 'Contact' as const, salesforceId: id });
+    }
+    expect(pairs.every((pair) => pair.hubspotId && pair.salesforceId)).toBe(true);
+
+    const lastTitle = new Map<string, string>();
+    const lastCity = new Map<string, string>();
+    await h.resetCalls();
+    for (let round = 0; round < 6; round += 1) {
+      for (let edit = 0; edit < 4; edit += 1) {
+        const pair = choose(pairs);
+        if (pick() < 0.5) {
+          const title = `Title ${round}.${edit}`;
+          await hubspotEmulator.control
+            .asUser(h.portalId)
+            .update('contacts', pair.hubspotId, { jobtitle: title });
+          lastTitle.set(pair.hubspotId, title);
+          await h.markHubspot(pair.hubspotId);
+        } else {
+          const city = `City ${round}.${edit}`;
+          const field = pair.type === 'Contact' ? 'MailingCity' : 'City';
+          await salesforceEmulator.control.updateRecord(pair.salesforceId, { [field]: city });
+          lastCity.set(pair.hubspotId, city);
+          await h.markSalesforce(pair.type, pair.salesforceId);
+        }
+      }
+      await choose(hubspotFaults)(h);
+      await choose(salesforceFaults)(h);
+      await h.drain();
+    }
+    await hubspotEmulator.control.clearFaults();
+    await salesforceEmulator.control.clearFaults();
+    await h.drain();
+
+    // No duplicate on either side.
+    expect(
+      (await hubspotEmulator.control.records(h.portalId, 'contacts')).results.filter((r) => !r.archived),
+    ).toHaveLength(12);
+    const sfCount = await h.salesforce.query("SELECT Id FROM Contact WHERE Email LIKE '%@faults.example'");
+    const leadCount = await h.salesforce.query("SELECT Id FROM Lead WHERE Email LIKE '%@faults.example'");
+    expect(sfCount.totalSize + leadCount.totalSize).toBe(12);
+    // Every edit arrived, and both sides agree.
+    for (const pair of pairs) {
+      const contact = await hubspotEmulator.control.record(h.portalId, 'contacts', pair.hubspotId);
+      const record = await salesforceEmulator.control.getRecord(pair.salesforceId);
+      const sfCity = (pair.type === 'Contact' ? record.MailingCity : record.City) ?? null;
+      expect({ title: record.Title ?? null, city: contact.properties.city ?? null }).toEqual({
+        title: contact.properties.jobtitle ?? null,
+        city: sfCity,
+      });
+      if (lastTitle.has(pair.hubspotId)) expect(record.Title).toBe(lastTitle.get(pair.hubspotId));
+      if (lastCity.has(pair.hubspotId)) expect(contact.properties.city).toBe(lastCity.get(pair.hubspotId));
+    }
+    expect(await h.testDb.db('failures').whereNot({ state: 'resolved' })).toEqual([]);
+    // Faults were met and retried: some rows needed more than one attempt.
+    expect(h.logger.lines.some((line) => /attempt 1 of 8 failed/.test(line.message))).toBe(true);
+  });
+});

@@ -1,0 +1,75 @@
+import { defaultSettings } from '../../../src/domain/settings/defaults';
+import type { SalesforceFieldDescribe } from '../../../src/domain/settings/metadata';
+import {
+  contactTypeOfId,
+  hubspotPropertiesToRead,
+  salesforceFieldsToRead,
+  settingsForOrg,
+} from '../../../src/sync/fields';
+
+const field = (name: string, extra: Partial<SalesforceFieldDescribe> = {}): SalesforceFieldDescribe => ({
+  name,
+  label: name,
+  type: 'string',
+  createable: true,
+  updateable: true,
+  nillable: true,
+  defaultedOnCreate: false,
+  calculated: false,
+  externalId: false,
+  restrictedPicklist: false,
+  length: 80,
+  scale: 0,
+  referenceTo: [],
+  picklistValues: [],
+  ...extra,
+});
+
+const leadFields = [
+  'FirstName',
+  'LastName',
+  'Email',
+  'Phone',
+  'MobilePhone',
+  'Title',
+  'Company',
+  'Street',
+  'City',
+  'State',
+  'PostalCode',
+  'Country',
+  'Status',
+  'OwnerId',
+  'HasOptedOutOfEmail',
+].map((name) => field(name));
+
+describe('what the sync reads', () => {
+  it('reads every mapped property, the cross-id and the app properties from HubSpot', () => {
+    const properties = hubspotPropertiesToRead(defaultSettings());
+    expect(properties).toEqual(
+      expect.arrayContaining(['email', 'hubspot_owner_id', 'salesforce_record_id', 'salesforce_sync_status']),
+    );
+    expect(new Set(properties).size).toBe(properties.length);
+  });
+
+  it('leaves out the fields an org lacks, and upserts only on a real external id', () => {
+    const withoutCrossId = settingsForOrg(defaultSettings(), { Lead: leadFields, Contact: [] });
+    expect(salesforceFieldsToRead(withoutCrossId, 'Lead')).not.toContain('HubSpot_Id__c');
+    expect(withoutCrossId.objects.contacts.crossId.salesforceField.Lead).toBeNull();
+    expect(salesforceFieldsToRead(withoutCrossId, 'Contact')).toEqual([]);
+
+    const notExternal = settingsForOrg(defaultSettings(), { Lead: [...leadFields, field('HubSpot_Id__c')] });
+    expect(notExternal.objects.contacts.crossId.salesforceField.Lead).toBeNull();
+    const external = settingsForOrg(defaultSettings(), {
+      Lead: [...leadFields, field('HubSpot_Id__c', { externalId: true })],
+    });
+    expect(external.objects.contacts.crossId.salesforceField.Lead).toBe('HubSpot_Id__c');
+    expect(salesforceFieldsToRead(external, 'Lead')).toContain('HubSpot_Id__c');
+  });
+
+  it('tells Leads from Contacts by the id prefix', () => {
+    expect(contactTypeOfId('00Q000000000001AAA')).toBe('Lead');
+    expect(contactTypeOfId('003000000000001AAA')).toBe('Contact');
+    expect(contactTypeOfId('001000000000001AAA')).toBeNull();
+  });
+});
