@@ -15,7 +15,7 @@ import { readCandidates, readHubspotHistory, readSides } from './reads';
 import { LinkRace, recordUnit, type Settlement } from './recordOutcome';
 import { callErrorOf, settlementForError, settlementForOutcomes } from './settlements';
 import { purgeForPrivacy, settleUnit, type SettledTracker } from './tracker';
-import { dirtySides, domainLink, type Unit, type WorkEntry } from './units';
+import { dirtySides, domainLink, forgetStaleCarried, type Unit, type WorkEntry } from './units';
 import { writeHubspot, writeSalesforce, type UnitWrites } from './writes';
 
 export interface RoundState {
@@ -169,6 +169,7 @@ export async function runRound(
       remaining.push(unit);
     }
   }
+  for (const unit of remaining) forgetStaleCarried(unit);
   await readSides(
     context,
     remaining.filter((unit) => unit.link).flatMap((unit) => BOTH.map((side) => ({ unit, side }))),

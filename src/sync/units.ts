@@ -34,6 +34,8 @@ export interface Unit {
   salesforce: SalesforceRecord | null | undefined;
   /** Whether `hubspot` carries per-property change times (read with history). */
   hubspotWithHistory: boolean;
+  /** The sides whose record came from a dirty payload (read by change detection), not from this batch. */
+  carried: { hubspot: boolean; salesforce: boolean };
   readonly hint: SyncHint | null;
   /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
   readonly requestedByPerson: boolean;
@@ -174,6 +176,10 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       hubspot: group.known?.hubspot ?? carriedHubspot ?? undefined,
       salesforce: group.known?.salesforce ?? carriedSalesforce ?? undefined,
       hubspotWithHistory: false,
+      carried: {
+        hubspot: group.known?.hubspot === undefined && carriedHubspot !== undefined,
+        salesforce: group.known?.salesforce === undefined && carriedSalesforce !== undefined,
+      },
       hint: carried.find((payload) => payload.hint)?.hint ?? null,
       requestedByPerson: group.items.some((item) => item.source === 'manual' || item.source === 'retry'),
       shadows: shadowMap,
@@ -186,6 +192,32 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
     });
   }
   return units;
+}
+
+/**
+ * How much newer than the link's last sync a carried record's version must be to be trusted. Change
+ * detection may have read the record before the bridge's own write to it landed (a poll page read, then
+ * a sync of the other side), and such a copy would undo that write. Provider timestamps have second
+ * precision and their clocks are not ours, hence the margin.
+ */
+export const CARRIED_RECORD_MARGIN_MS = 60_000;
+
+/**
+ * Forgets carried records that may predate the link's last sync, so they are read again. Only for units
+ * that go on past the echo test: a carried copy that equals what was synced is harmless either way.
+ */
+export function forgetStaleCarried(unit: Unit): void {
+  const syncedAt = unit.link?.lastSyncedAt ?? null;
+  if (syncedAt === null) return;
+  const trustedAfter = syncedAt + CARRIED_RECORD_MARGIN_MS;
+  if (unit.carried.hubspot && unit.hubspot && unit.hubspot.updatedAtMs <= trustedAfter) {
+    unit.hubspot = undefined;
+    unit.carried.hubspot = false;
+  }
+  if (unit.carried.salesforce && unit.salesforce && unit.salesforce.systemModstampMs <= trustedAfter) {
+    unit.salesforce = undefined;
+    unit.carried.salesforce = false;
+  }
 }
 
 export interface UnitRecords {

@@ -4,10 +4,13 @@
  * and under review (a conflict waits, nothing is written). Echoes of every write cost no write.
  */
 import * as conflicts from '../../../src/db/conflicts';
+import { SalesforceRecords } from '../../../src/connectors/salesforce/records';
 import * as links from '../../../src/db/links';
 import type { OwnershipRule, SettingsInput } from '../../../src/domain/settings/schema';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
+import { salesforceFieldsToRead } from '../../../src/sync/fields';
+import { settingsFor } from '../../../src/sync/installationSettings';
 import { testDialects } from '../../support/db';
 import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
 import { createHarness, writeCalls, type Harness } from '../../support/syncHarness';
@@ -178,6 +181,31 @@ describe.each(testDialects)('edits on a linked pair (%s)', (dialect) => {
     expect(await conflicts.listOpen(h.testDb.db, h.installationId)).toEqual([]);
     const after = await hubspotEmulator.control.record(h.portalId, 'contacts', pair.contactId);
     expect(after.properties.salesforce_sync_status).toBe('synced');
+  });
+
+  it('never lets a copy read before its own write undo that write', async () => {
+    await start('two_way');
+    // Keep the bridge's clock level with Salesforce's, as real clocks are (the emulators' drift across tests).
+    const lag = (await salesforceEmulator.control.now()) - h.clock.now();
+    if (lag > 0) h.clock.advance(lag);
+    const pair = await syncedPair(h);
+    // A poll reads the Lead...
+    const settings = await settingsFor(h.testDb.db, h.installationId);
+    const read = await new SalesforceRecords(h.salesforce, 'Lead').readByIds(
+      [pair.leadId],
+      salesforceFieldsToRead(settings, 'Lead'),
+    );
+    const copy = read.get(pair.leadId);
+    expect(copy?.fields.Title).toBe('Engineer');
+    // ...then a HubSpot edit reaches Salesforce before that copy is handed to the worker.
+    await editHubspot(h, pair, 'CTO');
+    await h.drain();
+    expect(await both(h, pair)).toEqual({ hubspot: 'CTO', salesforce: 'CTO' });
+    await h.markSalesforce('Lead', pair.leadId, { record: copy });
+    await h.resetCalls();
+    await h.drain();
+    expect(await both(h, pair)).toEqual({ hubspot: 'CTO', salesforce: 'CTO' });
+    expect(writeCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
   });
 
   it('syncs both sides of a link marked in one batch once, as one unit', async () => {

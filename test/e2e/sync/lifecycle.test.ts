@@ -75,8 +75,19 @@ describe.each(testDialects)('lifecycle (%s)', (dialect) => {
   });
 
   it('treats CANNOT_UPDATE_CONVERTED_LEAD as news of a conversion, not as a failure', async () => {
+    const lag = (await salesforceEmulator.control.now()) - h.clock.now();
+    if (lag > 0) h.clock.advance(lag);
     const { contactId, leadId } = await linkedLead();
-    // The poll read the Lead just before it was converted; the worker only learns of it from the write.
+    // Two minutes later a rep touches the Lead, and a poll reads it just before it is converted: a copy
+    // newer than the last sync, so the worker trusts it and only learns of the conversion from the write.
+    await salesforceEmulator.control.advanceClock(120_000);
+    await hubspotEmulator.control.advanceClock(120_000);
+    h.clock.advance(120_000);
+    await salesforceEmulator.control.updateRecord(
+      leadId,
+      { Description: 'Called twice' },
+      { asUser: 'rep@sandbox.example' },
+    );
     const stale = await h.salesforce.sobject('Lead').retrieve(leadId);
     const converted = await salesforceEmulator.control.convertLead(leadId, { createOpportunity: false });
     await hubspotEmulator.control.asUser(h.portalId).update('contacts', contactId, { jobtitle: 'Architect' });
