@@ -63,8 +63,11 @@ export const ConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** How long a sync worker's claim holds; a worker that died gives its records back after this. */
   SYNC_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
-  /** Dirty records per claim (at most 100: one HubSpot batch call). */
-  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
+  /**
+   * Dirty records per claim. Large claims let a backlog (a first sync, a catch-up after a pause) go out in
+   * full batch calls: the connectors split every read and write into calls of the APIs' own sizes.
+   */
+  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(1_000),
 });
 
 export type ConfigInput = z.input<typeof ConfigSchema>;

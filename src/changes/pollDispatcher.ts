@@ -10,8 +10,16 @@
  *
  * Paused installations are polled too (changes are recorded and wait for the resume); an installation is
  * polled on a side only while that side is connected.
+ *
+ * A poll that has run before waits while its installation's queue is backlogged (a first sync, a mass
+ * update): what it would find could only queue behind the backlog, and every run would read again the
+ * records the worker is writing at that moment (the bridge's own writes modify them), page after page. The
+ * cursor keeps its place, so the run after the backlog reads every change since the last one, once. A poll
+ * never waits longer than `maxBacklogWaitMs` past its due time, and the first run (the initial walk) never
+ * waits.
  */
 import { isBudgetExhausted } from '../connectors/gate';
+import * as dirty from '../db/dirty';
 import * as installations from '../db/installations';
 import * as scheduleLeases from '../db/scheduleLeases';
 import type { HubspotObjectType } from '../domain/records';
@@ -32,6 +40,12 @@ export interface PollDispatcherOptions {
   maxConcurrentPolls?: number;
   /** How long an installation's settings are trusted before they are read again. Default 15 s. */
   settingsRefreshMs?: number;
+  /** Rows waiting for the worker (due or claimed) from which a poll that ran before waits. Default 1,000. */
+  backlogThreshold?: number;
+  /** How often a poll waiting for a backlog looks again. Default 5 s. */
+  backlogRecheckMs?: number;
+  /** How long past its due time a poll may wait for a backlog. Default 10 minutes. */
+  maxBacklogWaitMs?: number;
   hubspot?: Omit<HubSpotPollOptions, 'shouldStop'>;
   salesforce?: Omit<SalesforcePollOptions, 'shouldStop'>;
 }
@@ -71,6 +85,9 @@ export class PollDispatcher {
   private readonly leaseMs: number;
   private readonly maxConcurrent: number;
   private readonly settingsRefreshMs: number;
+  private readonly backlogThreshold: number;
+  private readonly backlogRecheckMs: number;
+  private readonly maxBacklogWaitMs: number;
   private readonly running = new Map<string, Promise<void>>();
   /** Lease name → the earliest time it can be due; only an optimisation, the lease decides. */
   private readonly notBefore = new Map<string, number>();
@@ -84,6 +101,9 @@ export class PollDispatcher {
     this.leaseMs = options.leaseMs ?? 120_000;
     this.maxConcurrent = options.maxConcurrentPolls ?? 4;
     this.settingsRefreshMs = options.settingsRefreshMs ?? 15_000;
+    this.backlogThreshold = options.backlogThreshold ?? 1_000;
+    this.backlogRecheckMs = options.backlogRecheckMs ?? 5_000;
+    this.maxBacklogWaitMs = options.maxBacklogWaitMs ?? 10 * 60_000;
   }
 
   /** One tick: starts every due poll (without waiting for it) and returns the names started. */
@@ -128,6 +148,18 @@ export class PollDispatcher {
       if (dueAt > now) {
         this.notBefore.set(candidate.name, dueAt);
         continue;
+      }
+      if (lease && !installation.syncPaused && now - dueAt < this.maxBacklogWaitMs) {
+        const backlogged = await dirty.backlogAtLeast(
+          this.deps.db,
+          installation.id,
+          now,
+          this.backlogThreshold,
+        );
+        if (backlogged) {
+          this.notBefore.set(candidate.name, now + this.backlogRecheckMs);
+          continue;
+        }
       }
       due.push(candidate);
     }

@@ -268,3 +268,21 @@ export async function counts(db: Queryable, installationId: string, now: number)
     oldestMarkedAt: row?.oldest_marked_at == null ? null : Number(row.oldest_marked_at),
   };
 }
+
+/**
+ * Whether an installation has at least `threshold` rows the worker has yet to finish (due now or claimed).
+ * Stops counting at the threshold, so a large backlog costs no more than a small one.
+ */
+export async function backlogAtLeast(
+  db: Queryable,
+  installationId: string,
+  now: number,
+  threshold: number,
+): Promise<boolean> {
+  const rows = (await db<DirtyRow>(DIRTY)
+    .select('id')
+    .where({ installation_id: installationId })
+    .andWhere((query) => query.where('next_attempt_at', '<=', now).orWhere('state', 'claimed'))
+    .limit(threshold)) as unknown[];
+  return rows.length >= threshold;
+}

@@ -1,5 +1,5 @@
 /**
- * The sync worker: a loop that claims a batch of dirty records (≤ 100, fair across installations), syncs
+ * The sync worker: a loop that claims a batch of dirty records (fair across installations), syncs
  * each installation's share (syncBatch.ts), and claims again; when the queue is empty it sleeps briefly or
  * until something in the process marks a record dirty. Every so often it recovers the claims of workers
  * that died. `stop()` finishes the batch in hand, gives back any claim it still holds and resolves.
@@ -35,7 +35,7 @@ export interface SyncWorkerDeps {
 export interface SyncWorkerOptions {
   /** Stable name in claimed_by; default host:pid:n. */
   workerId?: string;
-  /** Dirty rows per claim (≤ 100: one HubSpot batch call). */
+  /** Dirty rows per claim; the connectors split reads and writes into calls of the APIs' sizes. */
   maxBatchSize?: number;
   /** How long a claim holds before another worker may take it over. */
   leaseMs?: number;
@@ -60,6 +60,9 @@ export interface SyncWorker {
   /** Finishes the batch in hand, releases what this worker still holds, then resolves. */
   stop(): Promise<void>;
 }
+
+/** Dirty rows per claim unless told otherwise (SYNC_BATCH_SIZE). */
+export const DEFAULT_BATCH_SIZE = 1_000;
 
 let workers = 0;
 
@@ -107,7 +110,7 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
     const claims = await claimBatch(deps.db, {
       workerId,
       now: now(),
-      maxBatchSize: Math.min(100, options.maxBatchSize ?? 100),
+      maxBatchSize: options.maxBatchSize ?? DEFAULT_BATCH_SIZE,
       leaseMs,
       maxAttempts,
       ...(deps.canSync ? { canSync: deps.canSync } : {}),

@@ -20,11 +20,9 @@ import {
   salesforceSaveFailure,
   wholeCallFailure,
 } from './record-errors';
-import { soqlDateTime, soqlList, parseSalesforceDateTime } from './soql';
+import { packInClauses, soqlDateTime, parseSalesforceDateTime } from './soql';
 
 export const SALESFORCE_COLLECTION_SIZE = 200;
-/** Ids or values per `IN (…)` list: keeps the query URL far below Salesforce's 16 KB limit. */
-export const SALESFORCE_IN_LIST_SIZE = 300;
 
 /** Fields every read selects, besides the mapped ones: identity, change times, deletion, merge, conversion. */
 export function systemFieldsOf(type: SalesforceObjectType): string[] {
@@ -152,9 +150,9 @@ export class SalesforceRecords {
   /** Records by id (15 or 18 characters); deleted ones are read from the recycle bin too. */
   async readByIds(ids: readonly string[], fields: readonly string[]): Promise<Map<string, SalesforceRecord>> {
     const found = new Map<string, SalesforceRecord>();
-    for (const batch of chunks([...new Set(ids)], SALESFORCE_IN_LIST_SIZE)) {
-      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE Id IN ${soqlList(batch)}`;
-      for (const record of await this.query(soql, { includeDeleted: true })) {
+    const around = (where: string) => `SELECT ${this.select(fields)} FROM ${this.type} WHERE ${where}`;
+    for (const where of packInClauses([{ field: 'Id', values: [...new Set(ids)] }], around)) {
+      for (const record of await this.query(around(where), { includeDeleted: true })) {
         found.set(record.id, record);
         // Callers may hold 15-character ids.
         found.set(record.id.slice(0, 15), record);
@@ -175,16 +173,17 @@ export class SalesforceRecords {
     const distinct = [...new Set(values.filter((value) => value.length > 0))];
     const out: SalesforceRecord[] = [];
     const unconverted = this.type === 'Lead' ? ' AND IsConverted = false' : '';
-    for (const batch of chunks(distinct, SALESFORCE_IN_LIST_SIZE)) {
-      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE ${field} IN ${soqlList(batch)}${unconverted}`;
-      out.push(...(await this.query(soql, { includeDeleted: false })));
+    const around = (where: string) =>
+      `SELECT ${this.select(fields)} FROM ${this.type} WHERE ${where}${unconverted}`;
+    for (const where of packInClauses([{ field, values: distinct }], around)) {
+      out.push(...(await this.query(around(where), { includeDeleted: false })));
     }
     return out;
   }
 
   /**
-   * Live records matching any of the conditions (`A IN (…) OR B IN (…)`), in as few queries as the IN-list
-   * size allows: matching a batch by cross-id and by email costs one query per object, not one per field.
+   * Live records matching any of the conditions (`A IN (…) OR B IN (…)`), in as few queries as the URL
+   * length allows: matching a batch by cross-id and by email costs one query per object, not one per field.
    * Converted Leads are left out, as in readByField.
    */
   async readMatching(
@@ -197,23 +196,13 @@ export class SalesforceRecords {
         values: [...new Set(condition.values.filter((value) => value.length > 0))],
       }))
       .filter((condition) => condition.values.length > 0);
-    const total = lists.reduce((sum, condition) => sum + condition.values.length, 0);
-    if (total === 0) return [];
+    if (lists.length === 0) return [];
     const unconverted = this.type === 'Lead' ? ' AND IsConverted = false' : '';
     const found = new Map<string, SalesforceRecord>();
-    // Split every list into the same number of slices, so each query stays under the IN-list budget.
-    const slices = Math.ceil(total / SALESFORCE_IN_LIST_SIZE);
-    for (let slice = 0; slice < slices; slice += 1) {
-      const where = lists
-        .map((condition) => {
-          const size = Math.ceil(condition.values.length / slices);
-          const part = condition.values.slice(slice * size, (slice + 1) * size);
-          return part.length > 0 ? `${condition.field} IN ${soqlList(part)}` : null;
-        })
-        .filter((clause) => clause !== null);
-      if (where.length === 0) continue;
-      const soql = `SELECT ${this.select(fields)} FROM ${this.type} WHERE (${where.join(' OR ')})${unconverted}`;
-      for (const record of await this.query(soql, { includeDeleted: false })) found.set(record.id, record);
+    const around = (where: string) =>
+      `SELECT ${this.select(fields)} FROM ${this.type} WHERE (${where})${unconverted}`;
+    for (const where of packInClauses(lists, around)) {
+      for (const record of await this.query(around(where), { includeDeleted: false })) found.set(record.id, record);
     }
     return [...found.values()];
   }

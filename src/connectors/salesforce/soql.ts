@@ -21,3 +21,58 @@ export function parseSalesforceDateTime(value: unknown): number | null {
   const ms = Date.parse(iso);
   return Number.isFinite(ms) ? ms : null;
 }
+
+/**
+ * How long the URL-encoded text of one query may be. Queries go as `GET …/query?q=…`, and Salesforce refuses
+ * a request line over 16,384 bytes (414); the rest of the budget is the path and the instance's host.
+ */
+export const SOQL_ENCODED_BUDGET = 14_000;
+
+/** One condition to pack: `field IN (values)`. */
+export interface InCondition {
+  readonly field: string;
+  readonly values: readonly string[];
+}
+
+const encodedLength = (text: string) => encodeURIComponent(text).length;
+
+/**
+ * The WHERE clauses (`a IN (…) OR b IN (…)`) that together cover every value of every condition, each
+ * small enough that `around(clause)`, URL-encoded, stays within the budget: as many values per query as
+ * the URL allows, so short values (ids) go hundreds to a query and long ones fewer. Values are taken in
+ * order, condition after condition. A single value too long for any query still gets a clause of its own.
+ */
+export function packInClauses(
+  conditions: readonly InCondition[],
+  around: (clause: string) => string,
+  budget: number = SOQL_ENCODED_BUDGET,
+): string[] {
+  const fixed = encodedLength(around(''));
+  const clauses: string[] = [];
+  let current = new Map<string, string[]>();
+  let used = fixed;
+  const flush = () => {
+    if (current.size === 0) return;
+    clauses.push(
+      [...current.entries()].map(([field, values]) => `${field} IN ${soqlList(values)}`).join(' OR '),
+    );
+    current = new Map();
+    used = fixed;
+  };
+  for (const condition of conditions) {
+    for (const value of condition.values) {
+      const opening = current.has(condition.field) ? 0 : encodedLength(` OR ${condition.field} IN ()`);
+      const cost = opening + encodedLength(`${soqlString(value)}, `);
+      if (used + cost > budget && current.size > 0) flush();
+      const list = current.get(condition.field) ?? [];
+      if (list.length === 0) {
+        current.set(condition.field, list);
+        used += encodedLength(` OR ${condition.field} IN ()`);
+      }
+      list.push(value);
+      used += encodedLength(`${soqlString(value)}, `);
+    }
+  }
+  flush();
+  return clauses;
+}

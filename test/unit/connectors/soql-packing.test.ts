@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { packInClauses, soqlString } from '../../../src/connectors/salesforce/soql';
+
+const around = (where: string) => `SELECT Id, Email, HubSpot_Id__c FROM Contact WHERE (${where})`;
+
+/** The values a clause names, per field, read back from its text. */
+function valuesIn(clause: string): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const match of clause.matchAll(/(\w+) IN \(((?:'(?:[^'\\]|\\.)*'(?:, )?)*)\)/g)) {
+    const field = match[1] ?? '';
+    const literals = [...(match[2] ?? '').matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((literal) =>
+      (literal[1] ?? '').replace(/\\(.)/g, '$1'),
+    );
+    out.set(field, [...(out.get(field) ?? []), ...literals]);
+  }
+  return out;
+}
+
+describe('packInClauses', () => {
+  it('fits every query in the URL budget and names every value exactly once', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.emailAddress(), { maxLength: 600 }),
+        fc.array(fc.stringMatching(/^[0-9]{1,12}$/), { maxLength: 900 }),
+        fc.integer({ min: 800, max: 14_000 }),
+        (emails, ids, budget) => {
+          const conditions = [
+            { field: 'Email', values: [...new Set(emails)] },
+            { field: 'HubSpot_Id__c', values: [...new Set(ids)] },
+          ];
+          const clauses = packInClauses(conditions, around, budget);
+          const seen = { Email: [] as string[], HubSpot_Id__c: [] as string[] };
+          for (const clause of clauses) {
+            expect(encodeURIComponent(around(clause)).length).toBeLessThanOrEqual(budget);
+            for (const [field, values] of valuesIn(clause)) seen[field as keyof typeof seen].push(...values);
+          }
+          expect(seen.Email).toEqual(conditions[0]?.values);
+          expect(seen.HubSpot_Id__c).toEqual(conditions[1]?.values);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('puts hundreds of short values in one query where 300 used to be the fixed size', () => {
+    const ids = Array.from({ length: 1_000 }, (_, index) => `003${String(index).padStart(12, '0')}AAA`);
+    const clauses = packInClauses([{ field: 'Id', values: ids }], around);
+    expect(clauses.length).toBeLessThanOrEqual(3);
+    expect(valuesIn(clauses[0] ?? '').get('Id')?.length).toBeGreaterThan(400);
+  });
+
+  it('escapes quotes and backslashes in values', () => {
+    const [clause] = packInClauses([{ field: 'Email', values: ["o'hara@example.com", 'a\\b@x.io'] }], around);
+    expect(clause).toBe(`Email IN (${soqlString("o'hara@example.com")}, ${soqlString('a\\b@x.io')})`);
+    expect(valuesIn(clause ?? '').get('Email')).toEqual(["o'hara@example.com", 'a\\b@x.io']);
+  });
+
+  it('gives a value too long for the budget a query of its own rather than dropping it', () => {
+    const long = `${'x'.repeat(900)}@example.com`;
+    const clauses = packInClauses([{ field: 'Email', values: ['a@x.io', long, 'b@x.io'] }], around, 800);
+    expect(clauses.flatMap((clause) => valuesIn(clause).get('Email') ?? [])).toEqual([
+      'a@x.io',
+      long,
+      'b@x.io',
+    ]);
+  });
+
+  it('has no clause for no values', () => {
+    expect(packInClauses([{ field: 'Email', values: [] }], around)).toEqual([]);
+  });
+});
