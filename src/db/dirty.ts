@@ -286,3 +286,54 @@ export async function backlogAtLeast(
     .limit(threshold)) as unknown[];
   return rows.length >= threshold;
 }
+
+/**
+ * Deletes a record's waiting row when a sync that read the record afresh after `readSince` has just
+ * recorded it: the row's change (marked before that read) is already in what was synced, so syncing it again
+ * would only read the record once more to find nothing to do. Rows that carry more than the record's state
+ * (a deletion, restore, merge or privacy hint, or a person's "Sync now") are kept, as is anything marked
+ * since. Returns how many rows went.
+ */
+export async function dropSuperseded(
+  db: Queryable,
+  installationId: string,
+  ref: RecordRef,
+  readSince: number,
+): Promise<number> {
+  const where = {
+    installation_id: installationId,
+    side: ref.side,
+    object_type: ref.objectType,
+    record_id: ref.recordId,
+    state: 'pending',
+  };
+  const rows = (await db<DirtyRow>(DIRTY)
+    .select('id', 'payload', 'source')
+    .where(where)
+    .where('last_marked_at', '<', readSince)) as Array<Pick<DirtyRow, 'id' | 'payload' | 'source'>>;
+  const plain = rows.filter((row) => {
+    if (row.source === 'manual') return false;
+    return hintOf(row.payload) === null;
+  });
+  if (plain.length === 0) return 0;
+  return db<DirtyRow>(DIRTY)
+    .whereIn(
+      'id',
+      plain.map((row) => row.id),
+    )
+    .where(where)
+    .where('last_marked_at', '<', readSince)
+    .delete();
+}
+
+/** The hint a stored payload carries, if any; an unreadable payload counts as carrying one (it is kept). */
+function hintOf(stored: unknown): unknown {
+  if (stored === null || stored === undefined) return null;
+  try {
+    const value: unknown = typeof stored === 'string' ? JSON.parse(stored) : stored;
+    if (typeof value !== 'object' || value === null) return null;
+    return (value as { hint?: unknown }).hint ?? null;
+  } catch {
+    return 'unreadable';
+  }
+}

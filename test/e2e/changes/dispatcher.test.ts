@@ -1,5 +1,6 @@
 import { PollDispatcher, pollLeaseName } from '../../../src/changes/pollDispatcher';
 import { startChangeDetection } from '../../../src/changes/start';
+import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import * as settingsTable from '../../../src/db/settings';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
@@ -88,6 +89,62 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
     harness.clock.advance(700_000);
     expect(await worker.dispatch()).toEqual([hubspotPoll]);
     await worker.idle();
+  });
+
+  it('holds polls back while the queue is backlogged, but never the first run and never past the limit', async () => {
+    const { id } = await harness.install(3402);
+    const polls = [
+      pollLeaseName({ kind: 'hubspot', objectType: 'contacts' }, id),
+      pollLeaseName({ kind: 'salesforce' }, id),
+    ].sort();
+    const worker = new PollDispatcher(harness.deps, {
+      holder: 'worker-f:6',
+      settingsRefreshMs: 0,
+      backlogThreshold: 3,
+      backlogRecheckMs: 5_000,
+      maxBacklogWaitMs: 120_000,
+    });
+    // Only this installation's polls: the dispatcher looks at every installation.
+    const mine = async () => {
+      const started = (await worker.dispatch()).filter((name) => name.endsWith(`:${id}`)).sort();
+      await worker.idle();
+      return started;
+    };
+    const backlog = async (count: number) =>
+      dirty.markMany(
+        harness.testDb.db,
+        Array.from({ length: count }, (_, index) => ({
+          installationId: id,
+          record: { side: 'hubspot' as const, objectType: 'contacts', recordId: String(9_000 + index) },
+          source: 'webhook' as const,
+        })),
+        harness.clock.now(),
+      );
+    await backlog(5);
+    // The first run walks everything whatever the queue holds: it is how the backlog begins.
+    expect(await mine()).toEqual(polls);
+
+    const drain = () => harness.testDb.db('dirty').where({ installation_id: id }).delete();
+    await drain();
+    await backlog(5);
+    harness.clock.advance(61_000);
+    expect(await mine()).toEqual([]);
+    // The worker gets below the threshold: the polls run at the next look.
+    await drain();
+    await backlog(2);
+    expect(await mine()).toEqual([]);
+    harness.clock.advance(5_000);
+    expect(await mine()).toEqual(polls);
+
+    // A backlog that does not drain holds them back no longer than the limit past their due time.
+    await drain();
+    await backlog(5);
+    harness.clock.advance(61_000);
+    expect(await mine()).toEqual([]);
+    harness.clock.advance(60_000);
+    expect(await mine()).toEqual([]);
+    harness.clock.advance(61_000);
+    expect(await mine()).toEqual(polls);
   });
 
   it('starts with the process and stops cleanly, leaving no lease held', async () => {
