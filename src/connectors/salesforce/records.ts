@@ -202,7 +202,8 @@ export class SalesforceRecords {
     const around = (where: string) =>
       `SELECT ${this.select(fields)} FROM ${this.type} WHERE (${where})${unconverted}`;
     for (const where of packInClauses(lists, around)) {
-      for (const record of await this.query(around(where), { includeDeleted: false })) found.set(record.id, record);
+      for (const record of await this.query(around(where), { includeDeleted: false }))
+        found.set(record.id, record);
     }
     return [...found.values()];
   }
