@@ -320,7 +320,6 @@ export async function settle(
         await dirty.mark(trx, { installationId, record: settlement.alsoMark, source: 'dependency' }, nowMs);
       }
       for (const item of unit.items) await complete(trx, item, nowMs, logger);
-      if (linkId) await dropSupersededRows(trx, context, unit, linkId);
       return;
     }
     case 'fail': {
@@ -341,45 +340,5 @@ export async function settle(
       for (const item of rest) await complete(trx, item, nowMs, logger);
       return;
     }
-  }
-}
-
-/**
- * The waiting rows of the link's other record that this sync made redundant (see dirty.dropSuperseded): a
- * record read afresh in this batch (a candidate, a linked record read by id, a record just written), not one
- * carried by a dirty payload, whose row was marked before the batch began.
- */
-async function dropSupersededRows(
-  trx: Knex.Transaction,
-  context: BatchContext,
-  unit: Unit,
-  linkId: string,
-): Promise<void> {
-  const link = await links.findById(trx, context.installationId, linkId);
-  if (!link || link.state !== 'active') return;
-  const keyOf = (ref: RecordRef) => `${ref.side}:${ref.objectType}:${ref.recordId}`;
-  const own = new Set(unit.items.map((item) => keyOf(item.record)));
-  const sides: Array<{ side: Side; ref: RecordRef }> = [
-    {
-      side: 'hubspot',
-      ref: { side: 'hubspot', objectType: link.hubspotObjectType, recordId: link.hubspotId },
-    },
-    {
-      side: 'salesforce',
-      ref: { side: 'salesforce', objectType: link.salesforceObjectType, recordId: link.salesforceId },
-    },
-  ];
-  for (const { side, ref } of sides) {
-    if (own.has(keyOf(ref))) continue;
-    // A linked unit read the other side only if it went past the echo test; a new link's other side is the
-    // candidate just read or the record just created.
-    const fresh = unit.link ? unit[side] !== undefined && !unit.carried[side] : true;
-    if (!fresh) continue;
-    const dropped = await dirty.dropSuperseded(trx, context.installationId, ref, context.nowMs);
-    if (dropped > 0)
-      context.logger.debug(
-        { installationId: context.installationId, linkId, record: ref },
-        `dropped ${dropped} waiting change(s) already covered by this sync`,
-      );
   }
 }
