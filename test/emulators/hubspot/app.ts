@@ -1,7 +1,9 @@
 /** Wires the routes into one router. Literal routes are registered before the parameterised ones they shadow. */
+import { registerUserRoutes } from './account/user-routes';
 import { registerOAuthRoutes } from './auth/oauth-routes';
 import { registerActionRoutes } from './control/action-routes';
 import { registerAdminRoutes } from './control/admin-routes';
+import { registerUserControlRoutes } from './control/user-routes';
 import { registerWebhookRoutes } from './control/webhook-routes';
 import { registerAssociationRoutes } from './crm/association-routes';
 import { registerBatchRoutes } from './crm/batch-routes';
@@ -21,9 +23,11 @@ export function buildRouter(state: EmulatorState, bridgeAppId: number): Router {
   registerSearchRoutes(router, state);
   registerObjectRoutes(router, state);
   registerOwnerRoutes(router);
+  registerUserRoutes(router);
   registerPropertyRoutes(router, state);
   registerActionRoutes(router, state);
   registerAdminRoutes(router, state, bridgeAppId);
+  registerUserControlRoutes(router, state);
   registerWebhookRoutes(router, state);
   registerFetchProxyRoute(router, state, bridgeAppId);
   return router;

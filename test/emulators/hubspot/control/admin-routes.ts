@@ -17,6 +17,7 @@ import {
   RateLimitOverrideSchema,
   TokenIssueSchema,
 } from './schemas';
+import { userView } from './user-routes';
 
 export function appView(app: AppRuntime, state: EmulatorState): Record<string, unknown> {
   return {
@@ -36,14 +37,7 @@ export function portalView(portal: Portal, state: EmulatorState): Record<string,
     portalId: portal.id,
     domain: portal.domain,
     installedAppIds: [...portal.installedApps],
-    users: [...portal.owners.values()].map((owner) => ({
-      ownerId: owner.id,
-      userId: owner.userId,
-      email: owner.email,
-      firstName: owner.firstName,
-      lastName: owner.lastName,
-      archived: owner.archived,
-    })),
+    users: [...portal.owners.values()].map(userView),
     counts: Object.fromEntries(
       Object.entries(portal.tables).map(([type, table]) => {
         let live = 0;
@@ -155,14 +149,7 @@ export function registerAdminRoutes(router: Router, state: EmulatorState, bridge
     '/portals/:portalId/owners',
     (ctx) => {
       const portal = portalParam(state, ctx);
-      const owner = portal.addOwner(parseInput(OwnerCreateSchema, ctx.body), state.nowMs());
-      return {
-        ownerId: owner.id,
-        userId: owner.userId,
-        email: owner.email,
-        firstName: owner.firstName,
-        lastName: owner.lastName,
-      };
+      return userView(portal.addOwner(parseInput(OwnerCreateSchema, ctx.body), state.nowMs()));
     },
     201,
   );

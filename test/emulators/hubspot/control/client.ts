@@ -37,6 +37,22 @@ export interface PortalUser {
   firstName: string;
   lastName: string;
   archived: boolean;
+  superAdmin: boolean;
+  roleIds: string[];
+}
+
+/** A role (permission set) of a portal. */
+export interface PortalRole {
+  id: string;
+  name: string;
+  requiresBillingWrite: boolean;
+}
+
+export interface UserAccessPatch {
+  superAdmin?: boolean;
+  roleIds?: string[];
+  firstName?: string;
+  lastName?: string;
 }
 
 export interface PortalView {
@@ -274,8 +290,46 @@ export class HubSpotEmulatorControl {
   addOwner(
     portalId: number,
     owner: { email: string; firstName?: string; lastName?: string },
-  ): Promise<Omit<PortalUser, 'archived'>> {
+  ): Promise<PortalUser> {
     return this.request('POST', `/portals/${portalId}/owners`, owner);
+  }
+
+  /** A new user of the portal (also an owner), optionally a super admin or holding roles of the portal. */
+  addUser(
+    portalId: number,
+    user: {
+      email: string;
+      firstName?: string;
+      lastName?: string;
+      superAdmin?: boolean;
+      roleIds?: string[];
+    },
+  ): Promise<PortalUser> {
+    return this.request('POST', `/portals/${portalId}/users`, user);
+  }
+
+  /** Changes a user's super admin flag, roles or name; `user` is an email, user id or owner id. */
+  updateUser(portalId: number, user: string | number, patch: UserAccessPatch): Promise<PortalUser> {
+    return this.request('PATCH', `/portals/${portalId}/users/${encodeURIComponent(String(user))}`, patch);
+  }
+
+  roles(portalId: number): Promise<{ results: PortalRole[] }> {
+    return this.request('GET', `/portals/${portalId}/roles`);
+  }
+
+  addRole(
+    portalId: number,
+    role: { id?: string; name: string; requiresBillingWrite?: boolean },
+  ): Promise<PortalRole> {
+    return this.request('POST', `/portals/${portalId}/roles`, role);
+  }
+
+  /** Replaces the portal's roles; users keep only the role ids that still exist. */
+  setRoles(
+    portalId: number,
+    roles: Array<{ id?: string; name: string; requiresBillingWrite?: boolean }>,
+  ): Promise<{ results: PortalRole[] }> {
+    return this.request('PUT', `/portals/${portalId}/roles`, { roles });
   }
 
   /** Installs the app (default: the bridge) in the portal without the browser flow and returns its tokens. */

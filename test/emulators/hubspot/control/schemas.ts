@@ -34,6 +34,31 @@ export const OwnerCreateSchema = z.object({
   lastName: z.string().default(''),
 });
 
+const RoleIdsSchema = z.array(z.string().min(1)).max(50);
+
+export const UserAddSchema = OwnerCreateSchema.extend({
+  superAdmin: z.boolean().default(false),
+  roleIds: RoleIdsSchema.default([]),
+});
+
+export const UserPatchSchema = z
+  .object({
+    superAdmin: z.boolean().optional(),
+    roleIds: RoleIdsSchema.optional(),
+    firstName: z.string().optional(),
+    lastName: z.string().optional(),
+  })
+  .strict();
+
+export const RoleInputSchema = z.object({
+  /** Default: a new id. */
+  id: z.string().min(1).optional(),
+  name: z.string().min(1),
+  requiresBillingWrite: z.boolean().default(false),
+});
+
+export const RolesReplaceSchema = z.object({ roles: z.array(RoleInputSchema).max(200) });
+
 export const WebhookSubscriptionInputSchema = z.object({
   subscriptionType: z.string().regex(/^[a-z_]+\.[A-Za-z]+$/),
   /** For `object.*` types: `0-1`, `contacts`, `contact`… (omitted: every object type). */

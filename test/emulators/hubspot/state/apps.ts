@@ -25,7 +25,7 @@ export const DEFAULT_BRIDGE_APP: AppDefinition = Object.freeze({
   name: 'Salesforce Bridge',
 });
 
-/** Every CRM scope the emulator checks; tokens issued by the control API default to all of them. */
+/** Every scope the emulator checks; tokens issued by the control API default to all of them. */
 export const ALL_SCOPES = [
   'oauth',
   'crm.objects.contacts.read',
@@ -41,6 +41,7 @@ export const ALL_SCOPES = [
   'crm.schemas.companies.write',
   'crm.schemas.deals.read',
   'crm.schemas.deals.write',
+  'settings.users.read',
 ];
 
 export interface WebhookSubscription {

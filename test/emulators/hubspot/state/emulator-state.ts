@@ -61,7 +61,10 @@ export class EmulatorState {
     this.ensurePortal(this.defaultPortalId);
   }
 
-  /** The portal with this id, created (with an admin and a rep) when it does not exist yet. */
+  /**
+   * The portal with this id, created when it does not exist yet: two roles (Sales Manager, Sales Rep), a super
+   * admin and a rep who holds the Sales Rep role.
+   */
   ensurePortal(portalId?: number): Portal {
     const id = portalId ?? Math.max(this.defaultPortalId, ...this.portals.keys()) + 1;
     const existing = this.portals.get(id);
@@ -70,8 +73,16 @@ export class EmulatorState {
     const portal = new Portal(id, `portal${id}.example.com`, nowMs, (portalIdOfChange, change) =>
       this.onChange(portalIdOfChange, change),
     );
-    portal.addOwner({ email: `admin@portal${id}.example.com`, firstName: 'Avery', lastName: 'Admin' }, nowMs);
-    portal.addOwner({ email: `rep@portal${id}.example.com`, firstName: 'Riley', lastName: 'Rep' }, nowMs);
+    portal.addRole({ name: 'Sales Manager' });
+    const salesRep = portal.addRole({ name: 'Sales Rep' });
+    portal.addOwner(
+      { email: `admin@portal${id}.example.com`, firstName: 'Avery', lastName: 'Admin', superAdmin: true },
+      nowMs,
+    );
+    portal.addOwner(
+      { email: `rep@portal${id}.example.com`, firstName: 'Riley', lastName: 'Rep', roleIds: [salesRep.id] },
+      nowMs,
+    );
     // The other integration is installed everywhere, so its writes and webhooks exist in every portal.
     portal.installedApps.add(OTHER_INTEGRATION.appId);
     this.portals.set(id, portal);

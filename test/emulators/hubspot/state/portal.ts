@@ -1,4 +1,4 @@
-/** One HubSpot account ("portal", "hub"): its users/owners, records, properties and associations. */
+/** One HubSpot account ("portal", "hub"): its users/owners and roles, records, properties and associations. */
 import { AssociationStore } from '../crm/associations';
 import type { ChangeEvent, ChangeListener } from '../crm/changes';
 import { defaultGroups, defaultProperties } from '../crm/default-properties';
@@ -14,6 +14,17 @@ export interface Owner {
   createdAtMs: number;
   updatedAtMs: number;
   archived: boolean;
+  /** A super admin may do everything in the account, whatever the roles say. */
+  superAdmin: boolean;
+  /** Ids of the account's roles (permission sets) the user holds. */
+  roleIds: string[];
+}
+
+/** A role (HubSpot's "permission set"), as the user provisioning API lists it. */
+export interface Role {
+  id: string;
+  name: string;
+  requiresBillingWrite: boolean;
 }
 
 export interface PropertyVersion {
@@ -128,11 +139,14 @@ export class Portal {
   readonly tables: Record<ObjectType, ObjectTable>;
   readonly associations = new AssociationStore();
   readonly owners = new Map<string, Owner>();
+  /** The account's roles, by id, in the order they were made. */
+  readonly roles = new Map<string, Role>();
   readonly installedApps = new Set<number>();
   readonly emailBlocklist = new Set<string>();
   private nextObjectId = 10_001;
   private nextOwnerId = 70_000_001;
   private nextUserId = 5_000_001;
+  private nextRoleId = 3_100_001;
 
   constructor(
     readonly id: number,
@@ -151,7 +165,10 @@ export class Portal {
     return String(id);
   }
 
-  addOwner(input: { email: string; firstName: string; lastName: string }, nowMs: number): Owner {
+  addOwner(
+    input: { email: string; firstName: string; lastName: string; superAdmin?: boolean; roleIds?: string[] },
+    nowMs: number,
+  ): Owner {
     const owner: Owner = {
       id: String(this.nextOwnerId++),
       userId: this.nextUserId++,
@@ -161,9 +178,31 @@ export class Portal {
       createdAtMs: nowMs,
       updatedAtMs: nowMs,
       archived: false,
+      superAdmin: input.superAdmin ?? false,
+      roleIds: [...(input.roleIds ?? [])],
     };
     this.owners.set(owner.id, owner);
     return owner;
+  }
+
+  addRole(input: { id?: string; name: string; requiresBillingWrite?: boolean }): Role {
+    const role: Role = {
+      id: input.id ?? String(this.nextRoleId++),
+      name: input.name,
+      requiresBillingWrite: input.requiresBillingWrite ?? false,
+    };
+    this.roles.set(role.id, role);
+    return role;
+  }
+
+  /** Replaces the account's roles; users keep only the role ids that still exist. */
+  replaceRoles(roles: Array<{ id?: string; name: string; requiresBillingWrite?: boolean }>): Role[] {
+    this.roles.clear();
+    const made = roles.map((role) => this.addRole(role));
+    for (const owner of this.owners.values()) {
+      owner.roleIds = owner.roleIds.filter((id) => this.roles.has(id));
+    }
+    return made;
   }
 
   /** The first owner is the portal's admin: the user who installs apps unless told otherwise. */
