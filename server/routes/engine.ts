@@ -14,6 +14,7 @@ import { getSettings } from '../handlers/sync/get-settings';
 import { postResolveConflict } from '../handlers/sync/post-resolve-conflict';
 import { postResolvePendingMatch } from '../handlers/sync/post-resolve-pending-match';
 import { postRetryFailures } from '../handlers/sync/post-retry-failures';
+import { postSettingsDryRun } from '../handlers/sync/post-settings-dry-run';
 import { postSyncNow } from '../handlers/sync/post-sync-now';
 import { putPause } from '../handlers/sync/put-pause';
 import { putSettings } from '../handlers/sync/put-settings';
@@ -37,6 +38,7 @@ export function createEngineRouter(deps: AppDeps): Router {
   const router = express.Router();
   router.get('/api/settings', ...signed, getSettings(engine));
   router.put('/api/settings', ...signed, putSettings(engine));
+  router.post('/api/settings/dry-run', ...signed, postSettingsDryRun(engine));
   router.put('/api/sync/pause', ...signed, putPause(engine));
   router.get('/api/sync/health', ...signed, getHealth(engine));
   const record = '/api/sync/records/:side/:objectType/:recordId';
