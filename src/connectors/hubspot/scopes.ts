@@ -1,6 +1,8 @@
 /**
  * The OAuth scopes the app asks for. They must equal `requiredScopes` in hubspot-app/src/app/app-hsmeta.json
  * (a test checks it): HubSpot refuses an install whose requested scopes differ from the app's settings.
+ * `settings.users.read` lets the bridge ask who a signed-in user is (super admin, roles) before it lets them
+ * change the settings.
  */
 export const HUBSPOT_REQUIRED_SCOPES = [
   'oauth',
@@ -14,6 +16,7 @@ export const HUBSPOT_REQUIRED_SCOPES = [
   'crm.schemas.contacts.write',
   'crm.schemas.companies.write',
   'crm.schemas.deals.write',
+  'settings.users.read',
 ] as const;
 
 export type HubSpotScope = (typeof HUBSPOT_REQUIRED_SCOPES)[number];

@@ -36,6 +36,14 @@ describe('HubSpot app scopes', () => {
     expect(missingHubSpotScopes([...HUBSPOT_REQUIRED_SCOPES])).toEqual([]);
     expect(missingHubSpotScopes(['oauth', 'crm.objects.contacts.read'])).toContain('crm.schemas.deals.write');
   });
+
+  it("asks to read the portal's users, so that only settings managers change the settings", () => {
+    expect(HUBSPOT_REQUIRED_SCOPES).toContain('settings.users.read');
+    const grantedBeforeTheRoleCheck = HUBSPOT_REQUIRED_SCOPES.filter(
+      (scope) => scope !== 'settings.users.read',
+    );
+    expect(missingHubSpotScopes(grantedBeforeTheRoleCheck)).toEqual(['settings.users.read']);
+  });
 });
 
 describe('app property definitions', () => {
