@@ -222,6 +222,20 @@ export const SettingsSchema = z.object({
       salesforceFlagField: salesforceFieldName.nullable().default(null),
     })
     .prefault({}),
+  /**
+   * Who may change the settings, pause the sync and connect or disconnect Salesforce: HubSpot super admins
+   * always, and users holding one of these HubSpot roles (role ids from the user provisioning API). Everyone
+   * in the portal can still use the record card.
+   */
+  access: z
+    .object({
+      settingsRoleIds: z
+        .array(z.string().trim().min(1).max(64))
+        .max(100)
+        .refine((ids) => new Set(ids).size === ids.length, 'lists a role more than once')
+        .default([]),
+    })
+    .prefault({}),
 });
 
 /** A settings document as the engine uses it: every default filled in. */

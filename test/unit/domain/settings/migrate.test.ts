@@ -30,6 +30,15 @@ describe('parseSettings', () => {
     },
   );
 
+  it('reads role ids for who may change the settings, and refuses a role listed twice', () => {
+    const named = parseSettings({ ...defaultSettingsInput, access: { settingsRoleIds: ['101', '202'] } });
+    expect(named.ok && named.value.access.settingsRoleIds).toEqual(['101', '202']);
+    const twice = parseSettings({ ...defaultSettingsInput, access: { settingsRoleIds: ['101', '101'] } });
+    expect(twice.ok ? [] : twice.error).toEqual([
+      { path: 'access.settingsRoleIds', message: 'lists a role more than once' },
+    ]);
+  });
+
   it('reports schema problems with their path', () => {
     const parsed = parseSettings({ ...defaultSettingsInput, apiBudget: { salesforceDailyPercent: 0 } });
     expect(parsed.ok).toBe(false);

@@ -67,6 +67,10 @@ describe('shipped default settings', () => {
     expect(settings.deletes).toEqual({ policy: 'keep_flagged', graceDays: 30, salesforceFlagField: null });
     expect(settings.phoneDefaultCountry).toBe('US');
   });
+
+  it('leave the settings to super admins until roles are named', () => {
+    expect(settings.access).toEqual({ settingsRoleIds: [] });
+  });
 });
 
 describe('settings schema', () => {
