@@ -17,6 +17,10 @@ module.exports = {
     ],
   },
   transformIgnorePatterns: ['/node_modules/(?!(@hubspot/ui-extensions|@remote-ui|tinyspy)/)'],
+  // The extensions' shared package, an npm workspace inside the HubSpot project (hubspot-app/src/app/package.json).
+  moduleNameMapper: {
+    '^@sf-bridge/client$': '<rootDir>/hubspot-app/src/app/packages/bridge-client/src/index.ts',
+  },
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   testTimeout: 30000,
   maxWorkers: 2,

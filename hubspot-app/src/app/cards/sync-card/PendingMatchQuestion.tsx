@@ -1,0 +1,108 @@
+/**
+ * More than one Salesforce record could be this one: the candidates, and a person picks ("Link to this
+ * one"), or says none of them is ("None of these": a new Salesforce record is created), or skips it.
+ */
+import {
+  Alert,
+  Button,
+  ButtonRow,
+  Flex,
+  Heading,
+  Link,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Text,
+} from '@hubspot/ui-extensions';
+import { relativeTime, useAction, type MatchChoice, type PendingMatch } from '@sf-bridge/client';
+import type { CardPartProps } from './props';
+
+export function PendingMatchQuestion(props: CardPartProps & { match: PendingMatch }) {
+  const { match, now } = props;
+  const answer = useAction(
+    (choice: MatchChoice) => props.client.resolvePendingMatch(match.id, choice),
+    (_data) => {
+      props.addAlert({ type: 'success', message: 'Thanks: the record syncs with your choice in a moment.' });
+      props.onChanged();
+      return null;
+    },
+  );
+  const running = answer.state.status === 'running';
+  return (
+    <Flex direction="column" gap="sm" testId="pending-match">
+      <Heading>Which Salesforce record is this?</Heading>
+      <Text>{match.reason}</Text>
+      <Table bordered density="condensed" testId="match-candidates">
+        <TableHead>
+          <TableRow>
+            <TableHeader>Salesforce record</TableHeader>
+            <TableHeader>Matched by</TableHeader>
+            <TableHeader>Last modified</TableHeader>
+            <TableHeader> </TableHeader>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {match.candidates.map((candidate) => {
+            const title =
+              [candidate.name, candidate.email, candidate.company].filter(Boolean).join(' · ') ||
+              candidate.label ||
+              candidate.record.recordId;
+            return (
+              <TableRow key={candidate.record.recordId}>
+                <TableCell>
+                  {candidate.recordUrl ? (
+                    <Link href={{ url: candidate.recordUrl, external: true }}>{title}</Link>
+                  ) : (
+                    <Text>{title}</Text>
+                  )}
+                  <Text variant="microcopy">{`${candidate.record.objectType} ${candidate.record.recordId}`}</Text>
+                </TableCell>
+                <TableCell>{candidate.matchedBy.replace(/_/g, ' ')}</TableCell>
+                <TableCell>
+                  {candidate.lastModifiedAt ? relativeTime(candidate.lastModifiedAt, now) : '—'}
+                </TableCell>
+                <TableCell>
+                  <Button
+                    size="xs"
+                    disabled={running}
+                    onClick={() => void answer.run({ kind: 'link', record: candidate.record })}
+                    testId={`link-candidate-${candidate.record.recordId}`}
+                  >
+                    Link to this one
+                  </Button>
+                </TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+      </Table>
+      <ButtonRow>
+        <Button
+          size="sm"
+          disabled={running}
+          onClick={() => void answer.run({ kind: 'create_new' })}
+          testId="match-none"
+        >
+          None of these: create a new one
+        </Button>
+        <Button
+          size="sm"
+          variant="transparent"
+          disabled={running}
+          onClick={() => void answer.run({ kind: 'skip' })}
+          testId="match-skip"
+        >
+          Don't sync this record
+        </Button>
+      </ButtonRow>
+      {answer.state.status === 'error' ? (
+        <Alert title="Not saved" variant="danger">
+          {answer.state.error.message}
+        </Alert>
+      ) : null}
+    </Flex>
+  );
+}
