@@ -26,9 +26,11 @@ export async function sampleLinks(
   installationId: string,
   limit: number,
 ): Promise<links.Link[]> {
+  // Spelled out rather than NULLS LAST, which SQLite and PostgreSQL do not read the same way.
   const rows = await activeContactLinks(db, installationId)
+    .orderByRaw('CASE WHEN last_synced_at IS NULL THEN 1 ELSE 0 END')
     .orderBy([
-      { column: 'last_synced_at', order: 'desc', nulls: 'last' },
+      { column: 'last_synced_at', order: 'desc' },
       { column: 'created_at', order: 'desc' },
       { column: 'id', order: 'asc' },
     ])
