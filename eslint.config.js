@@ -48,7 +48,7 @@ module.exports = tseslint.config(
     },
   },
   {
-    files: ['test/**/*.ts', 'test/**/*.tsx', 'server/main.ts', 'src/db/cli.ts'],
+    files: ['test/**/*.ts', 'test/**/*.tsx', 'server/main.ts', 'src/db/cli.ts', 'scripts/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );
