@@ -4,6 +4,9 @@
  */
 import express, { type Express } from 'express';
 import type { AppDeps } from './deps';
+import { engineHttpDeps } from './engine-deps';
+import { getMe } from './handlers/access/get-me';
+import { getRoles } from './handlers/access/get-roles';
 import { getHealthz } from './handlers/health/get-healthz';
 import { getHubSpotCallback } from './handlers/oauth/get-hubspot-callback';
 import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
@@ -18,6 +21,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { accessLog, securityHeaders } from './middleware/http-basics';
 import { requireHubSpotSignature, requireSignedPortal } from './middleware/hubspot-signature';
 import { requireOpsToken } from './middleware/ops-auth';
+import { requireSettingsManager } from './middleware/settings-manager';
 import { createEngineRouter } from './routes/engine';
 import { createWebhookRouter } from './routes/webhooks';
 
@@ -47,12 +51,26 @@ export function createApp(deps: AppDeps): Express {
     }),
     requireSignedPortal({ appId: context.app.hubspot.appId }),
   ];
+  const engine = engineHttpDeps(deps);
+  const manager = requireSettingsManager(engine);
+  app.get('/api/me', ...signedByHubSpot, getMe(engine));
+  app.get('/api/settings/roles', ...signedByHubSpot, getRoles(engine));
   app.get('/api/settings/installation', ...signedByHubSpot, getInstallationStatus(deps));
-  app.post('/api/settings/salesforce/connect-url', ...signedByHubSpot, postSalesforceConnectUrl(deps));
-  app.post('/api/settings/salesforce/disconnect', ...signedByHubSpot, postSalesforceDisconnect(deps));
+  app.post(
+    '/api/settings/salesforce/connect-url',
+    ...signedByHubSpot,
+    manager,
+    postSalesforceConnectUrl(deps),
+  );
+  app.post(
+    '/api/settings/salesforce/disconnect',
+    ...signedByHubSpot,
+    manager,
+    postSalesforceDisconnect(deps),
+  );
 
   app.use(createWebhookRouter(deps));
-  app.use(createEngineRouter(deps));
+  app.use(createEngineRouter(deps, engine));
 
   app.use('/ops', requireOpsToken(deps.opsToken));
   app.get('/ops/installations', getInstallations(deps));

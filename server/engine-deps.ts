@@ -1,4 +1,5 @@
 import { clientsFromCredentials } from '../src/changes/deps';
+import { SettingsAccess } from '../src/settings/access';
 import { LiveMetadataReader } from '../src/settings/liveMetadata';
 import { Budget } from '../src/sync/budget';
 import { credentialsClientSource } from '../src/sync/credentialsSource';
@@ -8,11 +9,13 @@ import type { AppDeps } from './deps';
 
 /**
  * What the engine's endpoints share in one server process: the budget (every API call they cause passes
- * it), the caches of live metadata, and the engine API's dependencies.
+ * it), the caches of live metadata and of who the portal users are, and the engine API's dependencies.
+ * Built once per app (server/app.ts), so every route shares the same caches.
  */
 export interface EngineHttpDeps extends AppDeps {
   budget: Budget;
   metadata: LiveMetadataReader;
+  access: SettingsAccess;
   engine: EngineDeps;
 }
 
@@ -25,6 +28,13 @@ export function engineHttpDeps(deps: AppDeps): EngineHttpDeps {
     now: context.now,
     logger: context.logger,
   });
+  const access = new SettingsAccess({
+    db: context.db,
+    clients: clientsFromCredentials(context.credentials),
+    budget,
+    now: context.now,
+    logger: context.logger,
+  });
   const engine: EngineDeps = {
     db: context.db,
     now: context.now,
@@ -32,5 +42,5 @@ export function engineHttpDeps(deps: AppDeps): EngineHttpDeps {
     gateFor: (installationId) => budget.gateFor(installationId),
     metadata: new OrgMetadataCache({ now: context.now }),
   };
-  return { ...deps, budget, metadata, engine };
+  return { ...deps, budget, metadata, access, engine };
 }

@@ -5,7 +5,7 @@
  */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps';
-import { engineHttpDeps } from '../engine-deps';
+import { engineHttpDeps, type EngineHttpDeps } from '../engine-deps';
 import { getConflicts } from '../handlers/sync/get-conflicts';
 import { getHealth } from '../handlers/sync/get-health';
 import { getPendingMatches } from '../handlers/sync/get-pending-matches';
@@ -19,13 +19,18 @@ import { postSyncNow } from '../handlers/sync/post-sync-now';
 import { putPause } from '../handlers/sync/put-pause';
 import { putSettings } from '../handlers/sync/put-settings';
 import { requireHubSpotSignature, requireSignedPortal } from '../middleware/hubspot-signature';
+import { requireSettingsManager } from '../middleware/settings-manager';
 
 /** A settings document with a hundred mappings is far below this. */
 export const ENGINE_BODY_LIMIT = '256kb';
 
-export function createEngineRouter(deps: AppDeps): Router {
-  const engine = engineHttpDeps(deps);
+/**
+ * Settings changes (`manager`) are for HubSpot super admins and the roles the settings name; everything the
+ * record card does is open to every user of the portal.
+ */
+export function createEngineRouter(deps: AppDeps, engine: EngineHttpDeps = engineHttpDeps(deps)): Router {
   const { context } = deps;
+  const manager = requireSettingsManager(engine);
   const signed = [
     express.raw({ type: () => true, limit: ENGINE_BODY_LIMIT }),
     requireHubSpotSignature({
@@ -37,9 +42,9 @@ export function createEngineRouter(deps: AppDeps): Router {
   ];
   const router = express.Router();
   router.get('/api/settings', ...signed, getSettings(engine));
-  router.put('/api/settings', ...signed, putSettings(engine));
-  router.post('/api/settings/dry-run', ...signed, postSettingsDryRun(engine));
-  router.put('/api/sync/pause', ...signed, putPause(engine));
+  router.put('/api/settings', ...signed, manager, putSettings(engine));
+  router.post('/api/settings/dry-run', ...signed, manager, postSettingsDryRun(engine));
+  router.put('/api/sync/pause', ...signed, manager, putPause(engine));
   router.get('/api/sync/health', ...signed, getHealth(engine));
   const record = '/api/sync/records/:side/:objectType/:recordId';
   router.get(record, ...signed, getRecordStatus(engine));

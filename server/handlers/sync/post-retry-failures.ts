@@ -2,6 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { retryAllFailures, retryFailure } from '../../../src/sync/engine-api';
 import type { EngineHttpDeps } from '../../engine-deps';
+import { ensureSettingsManager } from '../../middleware/settings-manager';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
 import { sendEngineError } from './engine-answers';
@@ -13,7 +14,11 @@ const RetryBody = z
   })
   .strict();
 
-/** "Retry": failed records go back to the queue; the next sync resolves them or records them again. */
+/**
+ * "Retry": failed records go back to the queue; the next sync resolves them or records them again. Anyone in
+ * the portal may retry one failure from its record's card; retrying every failure at once is for settings
+ * managers.
+ */
 export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(RetryBody, res);
@@ -21,6 +26,7 @@ export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
     if (!body.failureId) {
+      if (!(await ensureSettingsManager(deps, res))) return;
       res.json({ retried: await retryAllFailures(deps.engine, installation.id) });
       return;
     }
