@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import * as dirty from '../../../src/db/dirty';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SettingsDryRunReport } from '../../../src/sync/settings-dry-run/aggregate';
 import type { SyncWorker } from '../../../src/sync/worker';
@@ -356,13 +357,30 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
     });
   });
 
-  it('predicts exactly the writes the sync makes once the edited settings are saved', async () => {
+  it('predicts exactly the writes and failures the sync makes once the edited settings are saved', async () => {
+    // A changed rule (the title becomes Salesforce's) and a changed transform (the city goes through a value
+    // map that knows Berlin, written to Salesforce as "BER", and not Paris).
     const document = documentWith('jobtitle', (field) => {
       field.rule = 'salesforce';
     });
+    const city = (document as unknown as DocumentInput).objects.contacts.fields.find(
+      (field) => field.key === 'city',
+    )!;
+    city.rule = 'hubspot';
+    city.transform = { kind: 'picklist', options: [{ hubspot: ['Berlin'], salesforce: ['BER'] }] };
     const predicted = await report({ document });
-    const lastAudit = ((await harness.testDb.db('audit_entries').max({ id: 'id' }).first()) as { id: number })
-      .id;
+    const writes = (updates: SettingsDryRunReport['updates']) =>
+      Object.fromEntries(
+        updates.flatMap((field) => [
+          ...(field.toHubspot > 0 ? [[`${field.fieldKey}:to_hubspot`, field.toHubspot]] : []),
+          ...(field.toSalesforce > 0 ? [[`${field.fieldKey}:to_salesforce`, field.toSalesforce]] : []),
+        ]),
+      );
+    expect(writes(predicted.updates)).toEqual({ 'city:to_salesforce': PAIRS / 3, 'jobtitle:to_hubspot': 3 });
+    expect(predicted.failures.byCode).toMatchObject([{ code: 'no_mapping', count: PAIRS / 3 }]);
+
+    const { db } = harness.testDb;
+    const lastAudit = ((await db('audit_entries').max({ id: 'id' }).first()) as { id: number }).id;
     const current = (await (
       await harness.hubspot.control.hubspotFetch({
         url: `${harness.bridge.baseUrl}/api/settings`,
@@ -377,34 +395,44 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
       body: { document, baseVersion: current.version },
     });
     expect(saved.status).toBe(200);
+    // Saving re-syncs nothing by itself: a pair gets these writes when it next syncs in full. "Sync now" on
+    // every pair, so each is read on both sides and planned, as the preview did.
+    await dirty.markMany(
+      db,
+      pairs.map(({ hubspotId }) => ({
+        installationId,
+        record: { side: 'hubspot' as const, objectType: 'contacts' as const, recordId: hubspotId },
+        source: 'manual' as const,
+      })),
+      harness.clock.now(),
+    );
     worker = harness.startWorker();
     await settle();
 
-    const written = await harness.testDb
-      .db('audit_entries')
+    const written = (await db('audit_entries')
       .where({ installation_id: installationId, action: 'field_written' })
       .andWhere('id', '>', lastAudit)
-      .select('field_key', 'direction');
-    const counts = new Map<string, number>();
-    for (const row of written as Array<{ field_key: string; direction: string }>) {
+      .select('field_key', 'direction')) as Array<{ field_key: string; direction: string }>;
+    const counts: Record<string, number> = {};
+    for (const row of written) {
       const key = `${row.field_key}:${row.direction}`;
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      counts[key] = (counts[key] ?? 0) + 1;
     }
-    const expected = new Map<string, number>();
-    for (const field of predicted.updates) {
-      if (field.toHubspot > 0) expected.set(`${field.fieldKey}:to_hubspot`, field.toHubspot);
-      if (field.toSalesforce > 0) expected.set(`${field.fieldKey}:to_salesforce`, field.toSalesforce);
-    }
-    expect(expected).toEqual(new Map([['jobtitle:to_hubspot', 3]]));
-    expect(counts).toEqual(expected);
+    expect(counts).toEqual(writes(predicted.updates));
+    const failed = (await db('failures').where({ installation_id: installationId }).select('code')) as Array<{
+      code: string;
+    }>;
+    expect(failed.map((row) => row.code)).toEqual(Array(PAIRS / 3).fill('no_mapping'));
     for (const index of [0, 1]) {
       const contact = await harness.hubspot.control.record(portalId, 'contacts', pairs[index]!.hubspotId);
       expect(contact.properties.jobtitle).toBe('Engineer');
     }
+    expect((await harness.salesforce.control.getRecord(pairs[0]!.salesforceId)).MailingCity).toBe('BER');
 
-    // Saved and synced: the same settings now preview no write.
+    // Saved and synced: the same settings now preview no write, and the Paris records still fail.
     const after = await report({ document });
     expect(after.updates).toEqual([]);
     expect(after.unchanged).toBe(PAIRS);
+    expect(after.failures.count).toBe(PAIRS / 3);
   });
 });
