@@ -17,15 +17,7 @@ import {
   Text,
   Toggle,
 } from '@hubspot/ui-extensions';
-import {
-  ruleLabels,
-  useRequest,
-  type FieldMapping,
-  type LiveMetadata,
-  type OwnershipRule,
-  type RequestState,
-  type TransformSpec,
-} from '@sf-bridge/client';
+import { ruleLabels, type FieldMapping, type OwnershipRule, type TransformSpec } from '@sf-bridge/client';
 import { AddMapping } from './AddMapping';
 import {
   objectNames,
@@ -65,17 +57,16 @@ const transformOptions = (Object.keys(transformLabels) as Array<TransformSpec['k
 const objectKeys: ObjectKey[] = ['contacts', 'companies', 'deals'];
 
 export function FieldsTab(props: EditorProps) {
-  const metadata = useRequest(() => props.client.metadata(), [props.client]);
   return (
     <Flex direction="column" gap="lg" testId="fields-tab">
       {objectKeys.map((object) => (
-        <ObjectSection key={object} {...props} object={object} metadata={metadata.state} />
+        <ObjectSection key={object} {...props} object={object} />
       ))}
     </Flex>
   );
 }
 
-function ObjectSection(props: EditorProps & { object: ObjectKey; metadata: RequestState<LiveMetadata> }) {
+function ObjectSection(props: EditorProps & { object: ObjectKey }) {
   const { object, draft } = props;
   const settings = objectOf(draft, object);
   const names = objectNames[object];

@@ -1,13 +1,13 @@
 /** Deletes and their grace period, the Salesforce API budget, how often each side is polled. */
 import { Flex, Heading, Input, NumberInput, Select, Text } from '@hubspot/ui-extensions';
-import { useRequest, type SettingsDocument } from '@sf-bridge/client';
+import type { SettingsDocument } from '@sf-bridge/client';
 import type { EditorProps } from './editor';
 
 type Section<K extends keyof SettingsDocument> = NonNullable<SettingsDocument[K]>;
 
 export function OperationsTab(props: EditorProps) {
   const { draft } = props;
-  const metadata = useRequest(() => props.client.metadata(), [props.client]);
+  const metadata = props.metadata;
   const deletes: Section<'deletes'> = draft.deletes ?? {};
   const budget: Section<'apiBudget'> = draft.apiBudget ?? {};
   const polling: Section<'polling'> = draft.polling ?? {};
@@ -18,11 +18,11 @@ export function OperationsTab(props: EditorProps) {
       (message) => !message.fieldKey && (message.path ?? message.message).toLowerCase().includes(prefix),
     );
   const checkboxes =
-    metadata.state.status === 'success'
+    metadata.status === 'success'
       ? [
           ...new Set(
             ['Lead', 'Contact'].flatMap((sobject) =>
-              (metadata.state.status === 'success' ? (metadata.state.data.salesforce[sobject] ?? []) : [])
+              (metadata.data.salesforce[sobject] ?? [])
                 .filter((field) => field.type === 'boolean' && field.updateable !== false)
                 .map((field) => field.name),
             ),

@@ -1,6 +1,6 @@
 /** Which records sync (scope), what a new HubSpot record becomes in Salesforce, and the reverse. */
 import { Button, Divider, Flex, Heading, Select, Text, Tile, Toggle } from '@hubspot/ui-extensions';
-import { useRequest, type Condition, type HubSpotPropertyInfo, type ObjectSettings } from '@sf-bridge/client';
+import type { Condition, HubSpotPropertyInfo, ObjectSettings } from '@sf-bridge/client';
 import { ConditionEditor } from './ConditionEditor';
 import { objectNames, objectOf, updateObject, type ObjectKey } from './draft';
 import type { EditorProps } from './editor';
@@ -8,7 +8,7 @@ import type { EditorProps } from './editor';
 const objectKeys: ObjectKey[] = ['contacts', 'companies', 'deals'];
 
 export function RecordsTab(props: EditorProps) {
-  const metadata = useRequest(() => props.client.metadata(), [props.client]);
+  const metadata = props.metadata;
   const enabled = objectKeys.filter((object) => objectOf(props.draft, object).enabled);
   if (enabled.length === 0) return <Text>No object syncs. Turn one on under "Objects and fields".</Text>;
   return (
@@ -18,7 +18,7 @@ export function RecordsTab(props: EditorProps) {
           key={object}
           {...props}
           object={object}
-          properties={metadata.state.status === 'success' ? (metadata.state.data.hubspot[object] ?? []) : []}
+          properties={metadata.status === 'success' ? (metadata.data.hubspot[object] ?? []) : []}
         />
       ))}
     </Flex>

@@ -81,6 +81,8 @@ function SettingsEditor(
   const [draft, setDraftState] = useState<SettingsDocument>(stored.settings);
   const setDraft = (change: (value: SettingsDocument) => SettingsDocument) => setDraftState(change);
   const [tab, setTab] = useState<string>('fields');
+  // Both systems' field lists, read once for every tab that offers fields to pick.
+  const metadata = useRequest(() => client.metadata(), [client]);
   const validation = useDraftValidation(
     client,
     draft,
@@ -94,6 +96,7 @@ function SettingsEditor(
     setDraft,
     readOnly: !me.canManageSettings,
     messages: validation.messages,
+    metadata: metadata.state,
     addAlert: props.actions.addAlert,
     now: (props.now ?? Date.now)(),
   };
@@ -111,23 +114,24 @@ function SettingsEditor(
         onSelectedChange={(selected: string | number) => setTab(String(selected))}
         testId="settings-tabs"
       >
+        {/* Only the open tab is rendered, so a tab's requests are made when someone looks at it. */}
         <Tab tabId="connection" title="Connection">
-          <ConnectionTab {...editor} />
+          {tab === 'connection' ? <ConnectionTab {...editor} /> : null}
         </Tab>
         <Tab tabId="fields" title="Objects and fields">
-          <FieldsTab {...editor} />
+          {tab === 'fields' ? <FieldsTab {...editor} /> : null}
         </Tab>
         <Tab tabId="records" title="Which records">
-          <RecordsTab {...editor} />
+          {tab === 'records' ? <RecordsTab {...editor} /> : null}
         </Tab>
         <Tab tabId="operations" title="Deletes and limits">
-          <OperationsTab {...editor} />
+          {tab === 'operations' ? <OperationsTab {...editor} /> : null}
         </Tab>
         <Tab tabId="access" title="Access">
-          <AccessTab {...editor} />
+          {tab === 'access' ? <AccessTab {...editor} /> : null}
         </Tab>
         <Tab tabId="health" title="Health">
-          <HealthTab {...editor} />
+          {tab === 'health' ? <HealthTab {...editor} /> : null}
         </Tab>
       </Tabs>
       <SaveBar

@@ -1,5 +1,11 @@
 import type { AddAlertAction } from '@hubspot/ui-extensions';
-import type { BridgeClient, SettingsDocument, SettingsMessage } from '@sf-bridge/client';
+import type {
+  BridgeClient,
+  LiveMetadata,
+  RequestState,
+  SettingsDocument,
+  SettingsMessage,
+} from '@sf-bridge/client';
 
 /** What every tab of the settings page is given. */
 export interface EditorProps {
@@ -10,6 +16,8 @@ export interface EditorProps {
   readonly readOnly: boolean;
   /** The server's latest messages about the draft. */
   readonly messages: readonly SettingsMessage[];
+  /** Both systems' live field lists (for picking fields). */
+  readonly metadata: RequestState<LiveMetadata>;
   readonly addAlert: AddAlertAction;
   readonly now: number;
 }

@@ -1,0 +1,244 @@
+/**
+ * The settings page rendered with HubSpot's testing kit against the real bridge, through the HubSpot
+ * emulator's signing proxy: an admin sees the connection and the field table, gets the server's message
+ * for a bad edit before saving, previews a change over linked records, saves it, and is stopped from
+ * overwriting another admin's save; a rep sees everything read-only; pause and "Retry all" work.
+ */
+import {
+  Alert,
+  LoadingButton,
+  Select,
+  StatusTag,
+  Tab,
+  Table,
+  Text,
+  Toggle,
+  Input,
+} from '@hubspot/ui-extensions';
+import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-page/SettingsView';
+import type { SyncWorker } from '../../../src/sync/worker';
+import { testDialects } from '../../support/db';
+import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
+import { startChangeHarness, type ChangeHarness } from '../changes/harness';
+
+type Json = Record<string, unknown>;
+const WAIT = { timeoutInMs: 20_000 };
+
+describe.each(testDialects)('the settings page against the real bridge on %s', (dialect) => {
+  let harness: ChangeHarness;
+  let worker: SyncWorker;
+  let installationId: string;
+  let fetch: ExtensionFetch;
+  const portalId = 5201;
+  const admin = `admin@portal${portalId}.example.com`;
+  const rep = `rep@portal${portalId}.example.com`;
+
+  beforeAll(async () => {
+    harness = await startChangeHarness(dialect);
+    installationId = (await harness.install(portalId)).id;
+    worker = harness.startWorker();
+    const person = harness.hubspot.control.asUser(portalId);
+    for (const [index, name] of ['Grace', 'Alan', 'Edsger'].entries()) {
+      await person.create('contacts', {
+        email: `${name.toLowerCase()}@settings.example`,
+        firstname: name,
+        lastname: `Person${index}`,
+        company: 'Acme',
+        jobtitle: `Engineer ${index}`,
+      });
+    }
+    await harness.hubspot.control.waitForWebhooksIdle();
+    await harness.pollAll();
+    await harness.drained(installationId);
+    fetch = routeHubSpotFetch({
+      hubspot: harness.hubspot,
+      bridgeBaseUrl: harness.bridge.baseUrl,
+      portalId,
+      user: admin,
+    });
+  }, 90_000);
+  afterAll(async () => {
+    fetch.restore();
+    await worker.stop();
+    await harness.close();
+  });
+
+  async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: Json) {
+    const response = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}${path}`,
+      method,
+      portalId,
+      user: admin,
+      ...(body ? { body } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  function renderPage() {
+    const renderer = createRenderer('settings');
+    renderer.render(<SettingsView actions={renderer.mocks.actions} validateDelayMs={10} />);
+    return renderer;
+  }
+
+  async function loaded(page: ReturnType<typeof renderPage>) {
+    await page.waitFor(() => expect(page.findByTestId(Table, 'mappings-contacts')).toBeTruthy(), WAIT);
+  }
+
+  it('shows an admin the connection, the objects and the field ownership table', async () => {
+    const page = renderPage();
+    await loaded(page);
+    expect(page.maybeFindByTestId(Alert, 'read-only-note')).toBeNull();
+    const tabs = page.findAll(Tab).map((tab) => tab.props.title);
+    expect(tabs).toEqual([
+      'Connection',
+      'Objects and fields',
+      'Which records',
+      'Deletes and limits',
+      'Access',
+      'Health',
+    ]);
+    const table = page.findByTestId(Table, 'mappings-contacts');
+    for (const property of ['email', 'firstname', 'jobtitle', 'lifecyclestage'])
+      expect(table.text).toContain(property);
+    expect(page.findByTestId(Select, 'rule-jobtitle').props.value).toBe('two_way');
+    expect(page.findByTestId(Toggle, 'enable-contacts').props.checked).toBe(true);
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'salesforce-state').text).toBe('Connected'),
+      WAIT,
+    );
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is running'),
+      WAIT,
+    );
+    expect(page.findByTestId(Text, 'draft-state').text).toMatch(/No unsaved changes/);
+  });
+
+  it("shows the server's message under a field before saving, and clears it when the edit is undone", async () => {
+    const page = renderPage();
+    await loaded(page);
+    // A phone number cannot be read as a date: the server checks the draft against both systems' fields.
+    page.findByTestId(Select, 'transform-phone').trigger('onChange', 'date' as never);
+    await page.waitFor(
+      () => expect(page.findByTestId(Select, 'rule-phone').props.validationMessage).toBeTruthy(),
+      WAIT,
+    );
+    expect(page.findByTestId(Select, 'rule-phone').props.error).toBe(true);
+    expect(page.findByTestId(Text, 'draft-state').text).toMatch(/problem/);
+    expect(page.findByTestId(LoadingButton, 'save').props.disabled).toBe(true);
+    page.findByTestId(Select, 'transform-phone').trigger('onChange', 'phone' as never);
+    await page.waitFor(
+      () => expect(page.findByTestId(Select, 'rule-phone').props.validationMessage).toBeFalsy(),
+      WAIT,
+    );
+  });
+
+  it('previews a rule change over the linked records without writing, then saves it', async () => {
+    // The two sides now differ on one record's title; the worker is held so nothing syncs it.
+    await worker.stop();
+    const linked = await api('GET', '/api/sync/health');
+    expect(linked.body.activeLinks).toBe(3);
+    const contacts = await harness.hubspot.control.records(portalId, 'contacts');
+    const grace = contacts.results.find((contact) => contact.properties.firstname === 'Grace')!;
+    const status = await api('GET', `/api/sync/records/hubspot/contacts/${grace.id}`);
+    const leadId = (status.body.link as { salesforce: { recordId: string } }).salesforce.recordId;
+    await harness.salesforce.control.updateRecord(leadId, { Title: 'Rear Admiral' });
+
+    const page = renderPage();
+    await loaded(page);
+    page.findByTestId(Select, 'rule-jobtitle').trigger('onChange', 'hubspot' as never);
+    await page.waitFor(() => expect(page.findByTestId(Text, 'draft-state').text).toMatch(/no problem/), WAIT);
+    page.findByTestId(LoadingButton, 'preview-changes').trigger('onClick');
+    await page.waitFor(() => expect(page.findByTestId(Table, 'dry-run-updates')).toBeTruthy(), WAIT);
+    const preview = page.findByTestId(Table, 'dry-run-updates').text ?? '';
+    expect(preview).toMatch(/Job title/i);
+    expect(preview).toContain('Rear Admiral');
+    const lead = await harness.salesforce.control.getRecord(leadId);
+    expect(lead.Title).toBe('Rear Admiral');
+
+    const before = (await api('GET', '/api/settings')).body.version as number;
+    page.findByTestId(LoadingButton, 'save').trigger('onClick');
+    await page.waitFor(() => expect(page.mocks.actions.addAlert.callCount).toBeGreaterThan(0), WAIT);
+    expect(page.mocks.actions.addAlert.calls.at(-1)?.[0]).toMatchObject({ type: 'success' });
+    const after = await api('GET', '/api/settings');
+    expect(after.body.version).toBe(before + 1);
+    const saved = (
+      after.body.document as { objects: { contacts: { fields: Array<{ key: string; rule: string }> } } }
+    ).objects.contacts.fields;
+    expect(saved.find((field) => field.key === 'jobtitle')?.rule).toBe('hubspot');
+    worker = harness.startWorker();
+  });
+
+  it("never overwrites another admin's save: the second save is refused with a way to reload", async () => {
+    const first = renderPage();
+    await loaded(first);
+    const second = renderPage();
+    await loaded(second);
+    first.findByTestId(Input, 'phone-country').trigger('onChange', 'GB' as never);
+    await first.waitFor(
+      () => expect(first.findByTestId(Text, 'draft-state').text).toMatch(/no problem/),
+      WAIT,
+    );
+    first.findByTestId(LoadingButton, 'save').trigger('onClick');
+    await first.waitFor(() => expect(first.mocks.actions.addAlert.callCount).toBe(1), WAIT);
+
+    second.findByTestId(Input, 'phone-country').trigger('onChange', 'DE' as never);
+    await second.waitFor(
+      () => expect(second.findByTestId(Text, 'draft-state').text).toMatch(/no problem/),
+      WAIT,
+    );
+    second.findByTestId(LoadingButton, 'save').trigger('onClick');
+    await second.waitFor(() => expect(second.findByTestId(Alert, 'stale-version')).toBeTruthy(), WAIT);
+    expect(second.findByTestId(Alert, 'stale-version').text).toMatch(/since this page loaded/);
+    const stored = await api('GET', '/api/settings');
+    expect((stored.body.document as { phoneDefaultCountry: string }).phoneDefaultCountry).toBe('GB');
+  });
+
+  it('shows a rep the settings read-only, and the server refuses their changes', async () => {
+    fetch.retarget({ user: rep });
+    try {
+      const page = renderPage();
+      await loaded(page);
+      await page.waitFor(() => expect(page.findByTestId(Alert, 'read-only-note')).toBeTruthy(), WAIT);
+      expect(page.findByTestId(Select, 'rule-jobtitle').props.readOnly).toBe(true);
+      expect(page.findByTestId(Toggle, 'enable-contacts').props.readOnly).toBe(true);
+      expect(page.maybeFindByTestId(LoadingButton, 'save')).toBeNull();
+      await page.waitFor(
+        () => expect(page.findByTestId(Toggle, 'pause-toggle').props.readOnly).toBe(true),
+        WAIT,
+      );
+    } finally {
+      fetch.retarget({ user: admin });
+    }
+    const refused = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}/api/sync/pause`,
+      method: 'PUT',
+      portalId,
+      user: rep,
+      body: { paused: true },
+    });
+    expect(refused.status).toBe(403);
+  });
+
+  it('pauses and resumes sync from the switch', async () => {
+    const page = renderPage();
+    await loaded(page);
+    await page.waitFor(
+      () => expect(page.findByTestId(Toggle, 'pause-toggle').props.checked).toBe(false),
+      WAIT,
+    );
+    page.findByTestId(Toggle, 'pause-toggle').trigger('onChange', true as never);
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is paused'),
+      WAIT,
+    );
+    expect((await api('GET', '/api/sync/health')).body).toMatchObject({
+      sync: { state: 'paused', reason: 'paused_by_admin' },
+    });
+    page.findByTestId(Toggle, 'pause-toggle').trigger('onChange', false as never);
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is running'),
+      WAIT,
+    );
+  });
+});
