@@ -8,6 +8,7 @@ import { engineHttpDeps } from './engine-deps';
 import { getMe } from './handlers/access/get-me';
 import { getRoles } from './handlers/access/get-roles';
 import { getHealthz } from './handlers/health/get-healthz';
+import { getHelp } from './handlers/help/get-help';
 import { getHubSpotCallback } from './handlers/oauth/get-hubspot-callback';
 import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
 import { getSalesforceCallback } from './handlers/oauth/get-salesforce-callback';
@@ -36,6 +37,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(accessLog(context.logger));
 
   app.get('/healthz', getHealthz(deps));
+  // The marketplace listing's documentation and support links.
+  app.get(['/docs', '/support'], getHelp(deps));
 
   app.get('/oauth/hubspot/install', getHubSpotInstall(deps));
   app.get('/oauth/hubspot/callback', getHubSpotCallback(deps));

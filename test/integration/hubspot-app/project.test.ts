@@ -181,6 +181,14 @@ describe('the HubSpot developer project', () => {
     // The OAuth callback answers a page (not 404) without its parameters; the webhook demands a signature.
     expect((await request(app).get('/oauth/hubspot/callback')).status).toBe(400);
     expect((await request(app).post('/webhooks/hubspot').send([])).status).toBe(401);
+    // The listing's documentation and support links are pages the bridge serves.
+    const [appConfig] = byType('APPLICATION');
+    const support = (appConfig!.config as { support: Record<string, string> }).support;
+    for (const key of ['documentationUrl', 'supportUrl']) {
+      const page = await request(app).get(new URL(support[key]!).pathname);
+      expect({ key, status: page.status }).toEqual({ key, status: 200 });
+      expect(page.text).toContain('Salesforce Bridge');
+    }
   });
 
   it('calls only endpoints the server has, each behind HubSpot signature v3', async () => {
