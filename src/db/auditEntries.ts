@@ -5,6 +5,7 @@
  * sync (and its log lines) together.
  */
 import { z } from 'zod';
+import { personActorId, type HubSpotPerson, type PersonAction } from '../domain/actors';
 import { JsonValueSchema, RecordRefSchema, type RecordRef } from './recordRefs';
 import { parseInput, parseJsonColumn, parseRow, type Queryable } from './support';
 
@@ -27,6 +28,8 @@ export interface AuditEntryRow {
   after_value: string | null;
   reason: string;
   actor: string;
+  actor_user_id: string | null;
+  actor_email: string | null;
   correlation_id: string | null;
   occurred_at: number;
 }
@@ -50,6 +53,9 @@ const NewAuditEntrySchema = z.object({
   reason: z.string().min(1),
   /** `bridge`, or the person: `hubspot-user:123`. */
   actor: z.string().min(1).max(128),
+  /** The HubSpot user behind a person's action, as the signed request named them. */
+  actorUserId: z.string().max(32).nullable().default(null),
+  actorEmail: z.string().max(254).nullable().default(null),
   correlationId: z.string().max(64).nullable().default(null),
   occurredAt: z.number(),
 });
@@ -85,11 +91,49 @@ export function fromRow(row: AuditEntryRow): AuditEntry {
       after: json(row.after_value, 'after_value'),
       reason: row.reason,
       actor: row.actor,
+      actorUserId: row.actor_user_id,
+      actorEmail: row.actor_email,
       correlationId: row.correlation_id,
       occurredAt: row.occurred_at,
     },
     AUDIT_ENTRIES,
   );
+}
+
+/** The actor columns of an action a person took. */
+export function byPerson(
+  person: HubSpotPerson,
+): Required<Pick<NewAuditEntry, 'actor' | 'actorUserId' | 'actorEmail'>> {
+  return { actor: personActorId(person), actorUserId: person.userId, actorEmail: person.email };
+}
+
+/** The line for an action a person took: no field written, no rule applied, written with the action. */
+export function personEntry(input: {
+  installationId: string;
+  person: HubSpotPerson;
+  action: PersonAction;
+  /** A short code: what the person chose or asked for (`keep_salesforce`, `retry_all`, `version_3`). */
+  reason: string;
+  linkId?: string | null;
+  record?: RecordRef | null;
+  fieldKey?: string | null;
+  after?: NewAuditEntry['after'];
+  occurredAt: number;
+}): NewAuditEntry {
+  return {
+    installationId: input.installationId,
+    linkId: input.linkId ?? null,
+    record: input.record ?? null,
+    action: input.action,
+    fieldKey: input.fieldKey ?? null,
+    direction: 'none',
+    rule: null,
+    ...(input.after === undefined ? {} : { after: input.after }),
+    reason: input.reason,
+    ...byPerson(input.person),
+    correlationId: null,
+    occurredAt: input.occurredAt,
+  };
 }
 
 /** Appends entries (all of one sync at once). */
@@ -110,10 +154,12 @@ export async function append(db: Queryable, entries: NewAuditEntry[]): Promise<v
     after_value: entry.after === undefined ? null : JSON.stringify(entry.after),
     reason: entry.reason,
     actor: entry.actor,
+    actor_user_id: entry.actorUserId,
+    actor_email: entry.actorEmail,
     correlation_id: entry.correlationId,
     occurred_at: entry.occurredAt,
   }));
-  // SQLite caps bound parameters per statement; 50 rows × 15 columns stays well under it.
+  // SQLite caps bound parameters per statement; 50 rows × 17 columns stays well under it.
   for (let start = 0; start < rows.length; start += 50) {
     await db<AuditEntryRow>(AUDIT_ENTRIES).insert(rows.slice(start, start + 50));
   }

@@ -6,7 +6,9 @@
 import { openToken } from '../auth/sealed-columns';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
 import { salesforceOAuthApp, type BridgeContext } from '../context';
+import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
+import type { HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 
@@ -16,21 +18,33 @@ export interface DisconnectOutcome {
   revoked: boolean;
 }
 
+/** Disconnects; with the person who asked (the settings page), the audit log says who, with the change. */
 export async function disconnectSalesforce(
   ctx: BridgeContext,
   installationId: string,
+  person?: HubSpotPerson,
 ): Promise<Result<DisconnectOutcome, InstallError>> {
   // Delete first: once the state says disconnected, no process refreshes (and so rotates) the token anymore.
-  const applied = await installations.applyEvent(
-    ctx.db,
-    installationId,
-    'salesforce_disconnected',
-    ctx.now(),
-    {
+  const applied = await ctx.db.transaction(async (trx) => {
+    const now = ctx.now();
+    const result = await installations.applyEvent(trx, installationId, 'salesforce_disconnected', now, {
       salesforceAccessToken: null,
       salesforceRefreshToken: null,
-    },
-  );
+    });
+    if (result.ok && person) {
+      await auditEntries.append(trx, [
+        auditEntries.personEntry({
+          installationId,
+          person,
+          action: 'salesforce_disconnected',
+          reason: 'disconnected_by_admin',
+          after: { orgId: result.previous.salesforce.orgId },
+          occurredAt: now,
+        }),
+      ]);
+    }
+    return result;
+  });
   if (!applied.ok) {
     return err(
       new InstallError(

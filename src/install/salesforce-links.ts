@@ -6,7 +6,9 @@
  * the browser, then redirects to the chosen login host.
  */
 import { SALESFORCE_START_PATH, type BridgeContext } from '../context';
+import * as auditEntries from '../db/auditEntries';
 import type { Installation, SalesforceEnvironment } from '../db/installations';
+import type { HubSpotPerson } from '../domain/actors';
 import { issueState } from './oauth-state';
 
 export interface SalesforceConnectLinks {
@@ -32,12 +34,25 @@ export async function createSalesforceConnectLinks(
   return { production: link('production'), sandbox: link('sandbox'), expiresAt };
 }
 
-/** One link for one login host, for a signed request from the settings page. */
+/** One link for one login host, for a signed request from the settings page; the audit log says who asked. */
 export async function createSalesforceConnectUrl(
   ctx: Pick<BridgeContext, 'db' | 'now' | 'app'>,
   installation: Pick<Installation, 'id' | 'portalId'>,
   environment: SalesforceEnvironment,
+  person: HubSpotPerson,
 ): Promise<{ url: string; expiresAt: number }> {
-  const links = await createSalesforceConnectLinks(ctx, installation);
-  return { url: links[environment], expiresAt: links.expiresAt };
+  return ctx.db.transaction(async (trx) => {
+    const links = await createSalesforceConnectLinks({ ...ctx, db: trx }, installation);
+    await auditEntries.append(trx, [
+      auditEntries.personEntry({
+        installationId: installation.id,
+        person,
+        action: 'salesforce_connect_link_created',
+        reason: environment,
+        after: { environment, expiresAt: links.expiresAt },
+        occurredAt: ctx.now(),
+      }),
+    ]);
+    return { url: links[environment], expiresAt: links.expiresAt };
+  });
 }

@@ -3,21 +3,40 @@
  * start sync while Salesforce still needs a reconnect, and a reconnect does not resume what the admin paused.
  */
 import type { BridgeContext } from '../context';
+import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
+import type { HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 
+/** Pauses or resumes; with the person who asked, the audit log says who, in the same transaction. */
 export async function setAdminPause(
   ctx: BridgeContext,
   installationId: string,
   paused: boolean,
+  person?: HubSpotPerson,
 ): Promise<Result<installations.Installation, InstallError>> {
-  const result = await installations.applyEvent(
-    ctx.db,
-    installationId,
-    paused ? 'paused_by_admin' : 'resumed_by_admin',
-    ctx.now(),
-  );
+  const result = await ctx.db.transaction(async (trx) => {
+    const now = ctx.now();
+    const applied = await installations.applyEvent(
+      trx,
+      installationId,
+      paused ? 'paused_by_admin' : 'resumed_by_admin',
+      now,
+    );
+    if (applied.ok && person) {
+      await auditEntries.append(trx, [
+        auditEntries.personEntry({
+          installationId,
+          person,
+          action: paused ? 'sync_paused' : 'sync_resumed',
+          reason: paused ? 'paused_by_admin' : 'resumed_by_admin',
+          occurredAt: now,
+        }),
+      ]);
+    }
+    return applied;
+  });
   if (!result.ok) {
     return err(
       new InstallError(

@@ -13,8 +13,10 @@
  * syncing them, while the queue, following the switch, gave them to it.
  */
 import type { BridgeContext } from '../context';
+import * as auditEntries from '../db/auditEntries';
 import type { Installation } from '../db/installations';
 import * as settingsTable from '../db/settings';
+import { personName, type HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
 import { defaultSettingsInput } from '../domain/settings/defaults';
 import { parseSettings } from '../domain/settings/migrate';
@@ -76,7 +78,7 @@ export interface Saved {
 export async function saveSettings(
   deps: SettingsDeps,
   installation: Installation,
-  input: { document: Record<string, unknown>; baseVersion: number; savedBy: string },
+  input: { document: Record<string, unknown>; baseVersion: number; savedBy: HubSpotPerson },
 ): Promise<Result<Saved, SaveRefusal>> {
   const { context } = deps;
   const parsed = parseSettings(input.document);
@@ -96,24 +98,40 @@ export async function saveSettings(
     return err({ code: 'invalid_settings', messages: validation.messages, metadataProblems: live.problems });
   }
   const { paused: _paused, ...stored } = input.document;
-  const saved = await settingsTable.save(
-    context.db,
-    installation.id,
-    {
-      document: stored as settingsTable.SaveInput['document'],
-      createdBy: input.savedBy,
-      baseVersion: input.baseVersion,
-    },
-    context.now(),
-  );
+  const saved = await context.db.transaction(async (trx) => {
+    const now = context.now();
+    const version = await settingsTable.save(
+      trx,
+      installation.id,
+      {
+        document: stored as settingsTable.SaveInput['document'],
+        createdBy: personName(input.savedBy),
+        baseVersion: input.baseVersion,
+      },
+      now,
+    );
+    if (version.ok) {
+      await auditEntries.append(trx, [
+        auditEntries.personEntry({
+          installationId: installation.id,
+          person: input.savedBy,
+          action: 'settings_saved',
+          reason: `version_${version.version}`,
+          after: { version: version.version, baseVersion: input.baseVersion },
+          occurredAt: now,
+        }),
+      ]);
+    }
+    return version;
+  });
   if (!saved.ok) return err({ code: 'stale_base', currentVersion: saved.currentVersion });
   let paused = installation.state.pausedByAdmin;
   if (parsed.value.paused !== paused) {
-    const switched = await setAdminPause(context, installation.id, parsed.value.paused);
+    const switched = await setAdminPause(context, installation.id, parsed.value.paused, input.savedBy);
     if (switched.ok) paused = switched.value.state.pausedByAdmin;
   }
   context.logger.info(
-    { installationId: installation.id, version: saved.version, savedBy: input.savedBy },
+    { installationId: installation.id, version: saved.version, savedBy: personName(input.savedBy) },
     `settings version ${saved.version} saved`,
   );
   return ok({

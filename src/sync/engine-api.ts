@@ -10,16 +10,19 @@
  *   listPendingMatches / resolvePendingMatch   a person picks among candidates (or create new, or skip)
  *   installationHealth counters for the settings page and the dashboard
  *
- * Anything that changes the queue wakes a sleeping worker in this process (notifyDirty).
+ * Anything that changes the queue wakes a sleeping worker in this process (notifyDirty). Every action a person
+ * takes is written to the audit log with their HubSpot user, in the transaction that makes it.
  */
 import type { Knex } from 'knex';
 import type { CallGate } from '../connectors/gate';
+import * as auditEntries from '../db/auditEntries';
 import * as conflictsTable from '../db/conflicts';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as links from '../db/links';
 import * as pendingMatches from '../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../db/recordRefs';
+import { personActorId, personName, type HubSpotPerson } from '../domain/actors';
 import type { FieldPlan, PlanOutcome } from '../domain/planner';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
@@ -191,8 +194,28 @@ async function planDryRun(
 }
 
 /** "Sync now": the record (and so its link) syncs ahead of its installation's backlog. */
-export async function syncNow(deps: EngineDeps, installationId: string, record: RecordRef): Promise<void> {
-  await dirty.mark(deps.db, { installationId, record, source: 'manual', dueAt: 0 }, deps.now());
+export async function syncNow(
+  deps: EngineDeps,
+  installationId: string,
+  record: RecordRef,
+  person: HubSpotPerson,
+): Promise<void> {
+  const link = await findLink(deps.db, installationId, record);
+  await deps.db.transaction(async (trx) => {
+    const now = deps.now();
+    await dirty.mark(trx, { installationId, record, source: 'manual', dueAt: 0 }, now);
+    await auditEntries.append(trx, [
+      auditEntries.personEntry({
+        installationId,
+        person,
+        action: 'sync_now_requested',
+        reason: 'sync_now',
+        linkId: link?.id ?? null,
+        record,
+        occurredAt: now,
+      }),
+    ]);
+  });
   notifyDirty();
 }
 
@@ -201,11 +224,26 @@ export async function retryFailure(
   deps: EngineDeps,
   installationId: string,
   failureId: string,
+  person: HubSpotPerson,
+  options: { all?: boolean } = {},
 ): Promise<Result<failures.Failure, EngineError>> {
   const result = await deps.db.transaction(async (trx) => {
-    const failure = await failures.startRetry(trx, installationId, failureId, deps.now());
+    const now = deps.now();
+    const failure = await failures.startRetry(trx, installationId, failureId, now);
     if (!failure) return null;
-    await dirty.mark(trx, { installationId, record: failure.record, source: 'retry', dueAt: 0 }, deps.now());
+    await dirty.mark(trx, { installationId, record: failure.record, source: 'retry', dueAt: 0 }, now);
+    await auditEntries.append(trx, [
+      auditEntries.personEntry({
+        installationId,
+        person,
+        action: 'retry_requested',
+        reason: options.all ? 'retry_all' : 'retry_one',
+        linkId: failure.linkId,
+        record: failure.record,
+        after: { failureId: failure.id, category: failure.category, code: failure.code },
+        occurredAt: now,
+      }),
+    ]);
     return failure;
   });
   if (!result) return err({ code: 'not_open', message: 'This failure is not waiting for a retry.' });
@@ -214,12 +252,18 @@ export async function retryFailure(
 }
 
 /** Retries every open failure of the installation; returns how many went back to the queue. */
-export async function retryAllFailures(deps: EngineDeps, installationId: string): Promise<number> {
+export async function retryAllFailures(
+  deps: EngineDeps,
+  installationId: string,
+  person: HubSpotPerson,
+): Promise<number> {
   let retried = 0;
   for (;;) {
     const open = await failures.list(deps.db, installationId, { states: ['open'], limit: 500 });
     if (open.length === 0) return retried;
-    for (const failure of open) if ((await retryFailure(deps, installationId, failure.id)).ok) retried += 1;
+    for (const failure of open) {
+      if ((await retryFailure(deps, installationId, failure.id, person, { all: true })).ok) retried += 1;
+    }
   }
 }
 
@@ -244,8 +288,9 @@ export async function resolveConflict(
   installationId: string,
   conflictId: string,
   choice: ConflictChoice,
-  resolvedBy: string,
+  person: HubSpotPerson,
 ): Promise<Result<conflictsTable.Conflict, EngineError>> {
+  const resolvedBy = personName(person);
   const result = await deps.db.transaction(
     async (trx): Promise<Result<conflictsTable.Conflict, EngineError>> => {
       const conflict = await conflictsTable.findById(trx, installationId, conflictId);
@@ -264,6 +309,18 @@ export async function resolveConflict(
         deps.now(),
       );
       if (!resolved) return err({ code: 'not_open', message: 'This conflict was already settled.' });
+      await auditEntries.append(trx, [
+        auditEntries.personEntry({
+          installationId,
+          person,
+          action: 'conflict_value_chosen',
+          reason: `keep_${choice.keep}`,
+          linkId: conflict.linkId,
+          fieldKey: conflict.fieldKey,
+          after: value,
+          occurredAt: deps.now(),
+        }),
+      ]);
       const link = await links.findById(trx, installationId, conflict.linkId);
       if (link) {
         await dirty.mark(
@@ -301,8 +358,9 @@ export async function resolvePendingMatch(
   installationId: string,
   matchId: string,
   choice: pendingMatches.Choice,
-  resolvedBy: string,
+  person: HubSpotPerson,
 ): Promise<Result<pendingMatches.PendingMatch, EngineError>> {
+  const resolvedBy = personName(person);
   const result = await deps.db
     .transaction(async (trx): Promise<Result<pendingMatches.PendingMatch, EngineError>> => {
       const answered = await pendingMatches.resolve(
@@ -315,6 +373,7 @@ export async function resolvePendingMatch(
       if (!answered.ok)
         return err({ code: answered.code === 'not_open' ? 'not_open' : 'invalid', message: answered.reason });
       const subject = answered.match.record;
+      let linkId: string | null = null;
       if (choice.kind === 'link') {
         const [hubspot, salesforce] =
           subject.side === 'hubspot' ? [subject, choice.record] : [choice.record, subject];
@@ -331,7 +390,12 @@ export async function resolvePendingMatch(
             salesforceId: salesforce.recordId,
             origin: 'matched',
           },
-          { now: deps.now(), actor: resolvedBy, reason: 'picked by a person', correlationId: null },
+          {
+            now: deps.now(),
+            actor: personActorId(person),
+            reason: 'picked by a person',
+            correlationId: null,
+          },
         );
         if (!created.ok) {
           throw new EngineRefusal({
@@ -339,7 +403,20 @@ export async function resolvePendingMatch(
             message: 'One of these records is already linked to another record.',
           });
         }
+        linkId = created.link.id;
       }
+      await auditEntries.append(trx, [
+        auditEntries.personEntry({
+          installationId,
+          person,
+          action: 'match_answered',
+          reason: choice.kind,
+          linkId,
+          record: subject,
+          after: choice,
+          occurredAt: deps.now(),
+        }),
+      ]);
       await dirty.mark(trx, { installationId, record: subject, source: 'manual', dueAt: 0 }, deps.now());
       return ok(answered.match);
     })

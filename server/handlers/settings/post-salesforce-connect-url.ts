@@ -4,6 +4,7 @@ import { salesforceEnvironments } from '../../../src/db/installations';
 import { createSalesforceConnectUrl } from '../../../src/install/salesforce-links';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
+import { personOf } from '../sync/engine-answers';
 import { parseSignedBody } from './body';
 import { signedInstallation } from './signed-installation';
 
@@ -25,6 +26,6 @@ export function postSalesforceConnectUrl(deps: AppDeps): RequestHandler {
       );
       return;
     }
-    res.json(await createSalesforceConnectUrl(deps.context, installation, body.environment));
+    res.json(await createSalesforceConnectUrl(deps.context, installation, body.environment, personOf(res)));
   };
 }

@@ -4,6 +4,7 @@ import { disconnectSalesforce } from '../../../src/install/salesforce-disconnect
 import { statusView } from '../../../src/install/status';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
+import { personOf } from '../sync/engine-answers';
 import { parseSignedBody } from './body';
 import { signedInstallation } from './signed-installation';
 
@@ -13,7 +14,7 @@ export function postSalesforceDisconnect(deps: AppDeps): RequestHandler {
     if (!parseSignedBody(z.object({}).strict(), res)) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    const result = await disconnectSalesforce(deps.context, installation.id);
+    const result = await disconnectSalesforce(deps.context, installation.id, personOf(res));
     if (!result.ok) {
       sendError(res, result.error.httpStatus, result.error.code, result.error.message);
       return;

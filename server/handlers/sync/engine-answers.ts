@@ -1,6 +1,7 @@
 /** What the engine handlers share: the record named in the path, and engine refusals as HTTP answers. */
 import type { Request, Response } from 'express';
 import { RecordRefSchema, type RecordRef } from '../../../src/db/recordRefs';
+import type { HubSpotPerson } from '../../../src/domain/actors';
 import type { EngineError } from '../../../src/sync/engine-api';
 import { sendError } from '../../middleware/errors';
 import type { SignedPortal } from '../../middleware/hubspot-signature';
@@ -31,7 +32,7 @@ export function sendEngineError(res: Response, error: EngineError): void {
 }
 
 /** Who acts, as HubSpot signed it: stored with resolutions and audit lines. */
-export function actorOf(res: Response): string {
+export function personOf(res: Response): HubSpotPerson {
   const portal = res.locals.portal as SignedPortal;
-  return portal.userEmail ?? (portal.userId ? `HubSpot user ${portal.userId}` : 'a portal user');
+  return { userId: portal.userId, email: portal.userEmail };
 }

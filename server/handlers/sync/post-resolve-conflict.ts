@@ -4,7 +4,7 @@ import { resolveConflict } from '../../../src/sync/engine-api';
 import type { EngineHttpDeps } from '../../engine-deps';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
-import { actorOf, sendEngineError } from './engine-answers';
+import { personOf, sendEngineError } from './engine-answers';
 
 const ChoiceBody = z.discriminatedUnion('keep', [
   z.object({ keep: z.enum(['hubspot', 'salesforce']) }).strict(),
@@ -24,7 +24,7 @@ export function postResolveConflict(deps: EngineHttpDeps): RequestHandler {
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
     const conflictId = String(req.params.conflictId);
-    const result = await resolveConflict(deps.engine, installation.id, conflictId, choice, actorOf(res));
+    const result = await resolveConflict(deps.engine, installation.id, conflictId, choice, personOf(res));
     if (!result.ok) {
       sendEngineError(res, result.error);
       return;

@@ -5,7 +5,7 @@ import { resolvePendingMatch } from '../../../src/sync/engine-api';
 import type { EngineHttpDeps } from '../../engine-deps';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
-import { actorOf, sendEngineError } from './engine-answers';
+import { personOf, sendEngineError } from './engine-answers';
 
 /**
  * A person answers a pending match: link to one of its listed candidates (`{"choice": {"kind": "link",
@@ -23,7 +23,7 @@ export function postResolvePendingMatch(deps: EngineHttpDeps): RequestHandler {
       installation.id,
       matchId,
       body.choice,
-      actorOf(res),
+      personOf(res),
     );
     if (!result.ok) {
       sendEngineError(res, result.error);

@@ -5,7 +5,7 @@ import type { EngineHttpDeps } from '../../engine-deps';
 import { ensureSettingsManager } from '../../middleware/settings-manager';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
-import { sendEngineError } from './engine-answers';
+import { personOf, sendEngineError } from './engine-answers';
 
 const RetryBody = z
   .object({
@@ -27,10 +27,10 @@ export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
     if (!installation) return;
     if (!body.failureId) {
       if (!(await ensureSettingsManager(deps, res))) return;
-      res.json({ retried: await retryAllFailures(deps.engine, installation.id) });
+      res.json({ retried: await retryAllFailures(deps.engine, installation.id, personOf(res)) });
       return;
     }
-    const result = await retryFailure(deps.engine, installation.id, body.failureId);
+    const result = await retryFailure(deps.engine, installation.id, body.failureId, personOf(res));
     if (!result.ok) {
       sendEngineError(res, result.error);
       return;

@@ -4,7 +4,7 @@ import { syncNow } from '../../../src/sync/engine-api';
 import type { EngineHttpDeps } from '../../engine-deps';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
-import { recordFromPath } from './engine-answers';
+import { personOf, recordFromPath } from './engine-answers';
 
 /** "Sync now": the record goes ahead of its installation's queue. */
 export function postSyncNow(deps: EngineHttpDeps): RequestHandler {
@@ -14,7 +14,7 @@ export function postSyncNow(deps: EngineHttpDeps): RequestHandler {
     if (!record) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    await syncNow(deps.engine, installation.id, record);
+    await syncNow(deps.engine, installation.id, record, personOf(res));
     res.status(202).json({ queued: record });
   };
 }

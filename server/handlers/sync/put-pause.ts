@@ -5,6 +5,7 @@ import type { EngineHttpDeps } from '../../engine-deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
+import { personOf } from './engine-answers';
 
 /**
  * The admin's pause switch. While paused, changes are still recorded (webhooks and polls keep marking
@@ -16,7 +17,7 @@ export function putPause(deps: EngineHttpDeps): RequestHandler {
     if (!body) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    const result = await setAdminPause(deps.context, installation.id, body.paused);
+    const result = await setAdminPause(deps.context, installation.id, body.paused, personOf(res));
     if (!result.ok) {
       sendError(res, 409, result.error.code, result.error.message);
       return;

@@ -3,9 +3,9 @@ import { z } from 'zod';
 import { saveSettings } from '../../../src/settings/saveSettings';
 import type { EngineHttpDeps } from '../../engine-deps';
 import { sendError } from '../../middleware/errors';
-import type { SignedPortal } from '../../middleware/hubspot-signature';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
+import { personOf } from './engine-answers';
 
 const SaveBody = z
   .object({
@@ -26,11 +26,10 @@ export function putSettings(deps: EngineHttpDeps): RequestHandler {
     if (!body) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    const portal = res.locals.portal as SignedPortal;
     const result = await saveSettings({ context: deps.context, metadata: deps.metadata }, installation, {
       document: body.document,
       baseVersion: body.baseVersion,
-      savedBy: portal.userEmail ?? (portal.userId ? `HubSpot user ${portal.userId}` : 'a portal admin'),
+      savedBy: personOf(res),
     });
     if (result.ok) {
       res.json(result.value);

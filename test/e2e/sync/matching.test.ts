@@ -27,6 +27,9 @@ afterAll(async () => {
   await salesforceEmulator.close();
 });
 
+/** A rep acting on the card, as HubSpot would sign the request. */
+const person = { userId: '11', email: 'rep@example.com' };
+
 describe.each(testDialects)('matching and the card (%s)', (dialect) => {
   let h: Harness;
   const engineDeps = () => ({ db: h.testDb.db, now: h.clock.now, clients: h.deps.clients });
@@ -126,7 +129,7 @@ describe.each(testDialects)('matching and the card (%s)', (dialect) => {
       h.installationId,
       question.id,
       { kind: 'link', record: { side: 'salesforce', objectType: 'Contact', recordId: second.id } },
-      'hubspot-user:7',
+      { userId: '7', email: 'seven@example.com' },
     );
     expect(answered.ok).toBe(true);
     await h.drain();
@@ -151,7 +154,7 @@ describe.each(testDialects)('matching and the card (%s)', (dialect) => {
       h.installationId,
       question?.id as string,
       { kind: 'create_new' },
-      'u',
+      { userId: '8', email: null },
     );
     await h.drain();
     const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
@@ -185,7 +188,7 @@ describe.each(testDialects)('matching and the card (%s)', (dialect) => {
       h.installationId,
       conflict?.id as string,
       { keep: 'salesforce' },
-      'hubspot-user:9',
+      { userId: '9', email: 'nine@example.com' },
     );
     expect(resolved.ok).toBe(true);
     await h.resetCalls();
@@ -197,7 +200,7 @@ describe.each(testDialects)('matching and the card (%s)', (dialect) => {
 
     // Applied once: the next sync of the pair has nothing to write.
     await h.resetCalls();
-    await engine.syncNow(engineDeps(), h.installationId, contactRef(contact.id));
+    await engine.syncNow(engineDeps(), h.installationId, contactRef(contact.id), person);
     await h.drain();
     expect(writeCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
     const health = await engine.installationHealth(engineDeps(), h.installationId);
@@ -222,13 +225,15 @@ describe.each(testDialects)('matching and the card (%s)', (dialect) => {
       required_field_missing: 1,
     });
     await hubspotEmulator.control.asUser(h.portalId).update('contacts', contact.id, { lastname: 'Late' });
-    const retried = await engine.retryFailure(engineDeps(), h.installationId, failure?.id as string);
+    const retried = await engine.retryFailure(engineDeps(), h.installationId, failure?.id as string, person);
     expect(retried).toMatchObject({ ok: true, value: { state: 'retrying' } });
     await h.drain();
     const status = await engine.recordSyncStatus(engineDeps(), h.installationId, contactRef(contact.id));
     expect(status.failures).toEqual([]);
     expect(status.link?.state).toBe('active');
-    expect(await engine.retryFailure(engineDeps(), h.installationId, failure?.id as string)).toMatchObject({
+    expect(
+      await engine.retryFailure(engineDeps(), h.installationId, failure?.id as string, person),
+    ).toMatchObject({
       ok: false,
       error: { code: 'not_open' },
     });

@@ -95,6 +95,33 @@ describe.each(testDialects)('audit entries on %s', (dialect) => {
     expect(await auditEntries.listForLink(testDb.db, other, linkId)).toEqual([]);
   });
 
+  it("names the HubSpot user behind a person's action, and no one behind the bridge's own", async () => {
+    const record = hubspotContact();
+    await auditEntries.append(testDb.db, [
+      write(1),
+      auditEntries.personEntry({
+        installationId,
+        person: { userId: '5000002', email: 'rep@acme.com' },
+        action: 'sync_now_requested',
+        reason: 'sync_now',
+        linkId,
+        record,
+        occurredAt: 10,
+      }),
+    ]);
+    const [person, bridge] = await auditEntries.listForLink(testDb.db, installationId, linkId);
+    expect(person).toMatchObject({
+      action: 'sync_now_requested',
+      direction: 'none',
+      rule: null,
+      record,
+      actor: 'hubspot-user:5000002',
+      actorUserId: '5000002',
+      actorEmail: 'rep@acme.com',
+    });
+    expect(bridge).toMatchObject({ actor: 'bridge', actorUserId: null, actorEmail: null });
+  });
+
   it('refuses an entry without a reason', async () => {
     await expect(auditEntries.append(testDb.db, [{ ...write(1), reason: '' }])).rejects.toThrow(
       /auditEntries.append/,
