@@ -18,7 +18,7 @@ export const DEFAULT_PROJECT_DIR = path.join(REPOSITORY_ROOT, 'hubspot-app');
 export const FIXTURE_PROJECT_DIR = path.join(__dirname, 'fixtures');
 
 /** HubSpot's object type names (singular or plural) and ids, for `config.objectTypes`. */
-const OBJECT_TYPE_IDS: Record<string, string> = {
+export const OBJECT_TYPE_IDS: Record<string, string> = {
   contacts: '0-1',
   contact: '0-1',
   companies: '0-2',

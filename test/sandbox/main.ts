@@ -5,8 +5,11 @@
  * redirect), Salesforce is connected, the first sync runs, and then simulated people keep editing on both
  * sides. Ctrl-C stops everything.
  *
+ * The app's own UI extensions (its card and settings page) are served by the local preview
+ * (test/preview/), which renders them in any browser against these emulators and this bridge.
+ *
  * Needs no configuration: app credentials, the token key and the operator token are generated per run.
- * Honours PORT, HUBSPOT_EMULATOR_PORT, SALESFORCE_EMULATOR_PORT, DATABASE_URL, LOG_LEVEL and
+ * Honours PORT, HUBSPOT_EMULATOR_PORT, SALESFORCE_EMULATOR_PORT, PREVIEW_PORT, DATABASE_URL, LOG_LEVEL and
  * SANDBOX_ACTIVITY_INTERVAL_MS (0 turns the simulated people off).
  */
 import crypto from 'node:crypto';
@@ -16,7 +19,10 @@ import { z } from 'zod';
 import * as installations from '../../src/db/installations';
 import { dialectOf, sqliteFilename } from '../../src/db/knex';
 import { LINKS, type LinkRow } from '../../src/db/links';
+import { hubspotObjectTypes } from '../../src/db/recordRefs';
 import { waitUntilSettled } from '../bench/progress';
+import { startPreview, type PreviewServer } from '../preview/server';
+import { OBJECT_TYPE_IDS } from '../preview/project';
 import { PROJECT_ROOT } from '../support/stack/bridge-process';
 import { startStack, type Stack } from '../support/stack/stack';
 import { startActivity, type Activity } from './activity';
@@ -36,6 +42,7 @@ const SandboxEnvSchema = z.object({
   PORT: port(3000),
   HUBSPOT_EMULATOR_PORT: port(4100),
   SALESFORCE_EMULATOR_PORT: port(4200),
+  PREVIEW_PORT: port(4300),
   DATABASE_URL: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SANDBOX_ACTIVITY_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
@@ -82,12 +89,14 @@ async function main(): Promise<void> {
     opsToken,
   });
   let activity: Activity | null = null;
+  let preview: PreviewServer | null = null;
   let stopping = false;
   const stop = async (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
     console.log(`${reason}: stopping…`);
     await activity?.stop();
+    await preview?.close();
     await stack.stop();
     console.log('Sandbox stopped.');
     process.exit(code);
@@ -126,6 +135,15 @@ async function main(): Promise<void> {
       (initial.settled ? '' : ' (still syncing)'),
   );
 
+  console.log("Bundling the app's card and settings page for the preview…");
+  preview = await startPreview({
+    hubspotEmulatorBaseUrl: stack.hubspot.baseUrl,
+    bridgeBaseUrl: bridge.baseUrl,
+    appId: stack.hubspotAppId,
+    defaultPortalId: stack.portalId,
+    port: env.PREVIEW_PORT,
+  });
+
   if (env.SANDBOX_ACTIVITY_INTERVAL_MS > 0) {
     activity = startActivity(stack, {
       installationId,
@@ -133,12 +151,44 @@ async function main(): Promise<void> {
       print: (line) => console.log(line),
     });
   }
-  console.log(await readyText(stack, installationId, { databaseUrl, logFile, opsToken }));
+  console.log(await readyText(stack, installationId, preview, { databaseUrl, logFile, opsToken }));
+}
+
+/** Up to `limit` synced records the project's cards show on, with their card URLs. */
+async function previewLines(stack: Stack, installationId: string, preview: PreviewServer, limit: number) {
+  const extensions = preview.project().extensions;
+  const shownTypes = hubspotObjectTypes.filter((type) => {
+    const typeId = OBJECT_TYPE_IDS[type];
+    return extensions.some((extension) => typeId !== undefined && extension.objectTypeIds.includes(typeId));
+  });
+  const synced =
+    shownTypes.length === 0
+      ? []
+      : await stack
+          .db()<LinkRow>(LINKS)
+          .where({ installation_id: installationId, state: 'active' })
+          .whereIn('hubspot_object_type', shownTypes)
+          .orderBy('created_at')
+          .limit(limit);
+  const lines = ["The app's card and settings page, rendered locally (open in any browser):"];
+  const settings = extensions.find((extension) => extension.kind === 'settings');
+  if (settings) lines.push(`  Settings page        ${preview.settingsUrl()}`);
+  for (const link of synced) {
+    const typeId = OBJECT_TYPE_IDS[link.hubspot_object_type] ?? '0-1';
+    lines.push(
+      `  Card                 ${preview.cardUrl(typeId, link.hubspot_id)}   (HubSpot ${link.hubspot_object_type.replace(/ies$/, 'y').replace(/s$/, '')} ${link.hubspot_id} ⇄ Salesforce ${link.salesforce_object_type} ${link.salesforce_id})`,
+    );
+  }
+  lines.push(
+    `  Any other record: change objectId in a card URL; every card and record: ${preview.baseUrl}/preview`,
+  );
+  return lines;
 }
 
 async function readyText(
   stack: Stack,
   installationId: string,
+  preview: PreviewServer,
   where: { databaseUrl: string; logFile: string; opsToken: string },
 ): Promise<string> {
   const bridge = stack.bridge!;
@@ -168,6 +218,7 @@ async function readyText(
       `  curl ${stack.salesforce.baseUrl}/_emulator/orgs/default/records/${sample.salesforce_id}`,
     );
   }
+  lines.push('', ...(await previewLines(stack, installationId, preview, 3)));
   lines.push(
     '',
     'Edit a record yourself (HubSpot edits arrive by webhook; Salesforce edits with the next poll):',

@@ -26,7 +26,12 @@ async function waitForOutput(output: () => string, text: string | RegExp, timeou
 describe('npm run sandbox', () => {
   it('installs, syncs, simulates people, and stops on Ctrl-C', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-sandbox-'));
-    const [port, hubspotPort, salesforcePort] = [await freePort(), await freePort(), await freePort()];
+    const [port, hubspotPort, salesforcePort, previewPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const databaseUrl = `sqlite:${path.join(dir, 'sandbox.sqlite')}`;
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/sandbox/main.ts'], {
       cwd: PROJECT_ROOT,
@@ -35,6 +40,7 @@ describe('npm run sandbox', () => {
         PORT: String(port),
         HUBSPOT_EMULATOR_PORT: String(hubspotPort),
         SALESFORCE_EMULATOR_PORT: String(salesforcePort),
+        PREVIEW_PORT: String(previewPort),
         DATABASE_URL: databaseUrl,
         LOG_LEVEL: 'warn',
         SANDBOX_ACTIVITY_INTERVAL_MS: '300',
@@ -51,6 +57,20 @@ describe('npm run sandbox', () => {
       expect(output).toContain(`http://127.0.0.1:${hubspotPort}`);
       expect(output).toContain(`http://127.0.0.1:${salesforcePort}`);
       expect(fs.existsSync(path.join(dir, 'sandbox-bridge.log'))).toBe(true);
+
+      // The app's settings page and a card on a synced record, served by the preview, one URL each.
+      const previewBase = `http://127.0.0.1:${previewPort}`;
+      const settingsUrl = output.match(new RegExp(`${previewBase}/preview/settings\\S*`))?.[0];
+      const cardUrl = output.match(
+        new RegExp(`${previewBase}/preview/card\\?objectTypeId=0-1&objectId=\\d+`),
+      )?.[0];
+      expect(settingsUrl).toBeDefined();
+      expect(cardUrl).toBeDefined();
+      for (const url of [settingsUrl!, cardUrl!]) {
+        const page = await fetch(url);
+        expect(page.status).toBe(200);
+        expect(await page.text()).toContain('id="preview-boot"');
+      }
 
       // A record synced: linked in the bridge, present on both sides, the same person.
       const link = await db<LinkRow>(LINKS).where({ state: 'active' }).orderBy('created_at').first();
@@ -76,6 +96,7 @@ describe('npm run sandbox', () => {
       expect(await exited).toBe(0);
       expect(output).toContain('Sandbox stopped.');
       await expect(fetch(`http://127.0.0.1:${port}/healthz`)).rejects.toThrow();
+      await expect(fetch(`http://127.0.0.1:${previewPort}/preview`)).rejects.toThrow();
     } finally {
       child.kill('SIGKILL');
       await db.destroy();
