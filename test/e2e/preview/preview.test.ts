@@ -59,13 +59,54 @@ hubspot.extend<'crm.record.tab'>(() => <><Text>before</Text><Broken /></>);
   return dir;
 }
 
+/** The components the gallery fixture uses: every component the preview draws. */
+const GALLERY_COMPONENTS = [
+  ...['Accordion', 'Alert', 'AutoGrid', 'BarChart', 'Box', 'Button', 'ButtonRow', 'Card', 'Checkbox'],
+  ...[
+    'CrmActionButton',
+    'CrmActionLink',
+    'CrmDataHighlight',
+    'CrmPropertyList',
+    'CurrencyInput',
+    'DateInput',
+  ],
+  ...['DescriptionList', 'DescriptionListItem', 'Divider', 'Dropdown', 'DropdownButtonItem', 'EmptyState'],
+  ...[
+    'ErrorState',
+    'Flex',
+    'Form',
+    'Heading',
+    'Icon',
+    'Illustration',
+    'Image',
+    'Inline',
+    'Input',
+    'LineChart',
+  ],
+  ...['Link', 'List', 'LoadingButton', 'LoadingSpinner', 'Modal', 'ModalBody', 'ModalFooter', 'MultiSelect'],
+  ...['NumberInput', 'Panel', 'PanelBody', 'PanelFooter', 'PanelSection', 'ProgressBar', 'RadioButton'],
+  ...['ScoreCircle', 'SearchInput', 'Select', 'Spacer', 'Stack', 'Statistics', 'StatisticsItem'],
+  ...[
+    'StatisticsTrend',
+    'StatusTag',
+    'StepIndicator',
+    'StepperInput',
+    'Tab',
+    'Table',
+    'TableBody',
+    'TableCell',
+  ],
+  ...['TableFooter', 'TableHead', 'TableHeader', 'TableRow', 'Tabs', 'Tag', 'Text', 'TextArea', 'Textarea'],
+  ...['Tile', 'TimeInput', 'Toggle', 'ToggleGroup', 'Tooltip'],
+];
+
 /** Waits for the extension's next render to reach the page (it arrives from the worker asynchronously). */
-async function waitForText(locator: Locator, expected: string, timeoutMs = 5_000): Promise<void> {
+async function waitForText(locator: Locator, expected: string | RegExp, timeoutMs = 5_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = await locator.textContent();
-    if (text === expected) return;
-    if (Date.now() > deadline) throw new Error(`expected "${expected}", still "${text}"`);
+    if (typeof expected === 'string' ? text === expected : expected.test(text ?? '')) return;
+    if (Date.now() > deadline) throw new Error(`expected ${String(expected)}, still "${text}"`);
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
@@ -251,6 +292,92 @@ describeWithChromium('the local preview in chromium', () => {
     // The form's values reached onSubmit by field name, as FormSubmitExtensionEvent.targetValue.
     expect(text).toContain('notify ops@example.com');
     await page.screenshot({ path: screenshotPath('preview', 'settings.png'), fullPage: true });
+  });
+
+  it('draws every mapped component, and each callback gets what the HubSpot component passes', async () => {
+    const deal = await installed.hubspot.control
+      .asUser(PORTAL_ID)
+      .create('deals', { dealname: 'Big deal', amount: '5000', dealstage: 'appointmentscheduled' });
+    const page = await open(preview.cardUrl('0-3', deal.id), '[data-extension="preview_component_gallery"]');
+    const last = page.getByTestId('gallery-last');
+    const expectEvent = (text: string) => waitForText(last, `Last event: ${text}`);
+    await page.screenshot({ path: screenshotPath('preview', 'gallery-inputs.png'), fullPage: true });
+
+    await page.getByTestId('g-date').locator('input[type="date"]').fill('2026-03-04');
+    await expectEvent('DateInput {"year":2026,"month":2,"date":4,"formattedDate":"2026-03-04"}');
+    await page.getByTestId('g-select').getByRole('combobox').selectOption({ label: 'Two' });
+    await expectEvent('Select 2');
+    await page.getByTestId('g-checkbox').getByRole('checkbox').check();
+    await expectEvent('Checkbox [true,"yes"]');
+    await page.getByTestId('g-toggle-group').getByRole('radio', { name: 'Blue' }).check();
+    await expectEvent('ToggleGroup "blue"');
+    await page.getByTestId('g-multi').getByRole('button').click();
+    await page.getByTestId('g-multi').getByRole('option', { name: 'Beta' }).click();
+    await expectEvent('MultiSelect ["a","b"]');
+    await page.getByTestId('g-stepper').getByRole('button', { name: 'Increase' }).click();
+    await expectEvent('StepperInput 3');
+    await page.getByTestId('g-toggle').getByRole('switch').click();
+    await expectEvent('Toggle true');
+    await page.getByTestId('g-number').getByRole('spinbutton').fill('42');
+    await page.getByTestId('g-number').getByRole('spinbutton').press('Tab');
+    await expectEvent('NumberInput 42');
+    await page.getByTestId('g-input').getByRole('textbox').fill('hello');
+    await page.getByTestId('g-submit').click();
+    // The form's values by field name, numbers as numbers (FormSubmitExtensionEvent.targetValue).
+    await waitForText(last, /^Last event: Form \{.*"input":"hello".*"number":42.*\}$/);
+
+    await page.getByRole('tab', { name: 'Display' }).click();
+    await page.getByTestId('g-steps').getByRole('button', { name: /Three/ }).click();
+    await expectEvent('StepIndicator 2');
+    await page.getByTestId('g-accordion').getByRole('button', { name: 'Accordion' }).click();
+    await expectEvent('Accordion []');
+    await page.getByText('Accordion body').waitFor();
+    await page.screenshot({ path: screenshotPath('preview', 'gallery-display.png'), fullPage: true });
+
+    await page.getByRole('tab', { name: 'Data' }).click();
+    await page.getByTestId('g-table').getByRole('button', { name: /Month/ }).click();
+    await expectEvent('TableHeader "ascending"');
+    await page.screenshot({ path: screenshotPath('preview', 'gallery-data.png'), fullPage: true });
+    await page.getByRole('tab', { name: 'CRM' }).click();
+    await page.locator('[data-component="CrmPropertyList"]').getByText('5000').waitFor();
+
+    const drawn = new Set<string | undefined>();
+    const collect = async () => {
+      // Runs in the page; this file has no DOM types, hence the narrow shape.
+      const names = await page
+        .locator('[data-component]')
+        .evaluateAll((elements) =>
+          elements.map(
+            (element) => (element as unknown as { dataset: { component?: string } }).dataset.component,
+          ),
+        );
+      for (const name of names) drawn.add(name);
+    };
+    await page.getByTestId('g-open-panel').click();
+    await expectEvent('Panel open []');
+    await collect();
+    await page.getByTestId('g-close-panel').click();
+    await expectEvent('Panel close []');
+    await page
+      .getByTestId('g-dropdown')
+      .getByRole('button', { name: /Dropdown/ })
+      .click();
+    await page.getByTestId('g-dropdown').getByRole('menuitem', { name: 'Option' }).click();
+    await expectEvent('Dropdown option []');
+    await page
+      .getByTestId('g-dropdown')
+      .getByRole('button', { name: /Dropdown/ })
+      .click();
+    await page.getByTestId('g-dropdown-modal').click();
+    const modal = page.getByRole('dialog', { name: 'Modal' });
+    await modal.waitFor();
+    await collect();
+    await modal.getByRole('button', { name: 'Close' }).click();
+    await expectEvent('Modal close []');
+
+    // Everything the gallery uses was drawn by its own mapping (each tab stays mounted, only hidden).
+    expect(GALLERY_COMPONENTS.filter((name) => !drawn.has(name))).toEqual([]);
+    expect(drawn.has('Unknown')).toBe(false);
   });
 
   it("shows the card's error state when the bridge is down: the emulator's proxy answers 502", async () => {

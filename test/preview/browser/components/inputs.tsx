@@ -146,7 +146,7 @@ export function SearchInput(props: TextInputProps & { clearable?: boolean }) {
     <Field {...fieldProps('SearchInput', props, id)}>
       <div className="pv-input-wrap">
         <span className="pv-input-wrap__prefix" aria-hidden="true">
-          🔍
+          ⌕
         </span>
         <input
           id={id}
