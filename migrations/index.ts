@@ -24,6 +24,7 @@ import * as createApiUsage from './20261122101100_create_api_usage';
 import * as createApiLimitReports from './20261122101200_create_api_limit_reports';
 import * as createScheduleLeases from './20261122101300_create_schedule_leases';
 import * as addAuditEntriesActorUser from './20261123090000_add_audit_entries_actor_user';
+import * as indexAuditEntriesRecord from './20261123090100_index_audit_entries_record';
 
 export interface Migration {
   name: string;
@@ -52,4 +53,5 @@ export const migrations: Migration[] = [
   { name: '20261122101200_create_api_limit_reports', ...createApiLimitReports },
   { name: '20261122101300_create_schedule_leases', ...createScheduleLeases },
   { name: '20261123090000_add_audit_entries_actor_user', ...addAuditEntriesActorUser },
+  { name: '20261123090100_index_audit_entries_record', ...indexAuditEntriesRecord },
 ];

@@ -9,6 +9,7 @@ import { engineHttpDeps, type EngineHttpDeps } from '../engine-deps';
 import { getConflicts } from '../handlers/sync/get-conflicts';
 import { getHealth } from '../handlers/sync/get-health';
 import { getPendingMatches } from '../handlers/sync/get-pending-matches';
+import { getRecordHistory } from '../handlers/sync/get-record-history';
 import { getRecordStatus } from '../handlers/sync/get-record-status';
 import { getSettings } from '../handlers/sync/get-settings';
 import { postResolveConflict } from '../handlers/sync/post-resolve-conflict';
@@ -48,6 +49,7 @@ export function createEngineRouter(deps: AppDeps, engine: EngineHttpDeps = engin
   router.get('/api/sync/health', ...signed, getHealth(engine));
   const record = '/api/sync/records/:side/:objectType/:recordId';
   router.get(record, ...signed, getRecordStatus(engine));
+  router.get(`${record}/history`, ...signed, getRecordHistory(engine));
   router.post(`${record}/sync-now`, ...signed, postSyncNow(engine));
   router.post('/api/sync/failures/retry', ...signed, postRetryFailures(engine));
   router.get('/api/sync/conflicts', ...signed, getConflicts(engine));

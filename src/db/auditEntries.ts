@@ -219,3 +219,64 @@ async function listWhere(
   const rows = await query.orderBy('id', 'desc').limit(page.limit ?? 50);
   return rows.map(fromRow);
 }
+
+/** Actions that put a value into a system: a field written (also at a create) or a conflict's value. */
+const WRITE_ACTIONS = ['field_written', 'conflict_resolved'];
+
+/** When the bridge last wrote to each system for any of these links (epoch ms), from the audit log. */
+export async function lastWrites(
+  db: Queryable,
+  installationId: string,
+  linkIds: string[],
+): Promise<{ toHubspot: number | null; toSalesforce: number | null }> {
+  if (linkIds.length === 0) return { toHubspot: null, toSalesforce: null };
+  const rows = (await db<AuditEntryRow>(AUDIT_ENTRIES)
+    .where({ installation_id: installationId })
+    .whereIn('link_id', linkIds)
+    .whereIn('action', WRITE_ACTIONS)
+    .whereIn('direction', ['to_hubspot', 'to_salesforce'])
+    .select('direction')
+    .max({ last: 'occurred_at' })
+    .groupBy('direction')) as unknown as Array<{ direction: string; last: number | string | null }>;
+  const at = (direction: string) => {
+    const row = rows.find((candidate) => candidate.direction === direction);
+    return row?.last === null || row?.last === undefined ? null : Number(row.last);
+  };
+  return { toHubspot: at('to_hubspot'), toSalesforce: at('to_salesforce') };
+}
+
+/** What a record's history reads: the lines of any of its links, and the lines about the record itself. */
+export interface HistoryScope {
+  linkIds: string[];
+  record: RecordRef;
+}
+
+/**
+ * A record's lines, newest first (by time, then id): those at or before `atOrBefore`, at most `limit`; or,
+ * with `exactlyAt`, every line of that instant (a page boundary must not split one sync's lines).
+ */
+export async function listForHistory(
+  db: Queryable,
+  installationId: string,
+  scope: HistoryScope,
+  options: { atOrBefore?: number; exactlyAt?: number; limit?: number },
+): Promise<AuditEntry[]> {
+  const query = db<AuditEntryRow>(AUDIT_ENTRIES)
+    .where({ installation_id: installationId })
+    .where((where) => {
+      where.where({
+        record_side: scope.record.side,
+        record_object_type: scope.record.objectType,
+        record_id: scope.record.recordId,
+      });
+      if (scope.linkIds.length > 0) where.orWhereIn('link_id', scope.linkIds);
+    });
+  if (options.exactlyAt !== undefined) query.where('occurred_at', options.exactlyAt);
+  else if (options.atOrBefore !== undefined) query.where('occurred_at', '<=', options.atOrBefore);
+  query.orderBy([
+    { column: 'occurred_at', order: 'desc' },
+    { column: 'id', order: 'desc' },
+  ]);
+  if (options.limit !== undefined) query.limit(options.limit);
+  return (await query).map(fromRow);
+}

@@ -44,6 +44,15 @@ export const CandidateSchema = z.object({
   matchedBy: z.string().min(1).max(64),
   /** A few words for the person choosing (name, email, owner). */
   label: z.string().max(500).default(''),
+  /**
+   * What the person choosing needs to tell candidates apart, as read when the question was asked (null:
+   * not read, or stored before these were kept).
+   */
+  name: z.string().max(200).nullable().default(null),
+  email: z.string().max(254).nullable().default(null),
+  company: z.string().max(255).nullable().default(null),
+  /** When the candidate last changed in its system, epoch ms. */
+  lastModifiedAt: z.number().int().nullable().default(null),
 });
 export type Candidate = z.output<typeof CandidateSchema>;
 

@@ -124,6 +124,95 @@ export function failureSentence(category: FailureCategory, context: FailureConte
   }
 }
 
+/** A stored category, read back: anything this version does not know reads as `unknown`. */
+export function asFailureCategory(category: string): FailureCategory {
+  return (failureCategories as readonly string[]).includes(category)
+    ? (category as FailureCategory)
+    : 'unknown';
+}
+
+export interface FailureAdvice {
+  /** A few words for the card: what kind of problem it is. */
+  readonly title: string;
+  /** What the person reading the card should do (often: nothing). */
+  readonly whatToDo: string;
+}
+
+/**
+ * The card's words for a failure, next to its stored sentence (which says what happened to this record). `side`
+ * is the system that refused the write, when known.
+ */
+export function failureAdvice(category: FailureCategory, side: Side | null = null): FailureAdvice {
+  const system = side ? sideLabel(side) : 'the other system';
+  const source = side ? sideLabel(otherSide(side)) : 'the system it comes from';
+  switch (category) {
+    case 'validation':
+      return {
+        title: `Value refused by ${system}`,
+        whatToDo: `Correct the value in ${source}, or ask an admin to change the field's mapping in the app settings, then press Retry.`,
+      };
+    case 'required_field_missing':
+      return {
+        title: 'A required field is blank',
+        whatToDo: `Fill in the missing field in ${source}, then press Retry.`,
+      };
+    case 'picklist_value_not_allowed':
+      return {
+        title: 'Value not in the picklist',
+        whatToDo:
+          "Ask an admin to add the value to the field's value map in the app settings, or pick another value, then press Retry.",
+      };
+    case 'duplicate':
+      return {
+        title: 'Looks like a duplicate',
+        whatToDo: 'Merge the duplicate records, or pick the record to link, then press Retry.',
+      };
+    case 'permission':
+      return {
+        title: `Not allowed in ${system}`,
+        whatToDo: `Ask an admin to give the connected ${system} user access to this record and its fields, then press Retry.`,
+      };
+    case 'not_found':
+      return {
+        title: 'Linked record not found',
+        whatToDo:
+          'Nothing for now: if the record was merged or deleted, the sync follows what happened to it. Press Retry if it was restored.',
+      };
+    case 'conflict':
+      return {
+        title: 'Changed on both sides',
+        whatToDo: 'Pick the value to keep on this card.',
+      };
+    case 'rate_limited':
+      return {
+        title: 'Waiting for the API limit',
+        whatToDo: 'Nothing: the sync resumes on its own when the limit frees up.',
+      };
+    case 'transient':
+      return {
+        title: `${side ? sideLabel(side) : 'A system'} was briefly unavailable`,
+        whatToDo: 'Nothing: the sync retries on its own.',
+      };
+    case 'auth':
+      return {
+        title: 'Connection expired',
+        whatToDo: `Ask an admin to reconnect ${side ? sideLabel(side) : 'Salesforce'} in the app settings; the sync resumes then.`,
+      };
+    case 'converted_lead':
+      return {
+        title: 'Lead was converted',
+        whatToDo: 'Nothing: the sync now follows the Contact the Lead became.',
+      };
+    case 'unknown':
+      return {
+        title: 'Unexpected error',
+        whatToDo: 'Press Retry; if it keeps failing, contact support with the error code shown.',
+      };
+    default:
+      return assertNever(category, 'failure category');
+  }
+}
+
 export function makeFailure(
   category: FailureCategory,
   code: string,

@@ -3,7 +3,7 @@
  * functions over the database (and, for a dry run, the two APIs); the HTTP layer puts them behind signed,
  * tenant-checked endpoints. Every function takes the installation id first: nothing here crosses tenants.
  *
- *   recordSyncStatus   the card: link, queue state, per-field table of a dry-run plan, conflicts, failures
+ *   recordSyncStatus   the card (recordStatus.ts): summary, link, queue, conflicts, failures, a dry run
  *   syncNow            "Sync now": the record jumps its installation's queue
  *   retryFailure       "Retry": a failure goes back to the queue (retryAllFailures: all of them)
  *   listConflicts / resolveConflict      the review queue; the next sync writes the chosen value
@@ -23,16 +23,9 @@ import * as links from '../db/links';
 import * as pendingMatches from '../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../db/recordRefs';
 import { personActorId, personName, type HubSpotPerson } from '../domain/actors';
-import type { FieldPlan, PlanOutcome } from '../domain/planner';
 import { err, ok, type Result } from '../domain/result';
-import { defaultBackoff } from '../queue/backoff';
-import { silentLogger } from '../queue/logger';
 import type { ClientSource } from './clients';
-import { OrgMetadataCache } from './orgMetadata';
-import { planUnit } from './planning';
-import { readCandidates, readSides } from './reads';
-import { buildContext, loadSettings } from './syncBatch';
-import { buildUnits } from './units';
+import type { OrgMetadataCache } from './orgMetadata';
 import { notifyDirty } from './wake';
 
 export interface EngineDeps {
@@ -62,136 +55,7 @@ async function findLink(db: Knex, installationId: string, record: RecordRef): Pr
   );
 }
 
-function linkRecords(link: links.Link): RecordRef[] {
-  return [
-    { side: 'hubspot', objectType: link.hubspotObjectType, recordId: link.hubspotId },
-    { side: 'salesforce', objectType: link.salesforceObjectType, recordId: link.salesforceId },
-  ];
-}
-
-export interface RecordSyncStatus {
-  readonly record: RecordRef;
-  readonly link: {
-    readonly id: string;
-    readonly state: links.Link['state'];
-    readonly origin: links.Link['origin'];
-    readonly hubspot: RecordRef;
-    readonly salesforce: RecordRef;
-    readonly lastSyncedAt: number | null;
-    readonly tombstonedAt: number | null;
-  } | null;
-  /** The record's place in the queue, if it is waiting or being synced. */
-  readonly queue: {
-    readonly state: 'pending' | 'claimed';
-    readonly attempts: number;
-    readonly nextAttemptAt: number;
-    readonly lastError: string | null;
-  } | null;
-  /** A dry run: what a sync now would do, field by field (null when not asked for or not possible). */
-  readonly dryRun: {
-    readonly outcome: PlanOutcome;
-    readonly summary: string;
-    readonly fields: readonly FieldPlan[];
-  } | null;
-  readonly dryRunError: string | null;
-  readonly conflicts: readonly conflictsTable.Conflict[];
-  readonly failures: readonly failures.Failure[];
-  readonly pendingMatch: pendingMatches.PendingMatch | null;
-}
-
-/** The card's view of one record. With `dryRun`, both records are read (two or three API calls) and planned. */
-export async function recordSyncStatus(
-  deps: EngineDeps,
-  installationId: string,
-  record: RecordRef,
-  options: { dryRun?: boolean } = {},
-): Promise<RecordSyncStatus> {
-  const { db } = deps;
-  const link = await findLink(db, installationId, record);
-  const records = link ? linkRecords(link) : [record];
-  const queued = (
-    await Promise.all(records.map((ref) => dirty.findByRecord(db, installationId, ref)))
-  ).filter((item) => item !== null);
-  const waiting = queued[0] ?? null;
-  const unresolved = (
-    await Promise.all(records.map((ref) => failures.findUnresolved(db, installationId, ref)))
-  ).filter((failure) => failure !== null);
-  let dryRun: RecordSyncStatus['dryRun'] = null;
-  let dryRunError: string | null = null;
-  if (options.dryRun) {
-    const planned = await planDryRun(deps, installationId, record);
-    if (planned.ok) dryRun = planned.value;
-    else dryRunError = planned.error.message;
-  }
-  return {
-    record,
-    link: link && {
-      id: link.id,
-      state: link.state,
-      origin: link.origin,
-      hubspot: linkRecords(link)[0] as RecordRef,
-      salesforce: linkRecords(link)[1] as RecordRef,
-      lastSyncedAt: link.lastSyncedAt,
-      tombstonedAt: link.tombstonedAt,
-    },
-    queue: waiting && {
-      state: waiting.state,
-      attempts: waiting.attempts,
-      nextAttemptAt: waiting.nextAttemptAt,
-      lastError: waiting.lastError,
-    },
-    dryRun,
-    dryRunError,
-    conflicts: link ? await conflictsTable.listOpen(db, installationId, { linkId: link.id }) : [],
-    failures: unresolved,
-    pendingMatch: link ? null : await pendingMatches.findOpen(db, installationId, record),
-  };
-}
-
-async function planDryRun(
-  deps: EngineDeps,
-  installationId: string,
-  record: RecordRef,
-): Promise<Result<NonNullable<RecordSyncStatus['dryRun']>, EngineError>> {
-  if (!deps.clients) return err({ code: 'unavailable', message: 'Dry runs are not available here.' });
-  const settings = await loadSettings(deps.db, installationId);
-  if (!settings) return err({ code: 'unavailable', message: 'The stored settings cannot be read.' });
-  const clients = await deps.clients.clientsFor(installationId);
-  if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });
-  try {
-    const context = await buildContext(
-      {
-        db: deps.db,
-        clients: deps.clients,
-        ...(deps.gateFor ? { gateFor: deps.gateFor } : {}),
-        metadata: deps.metadata ?? new OrgMetadataCache({ now: deps.now }),
-        now: deps.now,
-        logger: silentLogger,
-        policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
-        blockedRetryMs: 0,
-      },
-      installationId,
-      settings,
-      clients.value,
-    );
-    // A unit for the record, as a sync of it would build (no dirty row is claimed or changed).
-    const probe = { id: -1, record, payload: null, source: 'manual' } as unknown as Parameters<
-      typeof buildUnits
-    >[1][number]['items'][number];
-    const [unit] = await buildUnits(context, [{ items: [probe] }]);
-    if (!unit) return err(notFound('record'));
-    await readSides(context, [
-      { unit, side: 'hubspot' },
-      { unit, side: 'salesforce' },
-    ]);
-    if (!unit.link) await readCandidates(context, [unit]);
-    const plan = planUnit(context, unit);
-    if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
-    return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });
-  } catch (error) {
-    return err({ code: 'unavailable', message: error instanceof Error ? error.message : String(error) });
-  }
-}
+export { recordSyncStatus, type RecordSyncStatus } from './recordStatus';
 
 /** "Sync now": the record (and so its link) syncs ahead of its installation's backlog. */
 export async function syncNow(

@@ -72,6 +72,36 @@ function candidateLabel(unit: Unit, ref: HubspotRef | SalesforceRef): string {
     .slice(0, 500);
 }
 
+/** What the person picking needs to tell the candidates apart, from the candidate as it was read. */
+function candidateFacts(
+  unit: Unit,
+  ref: HubspotRef | SalesforceRef,
+): { name: string | null; email: string | null; company: string | null; lastModifiedAt: number | null } {
+  const record = unit.candidates.find((candidate) => candidate.id === ref.id);
+  const text = (value: unknown, max: number): string | null =>
+    typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : null;
+  const join = (...parts: unknown[]) =>
+    text(parts.filter((part) => typeof part === 'string' && part.trim() !== '').join(' '), 200);
+  if (!record) return { name: null, email: null, company: null, lastModifiedAt: null };
+  if ('properties' in record) {
+    const { properties } = record;
+    return {
+      name: join(properties.firstname, properties.lastname),
+      email: text(properties.email, 254),
+      company: text(properties.company, 255),
+      lastModifiedAt: record.updatedAtMs,
+    };
+  }
+  const { fields } = record;
+  const account = fields.Account as { Name?: unknown } | null | undefined;
+  return {
+    name: join(fields.FirstName, fields.LastName) ?? text(fields.Name, 200),
+    email: text(fields.Email, 254),
+    company: text(fields.Company, 255) ?? text(account?.Name, 255),
+    lastModifiedAt: record.lastModifiedAtMs,
+  };
+}
+
 function succeeded(outcomes: UnitWrites['outcomes'], side: Side): boolean {
   return outcomes[side]?.ok === true;
 }
@@ -257,6 +287,7 @@ export async function recordUnit(
             record: refOf(candidate),
             matchedBy: plan.pendingMatch?.basis ?? 'email',
             label: candidateLabel(unit, candidate),
+            ...candidateFacts(unit, candidate),
           })),
           reason: plan.pendingMatch.reason,
         },

@@ -105,6 +105,20 @@ export function observedToJson(value: Observed): ObservedJson {
     : { unrepresentable: value.failure.raw, code: value.failure.code };
 }
 
+/**
+ * How a stored value (a conflict's side, a shadow) reads on the card: the canonical value as text, or the
+ * raw text of a value the mapping could not represent. A value that was never stored reads as null.
+ */
+export function displayStored(value: unknown): string | null {
+  if (value === undefined) return null;
+  const canonical = CanonicalValueSchema.safeParse(value);
+  if (canonical.success) return displayCanonical(canonical.data);
+  if (typeof value === 'object' && value !== null && 'unrepresentable' in value) {
+    return String((value as { unrepresentable: unknown }).unrepresentable);
+  }
+  return JSON.stringify(value);
+}
+
 export function rawText(wire: unknown): string {
   if (wire === null || wire === undefined) return '';
   if (typeof wire === 'string') return wire;

@@ -1,4 +1,11 @@
-import { failureCategories, failureSentence, isRetryable, makeFailure } from '../../../src/domain/failures';
+import {
+  asFailureCategory,
+  failureAdvice,
+  failureCategories,
+  failureSentence,
+  isRetryable,
+  makeFailure,
+} from '../../../src/domain/failures';
 import { err, mapResult, ok } from '../../../src/domain/result';
 
 describe('failure categories', () => {
@@ -69,5 +76,31 @@ describe('Result', () => {
   it('maps only successes', () => {
     expect(mapResult(ok(2), (n: number) => n * 3)).toEqual({ ok: true, value: 6 });
     expect(mapResult(err('nope'), (n: number) => n * 3)).toEqual({ ok: false, error: 'nope' });
+  });
+});
+
+describe('failure advice on the card', () => {
+  it.each(failureCategories)('%s has a short title and says what to do', (category) => {
+    const advice = failureAdvice(category, 'salesforce');
+    expect(advice.title.length).toBeGreaterThan(3);
+    expect(advice.title).not.toMatch(/\.$/);
+    expect(advice.whatToDo).toMatch(/^[A-Z].*\.$/);
+  });
+
+  it('says nothing needs doing exactly when the sync retries on its own', () => {
+    for (const category of failureCategories) {
+      const nothing = /^Nothing/.test(failureAdvice(category).whatToDo);
+      expect([category, nothing]).toEqual([
+        category,
+        ['rate_limited', 'transient', 'converted_lead', 'not_found'].includes(category),
+      ]);
+    }
+  });
+
+  it('names the system that refused the write, and reads unknown categories as unknown', () => {
+    expect(failureAdvice('permission', 'hubspot').title).toBe('Not allowed in HubSpot');
+    expect(failureAdvice('validation', 'salesforce').whatToDo).toContain('in HubSpot');
+    expect(asFailureCategory('picklist_value_not_allowed')).toBe('picklist_value_not_allowed');
+    expect(asFailureCategory('storage')).toBe('unknown');
   });
 });

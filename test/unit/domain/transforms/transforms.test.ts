@@ -1,5 +1,6 @@
 import type { TransformSpec } from '../../../../src/domain/settings/schema';
 import type { CanonicalValue, FieldTransform } from '../../../../src/domain/transforms/canonical';
+import { displayStored } from '../../../../src/domain/transforms/canonical';
 import { createTransform } from '../../../../src/domain/transforms/index';
 import { indexOwners } from '../../../../src/domain/transforms/owner';
 
@@ -239,5 +240,19 @@ describe('transforms: canonical → wire', () => {
     };
     check(t.toHubspot(value), hubspot);
     check(t.toSalesforce(value), salesforce);
+  });
+});
+
+describe('stored values on the card', () => {
+  it.each([
+    ['a text', 'Head of Sales', 'Head of Sales'],
+    ['a number', 42.5, '42.5'],
+    ['a flag', false, 'false'],
+    ['a list', ['a', 'b'], 'a; b'],
+    ['a blank', null, '(blank)'],
+    ['a value the mapping could not represent', { unrepresentable: 'Hot!', code: 'no_mapping' }, 'Hot!'],
+    ['no value stored at all', undefined, null],
+  ])('%s reads as %j', (_case, value, text) => {
+    expect(displayStored(value)).toBe(text);
   });
 });

@@ -1,0 +1,67 @@
+/**
+ * What a sync now of one record would do, field by field, without doing it: the card's dry run. Builds the
+ * unit a sync of the record would build, reads both records (two or three API calls) and plans; no dirty row
+ * is claimed or changed and nothing is written.
+ */
+import type { RecordRef } from '../db/recordRefs';
+import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import { err, ok, type Result } from '../domain/result';
+import { defaultBackoff } from '../queue/backoff';
+import { silentLogger } from '../queue/logger';
+import type { EngineDeps, EngineError } from './engine-api';
+import { OrgMetadataCache } from './orgMetadata';
+import { planUnit } from './planning';
+import { readCandidates, readSides } from './reads';
+import { buildContext, loadSettings } from './syncBatch';
+import { buildUnits } from './units';
+
+export interface DryRunPlan {
+  readonly outcome: PlanOutcome;
+  readonly summary: string;
+  readonly fields: readonly FieldPlan[];
+}
+
+export async function planDryRun(
+  deps: EngineDeps,
+  installationId: string,
+  record: RecordRef,
+): Promise<Result<DryRunPlan, EngineError>> {
+  if (!deps.clients) return err({ code: 'unavailable', message: 'Dry runs are not available here.' });
+  const settings = await loadSettings(deps.db, installationId);
+  if (!settings) return err({ code: 'unavailable', message: 'The stored settings cannot be read.' });
+  const clients = await deps.clients.clientsFor(installationId);
+  if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });
+  try {
+    const context = await buildContext(
+      {
+        db: deps.db,
+        clients: deps.clients,
+        ...(deps.gateFor ? { gateFor: deps.gateFor } : {}),
+        metadata: deps.metadata ?? new OrgMetadataCache({ now: deps.now }),
+        now: deps.now,
+        logger: silentLogger,
+        policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
+        blockedRetryMs: 0,
+      },
+      installationId,
+      settings,
+      clients.value,
+    );
+    // A unit for the record, as a sync of it would build (no dirty row is claimed or changed).
+    const probe = { id: -1, record, payload: null, source: 'manual' } as unknown as Parameters<
+      typeof buildUnits
+    >[1][number]['items'][number];
+    const [unit] = await buildUnits(context, [{ items: [probe] }]);
+    if (!unit) return err({ code: 'not_found', message: 'No record here.' });
+    await readSides(context, [
+      { unit, side: 'hubspot' },
+      { unit, side: 'salesforce' },
+    ]);
+    if (!unit.link) await readCandidates(context, [unit]);
+    const plan = planUnit(context, unit);
+    if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
+    return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });
+  } catch (error) {
+    return err({ code: 'unavailable', message: error instanceof Error ? error.message : String(error) });
+  }
+}

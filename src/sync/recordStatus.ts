@@ -1,0 +1,227 @@
+/**
+ * The record card's view of one record: its link, its place in the queue, what is wrong with it and what a
+ * rep can do, in words. Read from the database only (a dry run also reads both records): the summary, the
+ * Salesforce link, the last writes each way, failures with their advice, the candidates of a pending match as
+ * they were read when the question was asked, and open conflicts as display text.
+ */
+import * as auditEntries from '../db/auditEntries';
+import * as conflictsTable from '../db/conflicts';
+import * as dirty from '../db/dirty';
+import * as failures from '../db/failures';
+import * as installations from '../db/installations';
+import * as links from '../db/links';
+import * as pendingMatches from '../db/pendingMatches';
+import type { RecordRef } from '../db/recordRefs';
+import { asFailureCategory, failureAdvice } from '../domain/failures';
+import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import { recordSummary, type RecordSummary } from '../domain/recordSummary';
+import type { SalesforceObjectType } from '../domain/records';
+import { findMapping } from '../domain/settings/defaults';
+import { fieldLabel } from '../domain/settings/schema';
+import { displayStored } from '../domain/transforms/canonical';
+import { salesforceRecordUrl } from './appProperties';
+import type { EngineDeps } from './engine-api';
+import { planDryRun } from './dryRunRecord';
+import { settingsFor } from './installationSettings';
+
+export interface FailureView extends failures.Failure {
+  /** A few words for the card: what kind of problem it is. */
+  readonly title: string;
+  /** What to do about it (often: nothing, the sync retries on its own). */
+  readonly whatToDo: string;
+}
+
+export interface CandidateView extends pendingMatches.Candidate {
+  readonly objectType: string;
+  /** The candidate's Salesforce record page, when it is a Salesforce record and the org is known. */
+  readonly salesforceUrl: string | null;
+}
+
+export interface ConflictView extends conflictsTable.Conflict {
+  /** The mapping's label, as the settings name the field. */
+  readonly fieldLabel: string;
+  readonly hubspotDisplay: string | null;
+  readonly salesforceDisplay: string | null;
+  /** The value both sides last agreed on; null when the field never synced. */
+  readonly lastSyncedDisplay: string | null;
+}
+
+export interface RecordSyncStatus {
+  readonly record: RecordRef;
+  /** What the card's tag says, and a sentence for a rep. */
+  readonly summary: RecordSummary;
+  readonly link: {
+    readonly id: string;
+    readonly state: links.Link['state'];
+    readonly origin: links.Link['origin'];
+    readonly hubspot: RecordRef;
+    readonly salesforce: RecordRef;
+    readonly lastSyncedAt: number | null;
+    readonly tombstonedAt: number | null;
+  } | null;
+  /** The linked Salesforce record's page (Lightning), or null when there is none or the org is unknown. */
+  readonly salesforce: { readonly instanceUrl: string; readonly recordUrl: string } | null;
+  /** The bridge's latest write to each system for this record (any of its links), and the link's last sync. */
+  readonly lastSync: {
+    readonly toHubspotAt: number | null;
+    readonly toSalesforceAt: number | null;
+    readonly at: number | null;
+  };
+  /** The record's place in the queue, if it is waiting or being synced. */
+  readonly queue: {
+    readonly state: 'pending' | 'claimed';
+    readonly attempts: number;
+    readonly nextAttemptAt: number;
+    readonly lastError: string | null;
+  } | null;
+  /** A dry run: what a sync now would do, field by field (null when not asked for or not possible). */
+  readonly dryRun: {
+    readonly outcome: PlanOutcome;
+    readonly summary: string;
+    readonly fields: readonly FieldPlan[];
+  } | null;
+  readonly dryRunError: string | null;
+  readonly conflicts: readonly ConflictView[];
+  readonly failures: readonly FailureView[];
+  readonly pendingMatch:
+    | (Omit<pendingMatches.PendingMatch, 'candidates'> & {
+        readonly candidates: CandidateView[];
+      })
+    | null;
+}
+
+/** The link a card shows: the active one, else a tombstone, else the newest ended one. */
+function currentLink(all: readonly links.Link[]): links.Link | null {
+  return (
+    all.find((link) => link.state === 'active') ??
+    all.find((link) => link.state === 'tombstoned') ??
+    all[0] ??
+    null
+  );
+}
+
+function linkRecords(link: links.Link): [RecordRef, RecordRef] {
+  return [
+    { side: 'hubspot', objectType: link.hubspotObjectType, recordId: link.hubspotId },
+    { side: 'salesforce', objectType: link.salesforceObjectType, recordId: link.salesforceId },
+  ];
+}
+
+function failureView(failure: failures.Failure): FailureView {
+  const side =
+    failure.details.side === 'hubspot' || failure.details.side === 'salesforce' ? failure.details.side : null;
+  return { ...failure, ...failureAdvice(asFailureCategory(failure.category), side) };
+}
+
+/** The card's view of one record. With `dryRun`, both records are read (two or three API calls) and planned. */
+export async function recordSyncStatus(
+  deps: EngineDeps,
+  installationId: string,
+  record: RecordRef,
+  options: { dryRun?: boolean } = {},
+): Promise<RecordSyncStatus> {
+  const { db } = deps;
+  const [allLinks, installation, settings] = await Promise.all([
+    links.listForRecord(db, installationId, record),
+    installations.findById(db, installationId),
+    settingsFor(db, installationId),
+  ]);
+  const link = currentLink(allLinks);
+  const records = link ? linkRecords(link) : [record];
+  const queued = (
+    await Promise.all(records.map((ref) => dirty.findByRecord(db, installationId, ref)))
+  ).filter((item) => item !== null);
+  const waiting = queued[0] ?? null;
+  const unresolved = (
+    await Promise.all(records.map((ref) => failures.findUnresolved(db, installationId, ref)))
+  ).filter((failure) => failure !== null);
+  const [openConflicts, pendingMatch, writes] = await Promise.all([
+    link ? conflictsTable.listOpen(db, installationId, { linkId: link.id }) : Promise.resolve([]),
+    link ? Promise.resolve(null) : pendingMatches.findOpen(db, installationId, record),
+    auditEntries.lastWrites(
+      db,
+      installationId,
+      allLinks.map((candidate) => candidate.id),
+    ),
+  ]);
+  let dryRun: RecordSyncStatus['dryRun'] = null;
+  let dryRunError: string | null = null;
+  if (options.dryRun) {
+    const planned = await planDryRun(deps, installationId, record);
+    if (planned.ok) dryRun = planned.value;
+    else dryRunError = planned.error.message;
+  }
+
+  const instanceUrl = installation?.salesforce.instanceUrl ?? null;
+  const urlOf = (type: string, id: string) =>
+    instanceUrl ? salesforceRecordUrl(instanceUrl, type as SalesforceObjectType, id) : null;
+  const shownLink = link && (link.state === 'active' || link.state === 'tombstoned') ? link : null;
+  const recordUrl = shownLink ? urlOf(shownLink.salesforceObjectType, shownLink.salesforceId) : null;
+
+  const summary = recordSummary({
+    installation: installation
+      ? {
+          hubspot: installation.state.hubspot,
+          salesforce: installation.state.salesforce,
+          pausedByAdmin: installation.state.pausedByAdmin,
+        }
+      : { hubspot: 'uninstalled', salesforce: 'not_connected', pausedByAdmin: false },
+    link: link && { state: link.state, tombstonedSide: link.tombstonedSide },
+    salesforceObject: link?.salesforceObjectType ?? null,
+    pendingMatch: pendingMatch !== null,
+    openConflicts: openConflicts.length,
+    unresolvedFailures: unresolved.length,
+    queued: waiting !== null,
+    graceDays: settings.deletes.graceDays,
+  });
+
+  return {
+    record,
+    summary,
+    link: link && {
+      id: link.id,
+      state: link.state,
+      origin: link.origin,
+      hubspot: linkRecords(link)[0],
+      salesforce: linkRecords(link)[1],
+      lastSyncedAt: link.lastSyncedAt,
+      tombstonedAt: link.tombstonedAt,
+    },
+    salesforce: instanceUrl && recordUrl ? { instanceUrl, recordUrl } : null,
+    lastSync: {
+      toHubspotAt: writes.toHubspot,
+      toSalesforceAt: writes.toSalesforce,
+      at: link?.lastSyncedAt ?? null,
+    },
+    queue: waiting && {
+      state: waiting.state,
+      attempts: waiting.attempts,
+      nextAttemptAt: waiting.nextAttemptAt,
+      lastError: waiting.lastError,
+    },
+    dryRun,
+    dryRunError,
+    conflicts: openConflicts.map((conflict) => {
+      const mapping = findMapping(settings, conflict.fieldKey);
+      return {
+        ...conflict,
+        fieldLabel: mapping ? fieldLabel(mapping) : conflict.fieldKey,
+        hubspotDisplay: displayStored(conflict.hubspotValue),
+        salesforceDisplay: displayStored(conflict.salesforceValue),
+        lastSyncedDisplay: displayStored(conflict.shadowValue),
+      };
+    }),
+    failures: unresolved.map(failureView),
+    pendingMatch: pendingMatch && {
+      ...pendingMatch,
+      candidates: pendingMatch.candidates.map((candidate) => ({
+        ...candidate,
+        objectType: candidate.record.objectType,
+        salesforceUrl:
+          candidate.record.side === 'salesforce'
+            ? urlOf(candidate.record.objectType, candidate.record.recordId)
+            : null,
+      })),
+    },
+  };
+}
