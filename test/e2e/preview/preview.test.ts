@@ -380,6 +380,52 @@ describeWithChromium('the local preview in chromium', () => {
     expect(drawn.has('Unknown')).toBe(false);
   });
 
+  it("renders the project's own card and settings page (hubspot-app/) without a gap or a crash", async () => {
+    const project = await startPreview({
+      hubspotEmulatorBaseUrl: installed.hubspot.baseUrl,
+      bridgeBaseUrl: installed.bridge.baseUrl,
+      appId: Number(TEST_HUBSPOT_APP.appId),
+      defaultPortalId: PORTAL_ID,
+    });
+    try {
+      const extensions = project.project().extensions;
+      const settings = extensions.find((extension) => extension.kind === 'settings');
+      const card = extensions.find(
+        (extension) => extension.kind === 'card' && extension.objectTypeIds.includes('0-1'),
+      );
+      for (const [extension, url, shot] of [
+        [card, card && project.cardUrl('0-1', contactId, { card: card.uid }), 'project-card.png'],
+        [settings, project.settingsUrl(), 'project-settings.png'],
+      ] as const) {
+        if (!extension || !url) continue;
+        const frame = `[data-extension="${extension.uid}"]`;
+        const page = await open(url, frame);
+        // Let its first requests to the bridge answer and the card draw what they say.
+        await page
+          .locator(`${frame} [data-component="LoadingSpinner"]`)
+          .first()
+          .waitFor({ state: 'detached', timeout: 10_000 })
+          .catch(() => undefined);
+        await page.waitForTimeout(300);
+        await page.screenshot({ path: screenshotPath('preview', shot), fullPage: true });
+        await expect(page.locator(frame).getAttribute('data-extension-state')).resolves.toBe('rendered');
+        const unknown = await page
+          .locator(`${frame} [data-component="Unknown"]`)
+          .evaluateAll((elements) =>
+            elements.map(
+              (element) =>
+                (element as unknown as { dataset: { unknownComponent?: string } }).dataset.unknownComponent,
+            ),
+          );
+        expect(unknown).toEqual([]);
+        await expect(page.getByTestId('extension-callback-error').count()).resolves.toBe(0);
+        await expect(page.locator(`${frame} [data-component]`).count()).resolves.toBeGreaterThan(3);
+      }
+    } finally {
+      await project.close();
+    }
+  });
+
   it("shows the card's error state when the bridge is down: the emulator's proxy answers 502", async () => {
     const deadBridge = `http://127.0.0.1:${await freePort()}`;
     const down = await startPreview({
