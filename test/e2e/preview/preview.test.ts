@@ -294,7 +294,7 @@ describeWithChromium('the local preview in chromium', () => {
     await page.screenshot({ path: screenshotPath('preview', 'settings.png'), fullPage: true });
   });
 
-  it('draws every mapped component, and each callback gets what the HubSpot component passes', async () => {
+  it('draws every mapped component, each callback gets what the HubSpot component passes, actions run in the page', async () => {
     const deal = await installed.hubspot.control
       .asUser(PORTAL_ID)
       .create('deals', { dealname: 'Big deal', amount: '5000', dealstage: 'appointmentscheduled' });
@@ -340,6 +340,27 @@ describeWithChromium('the local preview in chromium', () => {
     await page.screenshot({ path: screenshotPath('preview', 'gallery-data.png'), fullPage: true });
     await page.getByRole('tab', { name: 'CRM' }).click();
     await page.locator('[data-component="CrmPropertyList"]').getByText('5000').waitFor();
+
+    // Actions run in the page; callbacks the extension hands them are kept and called later.
+    await page.getByRole('tab', { name: 'Actions' }).click();
+    await page.getByTestId('a-fetch-properties').click();
+    await expectEvent('fetchCrmObjectProperties {"dealname":"Big deal","amount":"5000"}');
+    await page.getByTestId('a-refresh').click();
+    await expectEvent('onCrmPropertiesUpdate {"dealname":"Big deal"}');
+    await page.getByTestId('preview-toast').getByText('Record properties refreshed').waitFor();
+    await page.getByTestId('a-iframe').click();
+    const iframeModal = page.getByTestId('preview-iframe-modal');
+    await iframeModal.waitFor();
+    await expect(iframeModal.locator('iframe').getAttribute('src')).resolves.toBe('about:blank');
+    await iframeModal.getByRole('button', { name: 'Close' }).click();
+    await expectEvent('openIframeModal closed []');
+    await page.getByTestId('a-copy').click();
+    await page.getByTestId('preview-toast').getByText('Copied to clipboard').waitFor();
+    await page.getByTestId('a-navigate').click();
+    await page
+      .getByTestId('preview-toast')
+      .getByText('HubSpot would open the app page /settings?tab=fields')
+      .waitFor();
 
     const drawn = new Set<string | undefined>();
     const collect = async () => {
