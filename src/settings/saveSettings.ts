@@ -65,7 +65,41 @@ export async function readSettings(deps: SettingsDeps, installation: Installatio
 
 export type SaveRefusal =
   | { code: 'invalid_settings'; messages: readonly SettingsMessage[]; metadataProblems: string[] }
-  | { code: 'stale_base'; currentVersion: number };
+  /** Someone saved since the page loaded: who and when, so the page can say so. */
+  | { code: 'stale_base'; currentVersion: number; savedBy: string | null; savedAt: number | null };
+
+export interface SettingsCheck {
+  /** True when nothing stops a save (warnings allowed). */
+  valid: boolean;
+  /** One per problem, tied to its mapped field (`fieldKey`), with a `code` and a sentence. */
+  messages: readonly SettingsMessage[];
+  /** What could not be read to check the document (it then warns instead of guessing). */
+  metadataProblems: string[];
+}
+
+/**
+ * Checks a document as a save would, without saving: malformed documents are refused without a call; a
+ * document the cached metadata refuses is checked once more against fresh metadata (the admin may just have
+ * created what is missing).
+ */
+export async function checkSettings(
+  deps: SettingsDeps,
+  installation: Pick<Installation, 'id'>,
+  document: Record<string, unknown>,
+): Promise<SettingsCheck> {
+  const parsed = parseSettings(document);
+  if (!parsed.ok) {
+    const { messages } = validateSettings(document, { hubspot: {}, salesforce: {} });
+    return { valid: false, messages, metadataProblems: [] };
+  }
+  let live = await deps.metadata.read(installation.id, parsed.value);
+  let validation = validateSettings(document, live.metadata);
+  if (!validation.valid && live.cached) {
+    live = await deps.metadata.read(installation.id, parsed.value, { fresh: true });
+    validation = validateSettings(document, live.metadata);
+  }
+  return { valid: validation.valid, messages: validation.messages, metadataProblems: live.problems };
+}
 
 export interface Saved {
   version: number;
@@ -81,21 +115,14 @@ export async function saveSettings(
   input: { document: Record<string, unknown>; baseVersion: number; savedBy: HubSpotPerson },
 ): Promise<Result<Saved, SaveRefusal>> {
   const { context } = deps;
+  const check = await checkSettings(deps, installation, input.document);
   const parsed = parseSettings(input.document);
-  if (!parsed.ok) {
-    // Malformed: no need to ask either system anything.
-    const { messages } = validateSettings(input.document, { hubspot: {}, salesforce: {} });
-    return err({ code: 'invalid_settings', messages, metadataProblems: [] });
-  }
-  let live = await deps.metadata.read(installation.id, parsed.value);
-  let validation = validateSettings(input.document, live.metadata);
-  if (!validation.valid && live.cached) {
-    // The admin may just have created what is missing: look again before refusing.
-    live = await deps.metadata.read(installation.id, parsed.value, { fresh: true });
-    validation = validateSettings(input.document, live.metadata);
-  }
-  if (!validation.valid) {
-    return err({ code: 'invalid_settings', messages: validation.messages, metadataProblems: live.problems });
+  if (!check.valid || !parsed.ok) {
+    return err({
+      code: 'invalid_settings',
+      messages: check.messages,
+      metadataProblems: check.metadataProblems,
+    });
   }
   const { paused: _paused, ...stored } = input.document;
   const saved = await context.db.transaction(async (trx) => {
@@ -124,7 +151,15 @@ export async function saveSettings(
     }
     return version;
   });
-  if (!saved.ok) return err({ code: 'stale_base', currentVersion: saved.currentVersion });
+  if (!saved.ok) {
+    const [latest] = await settingsTable.history(context.db, installation.id);
+    return err({
+      code: 'stale_base',
+      currentVersion: saved.currentVersion,
+      savedBy: latest?.createdBy ?? null,
+      savedAt: latest?.createdAt ?? null,
+    });
+  }
   let paused = installation.state.pausedByAdmin;
   if (parsed.value.paused !== paused) {
     const switched = await setAdminPause(context, installation.id, parsed.value.paused, input.savedBy);
@@ -136,8 +171,8 @@ export async function saveSettings(
   );
   return ok({
     version: saved.version,
-    messages: validation.messages,
-    metadataProblems: live.problems,
+    messages: check.messages,
+    metadataProblems: check.metadataProblems,
     paused,
   });
 }

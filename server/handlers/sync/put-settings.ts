@@ -37,12 +37,13 @@ export function putSettings(deps: EngineHttpDeps): RequestHandler {
     }
     const refusal = result.error;
     if (refusal.code === 'stale_base') {
+      const who = refusal.savedBy ? `, by ${refusal.savedBy}` : '';
       sendError(
         res,
         409,
         'stale_base',
-        `Someone saved the settings since this page loaded them (now version ${refusal.currentVersion}). Reload, then make your change again.`,
-        { currentVersion: refusal.currentVersion },
+        `Someone else saved the settings after this page loaded them (version ${refusal.currentVersion}${who}); reload the page to see their changes, then make yours again.`,
+        { currentVersion: refusal.currentVersion, savedBy: refusal.savedBy, savedAt: refusal.savedAt },
       );
       return;
     }

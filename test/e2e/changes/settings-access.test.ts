@@ -48,6 +48,7 @@ describe.each(testDialects)('who may change the settings, on %s', (dialect) => {
 
   const settingsChanges: Array<[string, 'POST' | 'PUT', string, Json]> = [
     ['save the settings', 'PUT', '/api/settings', { document: defaultSettingsInput as Json, baseVersion: 0 }],
+    ['check the settings', 'POST', '/api/settings/validate', { document: defaultSettingsInput as Json }],
     ['preview the settings', 'POST', '/api/settings/dry-run', { document: defaultSettingsInput as Json }],
     ['pause the sync', 'PUT', '/api/sync/pause', { paused: true }],
     ['retry every failure', 'POST', '/api/sync/failures/retry', {}],
