@@ -50,13 +50,31 @@ const sensitiveQueryParams = new Set([
   'refresh_token',
 ]);
 
-/** A path and query fit for a log line: values of credential-bearing parameters are masked. */
+/** Longest URL a log line carries; the rest is cut (a request line can be up to 16 KB). */
+const MAX_LOGGED_URL_LENGTH = 2_048;
+
+/**
+ * A path and query fit for a log line: values of credential-bearing parameters are masked. Never throws,
+ * whatever the request line held (`//%25/`, `//x:99999/`, an absolute-form URL, broken percent-encoding):
+ * it runs after the response, outside express's error handling, where a throw would end the process.
+ */
 export function loggableUrl(originalUrl: string): string {
-  const url = new URL(originalUrl, 'http://log.invalid');
-  for (const key of [...url.searchParams.keys()]) {
-    if (sensitiveQueryParams.has(key.toLowerCase())) url.searchParams.set(key, '[redacted]');
+  try {
+    const cut = originalUrl.length > MAX_LOGGED_URL_LENGTH;
+    const text = cut ? originalUrl.slice(0, MAX_LOGGED_URL_LENGTH) : originalUrl;
+    const queryAt = text.indexOf('?');
+    const path = queryAt === -1 ? text : text.slice(0, queryAt);
+    if (queryAt === -1) return cut ? `${path}…` : path;
+    // URLSearchParams reads any text without throwing; the path is kept as sent.
+    const query = new URLSearchParams(text.slice(queryAt + 1));
+    for (const key of [...query.keys()]) {
+      if (sensitiveQueryParams.has(key.toLowerCase())) query.set(key, '[redacted]');
+    }
+    const search = query.toString();
+    return `${path}${search ? `?${search}` : ''}${cut ? '…' : ''}`;
+  } catch {
+    return '[unloggable url]';
   }
-  return `${url.pathname}${url.search}`;
 }
 
 export type { Logger };

@@ -13,6 +13,7 @@ import { Credentials } from '../src/auth/credentials';
 import { createTokenCipher } from '../src/auth/token-cipher';
 import { loadConfigOrExit } from '../src/config';
 import { bridgeAppFromConfig } from '../src/context';
+import { exitOnUncaughtErrors } from '../src/crash';
 import { createDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
 import type { InstallContext } from '../src/install/context';
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
   const role = parseRole(process.argv.slice(2));
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL });
+  exitOnUncaughtErrors('the bridge', logger);
   const db = createDb(config.DATABASE_URL);
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');

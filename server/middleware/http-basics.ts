@@ -19,16 +19,21 @@ export const securityHeaders: RequestHandler = (_req, res, next) => {
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const startedAt = process.hrtime.bigint();
+    // This runs after the response, outside express's error handling: nothing here may throw.
     res.on('finish', () => {
-      logger.info(
-        {
-          method: req.method,
-          url: loggableUrl(req.originalUrl),
-          status: res.statusCode,
-          durationMs: Number((process.hrtime.bigint() - startedAt) / 1_000_000n),
-        },
-        'request',
-      );
+      try {
+        logger.info(
+          {
+            method: req.method,
+            url: loggableUrl(req.originalUrl),
+            status: res.statusCode,
+            durationMs: Number((process.hrtime.bigint() - startedAt) / 1_000_000n),
+          },
+          'request',
+        );
+      } catch {
+        // A log line is not worth the process.
+      }
     });
     next();
   };

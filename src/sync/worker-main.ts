@@ -9,6 +9,7 @@ import { Credentials } from '../auth/credentials';
 import { createTokenCipher } from '../auth/token-cipher';
 import { loadConfigOrExit } from '../config';
 import { bridgeAppFromConfig } from '../context';
+import { exitOnUncaughtErrors } from '../crash';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { Budget } from './budget';
@@ -18,6 +19,7 @@ import { startSyncWorker } from './worker';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = pino({ level: config.LOG_LEVEL, base: { service: 'bridge-sync-worker', pid: process.pid } });
+  exitOnUncaughtErrors('the sync worker', logger);
   const db = createDb(config.DATABASE_URL);
   await migrateLatest(db);
   const credentials = new Credentials({

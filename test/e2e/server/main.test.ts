@@ -34,6 +34,21 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** Sends one raw request over a fresh socket and returns the status line (or what the socket did instead). */
+function rawRequest(port: number, requestLine: string): Promise<string> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    let received = '';
+    socket.setTimeout(5_000, () => socket.destroy());
+    socket.on('connect', () =>
+      socket.write(`${requestLine}\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`),
+    );
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString('latin1')));
+    socket.on('error', (error) => resolve(`socket error: ${error.message}`));
+    socket.on('close', () => resolve(received.split('\r\n')[0] ?? ''));
+  });
+}
+
 async function waitFor(run: Run, text: string): Promise<void> {
   for (let attempt = 0; attempt < 300; attempt += 1) {
     if (run.output().includes(text)) return;
@@ -85,6 +100,32 @@ describe('npm start (server/main.ts)', () => {
     expect(run.output()).toContain('worker started');
     const health = await fetch(`${env.PUBLIC_BASE_URL}/healthz`);
     expect(await health.json()).toEqual({ status: 'ok', database: 'ok' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('survives request lines that are not valid URLs, and still answers /healthz', async () => {
+    const run = start([], env);
+    await waitFor(run, 'server listening');
+    const port = Number(env.PORT);
+    const answers: string[] = [];
+    for (const line of [
+      'GET //%25/ HTTP/1.1',
+      'GET //x:99999/ HTTP/1.1',
+      'GET http://evil/ HTTP/1.1',
+      'GET http://evil.example:99999/ops/installations HTTP/1.1',
+      'GET // HTTP/1.1',
+      'GET /%E0%A4%A HTTP/1.1',
+      'POST //%25/webhooks/hubspot?code=secret-code HTTP/1.1',
+    ]) {
+      answers.push(await rawRequest(port, line));
+    }
+    for (const answer of answers) expect(answer).toMatch(/^HTTP\/1\.1 [45]\d\d /);
+    const health = await fetch(`${env.PUBLIC_BASE_URL}/healthz`);
+    expect(health.status).toBe(200);
+    expect(run.child.exitCode).toBeNull();
+    expect(run.output()).not.toContain('secret-code');
+    expect(run.output()).not.toContain('Invalid URL');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

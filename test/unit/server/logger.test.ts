@@ -9,6 +9,24 @@ describe('logging without credentials', () => {
     expect(loggableUrl('/oauth/salesforce/start?link=n0nce&environment=sandbox')).not.toContain('n0nce');
   });
 
+  it.each([
+    ['//%25/', '//%25/'],
+    ['//x:99999/', '//x:99999/'],
+    ['http://evil/', 'http://evil/'],
+    ['//', '//'],
+    ['/%E0%A4%A', '/%E0%A4%A'],
+    ['http://[::1/?state=s3cret', 'http://[::1/?state=%5Bredacted%5D'],
+    ['//x:99999/?code=s3cret&b=%zz', '//x:99999/?code=%5Bredacted%5D&b=%25zz'],
+  ])('never throws on a request line that is not a valid URL: %s', (url, logged) => {
+    expect(loggableUrl(url)).toBe(logged);
+  });
+
+  it('cuts very long URLs without letting a masked value through', () => {
+    const logged = loggableUrl(`/x?code=${'s'.repeat(10_000)}`);
+    expect(logged.length).toBeLessThan(2_100);
+    expect(logged).not.toContain('sss');
+  });
+
   it('redacts token and secret fields wherever they sit in a log object', () => {
     const { logger, lines } = capturingLogger();
     logger.info(
