@@ -25,6 +25,7 @@ import * as createApiLimitReports from './20261122101200_create_api_limit_report
 import * as createScheduleLeases from './20261122101300_create_schedule_leases';
 import * as addAuditEntriesActorUser from './20261123090000_add_audit_entries_actor_user';
 import * as indexAuditEntriesRecord from './20261123090100_index_audit_entries_record';
+import * as addCursorsStalls from './20261123100000_add_cursors_stalls';
 
 export interface Migration {
   name: string;
@@ -54,4 +55,5 @@ export const migrations: Migration[] = [
   { name: '20261122101300_create_schedule_leases', ...createScheduleLeases },
   { name: '20261123090000_add_audit_entries_actor_user', ...addAuditEntriesActorUser },
   { name: '20261123090100_index_audit_entries_record', ...indexAuditEntriesRecord },
+  { name: '20261123100000_add_cursors_stalls', ...addCursorsStalls },
 ];

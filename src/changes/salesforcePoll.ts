@@ -6,11 +6,19 @@
  * - deletions: the recycle bin through queryAll (IsDeleted = true), including the losers of a merge, which
  *   carry MasterRecordId.
  * Each hands the records it read over as payloads, with a hint for deletions and merges, and keeps its own
- * cursor. The first run for an installation walks every record (the initial sync), 2,000 per call.
+ * cursor. The first run for an installation walks every record (the initial sync), up to 2,000 per call
+ * (Salesforce decides a batch's size: fewer when rows are large, then queryMore fetches the rest).
  */
-import { readChanges, type ChangeKey } from '../connectors/salesforce/changes';
+import {
+  keyMovesForward,
+  readChanges,
+  readMoreChanges,
+  type ChangeKey,
+  type ChangesBatch,
+} from '../connectors/salesforce/changes';
 import { describeFields } from '../connectors/salesforce/metadata';
 import { SalesforceCallError } from '../connectors/salesforce/record-errors';
+import * as cursors from '../db/cursors';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
 import { enabledSalesforceTypes } from '../domain/settings/readLists';
@@ -37,6 +45,14 @@ export interface SalesforcePollOptions {
   /** Records per call (at most 2,000, one SOQL batch); lower in tests. */
   pageSize?: number;
   shouldStop?: () => boolean;
+}
+
+export interface SalesforcePollOutcome extends PollOutcome {
+  /**
+   * The run ended where it started although Salesforce said more records remained: the next run would read
+   * the same records again. Counted on the cursor (`stalls`, shown by the health endpoint) and logged.
+   */
+  stalled: boolean;
 }
 
 export function salesforceCursorName(type: SalesforceObjectType, kind: SalesforcePollKind): string {
@@ -66,7 +82,7 @@ export async function pollSalesforceObject(
   type: SalesforceObjectType,
   kind: SalesforcePollKind,
   options: SalesforcePollOptions = {},
-): Promise<PollOutcome> {
+): Promise<SalesforcePollOutcome> {
   const overlapMs = options.overlapMs ?? SALESFORCE_POLL_OVERLAP_MS;
   const connection = await deps.clients.salesforce(installationId);
   if (!connection.ok) throw new Error(`Salesforce poll of ${type}: ${connection.error.message}`);
@@ -86,68 +102,106 @@ export async function pollSalesforceObject(
     salesforceCursorName(type, kind),
     decodePollCursor,
   );
-  const outcome: PollOutcome = {
+  const outcome: SalesforcePollOutcome = {
     initial: state.cursor === null,
     calls: 0,
     read: 0,
     handedOver: 0,
     complete: false,
+    stalled: false,
   };
+  let lastRead: { stampMs: number; id: string } | null = null;
   let key: ChangeKey = {
     kind: 'from',
     sinceMs: state.cursor ? Math.max(0, state.cursor.newestMs - overlapMs) : 0,
   };
+  const deleted = kind === 'deletions';
+  /** Salesforce said more rows remain beyond what this run read (a batch not done, or a page's LIMIT filled). */
+  let moreRemain = false;
   try {
+    let locator: string | null = null;
     for (;;) {
       if (options.shouldStop?.()) return outcome;
-      const read = () =>
+      const first = () =>
         readChanges(connection.value, gate, type, fields, key, {
-          deleted: kind === 'deletions',
+          deleted,
           ...(options.pageSize ? { limit: options.pageSize } : {}),
         });
-      const page = await read().catch(async (error: unknown) => {
-        if (!(error instanceof SalesforceCallError && error.code === 'INVALID_FIELD')) throw error;
-        // A mapped field the org does not have (or the user cannot see) would stop every poll: leave it out.
-        const known = await describeFields(connection.value, type, { gate });
-        const available = fields.filter((name) =>
-          known.some((field) => field.name.toLowerCase() === name.toLowerCase()),
-        );
-        if (available.length === fields.length) throw error;
-        const absent = fields.filter((name) => !available.includes(name));
-        missingFields.set(missingKey, {
-          names: new Set([...leftOut, ...absent.map((name) => name.toLowerCase())]),
-          foundAt: deps.now(),
-        });
-        deps.logger.warn(
-          { installationId, type, missing: absent },
-          `Salesforce ${type} lacks mapped field(s) ${absent.join(', ')}; polling without them`,
-        );
-        fields = available;
-        return read();
-      });
+      const batch: ChangesBatch | null = locator
+        ? await readMoreChanges(connection.value, gate, type, locator, { deleted }).catch(
+            (error: unknown) => {
+              // A query locator lives 15 minutes unused: start a new page after the last record read instead.
+              if (error instanceof SalesforceCallError && error.code === 'INVALID_QUERY_LOCATOR') return null;
+              throw error;
+            },
+          )
+        : await first().catch(async (error: unknown) => {
+            if (!(error instanceof SalesforceCallError && error.code === 'INVALID_FIELD')) throw error;
+            // A mapped field the org does not have (or the user cannot see) would stop every poll: leave it out.
+            const known = await describeFields(connection.value, type, { gate });
+            const available = fields.filter((name) =>
+              known.some((field) => field.name.toLowerCase() === name.toLowerCase()),
+            );
+            if (available.length === fields.length) throw error;
+            const absent = fields.filter((name) => !available.includes(name));
+            missingFields.set(missingKey, {
+              names: new Set([...leftOut, ...absent.map((name) => name.toLowerCase())]),
+              foundAt: deps.now(),
+            });
+            deps.logger.warn(
+              { installationId, type, missing: absent },
+              `Salesforce ${type} lacks mapped field(s) ${absent.join(', ')}; polling without them`,
+            );
+            fields = available;
+            return first();
+          });
       outcome.calls += 1;
-      outcome.read += page.records.length;
+      if (batch === null) {
+        locator = null;
+        if (lastRead) key = { kind: 'after', ...lastRead };
+        continue;
+      }
+      if (!locator) moreRemain = batch.limitReached;
+      // Not done yet without a locator to the rest: go on after the last record read.
+      if (!batch.done && !batch.nextRecordsUrl) moreRemain = true;
+      outcome.read += batch.records.length;
       outcome.handedOver += await handOverPage(
         deps,
         installationId,
         state,
-        page.records.map((record) => itemOf(record, kind)),
+        batch.records.map((record) => itemOf(record, kind)),
         overlapMs,
       );
-      const last = page.records.at(-1);
-      if (!page.more || !last) break;
-      key = { kind: 'after', stampMs: last.systemModstampMs, id: last.id };
+      const last = batch.records.at(-1);
+      if (last) lastRead = { stampMs: last.systemModstampMs, id: last.id };
+      // Batches can hold fewer rows than the page asked for: follow `done`/`nextRecordsUrl`, never the count.
+      locator = batch.nextRecordsUrl;
+      if (locator) continue;
+      if (!moreRemain || !lastRead) break;
+      const next = { kind: 'after' as const, ...lastRead };
+      if (!keyMovesForward(key, next)) break;
+      key = next;
+      moreRemain = false;
     }
   } finally {
     // Usage reports are written in the background; let them land before the run counts as done.
     await gate.settled();
   }
   outcome.complete = true;
+  outcome.stalled = moreRemain;
+  if (outcome.stalled) {
+    await cursors.noteStall(deps.db, installationId, state.name, deps.now());
+    deps.logger.warn(
+      { installationId, type, kind, cursor: state.name, read: outcome.read },
+      `Salesforce ${type} ${kind} poll stalled: it read ${outcome.read} record(s) but could not move its ` +
+        `cursor past them although Salesforce said more remain; the next run reads the same records again`,
+    );
+  }
   return outcome;
 }
 
 export interface SalesforcePollRun {
-  byObject: Array<{ type: SalesforceObjectType; kind: SalesforcePollKind; outcome: PollOutcome }>;
+  byObject: Array<{ type: SalesforceObjectType; kind: SalesforcePollKind; outcome: SalesforcePollOutcome }>;
 }
 
 /** Every Salesforce poll the installation's settings call for, changes before deletions per object. */

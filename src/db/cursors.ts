@@ -13,18 +13,29 @@ export interface CursorRow {
   name: string;
   value: string;
   updated_at: number;
+  /** Runs that ended without moving the cursor although the source said more records remained. */
+  stalls: number;
+  last_stalled_at: number | null;
 }
 
 export interface Cursor {
   name: string;
   value: string;
   updatedAt: number;
+  stalls: number;
+  lastStalledAt: number | null;
 }
 
 const NameSchema = z.string().min(1).max(128);
 
 export function fromRow(row: CursorRow): Cursor {
-  return { name: row.name, value: row.value, updatedAt: row.updated_at };
+  return {
+    name: row.name,
+    value: row.value,
+    updatedAt: Number(row.updated_at),
+    stalls: Number(row.stalls ?? 0),
+    lastStalledAt: row.last_stalled_at === null ? null : Number(row.last_stalled_at),
+  };
 }
 
 export async function get(db: Queryable, installationId: string, name: string): Promise<Cursor | null> {
@@ -85,4 +96,20 @@ export async function set(
     .insert({ installation_id: installationId, name, value, updated_at: now })
     .onConflict(['installation_id', 'name'])
     .merge(['value', 'updated_at']);
+}
+
+/**
+ * Counts a run of the poll that ended without moving the cursor although its source said more records
+ * remained (a stall). The value and its moved time are left alone; a cursor that does not exist yet is
+ * created empty-handed only by a poll, so a stall of one is not recorded.
+ */
+export async function noteStall(
+  db: Queryable,
+  installationId: string,
+  name: string,
+  now: number,
+): Promise<void> {
+  await db<CursorRow>(CURSORS)
+    .where({ installation_id: installationId, name })
+    .update({ stalls: db.raw('stalls + 1'), last_stalled_at: now } as never);
 }

@@ -24,7 +24,11 @@ export interface SyncStateView {
 export interface SyncStateReport {
   sync: SyncStateView;
   budget: BudgetStatus;
-  polls: Array<{ name: string; movedAt: number }>;
+  /**
+   * Each poll cursor: when it last moved, and how many runs stalled (ended although the source said more
+   * records remained, so the next run reads the same ones again) and when the last did.
+   */
+  polls: Array<{ name: string; movedAt: number; stalls: number; lastStalledAt: number | null }>;
 }
 
 const pauseMessages: Record<PauseReason, string> = {
@@ -68,6 +72,11 @@ export async function syncStateReport(
   return {
     sync: syncStateOf(installation, status),
     budget: status,
-    polls: pollCursors.map((cursor) => ({ name: cursor.name, movedAt: cursor.updatedAt })),
+    polls: pollCursors.map((cursor) => ({
+      name: cursor.name,
+      movedAt: cursor.updatedAt,
+      stalls: cursor.stalls,
+      lastStalledAt: cursor.lastStalledAt,
+    })),
   };
 }

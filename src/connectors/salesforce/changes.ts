@@ -4,8 +4,11 @@
  *
  * Pages are keyset pages: the next page starts strictly after the last (SystemModstamp, Id) read. Offsets
  * would be unsafe (records change while the poll walks) and "SystemModstamp ≥ last" alone would loop when a
- * bulk load gives more records than a page the same second. One page is one API call: its LIMIT is the
- * size of one SOQL batch, so no queryMore follows.
+ * bulk load gives more records than a page the same second. A page's LIMIT is the largest SOQL batch
+ * (2,000), but Salesforce may hand a query's rows out in smaller batches (at most 200 with long text
+ * fields, fewer when rows are large): `done: false` and a `nextRecordsUrl` then say where the rest is, and
+ * each further batch is one queryMore call. Whether a page is drained is Salesforce's `done`, never the
+ * number of rows a batch happened to hold.
  */
 import type { Connection, QueryResult } from 'jsforce';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
@@ -23,10 +26,18 @@ export type ChangeKey =
   | { readonly kind: 'from'; readonly sinceMs: number }
   | { readonly kind: 'after'; readonly stampMs: number; readonly id: string };
 
-export interface ChangesPage {
+/** One batch of a changes query. */
+export interface ChangesBatch {
   readonly records: SalesforceRecord[];
-  /** True when the page is full, so more records may follow. */
-  readonly more: boolean;
+  /** Salesforce's `done`: every row of the query has been handed out. */
+  readonly done: boolean;
+  /** Where the query's next batch is (queryMore), while Salesforce has not handed out every row. */
+  readonly nextRecordsUrl: string | null;
+  /**
+   * The query's rows filled its LIMIT, so more records may follow the last one (a next keyset page). Set
+   * on the first batch of a query, from its totalSize; false on queryMore batches.
+   */
+  readonly limitReached: boolean;
 }
 
 export function changesSoql(
@@ -48,7 +59,39 @@ export function changesSoql(
   );
 }
 
-/** One page of changed (or, with `deleted`, deleted) records. */
+async function call(
+  connection: Connection,
+  gate: CallGate,
+  action: string,
+  callTimeoutMs: number | undefined,
+  run: () => Promise<QueryResult<Record<string, unknown>>>,
+): Promise<QueryResult<Record<string, unknown>>> {
+  // The gate may refuse (a spent budget): that error reaches the caller as it is.
+  await gate.acquire('salesforce', 'read');
+  try {
+    return await withTimeout(run, callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS, action);
+  } catch (error) {
+    throw salesforceCallError(error, action);
+  } finally {
+    const usage = connection.limitInfo?.apiUsage;
+    if (usage) gate.observeSalesforceUsage?.(usage.used, usage.limit);
+  }
+}
+
+function batchOf(
+  type: SalesforceObjectType,
+  result: QueryResult<Record<string, unknown>>,
+  limitReached: boolean,
+): ChangesBatch {
+  return {
+    records: result.records.map((wire) => toSalesforceRecord(type, wire)),
+    done: result.done,
+    nextRecordsUrl: result.done ? null : (result.nextRecordsUrl ?? null),
+    limitReached,
+  };
+}
+
+/** The first batch of a page of changed (or, with `deleted`, deleted) records. */
 export async function readChanges(
   connection: Connection,
   gate: CallGate,
@@ -56,25 +99,41 @@ export async function readChanges(
   fields: readonly string[],
   key: ChangeKey,
   options: { deleted: boolean; limit?: number; callTimeoutMs?: number },
-): Promise<ChangesPage> {
+): Promise<ChangesBatch> {
   const limit = Math.min(options.limit ?? SALESFORCE_POLL_PAGE_SIZE, SALESFORCE_POLL_PAGE_SIZE);
   const soql = changesSoql(type, fields, key, { deleted: options.deleted, limit });
-  // The gate may refuse (a spent budget): that error reaches the caller as it is.
-  await gate.acquire('salesforce', 'read');
   const action = `polling ${options.deleted ? 'deleted ' : ''}${type} records`;
-  let result: QueryResult<Record<string, unknown>>;
-  try {
-    result = await withTimeout(
-      async () => await connection.query<Record<string, unknown>>(soql, { scanAll: options.deleted }),
-      options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
-      action,
-    );
-  } catch (error) {
-    throw salesforceCallError(error, action);
-  } finally {
-    const usage = connection.limitInfo?.apiUsage;
-    if (usage) gate.observeSalesforceUsage?.(usage.used, usage.limit);
-  }
-  const records = result.records.map((wire) => toSalesforceRecord(type, wire));
-  return { records, more: records.length >= limit };
+  const result = await call(
+    connection,
+    gate,
+    action,
+    options.callTimeoutMs,
+    async () => await connection.query<Record<string, unknown>>(soql, { scanAll: options.deleted }),
+  );
+  return batchOf(type, result, result.totalSize >= limit);
+}
+
+/** The next batch of a page whose first batch held fewer rows than the query (queryMore). */
+export async function readMoreChanges(
+  connection: Connection,
+  gate: CallGate,
+  type: SalesforceObjectType,
+  nextRecordsUrl: string,
+  options: { deleted: boolean; callTimeoutMs?: number },
+): Promise<ChangesBatch> {
+  const action = `polling ${options.deleted ? 'deleted ' : ''}${type} records (next batch)`;
+  const result = await call(
+    connection,
+    gate,
+    action,
+    options.callTimeoutMs,
+    async () => await connection.queryMore<Record<string, unknown>>(nextRecordsUrl),
+  );
+  return batchOf(type, result, false);
+}
+
+/** Whether the key of a next page lies strictly after the key of the page before it. */
+export function keyMovesForward(previous: ChangeKey, next: ChangeKey & { kind: 'after' }): boolean {
+  if (previous.kind === 'from') return next.stampMs >= previous.sinceMs;
+  return next.stampMs > previous.stampMs || (next.stampMs === previous.stampMs && next.id > previous.id);
 }

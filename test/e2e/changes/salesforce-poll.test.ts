@@ -168,6 +168,82 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
     expect(readDirtyPayload(restored[0]!)).toMatchObject({ hint: null, salesforce: { isDeleted: false } });
   });
 
+  it('follows done and nextRecordsUrl when Salesforce hands out fewer rows than asked, so a second shared by more than a batch is walked once', async () => {
+    await pollSalesforce(harness.deps, installationId);
+    await clearQueue();
+    await sf().advanceClock(2_000);
+    // Rows with long text come 200 to a batch: this org hands every query out in batches of 200.
+    await sf().updateSettings({ queryBatchSize: 200 });
+    try {
+      const burst = await sf().createRecords(
+        'Contact',
+        Array.from({ length: 450 }, (_, n) => ({ LastName: `Burst ${n}`, Email: `burst${n}@acme.com` })),
+      );
+      await sf().resetCalls();
+      const outcome = await pollSalesforceObject(harness.deps, installationId, 'Contact', 'changes');
+      expect(outcome).toMatchObject({ complete: true, stalled: false });
+      const handed = new Set((await salesforceRows()).map((row) => row.record.recordId));
+      expect(burst.filter((id) => !handed.has(id))).toEqual([]);
+      const counts = await sf().calls();
+      // One query, then queryMore for the rest of its batches.
+      expect(counts.byRoute[QUERY]).toBe(1);
+      expect(counts.byRoute['GET /services/data/vXX.X/query/:locator']).toBe(outcome.calls - 1);
+      expect(outcome.calls).toBeGreaterThanOrEqual(3);
+
+      // The next run reads the overlap again: everything was handed over, nothing stalls.
+      await clearQueue();
+      await sf().advanceClock(2_000);
+      const again = await pollSalesforceObject(harness.deps, installationId, 'Contact', 'changes');
+      expect(again).toMatchObject({ handedOver: 0, stalled: false });
+      expect(again.read).toBeGreaterThanOrEqual(450);
+      const cursor = await harness.testDb
+        .db('cursors')
+        .where({ installation_id: installationId, name: salesforceCursorName('Contact', 'changes') })
+        .first();
+      expect(Number(cursor.stalls)).toBe(0);
+    } finally {
+      await sf().updateSettings({ queryBatchSize: 2000 });
+    }
+  });
+
+  it('logs and counts a stall when Salesforce says more rows remain but hands out none past the last one', async () => {
+    await pollSalesforce(harness.deps, installationId);
+    await clearQueue();
+    await sf().advanceClock(2_000);
+    await sf().createRecords('Contact', [{ LastName: 'Stuck 1' }, { LastName: 'Stuck 2' }]);
+    // A Salesforce whose every answer says "not done" without a locator to the rest.
+    const neverDone = {
+      ...harness.deps,
+      clients: {
+        ...harness.deps.clients,
+        salesforce: async (id: string) => {
+          const connection = await harness.deps.clients.salesforce(id);
+          if (!connection.ok) return connection;
+          const real = connection.value;
+          const wrapped = new Proxy(real, {
+            get(target, property, receiver) {
+              if (property !== 'query') return Reflect.get(target, property, receiver) as unknown;
+              return async (soql: string, options: object) => {
+                const result = await real.query(soql, options);
+                return { ...result, done: false, nextRecordsUrl: undefined };
+              };
+            },
+          });
+          return { ok: true as const, value: wrapped };
+        },
+      },
+    };
+    const outcome = await pollSalesforceObject(neverDone, installationId, 'Contact', 'changes');
+    expect(outcome).toMatchObject({ complete: true, stalled: true });
+    expect(harness.bridge.context.lines.join('\n')).toMatch(/Salesforce Contact changes poll stalled/);
+    const health = await harness.testDb
+      .db('cursors')
+      .where({ installation_id: installationId, name: salesforceCursorName('Contact', 'changes') })
+      .first();
+    expect(Number(health.stalls)).toBe(1);
+    expect(Number(health.last_stalled_at)).toBeGreaterThan(0);
+  });
+
   it('refuses to hand a page over on a cursor another process moved meanwhile', async () => {
     const name = salesforceCursorName('Contact', 'changes');
     const stale = await readCursorState(harness.deps, installationId, name, decodePollCursor);

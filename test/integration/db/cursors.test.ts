@@ -57,6 +57,21 @@ describe.each(testDialects)('cursors on %s', (dialect) => {
       name,
       value: '2026-01-03T00:00:00.000Z',
       updatedAt: 1_200,
+      stalls: 0,
+      lastStalledAt: null,
+    });
+  });
+
+  it('counts stalls without moving the cursor', async () => {
+    await cursors.set(testDb.db, installationId, name, 'v', 10);
+    await cursors.noteStall(testDb.db, installationId, name, 20);
+    await cursors.noteStall(testDb.db, installationId, name, 30);
+    expect(await cursors.get(testDb.db, installationId, name)).toEqual({
+      name,
+      value: 'v',
+      updatedAt: 10,
+      stalls: 2,
+      lastStalledAt: 30,
     });
   });
 

@@ -9,6 +9,7 @@ const settings = z
     dailyApiLimit: z.number().int().nonnegative(),
     maxRefreshTokensPerUser: z.number().int().positive(),
     recycleBinDays: z.number().int().positive(),
+    queryBatchSize: z.number().int().min(1).max(2000),
   })
   .partial();
 

@@ -30,6 +30,11 @@ export interface OrgSettings {
   maxRefreshTokensPerUser: number;
   /** Days a deleted record stays in the recycle bin before it is purged for good. */
   recycleBinDays: number;
+  /**
+   * The most rows one query batch holds (2,000 is Salesforce's maximum; it hands out fewer when rows are
+   * large or complex, and at most 200 when Long Text Area fields are selected).
+   */
+  queryBatchSize: number;
 }
 
 export const DEFAULT_ORG_SETTINGS: OrgSettings = {
@@ -38,6 +43,7 @@ export const DEFAULT_ORG_SETTINGS: OrgSettings = {
   dailyApiLimit: 100_000,
   maxRefreshTokensPerUser: 5,
   recycleBinDays: 15,
+  queryBatchSize: 2000,
 };
 
 type UndoEntry = { id: string; type: string; previous: StoredRecord | undefined };

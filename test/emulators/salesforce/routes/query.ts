@@ -8,13 +8,20 @@ import { route } from '../http/router';
 import { runQuery } from '../soql/execute';
 
 const DEFAULT_BATCH = 2000;
+/** Salesforce's ceiling for batches of rows with Long Text Area fields. */
+const LONG_TEXT_BATCH = 200;
 
-/** `Sforce-Query-Options: batchSize=N` (200–2,000; a hint Salesforce may round). */
-function batchSizeOf(ctx: RequestContext): number {
+/**
+ * How many rows one batch holds. `Sforce-Query-Options: batchSize=N` (200–2,000) is a hint: Salesforce
+ * hands out fewer rows when they are large, at most 200 with Long Text Area fields, and the org's
+ * `queryBatchSize` setting stands for "what this org's rows allow".
+ */
+function batchSizeOf(ctx: RequestContext, longTextFields: number): number {
   const header = ctx.req.headers['sforce-query-options'];
   const match = /batchSize\s*=\s*(\d+)/i.exec(Array.isArray(header) ? header.join(',') : (header ?? ''));
-  if (!match) return DEFAULT_BATCH;
-  return Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1])));
+  const asked = match ? Math.min(DEFAULT_BATCH, Math.max(200, Number(match[1]))) : DEFAULT_BATCH;
+  const rows = Math.min(asked, orgOf(ctx).settings.queryBatchSize);
+  return longTextFields > 0 ? Math.min(rows, LONG_TEXT_BATCH) : rows;
 }
 
 function owner(ctx: RequestContext): { orgId: string; userId: string } {
@@ -34,7 +41,7 @@ function query(includeDeleted: boolean) {
       ctx.state.ids,
       owner(ctx),
       result.records,
-      batchSizeOf(ctx),
+      batchSizeOf(ctx, result.longTextFields ?? 0),
       ctx.version,
       nowMs,
     );

@@ -25,6 +25,13 @@ export interface QueryOptions {
 export interface QueryResult {
   totalSize: number;
   records: Record<string, unknown>[];
+  /** Long Text Area fields (textarea longer than 255) the query selects: their rows come in smaller batches. */
+  longTextFields?: number;
+}
+
+/** A Long Text Area or Rich Text Area: a textarea longer than a plain Text Area's 255 characters. */
+export function isLongText(field: FieldDef): boolean {
+  return field.type === 'textarea' && field.length > 255;
 }
 
 type Predicate = (record: StoredRecord) => boolean;
@@ -331,6 +338,7 @@ function projectorFor(
   context: Context,
   query: Query,
   object: ObjectDef,
+  longText: { count: number } = { count: 0 },
 ): (record: StoredRecord) => Record<string, unknown> {
   const scope = scopeOf(context, query);
   const projectors: Projector[] = [];
@@ -340,6 +348,7 @@ function projectorFor(
     if (seen.has(key))
       throw malformedAt(context.soql, offset, `duplicate field selected: ${path.names.join('.')}`);
     seen.add(key);
+    if (isLongText(path.field)) longText.count += 1;
     projectors.push(fieldProjector(context, path));
   };
   for (const item of query.select) {
@@ -382,7 +391,8 @@ function execute(context: Context, query: Query, object: ObjectDef): QueryResult
     const records = aggregateRows(context.org, scopeOf(context, query), query, object, rows);
     return { totalSize: records.length, records };
   }
-  const project = projectorFor(context, query, object);
+  const longText = { count: 0 };
+  const project = projectorFor(context, query, object, longText);
   const records = sortAndSlice(context, query, object, rows).map(project);
-  return { totalSize: records.length, records };
+  return { totalSize: records.length, records, longTextFields: longText.count };
 }

@@ -84,6 +84,42 @@ describe('query batches', () => {
     expect(tiny.records).toHaveLength(200);
   });
 
+  it('hands out at most 200 rows per batch when Long Text Area fields are selected, even under LIMIT 2000', async () => {
+    const longText = await conn.query<{ Id: string }>(
+      'SELECT Id, Description FROM Contact ORDER BY Id LIMIT 2000',
+    );
+    expect(longText.totalSize).toBe(2000);
+    expect(longText.done).toBe(false);
+    expect(longText.records).toHaveLength(200);
+    expect(longText.nextRecordsUrl).toMatch(/-200$/);
+    const next = await conn.queryMore<{ Id: string }>(longText.nextRecordsUrl as string);
+    expect(next.records).toHaveLength(200);
+    // A plain Text Area (255) is not a long text field.
+    const street = await conn.query('SELECT Id, MailingStreet FROM Contact LIMIT 2000');
+    expect(street.records).toHaveLength(2000);
+    expect(street.done).toBe(true);
+  });
+
+  it('hands out smaller batches than asked when the org says so (queryBatchSize), done false with a locator', async () => {
+    await emulator.control.updateSettings({ queryBatchSize: 300 });
+    try {
+      const first = await conn.query<{ Id: string }>('SELECT Id FROM Contact ORDER BY Id LIMIT 1000');
+      expect(first.totalSize).toBe(1000);
+      expect(first.records).toHaveLength(300);
+      expect(first.done).toBe(false);
+      const ids = first.records.map((r) => r.Id);
+      let page = first;
+      while (!page.done) {
+        page = await conn.queryMore<{ Id: string }>(page.nextRecordsUrl as string);
+        ids.push(...page.records.map((r) => r.Id));
+      }
+      expect(ids).toHaveLength(1000);
+      expect(new Set(ids).size).toBe(1000);
+    } finally {
+      await emulator.control.updateSettings({ queryBatchSize: 2000 });
+    }
+  });
+
   it('pages queryAll, accepting both /query/ and /queryAll/ locators', async () => {
     const first = await conn.query<{ Id: string }>('SELECT Id FROM Contact', { scanAll: true });
     expect(first.nextRecordsUrl).toContain('/query/');
