@@ -25,6 +25,10 @@ export const SettingsSchema = z.object({
   oauth: z.object({
     accessTokenTtlSeconds: z.number().int().min(1),
     authorizationCodeTtlSeconds: z.number().int().min(1),
+    /** From this moment (emulator clock) the v1 OAuth endpoints answer 410: HubSpot sunsets them 2027-02-16. */
+    v1SunsetAtMs: z.number().int(),
+    /** Refuse the v1 OAuth endpoints now, whatever the clock says. */
+    refuseV1Now: z.boolean(),
   }),
   behaviour: z.object({
     emailCase: z.enum(['lowercase', 'preserve']),
@@ -70,11 +74,19 @@ export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
 
 const HOUR_MS = 3_600_000;
 
+/** HubSpot's announced end of the v1 OAuth API: 2027-02-16 (the changelog's "v1 OAuth API Deprecation"). */
+export const V1_OAUTH_SUNSET_MS = Date.UTC(2027, 1, 16);
+
 export const DEFAULT_SETTINGS: EmulatorSettings = {
   latencyMs: 0,
   rateLimits: { enabled: true, intervalMs: 10_000, maxPerInterval: 110, searchPerSecond: 5 },
   search: { indexingDelayMs: 0 },
-  oauth: { accessTokenTtlSeconds: 1800, authorizationCodeTtlSeconds: 600 },
+  oauth: {
+    accessTokenTtlSeconds: 1800,
+    authorizationCodeTtlSeconds: 600,
+    v1SunsetAtMs: V1_OAUTH_SUNSET_MS,
+    refuseV1Now: false,
+  },
   behaviour: {
     emailCase: 'lowercase',
     duplicateEmailError: 'CONFLICT',

@@ -12,6 +12,8 @@ describe('API calls by kind', () => {
     ['PATCH /crm/v3/objects/contacts/{objectId}', 'write'],
     ['POST /crm/v3/objects/contacts', 'write'],
     ['POST /oauth/v1/token', 'auth'],
+    ['POST /oauth/v3/token', 'auth'],
+    ['POST /oauth/v3/token/introspect', 'auth'],
   ] as const)('HubSpot %s is a %s', (route, kind) => {
     expect(callKind('hubspot', route)).toBe(kind);
   });

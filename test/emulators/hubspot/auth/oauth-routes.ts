@@ -1,6 +1,7 @@
 /**
  * OAuth 2.0 as HubSpot serves it to public apps: the authorize page (auto-approving, like a user clicking
- * "Connect app"), the v1 token endpoint the SDK uses, token and refresh-token info, and the v3 endpoints.
+ * "Connect app"), the v3 token, introspect and revoke endpoints (and their date-versioned twins), and the v1
+ * endpoints the SDK wraps (token, token and refresh-token info, refresh-token delete) until their sunset.
  */
 import { HubSpotApiError } from '../http/errors';
 import type { HandlerResult, RequestContext, Router } from '../http/router';
@@ -236,6 +237,21 @@ function refreshTokenInfo(state: EmulatorState, record: RefreshTokenRecord): Rec
   };
 }
 
+/**
+ * HubSpot sunsets the v1 OAuth API on 2027-02-16. What it will answer afterwards is not documented; the
+ * emulator answers 410 Gone with HubSpot's error envelope, so a caller still on v1 fails loudly.
+ */
+function refuseV1AfterSunset(state: EmulatorState): void {
+  const { v1SunsetAtMs, refuseV1Now } = state.settings.oauth;
+  if (refuseV1Now || state.nowMs() >= v1SunsetAtMs) {
+    throw new HubSpotApiError(
+      410,
+      'GONE',
+      `The v1 OAuth API was sunset on ${new Date(v1SunsetAtMs).toISOString().slice(0, 10)}; use /oauth/v3/token, /oauth/v3/token/introspect and /oauth/v3/token/revoke.`,
+    );
+  }
+}
+
 function tokenNotFound(kind: string): HubSpotApiError {
   return new HubSpotApiError(404, 'OBJECT_NOT_FOUND', `${kind} token is not valid, expired or revoked`);
 }
@@ -247,7 +263,17 @@ export function registerOAuthRoutes(router: Router, state: EmulatorState): void 
     kind: 'page',
     handler: (ctx) => authorize(state, ctx),
   });
-  for (const pattern of ['/oauth/v1/token', '/oauth/v3/token', '/oauth/2026-03/token']) {
+  router.add({
+    method: 'POST',
+    pattern: '/oauth/v1/token',
+    kind: 'oauth',
+    body: 'form',
+    handler: (ctx) => {
+      refuseV1AfterSunset(state);
+      return token(state, ctx);
+    },
+  });
+  for (const pattern of ['/oauth/v3/token', '/oauth/2026-03/token']) {
     router.add({ method: 'POST', pattern, kind: 'oauth', body: 'form', handler: (ctx) => token(state, ctx) });
   }
   router.add({
@@ -255,6 +281,7 @@ export function registerOAuthRoutes(router: Router, state: EmulatorState): void 
     pattern: '/oauth/v1/access-tokens/:token',
     kind: 'oauth',
     handler: (ctx) => {
+      refuseV1AfterSunset(state);
       const lookup = state.tokens.lookupAccessToken(ctx.params.token ?? '', state.nowMs());
       if (lookup.state !== 'valid') throw tokenNotFound('Access');
       return { status: 200, body: accessTokenInfo(state, lookup.grant) };
@@ -265,6 +292,7 @@ export function registerOAuthRoutes(router: Router, state: EmulatorState): void 
     pattern: '/oauth/v1/refresh-tokens/:token',
     kind: 'oauth',
     handler: (ctx) => {
+      refuseV1AfterSunset(state);
       const record = state.tokens.refreshToken(ctx.params.token ?? '');
       if (!record || record.revoked) throw tokenNotFound('Refresh');
       return { status: 200, body: refreshTokenInfo(state, record) };
@@ -275,6 +303,7 @@ export function registerOAuthRoutes(router: Router, state: EmulatorState): void 
     pattern: '/oauth/v1/refresh-tokens/:token',
     kind: 'oauth',
     handler: (ctx) => {
+      refuseV1AfterSunset(state);
       if (!state.tokens.revokeRefreshToken(ctx.params.token ?? '')) throw tokenNotFound('Refresh');
       return { status: 204 };
     },

@@ -1,4 +1,5 @@
 import type { HubSpotEmulator } from '../../../emulators/hubspot';
+import { V1_OAUTH_SUNSET_MS } from '../../../emulators/hubspot/settings';
 import { apiError, authorize, BRIDGE, sdk, startEmulator } from './support';
 
 const REDIRECT = 'http://localhost:3000/oauth/hubspot/callback';
@@ -7,7 +8,8 @@ const SCOPES = 'oauth crm.objects.contacts.read crm.objects.contacts.write';
 let emulator: HubSpotEmulator;
 
 beforeAll(async () => {
-  emulator = await startEmulator();
+  // Most of these tests go through the SDK, which wraps only v1: they describe v1 as served before its sunset.
+  emulator = await startEmulator({ settings: { oauth: { v1SunsetAtMs: Date.UTC(2100, 0, 1) } } });
 });
 afterAll(() => emulator.close());
 beforeEach(() => emulator.control.reset());
@@ -331,5 +333,139 @@ describe('access tokens on API calls', () => {
     expect((await emulator.control.portal(emulator.defaultPortalId)).installedAppIds).not.toContain(
       BRIDGE.appId,
     );
+  });
+});
+
+describe('the v1 sunset (2027-02-16)', () => {
+  const v3 = (path: string, fields: Record<string, string>) =>
+    fetch(`${emulator.baseUrl}/oauth/v3/${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        client_id: BRIDGE.clientId,
+        client_secret: BRIDGE.clientSecret,
+        ...fields,
+      }),
+    });
+  const v1Refresh = (refreshToken: string) =>
+    apiError(
+      sdk(emulator).oauth.tokensApi.create(
+        'refresh_token',
+        undefined,
+        undefined,
+        BRIDGE.clientId,
+        BRIDGE.clientSecret,
+        refreshToken,
+      ),
+    );
+
+  it('refuses every v1 endpoint with 410 once the emulator clock passes the sunset; v3 goes on', async () => {
+    const { tokens } = await install();
+    await emulator.control.updateSettings({ oauth: { v1SunsetAtMs: V1_OAUTH_SUNSET_MS } });
+    await emulator.control.setClock(V1_OAUTH_SUNSET_MS - 60_000);
+    await expect(
+      sdk(emulator).oauth.tokensApi.create(
+        'refresh_token',
+        undefined,
+        undefined,
+        BRIDGE.clientId,
+        BRIDGE.clientSecret,
+        tokens.refreshToken,
+      ),
+    ).resolves.toMatchObject({ refreshToken: tokens.refreshToken });
+
+    await emulator.control.setClock(V1_OAUTH_SUNSET_MS);
+    const refused = await v1Refresh(tokens.refreshToken);
+    expect(refused.code).toBe(410);
+    expect(refused.body).toMatchObject({ category: 'GONE' });
+    expect(refused.body.message).toContain('/oauth/v3/token');
+    expect((await apiError(sdk(emulator).oauth.accessTokensApi.get(tokens.accessToken))).code).toBe(410);
+    expect((await apiError(sdk(emulator).oauth.refreshTokensApi.get(tokens.refreshToken))).code).toBe(410);
+    expect((await apiError(sdk(emulator).oauth.refreshTokensApi.archive(tokens.refreshToken))).code).toBe(
+      410,
+    );
+
+    const refreshed = await v3('token', { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
+    expect(refreshed.status).toBe(200);
+    const body = (await refreshed.json()) as { access_token: string; expires_in: number };
+    expect(body.expires_in).toBe(1800);
+    const introspected = await v3('token/introspect', { token: body.access_token });
+    expect(await introspected.json()).toMatchObject({ active: true, token_use: 'access' });
+  });
+
+  it('refuses v1 now when asked, whatever the clock says', async () => {
+    const { tokens } = await install();
+    await emulator.control.updateSettings({ oauth: { refuseV1Now: true } });
+    expect((await v1Refresh(tokens.refreshToken)).code).toBe(410);
+    await emulator.control.updateSettings({ oauth: { refuseV1Now: false } });
+    expect(
+      await sdk(emulator).oauth.tokensApi.create(
+        'refresh_token',
+        undefined,
+        undefined,
+        BRIDGE.clientId,
+        BRIDGE.clientSecret,
+        tokens.refreshToken,
+      ),
+    ).toMatchObject({ refreshToken: tokens.refreshToken });
+  });
+
+  it('exchanges codes and revokes refresh tokens on v3, credentials in the form body', async () => {
+    const approved = await authorize(emulator, {
+      client_id: BRIDGE.clientId,
+      redirect_uri: REDIRECT,
+      scope: SCOPES,
+    });
+    await emulator.control.updateSettings({ oauth: { refuseV1Now: true } });
+    const exchanged = await v3('token', {
+      grant_type: 'authorization_code',
+      code: approved.code ?? '',
+      redirect_uri: REDIRECT,
+    });
+    expect(exchanged.status).toBe(200);
+    const tokens = (await exchanged.json()) as Record<string, unknown>;
+    expect(tokens).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 1800,
+      hub_id: emulator.defaultPortalId,
+    });
+    const refreshToken = String(tokens.refresh_token);
+    expect(await (await v3('token/introspect', { token: refreshToken })).json()).toMatchObject({
+      active: true,
+      token_use: 'refresh',
+      hub_id: emulator.defaultPortalId,
+      app_id: BRIDGE.appId,
+    });
+    const wrongSecret = await v3('token/introspect', { token: refreshToken, client_secret: 'nope' });
+    expect(wrongSecret.status).toBe(400);
+    expect(await wrongSecret.json()).toMatchObject({ error: 'invalid_client' });
+    expect((await v3('token/revoke', { token: refreshToken, token_type_hint: 'refresh_token' })).status).toBe(
+      200,
+    );
+    expect(await (await v3('token/introspect', { token: refreshToken })).json()).toEqual({ active: false });
+    const refused = await v3('token', { grant_type: 'refresh_token', refresh_token: refreshToken });
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'invalid_grant', status: 'BAD_REFRESH_TOKEN' });
+  });
+
+  it('hangs the v3 token endpoint while a fault is armed, and answers once it is cleared', async () => {
+    const { tokens } = await install();
+    await emulator.control.addFault({ match: 'POST /oauth/v3/token', kind: 'hang', times: 100 });
+    const refresh = () =>
+      fetch(`${emulator.baseUrl}/oauth/v3/token`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refreshToken,
+          client_id: BRIDGE.clientId,
+          client_secret: BRIDGE.clientSecret,
+        }),
+        signal: AbortSignal.timeout(300),
+      });
+    await expect(refresh()).rejects.toThrow();
+    await expect(refresh()).rejects.toThrow();
+    await emulator.control.clearFaults();
+    expect((await refresh()).status).toBe(200);
   });
 });
