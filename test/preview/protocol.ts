@@ -92,12 +92,14 @@ export interface AlertInput {
 
 /**
  * What the host hands the worker with `render`: the context, the actions (functions that run in the page),
- * and a way to report a crash. Functions cross the worker boundary as proxies, so they return promises.
+ * and a way to report errors: `fatal` when rendering failed (the card is gone, as in HubSpot), otherwise an
+ * uncaught error or rejection the card survives. Functions cross the worker boundary as proxies, so they
+ * return promises.
  */
 export interface HostApi {
   context: PreviewContext;
   actions: Record<string, (...args: never[]) => unknown>;
-  reportError(message: string, stack: string | null): void;
+  reportError(message: string, stack: string | null, fatal: boolean): void;
 }
 
 /** What the worker exposes to the host. */

@@ -42,10 +42,14 @@ function writeGapsProject(): string {
   write(
     'src/app/cards/GapCard.tsx',
     `import { createRemoteReactComponent } from '@remote-ui/react';
-import { hubspot, Text } from '@hubspot/ui-extensions';
+import { Button, hubspot, Text } from '@hubspot/ui-extensions';
 const Sparkles = createRemoteReactComponent<'Sparkles', { testId?: string }>('Sparkles');
 hubspot.extend<'crm.record.tab'>(() => (
-  <Sparkles testId="sparkles"><Text testId="inside">Still drawn inside</Text></Sparkles>
+  <>
+    <Sparkles testId="sparkles"><Text testId="inside">Still drawn inside</Text></Sparkles>
+    <Button testId="throws" onClick={() => { throw new Error('the click handler failed'); }}>Throw</Button>
+    <Button testId="rejects" onClick={() => { void Promise.reject(new Error('a late rejection')); }}>Reject</Button>
+  </>
 ));
 `,
   );
@@ -469,7 +473,7 @@ describeWithChromium('the local preview in chromium', () => {
     }
   });
 
-  it('draws an unknown component as a red box naming it, and a card that throws as a crash', async () => {
+  it('draws an unknown component as a red box naming it, a card that throws as a crash, and survives a failing handler', async () => {
     const dir = writeGapsProject();
     const gaps = await startPreview({
       hubspotEmulatorBaseUrl: installed.hubspot.baseUrl,
@@ -492,6 +496,16 @@ describeWithChromium('the local preview in chromium', () => {
       await expect(page.getByTestId('extension-crash').textContent()).resolves.toContain(
         'the deal has no amount',
       );
+      // A failing handler or a stray rejection is shown, and the card keeps running.
+      await page.getByTestId('throws').click();
+      await page.getByTestId('rejects').click();
+      const gapFrame = page.locator('[data-extension="gap_card"]');
+      await gapFrame.getByTestId('extension-callback-error').nth(1).waitFor();
+      await expect(gapFrame.getByTestId('extension-callback-error').allTextContents()).resolves.toEqual([
+        'The extension reported an error: the click handler failed',
+        'The extension reported an error: a late rejection',
+      ]);
+      await expect(gapFrame.getAttribute('data-extension-state')).resolves.toBe('rendered');
       await page.screenshot({ path: screenshotPath('preview', 'gaps.png'), fullPage: true });
     } finally {
       await gaps.close();

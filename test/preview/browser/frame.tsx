@@ -50,6 +50,7 @@ export function ExtensionFrame(props: {
   const overlays = useRef<OverlayController | null>(null);
   const uiRef = useRef(ui);
   uiRef.current = ui;
+  const reportCallbackErrorRef = useRef<(error: unknown) => void>(() => undefined);
 
   useEffect(() => {
     if (extension.buildErrors.length > 0) return;
@@ -70,7 +71,8 @@ export function ExtensionFrame(props: {
       .render(receiver.receive, {
         context: extension.context,
         actions: createActions(extension, pageUi, () => overlays.current),
-        reportError: crash,
+        reportError: (message, stack, fatal) =>
+          fatal ? crash(message, stack) : reportCallbackErrorRef.current(new Error(message)),
       })
       .catch((error: unknown) =>
         crash(messageOf(error), error instanceof Error ? (error.stack ?? null) : null),
@@ -93,10 +95,21 @@ export function ExtensionFrame(props: {
     }),
     [extension],
   );
+  const recentErrors = useRef<Array<{ message: string; at: number }>>([]);
   const reportCallbackError = useMemo(
-    () => (error: unknown) => setCallbackErrors((errors) => [...errors.slice(-4), messageOf(error)]),
+    () => (error: unknown) => {
+      // A handler that throws reaches the page twice: as the rejected call, and as the unhandled rejection
+      // @remote-ui/rpc rethrows in the worker. Show it once.
+      const message = messageOf(error);
+      const now = Date.now();
+      recentErrors.current = recentErrors.current.filter((seen) => now - seen.at < 2_000);
+      if (recentErrors.current.some((seen) => seen.message === message)) return;
+      recentErrors.current.push({ message, at: now });
+      setCallbackErrors((errors) => [...errors.slice(-4), message]);
+    },
     [],
   );
+  reportCallbackErrorRef.current = reportCallbackError;
 
   return (
     <section
@@ -146,7 +159,7 @@ export function ExtensionFrame(props: {
         </CallbackErrorContext.Provider>
         {callbackErrors.map((message, index) => (
           <div key={index} className="pv-callback-error" role="alert" data-testid="extension-callback-error">
-            An event handler failed: {message}
+            The extension reported an error: {message}
           </div>
         ))}
       </div>

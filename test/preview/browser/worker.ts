@@ -156,12 +156,20 @@ const workerApi: WorkerApi = {
     retain(api);
     currentApi = api;
     resolveApi(api);
-    const report = (error: unknown) => {
+    const report = (error: unknown, fatal: boolean) => {
       const failure = error instanceof Error ? error : new Error(String(error));
-      void api.reportError(failure.message, failure.stack ?? null);
+      void api.reportError(failure.message, failure.stack ?? null, fatal);
     };
-    scope.addEventListener('error', (event) => report(event.error ?? event.message));
-    scope.addEventListener('unhandledrejection', (event) => report(event.reason));
+    // Errors outside rendering (a timer, a rejected promise) are shown but leave the card running; handled
+    // here, they do not reach the page's Worker error event, which means the worker itself failed.
+    scope.addEventListener('error', (event) => {
+      event.preventDefault();
+      report(event.error ?? event.message, false);
+    });
+    scope.addEventListener('unhandledrejection', (event) => {
+      event.preventDefault();
+      report(event.reason, false);
+    });
     if (!renderCallback) {
       throw new Error('The entry file never called hubspot.extend(): there is nothing to render.');
     }
@@ -171,7 +179,9 @@ const workerApi: WorkerApi = {
     const root = createRemoteRoot(channel);
     const element = renderCallback({ context: api.context, actions: api.actions, runServerlessFunction });
     // A legacy (synchronous) React root: the whole first tree exists before mount() sends it.
-    createRoot(root).render(createElement(ErrorBoundary, { onError: report }, element));
+    createRoot(root).render(
+      createElement(ErrorBoundary, { onError: (error: Error) => report(error, true) }, element),
+    );
     await root.mount();
   },
 };

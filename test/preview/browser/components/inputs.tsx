@@ -3,7 +3,7 @@
  * on blur, on Enter, and before the form's `onSubmit`. Dates are `{year, month (0-11), date}`, times
  * `{hours, minutes}`, numbers are numbers.
  */
-import { useRef, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import { useOverlays } from './overlays';
 import {
   extensionEvent,
@@ -55,6 +55,10 @@ function useTextBehaviour(props: TextInputProps) {
   const callRemote = useCallRemote();
   const [value, setValue] = useLocalValue(props.value, props.defaultValue ?? '');
   const committed = useRef(value);
+  // A value the extension sets is committed already: leaving the field unchanged reports nothing.
+  useEffect(() => {
+    if (props.value !== undefined) committed.current = props.value;
+  }, [props.value]);
   const commit = (next: string) => {
     if (next === committed.current) return;
     committed.current = next;
@@ -213,6 +217,9 @@ function NumberField(
     props.defaultValue === undefined ? '' : String(props.defaultValue),
   );
   const committed = useRef<number | null>(parseNumber(text, props.precision));
+  useEffect(() => {
+    if (props.value !== undefined) committed.current = props.value;
+  }, [props.value]);
   const commit = (next: string) => {
     const parsed = parseNumber(next, props.precision);
     if (parsed === null || parsed === committed.current) return;
