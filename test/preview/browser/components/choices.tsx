@@ -8,12 +8,14 @@ import { useEffect, useRef, useState } from 'react';
 import {
   cx,
   Field,
+  fieldProps,
   hs,
   sizeName,
   useCallRemote,
   useControlId,
   useLocalValue,
   type BaseProps,
+  type FieldCommon,
 } from './shared';
 
 type OptionValue = string | number | boolean;
@@ -22,32 +24,9 @@ interface Option {
   value: OptionValue;
 }
 
-interface SelectCommon extends BaseProps {
-  label?: string;
-  name?: string;
-  required?: boolean;
-  readOnly?: boolean;
-  description?: string;
-  tooltip?: string;
-  placeholder?: string;
-  error?: boolean;
-  validationMessage?: string;
+interface SelectCommon extends FieldCommon {
   variant?: 'transparent' | 'input';
   options: Option[];
-}
-
-function fieldOf(component: string, props: SelectCommon, controlId: string) {
-  return {
-    component,
-    testId: props.testId,
-    label: props.label,
-    required: props.required,
-    description: props.description,
-    tooltip: props.tooltip,
-    error: props.error,
-    validationMessage: props.validationMessage,
-    controlId,
-  };
 }
 
 export function Select(
@@ -59,7 +38,7 @@ export function Select(
   const options = props.options ?? [];
   const index = options.findIndex((option) => option.value === value);
   return (
-    <Field {...fieldOf('Select', props, id)}>
+    <Field {...fieldProps('Select', props, id)}>
       <select
         id={id}
         className={cx('pv-input', 'pv-select', props.variant === 'transparent' && 'pv-select--transparent')}
@@ -118,7 +97,7 @@ export function MultiSelect(
     callRemote(props.onChange, next);
   };
   return (
-    <Field {...fieldOf('MultiSelect', props, id)}>
+    <Field {...fieldProps('MultiSelect', props, id)}>
       <div className="pv-multiselect" ref={container}>
         <button
           id={id}

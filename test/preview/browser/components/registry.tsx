@@ -23,18 +23,9 @@ import {
   StepIndicator,
   Tag,
 } from './feedback';
-import {
-  CurrencyInput,
-  DateInput,
-  Form,
-  Input,
-  NumberInput,
-  SearchInput,
-  StepperInput,
-  TextArea,
-  Textarea,
-  TimeInput,
-} from './inputs';
+import { DateInput, TimeInput } from './dates';
+import { Form, Input, SearchInput, TextArea, Textarea } from './inputs';
+import { CurrencyInput, NumberInput, StepperInput } from './numbers';
 import { Accordion, AutoGrid, Box, Card, Divider, Flex, Inline, Spacer, Stack, Tile } from './layout';
 import { Icon, Illustration, Image } from './media';
 import {

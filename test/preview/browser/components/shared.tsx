@@ -182,3 +182,31 @@ export function useControlId(name: string | undefined): string {
   const generated = useId();
   return name ? `pv-${name}-${generated.replace(/:/g, '')}` : `pv-${generated.replace(/:/g, '')}`;
 }
+
+/** The props every HubSpot form field has. */
+export interface FieldCommon extends BaseProps {
+  label?: string;
+  name?: string;
+  required?: boolean;
+  readOnly?: boolean;
+  description?: string;
+  tooltip?: string;
+  placeholder?: string;
+  error?: boolean;
+  validationMessage?: string;
+}
+
+/** A field's props as Field takes them. */
+export function fieldProps(component: string, props: FieldCommon, controlId: string) {
+  return {
+    component,
+    testId: props.testId,
+    label: props.label,
+    required: props.required,
+    description: props.description,
+    tooltip: props.tooltip,
+    error: props.error,
+    validationMessage: props.validationMessage,
+    controlId,
+  };
+}
