@@ -1,12 +1,13 @@
 /**
  * How a failure that is not one record's fault settles the records it touched:
  *
- * - the installation's API budget is spent (BudgetExhausted): the records wait until it frees up, without
+ * - the installation's API budget is spent (BudgetExhausted), or HubSpot is migrating the account between
+ *   data hosting locations (477): the records wait until it frees up (or the Retry-After), without
  *   counting an attempt, so a long wait never turns into failures;
  * - the connection to either system is unusable (revoked or expired authorization): the records wait and
  *   look again later (the installation's status says what to do);
- * - a whole call failed (429, 5xx, timeout, network): every record in it retries with backoff, honouring
- *   the wait the provider asked for;
+ * - a whole call failed (429, HubSpot's 423 lock, 5xx, timeout, network): every record in it retries with
+ *   backoff, honouring the wait the provider asked for (a 423 at least 2 s);
  * - anything else is a bug or a surprise: retried a bounded number of times, then a dead letter.
  *
  * And how a unit's write outcomes settle it: a refusal that retrying can fix (a locked row) retries, a
@@ -45,6 +46,18 @@ export function settlementForError(
       kind: 'defer',
       dueAt: Math.max(error.freesAtMs, nowMs),
       reason: { code: 'budget_exhausted', message: error.reason },
+    };
+  }
+  if (error instanceof HubSpotError && error.code === 'migration_in_progress') {
+    // The whole account is moving between data centres, for hours: no record's attempt should count.
+    return {
+      kind: 'defer',
+      dueAt: nowMs + (error.retryAfterMs ?? 0),
+      reason: {
+        code: 'hubspot_migration_in_progress',
+        message:
+          'HubSpot is moving this account between data hosting locations; sync resumes when it is done.',
+      },
     };
   }
   let side: 'hubspot' | 'salesforce' | null = null;

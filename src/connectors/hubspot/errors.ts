@@ -10,6 +10,10 @@ export const hubspotErrorCodes = [
   'unauthorized',
   'missing_scopes',
   'rate_limited',
+  /** 423: HubSpot locked the records for a moment (a large volume written in a short time). */
+  'locked',
+  /** 477: the account is moving between data hosting locations; Retry-After says when to come back. */
+  'migration_in_progress',
   'unavailable',
   'rejected',
   'not_found',
@@ -57,6 +61,8 @@ function classify(code: HubSpotErrorCode): { category: HubSpotErrorCategory; ret
       return { category: 'auth', retryable: false };
     case 'rate_limited':
       return { category: 'rate_limit', retryable: true };
+    case 'locked':
+    case 'migration_in_progress':
     case 'unavailable':
     case 'network':
     case 'timeout':
@@ -84,15 +90,25 @@ const ApiExceptionShape = z.object({
 });
 
 const SECOND_MS = 1_000;
+/** HubSpot's 423 locks last about 2 seconds. */
+export const HUBSPOT_LOCK_MS = 2 * SECOND_MS;
+/** A 477 without a usable Retry-After: a migration takes hours, so look again in an hour. */
+export const HUBSPOT_MIGRATION_RETRY_MS = 60 * 60 * SECOND_MS;
+
+/** The Retry-After header in ms, when there is a usable one. */
+function retryAfterHeaderMs(headers: Record<string, unknown>): number | null {
+  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
+  const seconds = typeof header === 'string' ? Number(header) : typeof header === 'number' ? header : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds * SECOND_MS) : null;
+}
 
 /**
  * How long a 429 asks us to wait: the Retry-After header when HubSpot sends one, else the window of the
  * policy that was hit (the SDK's own retry keys on the same policy names), else the ten-second window.
  */
 export function retryAfterOf(headers: Record<string, unknown>, policyName: string | undefined): number {
-  const header = Object.entries(headers).find(([name]) => name.toLowerCase() === 'retry-after')?.[1];
-  const seconds = typeof header === 'string' ? Number(header) : typeof header === 'number' ? header : NaN;
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * SECOND_MS);
+  const header = retryAfterHeaderMs(headers);
+  if (header !== null) return header;
   switch (policyName) {
     case 'SECONDLY':
       return SECOND_MS;
@@ -142,6 +158,15 @@ export function toHubSpotError(error: unknown, action: string): HubSpotError {
   if (status === 429) {
     const retryAfterMs = retryAfterOf(parsed.data.headers ?? {}, policyName);
     return new HubSpotError('rate_limited', message, details, retryAfterMs, raw);
+  }
+  // Neither says anything about the records in the call: the same call succeeds later, unchanged.
+  if (status === 423) {
+    const retryAfterMs = retryAfterHeaderMs(parsed.data.headers ?? {}) ?? HUBSPOT_LOCK_MS;
+    return new HubSpotError('locked', message, details, Math.max(retryAfterMs, HUBSPOT_LOCK_MS), raw);
+  }
+  if (status === 477) {
+    const retryAfterMs = retryAfterHeaderMs(parsed.data.headers ?? {}) ?? HUBSPOT_MIGRATION_RETRY_MS;
+    return new HubSpotError('migration_in_progress', message, details, retryAfterMs, raw);
   }
   if (status >= 500) return new HubSpotError('unavailable', message, details, null, raw);
   return new HubSpotError('rejected', message, details, null, raw);

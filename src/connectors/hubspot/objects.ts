@@ -5,8 +5,8 @@
  *
  * Every call is a batch call: reads take 100 ids per call (50 when property history is asked for, HubSpot's
  * limit), the search poll 200 records per page, writes 100 inputs per call. A whole call that fails
- * (401, 429, 5xx, network, no answer in time) throws a HubSpotError for the caller to retry later, with the
- * wait a 429 asked for; a write rejected for some of its records yields a failure for those records only.
+ * (401, 429, 423 Locked, 477 Migration in Progress, 5xx, network, no answer in time) throws a HubSpotError
+ * for the caller to retry later, with the wait HubSpot asked for; a write rejected for some of its records yields a failure for those records only.
  * When HubSpot rejects a whole batch for one bad value (it answers 400 or 409 for the batch, not per
  * record), the batch is split in halves until the bad records are isolated, so the good ones still land.
  * The call gate's BudgetExhausted passes through untouched: it is not HubSpot's answer.

@@ -229,6 +229,56 @@ describe('HubSpotObjects whole-call failures', () => {
     expect(await calls('POST /crm/v3/objects/contacts/batch/update')).toBe(1);
   });
 
+  it('retries a 423 lock as a whole call after at least 2 s, without splitting the batch', async () => {
+    const ids = await createContacts(100);
+    // The lock holds for every call made in the next moment.
+    await emulator.control.addFault({
+      match: 'POST /crm/v3/objects/*/batch/update',
+      kind: '423',
+      times: 500,
+    });
+    const error = await contacts
+      .update(
+        ids.map((id) => ({ id, properties: { firstname: 'Locked' } })),
+        [],
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(HubSpotError);
+    expect(error).toMatchObject({
+      code: 'locked',
+      category: 'transient',
+      retryable: true,
+      retryAfterMs: 2_000,
+    });
+    expect(await calls('POST /crm/v3/objects/contacts/batch/update')).toBe(1);
+  });
+
+  it("retries a 477 migration after HubSpot's Retry-After, without splitting the batch", async () => {
+    await emulator.control.addFault({
+      match: 'POST /crm/v3/objects/*/batch/upsert',
+      kind: '477',
+      retryAfterSeconds: 3_600,
+      times: 500,
+    });
+    const error = await contacts
+      .upsert(
+        'salesforce_record_id',
+        Array.from({ length: 100 }, (_, index) => ({
+          idValue: `003000000000${String(index).padStart(3, '0')}AAA`,
+          properties: { email: `migrating${index}@example.com` },
+        })),
+        [],
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'migration_in_progress',
+      category: 'transient',
+      retryable: true,
+      retryAfterMs: 3_600_000,
+    });
+    expect(await calls('POST /crm/v3/objects/contacts/batch/upsert')).toBe(1);
+  });
+
   it('gives up on a call that does not answer in time', async () => {
     const ids = await createContacts(1);
     const impatient = new HubSpotObjects(client, 'contacts', { callTimeoutMs: 200 });

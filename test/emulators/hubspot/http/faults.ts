@@ -6,8 +6,10 @@
 import { z } from 'zod';
 
 export const FAULT_KINDS = [
+  '423',
   '429',
   '429_secondly',
+  '477',
   '500',
   '502',
   '503',
@@ -27,6 +29,8 @@ export const FaultInputSchema = z.object({
   delayMs: z.number().int().min(0).optional(),
   /** 5xx: a JSON error body (default) or an HTML page, as a proxy in front of HubSpot would send. */
   body: z.enum(['json', 'html']).default('json'),
+  /** 477: the `Retry-After` header, in seconds (HubSpot: typically up to a day). */
+  retryAfterSeconds: z.number().int().min(0).default(60),
   portalId: z.number().int().optional(),
   appId: z.number().int().optional(),
 });

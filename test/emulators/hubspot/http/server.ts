@@ -216,6 +216,30 @@ async function applyFault(
       sendError(res, secondlyError(), correlationId, headers);
       return 'answered';
     }
+    case '423': {
+      // HubSpot locks a portal's records for about 2 s when a large volume is written in a short time.
+      await drain(req);
+      const error = new HubSpotApiError(
+        423,
+        'LOCKED',
+        'The resource is locked while a large volume of data is synced; retry after at least 2 seconds.',
+      );
+      sendError(res, error, correlationId, headers);
+      return 'answered';
+    }
+    case '477': {
+      // The account is moving between data hosting locations; Retry-After says when to come back.
+      await drain(req);
+      const error = new HubSpotApiError(
+        477,
+        'MIGRATION_IN_PROGRESS',
+        'This account is being migrated between data hosting locations; retry after the Retry-After delay.',
+        {},
+        { 'Retry-After': String(fault.retryAfterSeconds) },
+      );
+      sendError(res, error, correlationId, headers);
+      return 'answered';
+    }
     case '500':
     case '502':
     case '503':

@@ -108,6 +108,34 @@ describe('faults', () => {
     ]);
   });
 
+  it('answers 423 Locked and 477 Migration in Progress (with Retry-After) as the SDK sees them', async () => {
+    await emulator.control.addFault({ match: 'POST /crm/v3/objects/contacts/batch/update', kind: '423' });
+    await emulator.control.addFault({
+      match: 'POST /crm/v3/objects/contacts/batch/upsert',
+      kind: '477',
+      retryAfterSeconds: 90,
+    });
+    const locked = await apiError(
+      client.crm.contacts.batchApi.update({ inputs: [{ id: '1', properties: { firstname: 'A' } }] }),
+    );
+    expect(locked.code).toBe(423);
+    expect(locked.headers['content-type']).toBe('application/json;charset=utf-8');
+    expect(locked.body).toMatchObject({ status: 'error', category: 'LOCKED' });
+    const migrating = await apiError(
+      client.crm.contacts.batchApi.upsert({
+        inputs: [{ idProperty: 'email', id: 'a@b.com', properties: { firstname: 'A' } }],
+      }),
+    );
+    expect(migrating.code).toBe(477);
+    expect(migrating.headers['retry-after']).toBe('90');
+    expect(migrating.body).toMatchObject({ status: 'error', category: 'MIGRATION_IN_PROGRESS' });
+    // Each fault was for one call: the next ones go through.
+    const upserted = await client.crm.contacts.batchApi.upsert({
+      inputs: [{ idProperty: 'email', id: 'a@b.com', properties: { firstname: 'A' } }],
+    });
+    expect(upserted.results).toHaveLength(1);
+  });
+
   it('matches by path, portal and app; a 500 can come as an HTML page', async () => {
     await emulator.control.addFault({
       match: '/crm/v3/objects/deals/*',
