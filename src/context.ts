@@ -26,6 +26,8 @@ export interface BridgeApp {
     loginUrl: string;
     sandboxLoginUrl: string;
   };
+  /** Deadline of one OAuth call to either provider (default: each connector's own, 15 s). */
+  oauthTimeoutMs?: number;
 }
 
 export interface BridgeContext {
@@ -68,6 +70,7 @@ export function hubspotOAuthApp(app: BridgeApp): HubSpotOAuthApp {
     apiBaseUrl: app.hubspot.apiBaseUrl,
     authorizeUrl: app.hubspot.authorizeUrl,
     redirectUri: `${app.publicBaseUrl}${HUBSPOT_CALLBACK_PATH}`,
+    ...(app.oauthTimeoutMs ? { timeoutMs: app.oauthTimeoutMs } : {}),
   };
 }
 
@@ -82,5 +85,6 @@ export function salesforceOAuthApp(app: BridgeApp, loginUrl: string): Salesforce
     clientSecret: app.salesforce.clientSecret,
     loginUrl,
     redirectUri: `${app.publicBaseUrl}${SALESFORCE_CALLBACK_PATH}`,
+    ...(app.oauthTimeoutMs ? { timeoutMs: app.oauthTimeoutMs } : {}),
   };
 }

@@ -22,7 +22,7 @@ import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
 import { markHubSpotUninstalled, markSalesforceNeedsReauth, recordLastError } from './connection-loss';
 import { CredentialsError } from './errors';
-import { RefreshCoordinator, type RefreshTiming } from './refresh-coordinator';
+import { RefreshCoordinator, type RefreshGuard, type RefreshTiming } from './refresh-coordinator';
 import { openToken, sealToken } from './sealed-columns';
 
 export const HUBSPOT_REFRESH_MARGIN_MS = 5 * 60_000;
@@ -44,7 +44,7 @@ export class Credentials {
 
   constructor(
     private readonly ctx: BridgeContext,
-    timing?: RefreshTiming,
+    timing?: Partial<RefreshTiming>,
   ) {
     this.coordinator = new RefreshCoordinator(ctx.db, ctx.now, timing);
   }
@@ -63,7 +63,7 @@ export class Credentials {
       installationId,
       provider: 'hubspot',
       current: () => this.storedHubSpotToken(installationId, options.rejectedAccessToken),
-      refresh: () => this.refreshHubSpot(installationId),
+      refresh: (guard) => this.refreshHubSpot(installationId, guard),
     });
   }
 
@@ -117,7 +117,7 @@ export class Credentials {
       installationId,
       provider: 'salesforce',
       current: () => this.storedSalesforceToken(installationId, rejectedAccessToken),
-      refresh: () => this.refreshSalesforce(installationId),
+      refresh: (guard) => this.refreshSalesforce(installationId, guard),
     });
   }
 
@@ -143,7 +143,10 @@ export class Credentials {
     return ok({ accessToken: opened.value, expiresAt: tokenExpiresAt, portalId: installation.portalId });
   }
 
-  private async refreshHubSpot(installationId: string): Promise<Result<HubSpotAccess, CredentialsError>> {
+  private async refreshHubSpot(
+    installationId: string,
+    guard: RefreshGuard,
+  ): Promise<Result<HubSpotAccess, CredentialsError>> {
     const installation = await installations.findById(this.ctx.db, installationId);
     if (!installation?.hubspot.refreshToken) return err(notFound(installationId));
     const refreshToken = openToken(
@@ -156,7 +159,7 @@ export class Credentials {
     try {
       const tokens = await refreshHubSpotTokens(hubspotOAuthApp(this.ctx.app), refreshToken.value);
       const expiresAt = this.ctx.now() + tokens.expiresInSeconds * 1000;
-      await installations.update(this.ctx.db, installationId, this.ctx.now(), {
+      const stored = await this.storeRefreshed(installationId, 'hubspot', guard, {
         hubspotAccessToken: sealToken(
           this.ctx.cipher,
           installationId,
@@ -173,6 +176,7 @@ export class Credentials {
         hubspotTokenExpiresAt: expiresAt,
         ...(installation.lastError?.side === 'hubspot' ? { lastError: null } : {}),
       });
+      if (!stored.ok) return stored;
       this.ctx.logger.info({ installationId, expiresAt }, 'HubSpot access token refreshed');
       return ok({ accessToken: tokens.accessToken, expiresAt, portalId: installation.portalId });
     } catch (error) {
@@ -265,6 +269,7 @@ export class Credentials {
 
   private async refreshSalesforce(
     installationId: string,
+    guard: RefreshGuard,
   ): Promise<Result<SalesforceAccess, CredentialsError>> {
     const installation = await installations.findById(this.ctx.db, installationId);
     const usable = this.connectedSalesforce(installationId, installation);
@@ -279,7 +284,7 @@ export class Credentials {
         salesforceOAuthApp(this.ctx.app, usable.value.loginUrl),
         refreshToken.value,
       );
-      await installations.update(this.ctx.db, installationId, this.ctx.now(), {
+      const written = await this.storeRefreshed(installationId, 'salesforce', guard, {
         salesforceAccessToken: sealToken(
           this.ctx.cipher,
           installationId,
@@ -301,6 +306,7 @@ export class Credentials {
         salesforceTokenIssuedAt: grant.issuedAt ?? this.ctx.now(),
         ...(usable.value.installation.lastError?.side === 'salesforce' ? { lastError: null } : {}),
       });
+      if (!written.ok) return written;
       this.ctx.logger.info(
         { installationId, rotated: grant.refreshToken !== null },
         'Salesforce access token refreshed',
@@ -338,6 +344,35 @@ export class Credentials {
           );
       }
     }
+  }
+
+  /**
+   * Stores refreshed tokens, unless the refresh no longer holds its lease (it was abandoned at its deadline,
+   * or the lease expired and another process took it): then what it got is dropped, and the caller answers
+   * a retryable error; the stored tokens are whatever the process that holds the lease now wrote.
+   */
+  private async storeRefreshed(
+    installationId: string,
+    provider: 'hubspot' | 'salesforce',
+    guard: RefreshGuard,
+    patch: installations.InstallationPatch,
+  ): Promise<Result<void, CredentialsError>> {
+    const stored = await this.ctx.db.transaction(async (trx) => {
+      if (!(await guard.holds(trx))) return false;
+      await installations.update(trx, installationId, this.ctx.now(), patch);
+      return true;
+    });
+    if (stored) return ok(undefined);
+    this.ctx.logger.warn(
+      { installationId, provider },
+      `a ${provider} token refresh finished after giving up its lease; its tokens were not stored`,
+    );
+    return err(
+      new CredentialsError(
+        'refresh_busy',
+        `the ${provider} token refresh outlived its lease; try again shortly`,
+      ),
+    );
   }
 }
 

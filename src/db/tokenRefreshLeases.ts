@@ -2,9 +2,10 @@
  * The token_refresh_leases table: who may refresh an installation's token for a provider right now.
  *
  * Acquiring is one statement (insert, or take over an expired lease), atomic on SQLite and PostgreSQL alike,
- * so two processes can never both hold a live lease. A lease is released by its holder, or expires.
+ * so two processes can never both hold a live lease. The holder renews it while its refresh runs, and
+ * releases it when done or when it gives up; a lease nobody renews expires, so a dead holder frees it.
  */
-import type { Queryable } from './support';
+import { lockForUpdate, type Queryable } from './support';
 
 export const TOKEN_REFRESH_LEASES = 'token_refresh_leases';
 
@@ -44,6 +45,36 @@ export async function tryAcquire(
     .where({ installation_id: input.installationId, provider: input.provider })
     .first();
   return row?.holder === input.holder;
+}
+
+/** Moves the expiry of a live lease on; false if `holder` no longer has it (it expired and was taken). */
+export async function renew(
+  db: Queryable,
+  input: { installationId: string; provider: LeaseProvider; holder: string; now: number; ttlMs: number },
+): Promise<boolean> {
+  const updated = await db<TokenRefreshLeaseRow>(TOKEN_REFRESH_LEASES)
+    .where({ installation_id: input.installationId, provider: input.provider, holder: input.holder })
+    .where('expires_at', '>', input.now)
+    .update({ expires_at: input.now + input.ttlMs });
+  return updated === 1;
+}
+
+/**
+ * Whether `holder` still has a live lease. Inside a transaction the row stays locked (PostgreSQL) until it
+ * ends, so nobody can take the lease over between this check and the write it guards.
+ */
+export async function isHeld(
+  db: Queryable,
+  input: { installationId: string; provider: LeaseProvider; holder: string; now: number },
+): Promise<boolean> {
+  const row = await lockForUpdate(
+    db,
+    db<TokenRefreshLeaseRow>(TOKEN_REFRESH_LEASES).where({
+      installation_id: input.installationId,
+      provider: input.provider,
+    }),
+  ).first();
+  return row?.holder === input.holder && Number(row.expires_at) > input.now;
 }
 
 /** Gives the lease up, if `holder` still has it. */

@@ -115,7 +115,7 @@ export async function completeSalesforceConnect(
   const refreshToken = grant.refreshToken;
   let identity: SalesforceIdentity;
   try {
-    identity = await fetchSalesforceIdentity(grant);
+    identity = await fetchSalesforceIdentity(grant, app.timeoutMs);
   } catch (error) {
     if (error instanceof SalesforceOAuthError) return refuse(oauthFailure(error));
     throw error;

@@ -25,6 +25,7 @@ export function testBridgeApp(
     publicBaseUrl?: string;
     hubspotBaseUrl?: string;
     salesforceBaseUrl?: string;
+    oauthTimeoutMs?: number;
   } = {},
 ): BridgeApp {
   const hubspot = overrides.hubspotBaseUrl ?? 'http://127.0.0.1:9';
@@ -33,6 +34,7 @@ export function testBridgeApp(
     publicBaseUrl: overrides.publicBaseUrl ?? 'http://127.0.0.1:9',
     hubspot: { ...TEST_HUBSPOT_APP, apiBaseUrl: hubspot, authorizeUrl: `${hubspot}/oauth/authorize` },
     salesforce: { ...TEST_SALESFORCE_APP, loginUrl: salesforce, sandboxLoginUrl: `${salesforce}/sandbox` },
+    ...(overrides.oauthTimeoutMs ? { oauthTimeoutMs: overrides.oauthTimeoutMs } : {}),
   };
 }
 
@@ -65,7 +67,7 @@ export interface TestContext extends InstallContext {
 
 export function testContext(
   db: Db,
-  options: { app?: BridgeApp; cipher?: TokenCipher; clock?: TestClock; timing?: RefreshTiming } = {},
+  options: { app?: BridgeApp; cipher?: TokenCipher; clock?: TestClock; timing?: Partial<RefreshTiming> } = {},
 ): TestContext {
   const clock = options.clock ?? testClock();
   const { logger, lines } = capturingLogger();

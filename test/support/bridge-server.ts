@@ -25,7 +25,9 @@ export async function startBridge(options: {
   salesforceBaseUrl: string;
   clock?: TestClock;
   cipher?: TokenCipher;
-  timing?: RefreshTiming;
+  timing?: Partial<RefreshTiming>;
+  /** Deadline of one OAuth call (default: the connectors' own). */
+  oauthTimeoutMs?: number;
 }): Promise<RunningBridge> {
   // The public URL (and so the OAuth redirect URIs) needs the port before the app is built.
   const server = http.createServer();
@@ -36,6 +38,7 @@ export async function startBridge(options: {
       publicBaseUrl: baseUrl,
       hubspotBaseUrl: options.hubspotBaseUrl,
       salesforceBaseUrl: options.salesforceBaseUrl,
+      ...(options.oauthTimeoutMs ? { oauthTimeoutMs: options.oauthTimeoutMs } : {}),
     }),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.cipher ? { cipher: options.cipher } : {}),

@@ -3,11 +3,16 @@
  * refresh grant, revocation, and the identity URL (who connected, in which org).
  *
  * jsforce reports token-endpoint refusals as an Error whose `name` is the OAuth `error` (invalid_grant, …);
- * they are mapped here once. Responses are checked with zod before use.
+ * they are mapped here once. Responses are checked with zod before use. Every call has a deadline: jsforce
+ * sets none, and a token endpoint that never answers must not hold a refresh (and every caller behind it).
  */
 import { Connection, OAuth2 } from 'jsforce';
 import { z } from 'zod';
+import { CallTimeout, withTimeout } from '../timeout';
 import { SALESFORCE_API_VERSION } from './connection';
+
+/** How long one OAuth call may take before it counts as Salesforce being unavailable. */
+export const SALESFORCE_OAUTH_TIMEOUT_MS = 15_000;
 
 /** `api` for REST, `refresh_token` for a refresh token, `id` for the identity URL. */
 export const SALESFORCE_SCOPES = ['api', 'refresh_token', 'id'] as const;
@@ -18,6 +23,8 @@ export interface SalesforceOAuthApp {
   /** Login host: production (login.salesforce.com), sandbox (test.salesforce.com) or a My Domain. */
   loginUrl: string;
   redirectUri: string;
+  /** Deadline of one OAuth call (default SALESFORCE_OAUTH_TIMEOUT_MS). */
+  timeoutMs?: number;
 }
 
 export interface SalesforceTokenGrant {
@@ -98,11 +105,14 @@ export async function exchangeSalesforceCode(
   app: SalesforceOAuthApp,
   code: string,
 ): Promise<SalesforceTokenGrant> {
-  const response = await createSalesforceOAuth2(app)
-    .requestToken(code)
-    .catch((error: unknown) => {
-      throw toOAuthError(error, 'exchanging the authorization code');
-    });
+  const action = 'exchanging the authorization code';
+  const response = await withTimeout(
+    () => createSalesforceOAuth2(app).requestToken(code),
+    timeoutOf(app),
+    action,
+  ).catch((error: unknown) => {
+    throw toOAuthError(error, action);
+  });
   return parseGrant(response);
 }
 
@@ -110,25 +120,30 @@ export async function refreshSalesforceToken(
   app: SalesforceOAuthApp,
   refreshToken: string,
 ): Promise<SalesforceTokenGrant> {
-  const response = await createSalesforceOAuth2(app)
-    .refreshToken(refreshToken)
-    .catch((error: unknown) => {
-      throw toOAuthError(error, 'refreshing the access token');
-    });
+  const action = 'refreshing the access token';
+  const response = await withTimeout(
+    () => createSalesforceOAuth2(app).refreshToken(refreshToken),
+    timeoutOf(app),
+    action,
+  ).catch((error: unknown) => {
+    throw toOAuthError(error, action);
+  });
   return parseGrant(response);
 }
 
 /** Revokes a refresh token (and with it every access token issued from it). */
 export async function revokeSalesforceToken(app: SalesforceOAuthApp, token: string): Promise<void> {
-  await createSalesforceOAuth2(app)
-    .revokeToken(token)
-    .catch((error: unknown) => {
-      throw toOAuthError(error, 'revoking the token');
-    });
+  const action = 'revoking the token';
+  await withTimeout(() => createSalesforceOAuth2(app).revokeToken(token), timeoutOf(app), action).catch(
+    (error: unknown) => {
+      throw toOAuthError(error, action);
+    },
+  );
 }
 
 export async function fetchSalesforceIdentity(
   grant: Pick<SalesforceTokenGrant, 'accessToken' | 'instanceUrl' | 'identityUrl'>,
+  timeoutMs: number = SALESFORCE_OAUTH_TIMEOUT_MS,
 ): Promise<SalesforceIdentity> {
   const connection = new Connection({
     instanceUrl: grant.instanceUrl,
@@ -136,9 +151,12 @@ export async function fetchSalesforceIdentity(
     version: SALESFORCE_API_VERSION,
   });
   connection.userInfo = { id: '', organizationId: '', url: grant.identityUrl };
-  const response = await connection.identity().catch((error: unknown) => {
-    throw toOAuthError(error, 'reading the identity of the connecting user');
-  });
+  const action = 'reading the identity of the connecting user';
+  const response = await withTimeout(() => connection.identity(), timeoutMs, action).catch(
+    (error: unknown) => {
+      throw toOAuthError(error, action);
+    },
+  );
   const parsed = IdentityResponse.safeParse(response);
   if (!parsed.success) {
     throw new SalesforceOAuthError('rejected', 'Salesforce sent an identity the bridge cannot read');
@@ -170,7 +188,15 @@ function parseGrant(response: unknown): SalesforceTokenGrant {
 
 const finalGrantErrors = new Set(['invalid_grant', 'inactive_user', 'inactive_org']);
 
+const timeoutOf = (app: SalesforceOAuthApp) => app.timeoutMs ?? SALESFORCE_OAUTH_TIMEOUT_MS;
+
 function toOAuthError(error: unknown, action: string): SalesforceOAuthError {
+  if (error instanceof CallTimeout) {
+    return new SalesforceOAuthError(
+      'unavailable',
+      `Salesforce gave no answer within ${error.timeoutMs} ms while ${action}`,
+    );
+  }
   const name = error instanceof Error ? error.name : '';
   const description = error instanceof Error ? error.message : String(error);
   const message = `Salesforce refused ${action}: ${name ? `${name}: ` : ''}${description}`;

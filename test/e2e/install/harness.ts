@@ -30,7 +30,10 @@ export interface Harness {
 
 export const HUBSPOT_APP_ID = Number(TEST_HUBSPOT_APP.appId);
 
-export async function startHarness(dialect: Dialect): Promise<Harness> {
+export async function startHarness(
+  dialect: Dialect,
+  options: Pick<Parameters<typeof startBridge>[0], 'timing' | 'oauthTimeoutMs'> = {},
+): Promise<Harness> {
   const testDb = await createTestDb(dialect);
   const hubspot = await startHubSpotEmulator({
     apps: {
@@ -51,6 +54,7 @@ export async function startHarness(dialect: Dialect): Promise<Harness> {
     hubspotBaseUrl: hubspot.baseUrl,
     salesforceBaseUrl: salesforce.baseUrl,
     clock,
+    ...options,
   });
   return {
     testDb,

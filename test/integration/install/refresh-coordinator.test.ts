@@ -1,15 +1,27 @@
 import { createDb, type Db } from '../../../src/db/knex';
-import { RefreshCoordinator, type RefreshTiming } from '../../../src/auth/refresh-coordinator';
+import {
+  RefreshCoordinator,
+  type RefreshGuard,
+  type RefreshTiming,
+} from '../../../src/auth/refresh-coordinator';
 import { CredentialsError } from '../../../src/auth/errors';
 import * as leases from '../../../src/db/tokenRefreshLeases';
-import { ok } from '../../../src/domain/result';
+import { err, ok } from '../../../src/domain/result';
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { testClock, testContext } from '../../support/bridge-context';
 import { makeInstallation } from '../../support/installations';
 
-const timing: RefreshTiming = { leaseTtlMs: 30_000, pollIntervalMs: 50, maxWaitMs: 5_000 };
+const timing: RefreshTiming = {
+  leaseTtlMs: 30_000,
+  pollIntervalMs: 50,
+  maxWaitMs: 5_000,
+  refreshDeadlineMs: 5_000,
+};
 
-/** A fake provider whose token lives in a column of the installation row, refreshed by bumping a counter. */
+/**
+ * A fake provider whose token lives in a column of the installation row, refreshed by bumping a counter; it
+ * stores the new token only where its guard still holds, as the credentials module does.
+ */
 function tokenJob(db: Db, installationId: string, calls: { count: number }, gate?: Promise<void>) {
   const read = async () => {
     const row = await db('installations').where({ id: installationId }).first();
@@ -19,12 +31,16 @@ function tokenJob(db: Db, installationId: string, calls: { count: number }, gate
     installationId,
     provider: 'hubspot' as const,
     current: async () => ok(await read()),
-    refresh: async () => {
+    refresh: async (guard: RefreshGuard) => {
       calls.count += 1;
       await gate;
       const token = `token-${calls.count}`;
-      await db('installations').where({ id: installationId }).update({ hubspot_user_id: token });
-      return ok(token);
+      const stored = await db.transaction(async (trx) => {
+        if (!(await guard.holds(trx))) return false;
+        await trx('installations').where({ id: installationId }).update({ hubspot_user_id: token });
+        return true;
+      });
+      return stored ? ok(token) : err(new CredentialsError('refresh_busy', 'lease lost'));
     },
   };
 }
@@ -125,5 +141,74 @@ describe.each(testDialects)('token refresh coordination on %s', (dialect) => {
       value: 'refreshed-elsewhere',
     });
     expect(calls.count).toBe(0);
+  });
+
+  it('abandons a refresh that never settles: callers get a retryable error, and the next caller starts afresh', async () => {
+    const ctx = testContext(testDb.db);
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    await testDb.db('installations').where({ id: installation.id }).update({ hubspot_user_id: null });
+    const coordinator = new RefreshCoordinator(testDb.db, Date.now, { ...timing, refreshDeadlineMs: 200 });
+    const hung = { count: 0 };
+    const never = new Promise<void>(() => undefined);
+    const startedAt = Date.now();
+    const [first, second] = await Promise.all([
+      coordinator.run(tokenJob(testDb.db, installation.id, hung, never)),
+      coordinator.run(tokenJob(testDb.db, installation.id, hung, never)),
+    ]);
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+    expect(hung.count).toBe(1);
+    for (const result of [first, second]) {
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+    }
+    // The lease was given up, not left to expire: the next caller refreshes at once.
+    expect(await leases.find(testDb.db, installation.id, 'hubspot')).toBeNull();
+    const working = { count: 0 };
+    expect(await coordinator.run(tokenJob(testDb.db, installation.id, working))).toEqual({
+      ok: true,
+      value: 'token-1',
+    });
+    expect(working.count).toBe(1);
+  });
+
+  it('renews the lease while a long refresh runs, so no other process refreshes at the same time', async () => {
+    const ctx = testContext(testDb.db);
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    await testDb.db('installations').where({ id: installation.id }).update({ hubspot_user_id: null });
+    const short = { ...timing, leaseTtlMs: 400 };
+    const calls = { count: 0 };
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const processA = new RefreshCoordinator(testDb.db, Date.now, short);
+    const processB = new RefreshCoordinator(secondProcessDb, Date.now, short);
+    const first = processA.run(tokenJob(testDb.db, installation.id, calls, gate));
+    // Three lease lifetimes later, A is still refreshing and B comes along.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const lease = await leases.find(testDb.db, installation.id, 'hubspot');
+    expect(lease?.expiresAt).toBeGreaterThan(Date.now());
+    const second = processB.run(tokenJob(secondProcessDb, installation.id, calls, gate));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    open();
+    expect(await Promise.all([first, second])).toEqual([
+      { ok: true, value: 'token-1' },
+      { ok: true, value: 'token-1' },
+    ]);
+    expect(calls.count).toBe(1);
+  });
+
+  it('drops what an abandoned refresh gets when it finally answers', async () => {
+    const ctx = testContext(testDb.db);
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    await testDb.db('installations').where({ id: installation.id }).update({ hubspot_user_id: null });
+    const coordinator = new RefreshCoordinator(testDb.db, Date.now, { ...timing, refreshDeadlineMs: 100 });
+    const calls = { count: 0 };
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const abandoned = await coordinator.run(tokenJob(testDb.db, installation.id, calls, gate));
+    expect(abandoned.ok).toBe(false);
+    open();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const row = await testDb.db('installations').where({ id: installation.id }).first();
+    expect(row.hubspot_user_id).toBeNull();
   });
 });

@@ -261,6 +261,29 @@ describe('sessions and refresh', () => {
     expect(tokens.refreshes).toBe(1);
   });
 
+  it('hangs the token endpoint while a fault is armed, and refreshes once it is cleared', async () => {
+    const { tokens } = await login(emulator);
+    await emulator.control.addFault({ kind: 'hang', route: '/services/oauth2/token', times: 100 });
+    const refresh = () =>
+      fetch(`${emulator.baseUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'refresh_token',
+          refresh_token: tokens.refreshToken ?? '',
+          client_id: 'cid-test',
+          client_secret: 'secret-test',
+        }).toString(),
+        signal: AbortSignal.timeout(300),
+      });
+    await expect(refresh()).rejects.toThrow();
+    await expect(refresh()).rejects.toThrow();
+    await emulator.control.clearFaults();
+    const answered = await refresh();
+    expect(answered.status).toBe(200);
+    expect(await answered.json()).toMatchObject({ token_type: 'Bearer' });
+  });
+
   it('ends sessions after two hours of inactivity (the org session timeout)', async () => {
     const { conn, tokens } = await login(emulator);
     await conn.query('SELECT Id FROM Lead');
