@@ -14,9 +14,19 @@
 import type { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { createHubSpotClient } from '../connectors/hubspot/client';
-import { HubSpotOAuthError, refreshHubSpotTokens } from '../connectors/hubspot/oauth';
+import {
+  HubSpotOAuthError,
+  introspectHubSpotToken,
+  refreshHubSpotTokens,
+  type HubSpotTokenSet,
+} from '../connectors/hubspot/oauth';
 import { createSalesforceConnection } from '../connectors/salesforce/connection';
-import { SalesforceOAuthError, refreshSalesforceToken } from '../connectors/salesforce/oauth';
+import {
+  SalesforceOAuthError,
+  refreshSalesforceToken,
+  revokeSalesforceToken,
+  type SalesforceTokenGrant,
+} from '../connectors/salesforce/oauth';
 import { hubspotOAuthApp, salesforceOAuthApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
@@ -148,66 +158,119 @@ export class Credentials {
     guard: RefreshGuard,
   ): Promise<Result<HubSpotAccess, CredentialsError>> {
     const installation = await installations.findById(this.ctx.db, installationId);
-    if (!installation?.hubspot.refreshToken) return err(notFound(installationId));
+    const sealedRefreshToken = installation?.hubspot.refreshToken;
+    if (!installation || !sealedRefreshToken) return err(notFound(installationId));
+    const used: installations.TokenExpectation = { side: 'hubspot', refreshToken: sealedRefreshToken };
     const refreshToken = openToken(
       this.ctx.cipher,
       installationId,
       'hubspot_refresh_token',
-      installation.hubspot.refreshToken,
+      sealedRefreshToken,
     );
     if (!refreshToken.ok) return refreshToken;
+    let tokens: HubSpotTokenSet;
     try {
-      const tokens = await refreshHubSpotTokens(hubspotOAuthApp(this.ctx.app), refreshToken.value);
-      const expiresAt = this.ctx.now() + tokens.expiresInSeconds * 1000;
-      const stored = await this.storeRefreshed(installationId, 'hubspot', guard, {
-        hubspotAccessToken: sealToken(
-          this.ctx.cipher,
-          installationId,
-          'hubspot_access_token',
-          tokens.accessToken,
-        ),
-        // HubSpot usually returns the same refresh token; store whatever it sent in case it rotated.
-        hubspotRefreshToken: sealToken(
-          this.ctx.cipher,
-          installationId,
-          'hubspot_refresh_token',
-          tokens.refreshToken,
-        ),
-        hubspotTokenExpiresAt: expiresAt,
-        ...(installation.lastError?.side === 'hubspot' ? { lastError: null } : {}),
-      });
-      if (!stored.ok) return stored;
-      this.ctx.logger.info({ installationId, expiresAt }, 'HubSpot access token refreshed');
-      return ok({ accessToken: tokens.accessToken, expiresAt, portalId: installation.portalId });
+      tokens = await refreshHubSpotTokens(hubspotOAuthApp(this.ctx.app), refreshToken.value);
     } catch (error) {
       if (!(error instanceof HubSpotOAuthError)) throw error;
-      return err(await this.hubspotRefreshFailed(installationId, error));
+      return this.hubspotRefreshFailed(installationId, guard, used, refreshToken.value, error);
     }
+    const expiresAt = this.ctx.now() + tokens.expiresInSeconds * 1000;
+    const stored = await this.storeRefreshed(installationId, guard, used, {
+      hubspotAccessToken: sealToken(
+        this.ctx.cipher,
+        installationId,
+        'hubspot_access_token',
+        tokens.accessToken,
+      ),
+      // HubSpot usually returns the same refresh token; store whatever it sent in case it rotated.
+      hubspotRefreshToken: sealToken(
+        this.ctx.cipher,
+        installationId,
+        'hubspot_refresh_token',
+        tokens.refreshToken,
+      ),
+      hubspotTokenExpiresAt: expiresAt,
+      ...(installation.lastError?.side === 'hubspot' ? { lastError: null } : {}),
+    });
+    if (!stored) return this.hubspotAfterRace(installationId);
+    this.ctx.logger.info({ installationId, expiresAt }, 'HubSpot access token refreshed');
+    return ok({ accessToken: tokens.accessToken, expiresAt, portalId: installation.portalId });
   }
 
   private async hubspotRefreshFailed(
     installationId: string,
+    guard: RefreshGuard,
+    used: installations.TokenExpectation,
+    refreshToken: string,
     error: HubSpotOAuthError,
-  ): Promise<CredentialsError> {
+  ): Promise<Result<HubSpotAccess, CredentialsError>> {
     switch (error.code) {
-      case 'invalid_grant':
-        await markHubSpotUninstalled(this.ctx, installationId, error.message);
-        return new CredentialsError(
-          'hubspot_uninstalled',
-          'HubSpot refused the refresh token: the app was uninstalled',
-        );
+      case 'invalid_grant': {
+        if (!(await this.stillCurrent(installationId, guard, used)))
+          return this.hubspotAfterRace(installationId);
+        return this.confirmUninstall(installationId, used, refreshToken, error);
+      }
       case 'unavailable':
         await recordLastError(this.ctx, installationId, 'hubspot', 'provider_unavailable', error.message);
-        return new CredentialsError('provider_unavailable', error.message);
+        return err(new CredentialsError('provider_unavailable', error.message));
       case 'invalid_client':
       case 'redirect_uri_mismatch':
       case 'rejected':
         await recordLastError(this.ctx, installationId, 'hubspot', 'app_misconfigured', error.message);
-        return new CredentialsError(
-          'app_misconfigured',
-          `${error.message} (check HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET)`,
+        return err(
+          new CredentialsError(
+            'app_misconfigured',
+            `${error.message} (check HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET)`,
+          ),
         );
     }
+  }
+
+  /**
+   * One refused refresh is not proof of an uninstall (and an uninstall deletes every token, the Salesforce one
+   * revoked): HubSpot's introspection must say the refresh token is no longer active. Until it does, the
+   * refusal is a passing failure, and the next refresh tries again.
+   */
+  private async confirmUninstall(
+    installationId: string,
+    used: installations.TokenExpectation,
+    refreshToken: string,
+    refusal: HubSpotOAuthError,
+  ): Promise<Result<HubSpotAccess, CredentialsError>> {
+    let active: boolean;
+    try {
+      active = (await introspectHubSpotToken(hubspotOAuthApp(this.ctx.app), refreshToken, 'refresh_token'))
+        .active;
+    } catch (error) {
+      if (!(error instanceof HubSpotOAuthError)) throw error;
+      const message = `HubSpot refused the refresh token and could not say whether it is still active (${error.message}); the next refresh tries again`;
+      await recordLastError(this.ctx, installationId, 'hubspot', 'provider_unavailable', message);
+      return err(new CredentialsError('provider_unavailable', message));
+    }
+    if (active) {
+      const message = `HubSpot refused the refresh token (${refusal.message}) but says it is still active; the next refresh tries again`;
+      this.ctx.logger.warn({ installationId }, message);
+      await recordLastError(this.ctx, installationId, 'hubspot', 'provider_unavailable', message);
+      return err(new CredentialsError('provider_unavailable', message));
+    }
+    if (!(await markHubSpotUninstalled(this.ctx, installationId, refusal.message, used.refreshToken))) {
+      return this.hubspotAfterRace(installationId);
+    }
+    return err(
+      new CredentialsError(
+        'hubspot_uninstalled',
+        'HubSpot refused the refresh token and says it is no longer active: the app was uninstalled',
+      ),
+    );
+  }
+
+  /** After a refresh lost a race (its lease, or the stored token changed): whatever is stored now. */
+  private async hubspotAfterRace(installationId: string): Promise<Result<HubSpotAccess, CredentialsError>> {
+    const current = await this.storedHubSpotToken(installationId, undefined);
+    if (!current.ok) return current;
+    if (current.value) return ok(current.value);
+    return err(raceLost('hubspot'));
   }
 
   private connectedSalesforce(
@@ -277,103 +340,143 @@ export class Credentials {
     const stored = usable.value.installation.salesforce.refreshToken;
     if (!stored)
       return err(new CredentialsError('salesforce_not_connected', 'no Salesforce refresh token is stored'));
+    const used: installations.TokenExpectation = { side: 'salesforce', refreshToken: stored };
     const refreshToken = openToken(this.ctx.cipher, installationId, 'salesforce_refresh_token', stored);
     if (!refreshToken.ok) return refreshToken;
+    const app = salesforceOAuthApp(this.ctx.app, usable.value.loginUrl);
+    let grant: SalesforceTokenGrant;
     try {
-      const grant = await refreshSalesforceToken(
-        salesforceOAuthApp(this.ctx.app, usable.value.loginUrl),
-        refreshToken.value,
-      );
-      const written = await this.storeRefreshed(installationId, 'salesforce', guard, {
-        salesforceAccessToken: sealToken(
-          this.ctx.cipher,
-          installationId,
-          'salesforce_access_token',
-          grant.accessToken,
-        ),
-        // With refresh token rotation on, the old refresh token is dead from now on: keep the new one.
-        ...(grant.refreshToken
-          ? {
-              salesforceRefreshToken: sealToken(
-                this.ctx.cipher,
-                installationId,
-                'salesforce_refresh_token',
-                grant.refreshToken,
-              ),
-            }
-          : {}),
-        salesforceInstanceUrl: grant.instanceUrl,
-        salesforceTokenIssuedAt: grant.issuedAt ?? this.ctx.now(),
-        ...(usable.value.installation.lastError?.side === 'salesforce' ? { lastError: null } : {}),
-      });
-      if (!written.ok) return written;
-      this.ctx.logger.info(
-        { installationId, rotated: grant.refreshToken !== null },
-        'Salesforce access token refreshed',
-      );
-      return ok({ accessToken: grant.accessToken, instanceUrl: grant.instanceUrl });
+      grant = await refreshSalesforceToken(app, refreshToken.value);
     } catch (error) {
       if (!(error instanceof SalesforceOAuthError)) throw error;
-      switch (error.code) {
-        case 'invalid_grant':
-          await markSalesforceNeedsReauth(this.ctx, installationId, error.message);
-          return err(
-            new CredentialsError(
-              'salesforce_needs_reauth',
-              'Salesforce refused the refresh token; reconnect Salesforce',
+      return this.salesforceRefreshFailed(installationId, guard, used, error);
+    }
+    const written = await this.storeRefreshed(installationId, guard, used, {
+      salesforceAccessToken: sealToken(
+        this.ctx.cipher,
+        installationId,
+        'salesforce_access_token',
+        grant.accessToken,
+      ),
+      // With refresh token rotation on, the old refresh token is dead from now on: keep the new one.
+      ...(grant.refreshToken
+        ? {
+            salesforceRefreshToken: sealToken(
+              this.ctx.cipher,
+              installationId,
+              'salesforce_refresh_token',
+              grant.refreshToken,
             ),
-          );
-        case 'unavailable':
-          await recordLastError(
-            this.ctx,
-            installationId,
-            'salesforce',
-            'provider_unavailable',
-            error.message,
-          );
-          return err(new CredentialsError('provider_unavailable', error.message));
-        case 'invalid_client':
-        case 'redirect_uri_mismatch':
-        case 'rejected':
-          await recordLastError(this.ctx, installationId, 'salesforce', 'app_misconfigured', error.message);
-          return err(
-            new CredentialsError(
-              'app_misconfigured',
-              `${error.message} (check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET)`,
-            ),
-          );
+          }
+        : {}),
+      salesforceInstanceUrl: grant.instanceUrl,
+      salesforceTokenIssuedAt: grant.issuedAt ?? this.ctx.now(),
+      ...(usable.value.installation.lastError?.side === 'salesforce' ? { lastError: null } : {}),
+    });
+    if (!written) {
+      // Disconnected, reconnected or refreshed elsewhere meanwhile: a rotated token nobody keeps is revoked.
+      if (grant.refreshToken) {
+        await revokeSalesforceToken(app, grant.refreshToken).catch(() => undefined);
       }
+      return this.salesforceAfterRace(installationId);
+    }
+    this.ctx.logger.info(
+      { installationId, rotated: grant.refreshToken !== null },
+      'Salesforce access token refreshed',
+    );
+    return ok({ accessToken: grant.accessToken, instanceUrl: grant.instanceUrl });
+  }
+
+  private async salesforceRefreshFailed(
+    installationId: string,
+    guard: RefreshGuard,
+    used: installations.TokenExpectation,
+    error: SalesforceOAuthError,
+  ): Promise<Result<SalesforceAccess, CredentialsError>> {
+    switch (error.code) {
+      case 'invalid_grant':
+        // A refusal of a token that is no longer ours to use (rotated by another refresh, replaced by a
+        // reconnect, or this refresh outlived its lease) says nothing about the connection.
+        if (
+          !(await this.stillCurrent(installationId, guard, used)) ||
+          !(await markSalesforceNeedsReauth(this.ctx, installationId, error.message, used.refreshToken))
+        ) {
+          return this.salesforceAfterRace(installationId);
+        }
+        return err(
+          new CredentialsError(
+            'salesforce_needs_reauth',
+            'Salesforce refused the refresh token; reconnect Salesforce',
+          ),
+        );
+      case 'unavailable':
+        await recordLastError(this.ctx, installationId, 'salesforce', 'provider_unavailable', error.message);
+        return err(new CredentialsError('provider_unavailable', error.message));
+      case 'invalid_client':
+      case 'redirect_uri_mismatch':
+      case 'rejected':
+        await recordLastError(this.ctx, installationId, 'salesforce', 'app_misconfigured', error.message);
+        return err(
+          new CredentialsError(
+            'app_misconfigured',
+            `${error.message} (check SALESFORCE_CLIENT_ID and SALESFORCE_CLIENT_SECRET)`,
+          ),
+        );
     }
   }
 
+  private async salesforceAfterRace(
+    installationId: string,
+  ): Promise<Result<SalesforceAccess, CredentialsError>> {
+    const current = await this.storedSalesforceToken(installationId, null);
+    if (!current.ok) return current;
+    return current.value ? ok(current.value) : err(raceLost('salesforce'));
+  }
+
   /**
-   * Stores refreshed tokens, unless the refresh no longer holds its lease (it was abandoned at its deadline,
-   * or the lease expired and another process took it): then what it got is dropped, and the caller answers
-   * a retryable error; the stored tokens are whatever the process that holds the lease now wrote.
+   * Stores refreshed tokens only while the refresh still holds its lease (it was not abandoned at its
+   * deadline, nor its lease taken over) and the installation still holds the refresh token it used, on a
+   * connected side (no disconnect, uninstall or reconnect happened meanwhile). False when nothing was stored.
    */
   private async storeRefreshed(
     installationId: string,
-    provider: 'hubspot' | 'salesforce',
     guard: RefreshGuard,
+    used: installations.TokenExpectation,
     patch: installations.InstallationPatch,
-  ): Promise<Result<void, CredentialsError>> {
-    const stored = await this.ctx.db.transaction(async (trx) => {
-      if (!(await guard.holds(trx))) return false;
-      await installations.update(trx, installationId, this.ctx.now(), patch);
-      return true;
-    });
-    if (stored) return ok(undefined);
-    this.ctx.logger.warn(
-      { installationId, provider },
-      `a ${provider} token refresh finished after giving up its lease; its tokens were not stored`,
+  ): Promise<boolean> {
+    const stored = await this.ctx.db.transaction(
+      async (trx) =>
+        (await guard.holds(trx)) &&
+        (await installations.updateTokensIfCurrent(trx, installationId, this.ctx.now(), used, patch)),
     );
-    return err(
-      new CredentialsError(
-        'refresh_busy',
-        `the ${provider} token refresh outlived its lease; try again shortly`,
-      ),
-    );
+    if (!stored) {
+      this.ctx.logger.warn(
+        { installationId, provider: used.side },
+        `the ${used.side} tokens changed, or the refresh lost its lease, while the provider answered; the refreshed tokens were not stored`,
+      );
+    }
+    return stored;
   }
+
+  /** Whether a refresh still holds its lease and the installation still holds the refresh token it used. */
+  private async stillCurrent(
+    installationId: string,
+    guard: RefreshGuard,
+    used: installations.TokenExpectation,
+  ): Promise<boolean> {
+    return this.ctx.db.transaction(async (trx) => {
+      if (!(await guard.holds(trx))) return false;
+      const installation = await installations.findById(trx, installationId);
+      return installation !== null && installations.holdsRefreshToken(installation, used);
+    });
+  }
+}
+
+function raceLost(provider: 'hubspot' | 'salesforce'): CredentialsError {
+  return new CredentialsError(
+    'refresh_busy',
+    `the ${provider} tokens changed while this refresh ran; try again shortly`,
+  );
 }
 
 function notFound(installationId: string): CredentialsError {

@@ -290,6 +290,41 @@ export async function update(
     .update({ ...toRowPatch(patch), updated_at: now });
 }
 
+/** The refresh token a refresh used, as read before calling the provider. */
+export interface TokenExpectation {
+  side: 'hubspot' | 'salesforce';
+  refreshToken: SealedToken;
+}
+
+/**
+ * Writes refreshed tokens only if that side is still connected and still holds the refresh token the refresh
+ * used, in one statement: a disconnect, an uninstall or a reconnect that happened while the provider was
+ * answering wins, and the refresh's tokens are not written back. False when nothing was written.
+ */
+export async function updateTokensIfCurrent(
+  db: Queryable,
+  id: string,
+  now: number,
+  expected: TokenExpectation,
+  patch: InstallationPatch,
+): Promise<boolean> {
+  const query = db<InstallationRow>(INSTALLATIONS).where({ id });
+  if (expected.side === 'hubspot') {
+    query.where({ hubspot_state: 'connected', hubspot_refresh_token: expected.refreshToken });
+  } else {
+    query.where({ salesforce_state: 'connected', salesforce_refresh_token: expected.refreshToken });
+  }
+  const updated = await query.update({ ...toRowPatch(patch), updated_at: now });
+  return updated === 1;
+}
+
+/** Whether the installation still holds the refresh token a refresh used (for the side it names). */
+export function holdsRefreshToken(installation: Installation, expected: TokenExpectation): boolean {
+  const stored =
+    expected.side === 'hubspot' ? installation.hubspot.refreshToken : installation.salesforce.refreshToken;
+  return stored === expected.refreshToken;
+}
+
 export type ApplyEventResult =
   | { ok: true; installation: Installation; previous: Installation }
   | { ok: false; reason: string; installation: Installation | null };
@@ -297,7 +332,8 @@ export type ApplyEventResult =
 /**
  * Runs one lifecycle event in a transaction: reads the row (locked on PostgreSQL), applies the transition,
  * writes the new states with `patch`. An illegal move changes nothing and says why. `patch` may be a
- * function of the row as it was read inside the transaction.
+ * function of the row as it was read inside the transaction; `onlyIf` refuses the event (changing nothing)
+ * when that row no longer is what the caller decided on.
  */
 export async function applyEvent(
   db: Queryable,
@@ -305,11 +341,15 @@ export async function applyEvent(
   event: InstallationEvent,
   now: number,
   patch: InstallationPatch | ((current: Installation) => InstallationPatch) = {},
+  options: { onlyIf?: (current: Installation) => boolean } = {},
 ): Promise<ApplyEventResult> {
   return inTransaction(db, async (trx) => {
     const row = await lockForUpdate(trx, trx<InstallationRow>(INSTALLATIONS).where({ id })).first();
     if (!row) return { ok: false, reason: `installation ${id} does not exist`, installation: null };
     const previous = fromRow(row);
+    if (options.onlyIf && !options.onlyIf(previous)) {
+      return { ok: false, reason: 'the installation changed meanwhile', installation: previous };
+    }
     const next = transition(previous.state, event);
     if (!next.ok) return { ok: false, reason: next.reason, installation: previous };
     const changes = typeof patch === 'function' ? patch(previous) : patch;

@@ -52,7 +52,10 @@ export const hubspotOAuthErrorCodes = [
 ] as const;
 export type HubSpotOAuthErrorCode = (typeof hubspotOAuthErrorCodes)[number];
 
-/** A refused or failed OAuth call. `invalid_grant` is final (bad code, or a revoked refresh token). */
+/**
+ * A refused or failed OAuth call. `invalid_grant`: HubSpot refused the code or the refresh token; for a refresh
+ * token, introspection tells whether it is really gone (an uninstall) or the refusal was a one-off.
+ */
 export class HubSpotOAuthError extends Error {
   readonly retryable: boolean;
   constructor(

@@ -1,6 +1,6 @@
 import { Browser, textOf } from '../../support/browser';
 import { testDialects } from '../../support/db';
-import { installApp, installationOf, startHarness, type Harness } from './harness';
+import { HUBSPOT_APP_ID, installApp, installationOf, startHarness, type Harness } from './harness';
 
 const MINUTE = 60_000;
 
@@ -20,7 +20,7 @@ describe.each(testDialects)('HubSpot OAuth on the v3 endpoints only, on %s', (di
   });
   afterAll(() => harness.close());
 
-  it('installs and keeps the token fresh without one v1 call', async () => {
+  it('installs, keeps the token fresh and confirms an uninstall without one v1 call', async () => {
     await harness.hubspot.control.resetCalls();
     const page = await installApp(harness, new Browser(), 7301);
     expect(textOf(page)).toContain('Step 2 of 2: connect Salesforce');
@@ -35,9 +35,16 @@ describe.each(testDialects)('HubSpot OAuth on the v3 endpoints only, on %s', (di
     const refreshed = await harness.bridge.context.credentials.getHubSpotAccessToken(installation.id);
     if (!refreshed.ok) throw refreshed.error;
 
+    // An uninstall is confirmed by introspecting the refused refresh token, on v3 too.
+    await harness.hubspot.control.uninstall(HUBSPOT_APP_ID, 7301);
+    harness.clock.advance(26 * MINUTE);
+    await harness.hubspot.control.advanceClock(26 * MINUTE);
+    const gone = await harness.bridge.context.credentials.getHubSpotAccessToken(installation.id);
+    expect(!gone.ok && gone.error.code).toBe('hubspot_uninstalled');
+
     const calls = await oauthCalls(harness);
     expect(Object.keys(calls).filter((route) => route.includes('/oauth/v1/'))).toEqual([]);
-    expect(calls['POST /oauth/v3/token']).toBe(2);
-    expect(calls['POST /oauth/v3/token/introspect']).toBeGreaterThanOrEqual(1);
+    expect(calls['POST /oauth/v3/token']).toBe(3);
+    expect(calls['POST /oauth/v3/token/introspect']).toBe(2);
   });
 });

@@ -2,6 +2,7 @@ import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { testContext, type TestContext } from '../../support/bridge-context';
 import { makeInstallation } from '../../support/installations';
 import type { SealedToken } from '../../../src/auth/token-cipher';
+import { sealToken } from '../../../src/auth/sealed-columns';
 import * as installations from '../../../src/db/installations';
 import { setAdminPause } from '../../../src/install/sync-pause';
 
@@ -149,5 +150,63 @@ describe.each(testDialects)('installations table on %s', (dialect) => {
       pauseReason: null,
       status: 'active',
     });
+  });
+
+  it('writes refreshed tokens only while the side is connected and holds the refresh token the refresh used', async () => {
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    const used = installation.hubspot.refreshToken as SealedToken;
+    const sealed = (value: string) => sealToken(ctx.cipher, installation.id, 'hubspot_access_token', value);
+    const expected = { side: 'hubspot', refreshToken: used } as const;
+    expect(
+      await installations.updateTokensIfCurrent(testDb.db, installation.id, Date.now(), expected, {
+        hubspotAccessToken: sealed('first'),
+      }),
+    ).toBe(true);
+
+    // Another refresh rotated the refresh token meanwhile: the late one writes nothing.
+    const rotated = sealToken(ctx.cipher, installation.id, 'hubspot_refresh_token', 'rotated');
+    await installations.update(testDb.db, installation.id, Date.now(), { hubspotRefreshToken: rotated });
+    expect(
+      await installations.updateTokensIfCurrent(testDb.db, installation.id, Date.now(), expected, {
+        hubspotAccessToken: sealed('late'),
+      }),
+    ).toBe(false);
+    const stored = await installations.findById(testDb.db, installation.id);
+    expect(stored?.hubspot.accessToken).not.toBeNull();
+    expect(
+      ctx.cipher.open(
+        stored?.hubspot.accessToken as SealedToken,
+        `installations/${installation.id}/hubspot_access_token`,
+      ),
+    ).toBe('first');
+
+    // Uninstalled meanwhile: nothing comes back either, even with the right refresh token.
+    await installations.applyEvent(testDb.db, installation.id, 'hubspot_refresh_refused', Date.now(), {
+      hubspotAccessToken: null,
+    });
+    expect(
+      await installations.updateTokensIfCurrent(
+        testDb.db,
+        installation.id,
+        Date.now(),
+        { side: 'hubspot', refreshToken: rotated },
+        { hubspotAccessToken: sealed('after-uninstall') },
+      ),
+    ).toBe(false);
+    expect((await installations.findById(testDb.db, installation.id))?.hubspot.accessToken).toBeNull();
+  });
+
+  it('applies an event only if the row is still what the caller decided on', async () => {
+    const installation = await makeInstallation(testDb.db, ctx.cipher);
+    const refused = await installations.applyEvent(
+      testDb.db,
+      installation.id,
+      'hubspot_refresh_refused',
+      Date.now(),
+      { hubspotRefreshToken: null },
+      { onlyIf: () => false },
+    );
+    expect(refused).toMatchObject({ ok: false, reason: 'the installation changed meanwhile' });
+    expect((await installations.findById(testDb.db, installation.id))?.status).toBe('awaiting_salesforce');
   });
 });

@@ -17,6 +17,7 @@ export const FAULT_KINDS = [
   'hang',
   'slow',
   'disconnect',
+  'invalid_grant',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

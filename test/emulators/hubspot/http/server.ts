@@ -211,6 +211,18 @@ async function applyFault(
       sendError(res, error, correlationId, headers);
       return 'answered';
     }
+    case 'invalid_grant': {
+      // What the token endpoint answers a refresh token it does not accept, as a one-off (the token lives on).
+      await drain(req);
+      const message = 'refresh token is invalid, expired or revoked';
+      const error = new HubSpotApiError(400, 'VALIDATION_ERROR', message, {
+        status: 'BAD_REFRESH_TOKEN',
+        error: 'invalid_grant',
+        error_description: message,
+      });
+      sendError(res, error, correlationId, headers);
+      return 'answered';
+    }
     case '429_secondly': {
       await drain(req);
       sendError(res, secondlyError(), correlationId, headers);

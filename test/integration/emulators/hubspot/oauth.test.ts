@@ -448,6 +448,23 @@ describe('the v1 sunset (2027-02-16)', () => {
     expect(await refused.json()).toMatchObject({ error: 'invalid_grant', status: 'BAD_REFRESH_TOKEN' });
   });
 
+  it('refuses a refresh once with invalid_grant as a fault, while the refresh token stays active', async () => {
+    const { tokens } = await install();
+    await emulator.control.addFault({ match: 'POST /oauth/v3/token', kind: 'invalid_grant' });
+    const refresh = () => v3('token', { grant_type: 'refresh_token', refresh_token: tokens.refreshToken });
+    const refused = await refresh();
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({
+      status: 'BAD_REFRESH_TOKEN',
+      error: 'invalid_grant',
+      category: 'VALIDATION_ERROR',
+    });
+    expect(await (await v3('token/introspect', { token: tokens.refreshToken })).json()).toMatchObject({
+      active: true,
+    });
+    expect((await refresh()).status).toBe(200);
+  });
+
   it('hangs the v3 token endpoint while a fault is armed, and answers once it is cleared', async () => {
     const { tokens } = await install();
     await emulator.control.addFault({ match: 'POST /oauth/v3/token', kind: 'hang', times: 100 });
