@@ -9,7 +9,7 @@ import type { SalesforceRecords } from '../connectors/salesforce/records';
 import type { Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { QueueLogger } from '../queue/logger';
-import type { ContactSalesforceType } from './fields';
+import type { ContactSalesforceType, OrgFields } from './fields';
 import type { OrgMetadata } from './orgMetadata';
 
 export interface SettlePolicy {
@@ -29,6 +29,11 @@ export interface BatchContext {
   readonly hubspot: HubSpotObjects;
   readonly salesforce: Readonly<Record<ContactSalesforceType, SalesforceRecords>>;
   readonly metadata: OrgMetadata;
+  /**
+   * Reads the org's describe afresh (and keeps it for the next batches), after Salesforce refused a request
+   * for a field it does not know. Absent: the batch's metadata stands.
+   */
+  readonly refreshSalesforceDescribe?: () => Promise<OrgFields>;
   /** The org's instance URL, for links to Salesforce records. */
   readonly instanceUrl: string;
   readonly hubspotProperties: readonly string[];

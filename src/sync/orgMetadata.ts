@@ -72,4 +72,10 @@ export class OrgMetadataCache {
   forget(installationId: string): void {
     this.entries.delete(installationId);
   }
+
+  /** Drops only the describe (the owner directory stays): the next `get` reads the objects afresh. */
+  forgetDescribe(installationId: string): void {
+    const entry = this.entries.get(installationId);
+    if (entry) delete entry.describe;
+  }
 }

@@ -24,6 +24,7 @@ import { SalesforceRecords } from '../connectors/salesforce/records';
 import * as settingsTable from '../db/settings';
 import { defaultSettings } from '../domain/settings/defaults';
 import { parseSettings } from '../domain/settings/migrate';
+import type { SalesforceObjectType } from '../domain/records';
 import type { Settings } from '../domain/settings/schema';
 import type { ClaimedItem } from '../queue/claim';
 import { deferClaims } from '../queue/defer';
@@ -84,17 +85,14 @@ export async function buildContext(
   const needsOwners = settings.objects.contacts.fields.some(
     (mapping) => mapping.transform.kind === 'owner' && mapping.rule !== 'none',
   );
-  const metadata = await deps.metadata.get(
-    installationId,
-    {
-      describe: (type) => describeFields(clients.salesforce, type, options),
-      ownerDirectory: async () => ({
-        hubspotOwners: [...(await listHubSpotOwners(clients.hubspot, options))],
-        salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
-      }),
-    },
-    { owners: needsOwners },
-  );
+  const readers = {
+    describe: (type: SalesforceObjectType) => describeFields(clients.salesforce, type, options),
+    ownerDirectory: async () => ({
+      hubspotOwners: [...(await listHubSpotOwners(clients.hubspot, options))],
+      salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
+    }),
+  };
+  const metadata = await deps.metadata.get(installationId, readers, { owners: needsOwners });
   const effective = settingsForOrg(settings, metadata.describe);
   const nowMs = deps.now();
   return {
@@ -107,6 +105,10 @@ export async function buildContext(
       Contact: new SalesforceRecords(clients.salesforce, 'Contact', options),
     },
     metadata,
+    refreshSalesforceDescribe: async () => {
+      deps.metadata.forgetDescribe(installationId);
+      return (await deps.metadata.get(installationId, readers, { owners: false })).describe;
+    },
     instanceUrl: clients.salesforce.instanceUrl,
     hubspotProperties: hubspotPropertiesToRead(effective),
     salesforceFields: {

@@ -9,14 +9,27 @@
  * because the whole call failed (the error, for the caller to retry the record). A create without an
  * upsert key is recorded as a link the moment Salesforce answers (`onCreatedWithoutKey`), so a crash
  * later in the batch cannot make the retry create it twice.
+ *
+ * A Salesforce call refused as a whole because Salesforce could not read it (a field the org does not have
+ * or hides from the connected user, a value of the wrong type) is not split record by record: the org's
+ * describe is read afresh, the fields that explain the refusal are left out and failed once on each record
+ * that carried them (the plan then records no shadow for them and says why), and the call is sent again
+ * with the other fields. Only when no field explains it are the records isolated by splitting.
  */
 import type { HubSpotWriteOutcome } from '../connectors/hubspot/objects';
-import type { FieldValues, SalesforceWriteOutcome } from '../connectors/salesforce/records';
-import type { SyncFailure } from '../domain/failures';
+import { SalesforceCallError } from '../connectors/salesforce/record-errors';
+import type { FieldValues, SalesforceWriteOutcome, WriteOptions } from '../connectors/salesforce/records';
+import { makeFailure, type SyncFailure } from '../domain/failures';
 import type { SyncPlan } from '../domain/planner';
+import {
+  fieldsRefused,
+  isRequestLevelCode,
+  refusedInRecord,
+  type RefusedRequest,
+} from '../domain/refusedFields';
 import type { HubspotRecord, Side } from '../domain/records';
 import type { BatchContext } from './context';
-import { contactSalesforceTypes, type ContactSalesforceType } from './fields';
+import { contactSalesforceTypes, type ContactSalesforceType, type OrgFields } from './fields';
 import type { Unit } from './units';
 
 export type WriteOutcome =
@@ -33,7 +46,8 @@ export type WriteOutcome =
 /** One unit's writes, as planned plus what the bridge adds (app properties, delete flags). */
 export interface UnitWrites {
   readonly unit: Unit;
-  readonly plan: SyncPlan;
+  /** As planned; a field Salesforce refused as a whole request is failed here (no shadow, its audit line). */
+  plan: SyncPlan;
   salesforce:
     | { kind: 'update'; type: ContactSalesforceType; id: string; fields: FieldValues }
     | {
@@ -93,11 +107,191 @@ async function attempt<T>(
   }
 }
 
+/** An update left with nothing to write is done (its other side and fields go on) without a call. */
+function settledWithoutCall(writes: UnitWrites): boolean {
+  const write = writes.salesforce;
+  if (write?.kind === 'update' && Object.keys(write.fields).length === 0) {
+    writes.outcomes.salesforce ??= { ok: true, id: write.id, created: false };
+  }
+  return writes.outcomes.salesforce !== undefined;
+}
+
+/** How many times one batch call may be sent again with refused fields left out. */
+const MAX_REFUSAL_RETRIES = 3;
+
+function refusalOf(error: unknown): RefusedRequest | null {
+  if (!(error instanceof SalesforceCallError) || !isRequestLevelCode(error.code)) return null;
+  return { code: error.code, message: error.message };
+}
+
+/** Fails one Salesforce field of a unit's write: out of the write, a failure in the plan, no shadow. */
+function failSalesforceFields(
+  writes: UnitWrites,
+  names: readonly string[],
+  refusal: RefusedRequest,
+): boolean {
+  const write = writes.salesforce;
+  if (!write) return false;
+  const lower = new Set(names.map((name) => name.toLowerCase()));
+  const carried = Object.keys(write.fields).filter((name) => lower.has(name.toLowerCase()));
+  if (carried.length === 0) return false;
+  writes.salesforce = {
+    ...write,
+    fields: Object.fromEntries(
+      Object.entries(write.fields).filter(([name]) => !lower.has(name.toLowerCase())),
+    ),
+  };
+  const plan = writes.plan;
+  const failures: SyncFailure[] = [];
+  const keys = new Set<string>();
+  for (const name of carried) {
+    const mapped = plan.fields.find((field) => field.salesforceField?.toLowerCase() === name.toLowerCase());
+    if (mapped) keys.add(mapped.key);
+    const value = write.fields[name];
+    failures.push(
+      makeFailure(
+        'validation',
+        refusal.code,
+        {
+          side: 'salesforce',
+          object: write.type,
+          field: mapped?.label ?? name,
+          ...(value !== undefined && value !== null ? { value: String(value) } : {}),
+          detail: refusal.message,
+        },
+        { fieldKey: mapped?.key ?? null, details: { salesforceField: name, errorCode: refusal.code } },
+      ),
+    );
+  }
+  writes.plan = {
+    ...plan,
+    failures: [...plan.failures, ...failures],
+    shadowUpdates: plan.shadowUpdates.filter(
+      (update) => !(keys.has(update.key) && update.requiresWrites.includes('salesforce')),
+    ),
+    fields: plan.fields.map((field) =>
+      keys.has(field.key) ? { ...field, failureCode: refusal.code } : field,
+    ),
+    audit: plan.audit.map((entry) =>
+      entry.fieldKey !== null &&
+      keys.has(entry.fieldKey) &&
+      entry.direction === 'to_salesforce' &&
+      entry.action === 'field_written'
+        ? { ...entry, action: 'field_failed' as const, reason: refusal.code }
+        : entry,
+    ),
+  };
+  return true;
+}
+
+/**
+ * What Salesforce refused as a whole request earlier in the batch, so a later round of the same batch (a
+ * record just created, read back and synced in full) leaves it out without being refused again: a field
+ * it does not know, or a field's value it could not read.
+ */
+const refusedInBatch = new WeakMap<BatchContext, Map<string, RefusedRequest>>();
+
+function refusalKey(type: string, field: string, value: unknown, refusal: RefusedRequest): string {
+  const base = `${type}:${field.toLowerCase()}`;
+  return refusal.code === 'INVALID_FIELD' ? base : `${base}:${JSON.stringify(value ?? null)}`;
+}
+
+function knownRefusals(context: BatchContext): Map<string, RefusedRequest> {
+  const known = refusedInBatch.get(context) ?? new Map<string, RefusedRequest>();
+  refusedInBatch.set(context, known);
+  return known;
+}
+
+/** Leaves out, before sending, what this batch already saw Salesforce refuse. */
+function leaveOutKnownRefusals(context: BatchContext, type: string, batch: readonly UnitWrites[]): void {
+  const known = refusedInBatch.get(context);
+  if (!known || known.size === 0) return;
+  for (const writes of batch) {
+    const fields = writes.salesforce?.fields ?? {};
+    const byRefusal = new Map<RefusedRequest, string[]>();
+    for (const [name, value] of Object.entries(fields)) {
+      const refusal =
+        known.get(`${type}:${name.toLowerCase()}`) ??
+        known.get(refusalKey(type, name, value, { code: 'JSON_PARSER_ERROR', message: '' }));
+      if (refusal) byRefusal.set(refusal, [...(byRefusal.get(refusal) ?? []), name]);
+    }
+    for (const [refusal, names] of byRefusal) failSalesforceFields(writes, names, refusal);
+  }
+}
+
+/**
+ * One Salesforce batch call (upserts, creates or updates of one object), coping with a request refused as a
+ * whole: see the module comment.
+ */
+async function attemptSalesforce(
+  context: BatchContext,
+  type: ContactSalesforceType,
+  batch: readonly UnitWrites[],
+  send: (batch: readonly UnitWrites[], options: WriteOptions) => Promise<SalesforceWriteOutcome[]>,
+): Promise<void> {
+  leaveOutKnownRefusals(context, type, batch);
+  let pending = batch.filter((writes) => !settledWithoutCall(writes));
+  let isolate = false;
+  for (let retries = 0; pending.length > 0; retries += 1) {
+    try {
+      const outcomes = await send(pending, { isolateRequestRefusals: isolate });
+      pending.forEach((writes, index) => {
+        const outcome = outcomes[index];
+        if (outcome !== undefined) record(writes, 'salesforce', outcome);
+      });
+      return;
+    } catch (error) {
+      const refusal = refusalOf(error);
+      if (!refusal || isolate || retries >= MAX_REFUSAL_RETRIES) {
+        for (const writes of pending) writes.outcomes.salesforce = { ok: false, callError: error };
+        return;
+      }
+      let describe: OrgFields;
+      try {
+        describe = context.refreshSalesforceDescribe
+          ? await context.refreshSalesforceDescribe()
+          : context.metadata.describe;
+      } catch (refreshError) {
+        for (const writes of pending) writes.outcomes.salesforce = { ok: false, callError: refreshError };
+        return;
+      }
+      const refused = fieldsRefused(
+        refusal,
+        pending.map((writes) => writes.salesforce?.fields ?? {}),
+        describe[type],
+      );
+      context.logger.warn(
+        { installationId: context.installationId, type, code: refusal.code, fields: refused },
+        refused.length > 0
+          ? `Salesforce refused a ${type} write for field(s) ${refused.join(', ')}; sending it again without them`
+          : `Salesforce refused a ${type} write as a whole (${refusal.code}) and no field explains it; isolating the records`,
+      );
+      if (refused.length === 0) {
+        isolate = true;
+        continue;
+      }
+      let leftOut = false;
+      const known = knownRefusals(context);
+      for (const writes of pending) {
+        const fields = writes.salesforce?.fields ?? {};
+        const names = refusedInRecord(refusal, refused, fields, describe[type]);
+        for (const name of names) known.set(refusalKey(type, name, fields[name], refusal), refusal);
+        if (failSalesforceFields(writes, names, refusal)) leftOut = true;
+      }
+      // Nothing could be left out after all: sending the same call again would meet the same refusal.
+      if (!leftOut) isolate = true;
+      pending = pending.filter((writes) => !settledWithoutCall(writes));
+    }
+  }
+}
+
 export async function writeSalesforce(
   context: BatchContext,
   all: readonly UnitWrites[],
   onCreatedWithoutKey: (writes: UnitWrites, id: string) => Promise<void>,
 ): Promise<void> {
+  type Create = Extract<UnitWrites['salesforce'], { kind: 'create' }>;
+  type Update = Extract<UnitWrites['salesforce'], { kind: 'update' }>;
   for (const type of contactSalesforceTypes) {
     const records = context.salesforce[type];
     const ofType = all.filter((writes) => writes.salesforce?.type === type);
@@ -109,48 +303,39 @@ export async function writeSalesforce(
       byUpsertField.set(write.upsertField, [...(byUpsertField.get(write.upsertField) ?? []), writes]);
     }
     for (const [field, batch] of byUpsertField) {
-      await attempt(
-        batch,
-        'salesforce',
-        () =>
-          records.upsert(
-            field,
-            batch.map((writes) => {
-              const write = writes.salesforce as Extract<UnitWrites['salesforce'], { kind: 'create' }>;
-              return { externalId: write.key, fields: write.fields };
-            }),
-          ),
-        (writes, outcome) => record(writes, 'salesforce', outcome),
+      await attemptSalesforce(context, type, batch, (pending, options) =>
+        records.upsert(
+          field,
+          pending.map((writes) => {
+            const write = writes.salesforce as Create;
+            return { externalId: write.key, fields: write.fields };
+          }),
+          options,
+        ),
       );
     }
     const plain = creates.filter(
       (writes) => writes.salesforce?.kind === 'create' && !writes.salesforce.upsertField,
     );
-    await attempt(
-      plain,
-      'salesforce',
-      () =>
-        records.create(
-          plain.map((writes) => ({ fields: (writes.salesforce as { fields: FieldValues }).fields })),
-        ),
-      (writes, outcome) => record(writes, 'salesforce', outcome),
+    await attemptSalesforce(context, type, plain, (pending, options) =>
+      records.create(
+        pending.map((writes) => ({ fields: (writes.salesforce as Create).fields })),
+        options,
+      ),
     );
     for (const writes of plain) {
       const outcome = writes.outcomes.salesforce;
       if (outcome?.ok) await onCreatedWithoutKey(writes, outcome.id);
     }
     const updates = ofType.filter((writes) => writes.salesforce?.kind === 'update');
-    await attempt(
-      updates,
-      'salesforce',
-      () =>
-        records.update(
-          updates.map((writes) => {
-            const write = writes.salesforce as Extract<UnitWrites['salesforce'], { kind: 'update' }>;
-            return { id: write.id, fields: write.fields };
-          }),
-        ),
-      (writes, outcome) => record(writes, 'salesforce', outcome),
+    await attemptSalesforce(context, type, updates, (pending, options) =>
+      records.update(
+        pending.map((writes) => {
+          const write = writes.salesforce as Update;
+          return { id: write.id, fields: write.fields };
+        }),
+        options,
+      ),
     );
   }
 }

@@ -6,11 +6,16 @@
  * A call that fails as a whole (expired session that could not be refreshed, daily limit, outage, no answer
  * in time) throws a SalesforceCallError for the caller to retry later; a collection write answers per
  * record, and a record Salesforce refused becomes a SyncFailure for that record only. A collection call
- * refused as a whole for a reason that belongs to its records (a malformed value) is split until the bad
- * records fail alone. The call gate's BudgetExhausted passes through untouched.
+ * refused as a whole for a reason that belongs to its records (a value refused before any record was
+ * looked at) is split until the bad records fail alone. A request Salesforce could not read at all (an
+ * unknown or hidden field, a value of the wrong type: `INVALID_FIELD`, `JSON_PARSER_ERROR`) is not split,
+ * since every half carrying the field fails the same way: it is thrown for the caller to leave the field
+ * out (see domain/refusedFields.ts), unless the caller asks to isolate records anyway. The call gate's
+ * BudgetExhausted passes through untouched.
  */
 import type { Connection, QueryResult } from 'jsforce';
 import type { SyncFailure } from '../../domain/failures';
+import { isRequestLevelCode } from '../../domain/refusedFields';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
 import { openGate, type CallGate, type CallKind } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
@@ -115,6 +120,14 @@ export interface FieldCondition {
 }
 
 type SaveResult = { success: true; id: string; created?: boolean } | { success: false; errors: unknown };
+
+export interface WriteOptions {
+  /**
+   * Split even a request Salesforce could not read as a whole, until the records that make it unreadable
+   * fail alone (when the caller could not tell which field it was).
+   */
+  readonly isolateRequestRefusals?: boolean;
+}
 
 /** Whether a refused call says something about the records in it (so splitting isolates the bad ones). */
 function belongsToRecords(error: SalesforceCallError): boolean {
@@ -232,8 +245,9 @@ export class SalesforceRecords {
   /** Updates records by id; one outcome per input, in order. */
   async update(
     inputs: ReadonlyArray<{ id: string; fields: FieldValues }>,
+    options: WriteOptions = {},
   ): Promise<SalesforceWriteOutcome[]> {
-    return this.writeInBatches(inputs, 'updating', async (batch) =>
+    return this.writeInBatches(inputs, 'updating', options, async (batch) =>
       this.connection.sobject(this.type).update(
         batch.map((input) => ({ ...input.fields, Id: input.id })),
         { allOrNone: false },
@@ -248,8 +262,9 @@ export class SalesforceRecords {
   async upsert(
     externalIdField: string,
     inputs: ReadonlyArray<{ externalId: string; fields: FieldValues }>,
+    options: WriteOptions = {},
   ): Promise<SalesforceWriteOutcome[]> {
-    return this.writeInBatches(inputs, 'upserting', async (batch) =>
+    return this.writeInBatches(inputs, 'upserting', options, async (batch) =>
       this.connection.sobject(this.type).upsert(
         batch.map((input) => ({ ...input.fields, [externalIdField]: input.externalId })),
         externalIdField,
@@ -259,8 +274,11 @@ export class SalesforceRecords {
   }
 
   /** Creates records (when the org has no external-id field to upsert on). */
-  async create(inputs: ReadonlyArray<{ fields: FieldValues }>): Promise<SalesforceWriteOutcome[]> {
-    return this.writeInBatches(inputs, 'creating', async (batch) =>
+  async create(
+    inputs: ReadonlyArray<{ fields: FieldValues }>,
+    options: WriteOptions = {},
+  ): Promise<SalesforceWriteOutcome[]> {
+    return this.writeInBatches(inputs, 'creating', options, async (batch) =>
       this.connection.sobject(this.type).create(
         batch.map((input) => ({ ...input.fields })),
         { allOrNone: false },
@@ -271,11 +289,12 @@ export class SalesforceRecords {
   private async writeInBatches<T extends { fields: FieldValues }>(
     inputs: readonly T[],
     verb: 'updating' | 'upserting' | 'creating',
+    options: WriteOptions,
     write: (batch: readonly T[]) => Promise<unknown>,
   ): Promise<SalesforceWriteOutcome[]> {
     const outcomes: SalesforceWriteOutcome[] = [];
     for (const batch of chunks(inputs, SALESFORCE_COLLECTION_SIZE)) {
-      outcomes.push(...(await this.writeIsolating(batch, verb, write)));
+      outcomes.push(...(await this.writeIsolating(batch, verb, options, write)));
     }
     return outcomes;
   }
@@ -283,6 +302,7 @@ export class SalesforceRecords {
   private async writeIsolating<T extends { fields: FieldValues }>(
     batch: readonly T[],
     verb: 'updating' | 'upserting' | 'creating',
+    options: WriteOptions,
     write: (batch: readonly T[]) => Promise<unknown>,
   ): Promise<SalesforceWriteOutcome[]> {
     let results: SaveResult[];
@@ -291,11 +311,13 @@ export class SalesforceRecords {
       results = (Array.isArray(answer) ? answer : [answer]) as SaveResult[];
     } catch (error) {
       if (!(error instanceof SalesforceCallError) || !belongsToRecords(error)) throw error;
+      // Every half carrying an unreadable field fails alike: the caller leaves the field out instead.
+      if (isRequestLevelCode(error.code) && !options.isolateRequestRefusals) throw error;
       if (batch.length === 1) return [{ ok: false, failure: wholeCallFailure(this.type, error) }];
       const middle = Math.ceil(batch.length / 2);
       return [
-        ...(await this.writeIsolating(batch.slice(0, middle), verb, write)),
-        ...(await this.writeIsolating(batch.slice(middle), verb, write)),
+        ...(await this.writeIsolating(batch.slice(0, middle), verb, options, write)),
+        ...(await this.writeIsolating(batch.slice(middle), verb, options, write)),
       ];
     }
     return batch.map((input, index): SalesforceWriteOutcome => {

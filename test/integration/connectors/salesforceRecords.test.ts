@@ -234,6 +234,35 @@ describe('SalesforceRecords writes', () => {
     // One refused call of three, then halves of two and one.
     expect(await calls(`PATCH ${COLLECTION}`)).toBe(3);
   });
+
+  it('does not split a collection Salesforce could not read (unknown field, wrong type): one call, thrown', async () => {
+    const ids = await createContacts(150);
+    const error = await contacts
+      .update(
+        ids.map((id, index) => ({
+          id,
+          fields: index === 7 ? { FirstName: 'X', Region__c: 'EU' } : { FirstName: 'X' },
+        })),
+      )
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SalesforceCallError);
+    expect(error).toMatchObject({ code: 'INVALID_FIELD', retryable: false });
+    expect((error as Error).message).toContain("No such column 'Region__c' on sobject of type Contact");
+    expect(await calls(`PATCH ${COLLECTION}`)).toBe(1);
+
+    // Asked to, it isolates the records that make the request unreadable.
+    await emulator.control.resetCalls();
+    const outcomes = await contacts.update(
+      ids.slice(0, 4).map((id, index) => ({
+        id,
+        fields: index === 1 ? { Birthdate: 'someday' } : { FirstName: 'Y' },
+      })),
+      { isolateRequestRefusals: true },
+    );
+    expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true, true]);
+    expect(outcomes[1]).toMatchObject({ ok: false, failure: { code: 'JSON_PARSER_ERROR' } });
+    expect(await calls(`PATCH ${COLLECTION}`)).toBe(5);
+  });
 });
 
 describe('SalesforceRecords whole-call failures', () => {

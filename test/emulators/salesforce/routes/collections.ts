@@ -2,6 +2,11 @@
  * sObject Collections: create, update, upsert, delete and retrieve up to 200 records in one call.
  * Answers are HTTP 200 with one result per record, in order; failures carry `statusCode` errors.
  * With allOrNone, one failure rolls every record back.
+ *
+ * A request Salesforce cannot even read is refused as a whole before any record is written: a field the
+ * object does not have (or the user cannot see) is one 400 `INVALID_FIELD`, a value of the wrong JSON
+ * type (or an impossible date) one 400 `JSON_PARSER_ERROR`, as Salesforce deserializes the whole body
+ * first. Everything else (validation, duplicates, required fields, locks) fails per record.
  */
 
 import { errors, SfError, toCollectionError } from '../core/errors';
@@ -16,12 +21,13 @@ import {
   upsertRecord,
 } from '../data/dml';
 import { serializeRecord } from '../data/serialize';
+import { coerceValue } from '../data/values';
 import type { RequestContext } from '../http/context';
 import { jsonObjectBody, orgOf, sendJson, writeContextOf } from '../http/context';
 import { dmlFaultError } from '../http/pipeline';
 import type { Route } from '../http/router';
 import { route } from '../http/router';
-import type { FieldDef } from '../schema/types';
+import type { FieldDef, ObjectDef } from '../schema/types';
 import { objectOf } from './sobjects';
 
 const MAX_RECORDS = 200;
@@ -54,6 +60,40 @@ function recordsOf(ctx: RequestContext): { allOrNone: boolean; records: Record<s
     return r as Record<string, unknown>;
   });
   return { allOrNone: body.allOrNone === true, records };
+}
+
+/**
+ * Refuses the whole request for what Salesforce finds while reading the body: a column the object does not
+ * have, or a value it cannot deserialize into the field's type. `skip` names keys checked elsewhere (the
+ * update's id, the upsert key).
+ */
+function checkReadable(
+  records: readonly Record<string, unknown>[],
+  objectFor: (record: Record<string, unknown>) => ObjectDef | undefined,
+  skip: readonly string[] = [],
+): void {
+  const skipped = new Set(['attributes', ...skip.map((name) => name.toLowerCase())]);
+  for (const record of records) {
+    const object = objectFor(record);
+    if (!object) continue;
+    for (const [key, raw] of Object.entries(record)) {
+      if (skipped.has(key.toLowerCase())) continue;
+      const field = fieldOf(object, key);
+      if (!field) {
+        const relationship = object.fields.some(
+          (f) => f.type === 'reference' && f.relationshipName?.toLowerCase() === key.toLowerCase(),
+        );
+        if (relationship) continue;
+        throw errors.invalidField(`No such column '${key}' on sobject of type ${object.name}`, []);
+      }
+      try {
+        coerceValue(field, raw);
+      } catch (error) {
+        if (error instanceof SfError && error.errorCode === 'JSON_PARSER_ERROR') throw error;
+        // Other refusals (too long, bad e-mail, picklist…) belong to the record: answered per record.
+      }
+    }
+  }
 }
 
 function typeOf(record: Record<string, unknown>): string | undefined {
@@ -130,6 +170,10 @@ function toResults(outcomes: Outcome[], withCreated: boolean): unknown[] {
 function create(ctx: RequestContext): void {
   const { allOrNone, records } = recordsOf(ctx);
   const write = writeContextOf(ctx);
+  checkReadable(records, (record) => {
+    const type = typeOf(record);
+    return type ? write.org.object(type) : undefined;
+  });
   const outcomes = runEach(
     ctx,
     records.length,
@@ -157,6 +201,14 @@ function idFor(record: Record<string, unknown>): string | undefined {
 function update(ctx: RequestContext): void {
   const { allOrNone, records } = recordsOf(ctx);
   const write = writeContextOf(ctx);
+  checkReadable(
+    records,
+    (record) => {
+      const type = typeOf(record) ?? write.org.get(idFor(record) ?? '')?.type;
+      return type ? write.org.object(type) : undefined;
+    },
+    ['id'],
+  );
   const outcomes = runEach(
     ctx,
     records.length,
@@ -191,6 +243,7 @@ function upsert(ctx: RequestContext): void {
     );
   const { allOrNone, records } = recordsOf(ctx);
   const write = writeContextOf(ctx);
+  checkReadable(records, () => object, [field.name]);
   const values = records.map((r) => keyValue(r, field.name));
   const seen = new Map<string, number>();
   for (const v of values)

@@ -172,4 +172,38 @@ describe('sObject collections', () => {
     expect(mixed.map((r) => r.success)).toEqual([true, true, false]);
     expect(mixed[2]?.errors[0]?.statusCode).toBe('INVALID_TYPE');
   });
+
+  it('refuses a request it cannot read as a whole: one 400 for an unknown field or a wrong type, nothing written', async () => {
+    const [existing] = (await conn.sobject('Contact').create([{ LastName: 'Existing' }])) as SaveResult[];
+    await emulator.control.resetCalls();
+    const unknown = await rejection(
+      conn.sobject('Contact').create([{ LastName: 'Fine' }, { LastName: 'Odd', Foo__c: 'x' }]),
+    );
+    expect(unknown.errorCode).toBe('INVALID_FIELD');
+    expect(unknown.message).toBe("No such column 'Foo__c' on sobject of type Contact");
+    const wrongType = await rejection(
+      conn.sobject('Contact').update([
+        { Id: existing?.id as string, LastName: 'Renamed' },
+        { Id: existing?.id as string, Birthdate: 'not a date' },
+      ]),
+    );
+    expect(wrongType.errorCode).toBe('JSON_PARSER_ERROR');
+    expect(wrongType.message).toMatch(/Cannot deserialize instance of date/);
+    const upsert = await rejection(
+      conn.sobject('Contact').upsert([{ HubSpot_Id__c: '1', LastName: 'U', Hidden__c: 1 }], 'HubSpot_Id__c'),
+    );
+    expect(upsert.errorCode).toBe('INVALID_FIELD');
+    // Nothing of any refused request was written; each was one call.
+    expect((await conn.query('SELECT Id, LastName FROM Contact')).records).toEqual([
+      expect.objectContaining({ LastName: 'Existing' }),
+    ]);
+    const calls = (await emulator.control.calls()).byRoute;
+    expect(calls['POST /services/data/vXX.X/composite/sobjects']).toBe(1);
+    expect(calls['PATCH /services/data/vXX.X/composite/sobjects']).toBe(1);
+    // A value Salesforce can read but refuses is still answered per record.
+    const perRecord = (await conn
+      .sobject('Contact')
+      .create([{ LastName: 'Ok' }, { LastName: 'Bad', Email: 'nope' }])) as SaveResult[];
+    expect(perRecord.map((result) => result.success)).toEqual([true, false]);
+  });
 });
