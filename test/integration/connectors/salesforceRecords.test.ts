@@ -2,7 +2,7 @@ import type { Connection } from 'jsforce';
 import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import { describeFields, listSalesforceUsers } from '../../../src/connectors/salesforce/metadata';
 import { SalesforceCallError } from '../../../src/connectors/salesforce/record-errors';
-import { SalesforceRecords } from '../../../src/connectors/salesforce/records';
+import { SalesforceRecords, type FieldValues } from '../../../src/connectors/salesforce/records';
 import { requiredFieldsFromDescribe } from '../../../src/domain/settings/metadata';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { salesforceConnectionFor, startSalesforce } from '../../support/syncEmulators';
@@ -241,7 +241,7 @@ describe('SalesforceRecords writes', () => {
       .update(
         ids.map((id, index) => ({
           id,
-          fields: index === 7 ? { FirstName: 'X', Region__c: 'EU' } : { FirstName: 'X' },
+          fields: (index === 7 ? { FirstName: 'X', Region__c: 'EU' } : { FirstName: 'X' }) as FieldValues,
         })),
       )
       .catch((caught: unknown) => caught);
@@ -255,7 +255,7 @@ describe('SalesforceRecords writes', () => {
     const outcomes = await contacts.update(
       ids.slice(0, 4).map((id, index) => ({
         id,
-        fields: index === 1 ? { Birthdate: 'someday' } : { FirstName: 'Y' },
+        fields: (index === 1 ? { Birthdate: 'someday' } : { FirstName: 'Y' }) as FieldValues,
       })),
       { isolateRequestRefusals: true },
     );
