@@ -6,6 +6,12 @@
  * marks the records and flags the events processed, so a crash anywhere leaves either nothing (HubSpot
  * delivers again) or everything. Events of a portal without an installation are dropped with a log line and
  * still acknowledged: refusing them would only make HubSpot retry for a day.
+ *
+ * Events whose `appId` is not this app's are dropped too, counted in the receipt (`skipped.wrong_app`) and
+ * logged, while the rest of the delivery goes on: HubSpot only sends this app's events here, signed with its
+ * secret, so one for another app is either a body that reached us some other way or HubSpot's mistake.
+ * Refusing the whole delivery would make HubSpot resend it for a day and hold back this app's own events in
+ * it; storing it would let it name any portal. A warning in the log is what an operator needs to look.
  */
 import * as dirty from '../db/dirty';
 import * as installations from '../db/installations';
@@ -44,7 +50,7 @@ export interface WebhookReceipt {
   duplicates: number;
   /** Records marked dirty (several events about one record make one mark). */
   marked: number;
-  skipped: Partial<Record<SkipReason | 'invalid_record', number>>;
+  skipped: Partial<Record<SkipReason | 'invalid_record' | 'wrong_app', number>>;
   unknownPortals: string[];
 }
 
@@ -62,8 +68,20 @@ export async function receiveHubspotEvents(
     skipped: {},
     unknownPortals: [],
   };
+  const ours = received.filter((item) => item.event.appId === deps.hubspotAppId);
+  if (ours.length < received.length) {
+    const dropped = received.length - ours.length;
+    const appIds = [...new Set(received.map((item) => item.event.appId ?? 'none'))].filter(
+      (appId) => appId !== deps.hubspotAppId,
+    );
+    receipt.skipped.wrong_app = dropped;
+    deps.logger.warn(
+      { dropped, appIds, expectedAppId: deps.hubspotAppId },
+      `dropped ${dropped} webhook event(s) for another HubSpot app (appId ${appIds.join(', ')}, expected ${deps.hubspotAppId})`,
+    );
+  }
   const byPortal = new Map<string, ReceivedEvent[]>();
-  for (const item of received) {
+  for (const item of ours) {
     const list = byPortal.get(item.event.portalId) ?? [];
     list.push(item);
     byPortal.set(item.event.portalId, list);

@@ -21,8 +21,12 @@ describe.each(testDialects)('HubSpot webhooks on %s', (dialect) => {
   afterAll(async () => harness.close());
 
   /** Posts a body to the webhook endpoint, signed as HubSpot signs it (or not, or wrongly). */
-  async function post(body: string, signing: 'valid' | 'none' | 'wrong_secret' | 'stale' = 'valid') {
-    const url = `${harness.bridge.baseUrl}/webhooks/hubspot`;
+  async function post(
+    body: string,
+    signing: 'valid' | 'none' | 'wrong_secret' | 'stale' = 'valid',
+    query = '',
+  ) {
+    const url = `${harness.bridge.baseUrl}/webhooks/hubspot${query}`;
     const timestamp = String(signing === 'stale' ? Date.now() - 6 * 60_000 : Date.now());
     const secret = signing === 'wrong_secret' ? 'someone-elses-secret' : TEST_HUBSPOT_APP.clientSecret;
     const headers: Record<string, string> = { 'Content-Type': 'application/json' };
@@ -249,5 +253,63 @@ describe.each(testDialects)('HubSpot webhooks on %s', (dialect) => {
     expect(await rowFor(contact.id)).toMatchObject({ source: 'webhook' });
     expect(harness.bridge.context.lines.join('\n')).toContain('marked without filtering');
     await harness.testDb.db('settings').where({ installation_id: installationId, version: 99 }).delete();
+  });
+
+  it('refuses a request signed for hubspot.fetch (identity in the query), whatever its body', async () => {
+    const event = {
+      eventId: 8101,
+      subscriptionId: 1,
+      portalId,
+      appId: Number(TEST_HUBSPOT_APP.appId),
+      occurredAt: Date.now(),
+      subscriptionType: 'object.creation',
+      objectTypeId: '0-1',
+      objectId: 8101,
+    };
+    // What HubSpot's proxy signs when a card calls hubspot.fetch: the URL with the user's identity appended.
+    const identity = `?userId=5000002&portalId=${portalId}&userEmail=rep%40acme.com&appId=${TEST_HUBSPOT_APP.appId}`;
+    for (const query of [identity, `?portalId=${portalId}`, `?appid=${TEST_HUBSPOT_APP.appId}`]) {
+      const answer = await post(JSON.stringify([event]), 'valid', query);
+      expect(answer.status).toBe(403);
+      expect((answer.body as unknown as Envelope).error.code).toBe('not_a_webhook_delivery');
+    }
+    const proxied = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}/webhooks/hubspot`,
+      method: 'POST',
+      body: { events: [event] },
+      portalId,
+    });
+    expect(proxied.status).toBe(403);
+    expect(((await proxied.json()) as Envelope).error.code).toBe('not_a_webhook_delivery');
+    expect(await harness.testDb.db('webhook_events').where({ event_id: '8101' })).toEqual([]);
+  });
+
+  it("stores only this app's events: another app's are dropped, counted and logged", async () => {
+    const event = (eventId: number, appId: number | undefined) => ({
+      eventId,
+      subscriptionId: 1,
+      portalId,
+      ...(appId === undefined ? {} : { appId }),
+      occurredAt: Date.now(),
+      subscriptionType: 'object.creation',
+      objectTypeId: '0-1',
+      objectId: eventId,
+    });
+    const answer = await post(
+      JSON.stringify([
+        event(8201, Number(TEST_HUBSPOT_APP.appId)),
+        event(8202, 990001),
+        event(8203, undefined),
+      ]),
+    );
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ events: 3, stored: 1, skipped: { wrong_app: 2 } });
+    const stored = await harness.testDb.db('webhook_events').whereIn('event_id', ['8201', '8202', '8203']);
+    expect(stored.map((row: { event_id: string }) => row.event_id)).toEqual(['8201']);
+    expect(await rowFor('8201')).toMatchObject({ source: 'webhook' });
+    expect(await rowFor('8202')).toBeNull();
+    expect(harness.bridge.context.lines.join('\n')).toContain(
+      'dropped 2 webhook event(s) for another HubSpot app',
+    );
   });
 });
