@@ -87,7 +87,7 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
     case 'paused':
       return {
         state,
-        title: 'Sync paused',
+        title: 'Paused',
         message:
           'An admin paused the sync for this portal. Changes are kept and sync on their own when it resumes.',
       };
@@ -100,7 +100,7 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
     case 'waiting_for_person':
       return {
         state,
-        title: 'Needs a decision',
+        title: 'Waiting for a person',
         message:
           'More than one Salesforce record could be this one, so the sync is waiting for you: pick the right record below, or ask for a new one.',
       };
@@ -116,7 +116,7 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
     case 'error':
       return {
         state,
-        title: 'Sync error',
+        title: 'Error',
         message: 'The last sync of this record failed; what went wrong and what to do are shown below.',
       };
     case 'syncing':

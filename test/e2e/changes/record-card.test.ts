@@ -99,7 +99,7 @@ describe.each(testDialects)('the record card on %s', (dialect) => {
     await harness.drained(installation.id);
 
     const card = await status();
-    expect(card.summary).toMatchObject({ state: 'waiting_for_person', title: 'Needs a decision' });
+    expect(card.summary).toMatchObject({ state: 'waiting_for_person', title: 'Waiting for a person' });
     const match = card.pendingMatch as { id: string; candidates: Json[] };
     const byId = Object.fromEntries(
       match.candidates.map((candidate) => [(candidate.record as Json).recordId, candidate]),
@@ -203,7 +203,7 @@ describe.each(testDialects)('the record card on %s', (dialect) => {
       harness.clock.now(),
     );
     const card = await status();
-    expect(card.summary).toMatchObject({ state: 'error', title: 'Sync error' });
+    expect(card.summary).toMatchObject({ state: 'error', title: 'Error' });
     expect(card.failures).toEqual([
       expect.objectContaining({
         category: 'required_field_missing',
@@ -220,7 +220,7 @@ describe.each(testDialects)('the record card on %s', (dialect) => {
 
   it('shows the sync paused while an admin has paused it', async () => {
     expect((await as(undefined, 'PUT', '/api/sync/pause', { paused: true })).status).toBe(200);
-    expect(await summaryOf()).toMatchObject({ state: 'paused', title: 'Sync paused' });
+    expect(await summaryOf()).toMatchObject({ state: 'paused', title: 'Paused' });
     expect((await as(undefined, 'PUT', '/api/sync/pause', { paused: false })).status).toBe(200);
     expect((await summaryOf()).state).toBe('in_sync');
   });

@@ -10,6 +10,7 @@ import {
   Select,
   StatusTag,
   Tab,
+  Tabs,
   Table,
   Text,
   Toggle,
@@ -19,6 +20,7 @@ import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-page/SettingsView';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
+import { textOf } from '../../support/rendered-text';
 import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
 
@@ -98,11 +100,12 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       'Access',
       'Health',
     ]);
-    const table = page.findByTestId(Table, 'mappings-contacts');
+    const table = textOf(page.findByTestId(Table, 'mappings-contacts'));
     for (const property of ['email', 'firstname', 'jobtitle', 'lifecyclestage'])
-      expect(table.text).toContain(property);
+      expect(table).toContain(property);
     expect(page.findByTestId(Select, 'rule-jobtitle').props.value).toBe('two_way');
     expect(page.findByTestId(Toggle, 'enable-contacts').props.checked).toBe(true);
+    page.find(Tabs).trigger('onSelectedChange', 'connection' as never);
     await page.waitFor(
       () => expect(page.findByTestId(StatusTag, 'salesforce-state').text).toBe('Connected'),
       WAIT,
@@ -150,7 +153,7 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     await page.waitFor(() => expect(page.findByTestId(Text, 'draft-state').text).toMatch(/no problem/), WAIT);
     page.findByTestId(LoadingButton, 'preview-changes').trigger('onClick');
     await page.waitFor(() => expect(page.findByTestId(Table, 'dry-run-updates')).toBeTruthy(), WAIT);
-    const preview = page.findByTestId(Table, 'dry-run-updates').text ?? '';
+    const preview = textOf(page.findByTestId(Table, 'dry-run-updates')) ?? '';
     expect(preview).toMatch(/Job title/i);
     expect(preview).toContain('Rear Admiral');
     const lead = await harness.salesforce.control.getRecord(leadId);
@@ -189,7 +192,7 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     );
     second.findByTestId(LoadingButton, 'save').trigger('onClick');
     await second.waitFor(() => expect(second.findByTestId(Alert, 'stale-version')).toBeTruthy(), WAIT);
-    expect(second.findByTestId(Alert, 'stale-version').text).toMatch(/since this page loaded/);
+    expect(textOf(second.findByTestId(Alert, 'stale-version'))).toMatch(/since this page loaded/);
     const stored = await api('GET', '/api/settings');
     expect((stored.body.document as { phoneDefaultCountry: string }).phoneDefaultCountry).toBe('GB');
   });

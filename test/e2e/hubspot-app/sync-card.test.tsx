@@ -18,6 +18,7 @@ import { SyncCardView } from '../../../hubspot-app/src/app/cards/sync-card/SyncC
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
+import { textOf } from '../../support/rendered-text';
 import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
 
@@ -73,7 +74,35 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
       />,
     );
     const tag = () => renderer.findByTestId(StatusTag, 'sync-status');
-    return { ...renderer, tag };
+    /** Waits until `check` passes; a timeout reports the check's last failure and what the card showed. */
+    const until = async (check: () => void) => {
+      const deadline = Date.now() + WAIT.timeoutInMs;
+      for (;;) {
+        try {
+          check();
+          return;
+        } catch (error) {
+          if (Date.now() > deadline) {
+            throw new Error(`${(error as Error).message}\nThe card shows: ${textOf(renderer.getRootNode())}`);
+          }
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    /** Waits for the status tag to read `title`; a timeout says what the card showed instead. */
+    const showsTag = async (title: string | RegExp) => {
+      try {
+        await renderer.waitFor(
+          () => expect(tag().text).toEqual(typeof title === 'string' ? title : expect.stringMatching(title)),
+          WAIT,
+        );
+      } catch {
+        throw new Error(
+          `the card never showed "${String(title)}"; it shows: ${textOf(renderer.getRootNode())}`,
+        );
+      }
+    };
+    return { ...renderer, tag, showsTag, until };
   }
 
   async function createContact(properties: Record<string, string>): Promise<string> {
@@ -94,34 +123,34 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     });
     const card = renderCard(syncedId);
     expect(card.find(LoadingSpinner).props.label).toBe('Loading sync status');
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    await card.showsTag('In sync');
     expect(card.tag().props.variant).toBe('success');
     const link = card.findByTestId(Text, 'sync-message');
     expect(link.text).toBeTruthy();
-    await card.waitFor(() => expect(card.findByTestId(Table, 'field-table')).toBeTruthy(), WAIT);
-    const table = card.findByTestId(Table, 'field-table');
-    expect(table.text).toContain('Ada');
-    expect(table.text).toContain('Analyst');
+    await card.until(() => expect(card.findByTestId(Table, 'field-table')).toBeTruthy());
+    const table = textOf(card.findByTestId(Table, 'field-table'));
+    expect(table).toContain('Ada');
+    expect(table).toContain('Analyst');
     expect(card.findByTestId(Text, 'fields-summary').text).toMatch(/All \d+ mapped fields agree/);
     const salesforceLink = card.findByTestId(Text, 'last-sync-salesforce');
     expect(salesforceLink.text).not.toBe('never');
-    await card.waitFor(() => expect(card.findByTestId(Table, 'history').text).toMatch(/link/i), WAIT);
+    await card.until(() => expect(textOf(card.findByTestId(Table, 'history'))).toMatch(/link/i));
   });
 
   it('"Sync now" queues the record, says so, and ends on the sync\'s result', async () => {
     const card = renderCard(syncedId);
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    await card.showsTag('In sync');
     const before = fetch.requests.length;
     card.findByTestId(LoadingButton, 'sync-now').trigger('onClick');
-    await card.waitFor(() => expect(card.mocks.actions.addAlert.callCount).toBe(1), WAIT);
+    await card.until(() => expect(card.mocks.actions.addAlert.callCount).toBe(1));
     expect(card.mocks.actions.addAlert.calls[0]?.[0]).toMatchObject({ type: 'success' });
     expect(
       fetch.requests.slice(before).map((request) => `${request.method} ${new URL(request.url).pathname}`),
     ).toContain(`POST /api/sync/records/hubspot/contacts/${syncedId}/sync-now`);
     await harness.drained(installationId);
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    await card.showsTag('In sync');
     // The person who asked is in the record's history.
-    await card.waitFor(() => expect(card.findByTestId(Table, 'history').text).toContain(admin), WAIT);
+    await card.until(() => expect(textOf(card.findByTestId(Table, 'history'))).toContain(admin));
   });
 
   it('shows a conflict with both values and writes the one a person keeps', async () => {
@@ -149,37 +178,45 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     await settle();
 
     const card = renderCard(syncedId);
-    await card.waitFor(() => expect(card.tag().text).toBe('Conflict'), WAIT);
+    await card.showsTag('Conflict');
     expect(card.findByTestId(Text, 'conflict-hubspot-jobtitle').text).toBe('Chief Analyst');
     expect(card.findByTestId(Text, 'conflict-salesforce-jobtitle').text).toBe('Head of Analysis');
     card.findByTestId(Button, 'keep-salesforce-jobtitle').trigger('onClick');
-    await card.waitFor(() => expect(card.mocks.actions.addAlert.callCount).toBe(1), WAIT);
+    await card.until(() => expect(card.mocks.actions.addAlert.callCount).toBe(1));
     await harness.drained(installationId);
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    await card.showsTag('In sync');
     const contact = await harness.hubspot.control.record(portalId, 'contacts', syncedId);
     expect(contact.properties.jobtitle).toBe('Head of Analysis');
-    await card.waitFor(() => expect(card.findByTestId(Table, 'history').text).toMatch(/conflict/i), WAIT);
+    await card.until(() => expect(textOf(card.findByTestId(Table, 'history'))).toMatch(/conflict/i));
   });
 
-  it('explains a failure in plain words, and Retry syncs the record once it is fixed', async () => {
+  it('explains a failure in plain words; Retry tries again, and fixing the record clears it', async () => {
     // A Lead needs a last name and a company; this contact has neither.
     const id = await createContact({ email: 'nameless@card.example', firstname: 'Nameless' });
     const card = renderCard(id);
-    await card.waitFor(() => expect(card.tag().text).toBe('Error'), WAIT);
-    const message = card.findByTestId(Text, 'failure-message').text ?? '';
-    expect(message).toMatch(/Last ?Name|last name/i);
-    await worker.stop();
+    await card.showsTag('Error');
+    expect(card.tag().props.variant).toBe('danger');
+    expect(card.findByTestId(Text, 'failure-message').text).toMatch(/LastName/);
+    const failedAttempts = () =>
+      textOf(card.maybeFindByTestId(Table, 'history')).split('Not created in the other system').length - 1;
+    await card.until(() => expect(failedAttempts()).toBeGreaterThan(0));
+    const before = failedAttempts();
+    const retry = card.findAll(Button).find((button) => String(button.props.testId).startsWith('retry-'));
+    retry!.trigger('onClick');
+    await card.until(() => expect(card.mocks.actions.addAlert.callCount).toBe(1));
+    await harness.drained(installationId);
+    // Nothing changed, so the retry fails the same way, and the card says it tried again.
+    await card.until(() => expect(failedAttempts()).toBe(before + 1));
+    expect(textOf(card.findByTestId(Table, 'history'))).toContain(`${admin} asked to retry`);
+    await card.showsTag('Error');
+
     await harness.hubspot.control
       .asUser(portalId)
       .update('contacts', id, { lastname: 'Named', company: 'Acme' });
-    await harness.hubspot.control.waitForWebhooksIdle();
-    worker = harness.startWorker();
-    await harness.drained(installationId);
-    const retry = card.findAll(Button).find((button) => button.props.testId?.startsWith('retry-'));
-    retry!.trigger('onClick');
-    await card.waitFor(() => expect(card.mocks.actions.addAlert.callCount).toBe(1), WAIT);
-    await harness.drained(installationId);
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    await settle();
+    const fixed = renderCard(id);
+    await fixed.showsTag('In sync');
+    expect(fixed.maybeFindByTestId(Text, 'failure-message')).toBeNull();
   });
 
   it('asks which Salesforce record an ambiguous contact is, and links the one picked', async () => {
@@ -187,17 +224,25 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
       { FirstName: 'Tess', LastName: 'Twin', Email: 'twin@card.example' },
       { FirstName: 'Tessa', LastName: 'Twin', Email: 'twin@card.example' },
     ]);
-    const id = await createContact({ email: 'twin@card.example', firstname: 'Tess', lastname: 'Twin' });
-    const card = renderCard(id);
-    await card.waitFor(() => expect(card.tag().text).toBe('Waiting for a person'), WAIT);
-    const candidates = card.findByTestId(Table, 'match-candidates');
-    for (const twin of twins) expect(candidates.text).toContain(twin);
-    card.findByTestId(Button, `link-candidate-${twins[1]}`).trigger('onClick');
-    await card.waitFor(() => expect(card.mocks.actions.addAlert.callCount).toBe(1), WAIT);
+    // The new contact's webhook is what the worker acts on: it finds both twins by email, and waits.
+    const { id } = await harness.hubspot.control
+      .asUser(portalId)
+      .create('contacts', { email: 'twin@card.example', firstname: 'Tess', lastname: 'Twin' });
+    await harness.hubspot.control.waitForWebhooksIdle();
     await harness.drained(installationId);
-    await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+    const card = renderCard(id);
+    await card.showsTag('Waiting for a person');
+    const candidates = textOf(card.findByTestId(Table, 'match-candidates'));
+    for (const twin of twins) expect(candidates).toContain(twin);
+    expect(candidates).toContain('Tessa');
+    card.findByTestId(Button, `link-candidate-${twins[1]}`).trigger('onClick');
+    await card.until(() => expect(card.mocks.actions.addAlert.callCount).toBe(1));
+    await harness.drained(installationId);
+    await card.showsTag('In sync');
     const status = await api('GET', `/api/sync/records/hubspot/contacts/${id}`);
     expect(status.body.link).toMatchObject({ salesforce: { recordId: twins[1] } });
+    // The other twin stays unlinked: it is no one's counterpart until someone says so.
+    await harness.salesforce.control.deleteRecord(twins[0]!);
   });
 
   it('says when the Salesforce record was deleted', async () => {
@@ -212,36 +257,36 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     await harness.salesforce.control.deleteRecord(salesforceId);
     await settle();
     const card = renderCard(id);
-    await card.waitFor(() => expect(card.tag().text).toBe('Deleted in Salesforce'), WAIT);
+    await card.showsTag('Deleted in Salesforce');
     expect(card.tag().props.variant).toBe('danger');
     expect(card.maybeFindByTestId(LoadingButton, 'sync-now')).toBeNull();
   });
 
-  it('shows Paused while an admin paused sync, and Not linked for a record that never synced', async () => {
+  it('shows Paused while an admin paused sync, and Not linked for a record the bridge does not know', async () => {
     expect((await api('PUT', '/api/sync/pause', { paused: true })).status).toBe(200);
     try {
       const card = renderCard(syncedId);
-      await card.waitFor(() => expect(card.tag().text).toBe('Paused'), WAIT);
-      const company = renderCard('987654', '0-2');
-      await company.waitFor(() => expect(company.tag().text).toMatch(/Paused|Not linked/), WAIT);
+      await card.showsTag('Paused');
+      expect(textOf(card.getRootNode())).toMatch(/paused/i);
     } finally {
       expect((await api('PUT', '/api/sync/pause', { paused: false })).status).toBe(200);
     }
-    const company = renderCard('987654', '0-2');
-    await company.waitFor(() => expect(company.tag().text).toBe('Not linked'), WAIT);
+    const unknown = renderCard('987654321');
+    await unknown.showsTag('Not linked');
+    expect(unknown.maybeFindByTestId(Table, 'field-table')).toBeNull();
   });
 
   it('shows an error with "Try again" when the bridge is down, and recovers when it is back', async () => {
     fetch.retarget({ bridgeBaseUrl: 'http://127.0.0.1:9' });
     try {
       const card = renderCard(syncedId);
-      await card.waitFor(() => expect(card.findByTestId(ErrorState, 'sync-error')).toBeTruthy(), WAIT);
-      expect(card.findByTestId(ErrorState, 'sync-error').text).toMatch(
+      await card.until(() => expect(card.findByTestId(ErrorState, 'sync-error')).toBeTruthy());
+      expect(textOf(card.findByTestId(ErrorState, 'sync-error'))).toMatch(
         /did not answer|could not be reached|problem/i,
       );
       fetch.retarget({ bridgeBaseUrl: harness.bridge.baseUrl });
       card.findByTestId(Button, 'sync-error-retry').trigger('onClick');
-      await card.waitFor(() => expect(card.tag().text).toBe('In sync'), WAIT);
+      await card.showsTag('In sync');
     } finally {
       fetch.retarget({ bridgeBaseUrl: harness.bridge.baseUrl });
     }
@@ -255,6 +300,6 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
         actions={renderer.mocks.actions}
       />,
     );
-    expect(renderer.getRootNode().text).toMatch(/not synced/);
+    expect(textOf(renderer.getRootNode())).toMatch(/not synced/);
   });
 });

@@ -89,15 +89,15 @@ describe('the state on a record card', () => {
     ['in_sync', base, 'In sync'],
     ['syncing', facts({ queued: true }), 'Syncing'],
     ['conflict', facts({ openConflicts: 1 }), 'Conflict'],
-    ['error', facts({ unresolvedFailures: 1 }), 'Sync error'],
+    ['error', facts({ unresolvedFailures: 1 }), 'Error'],
     ['not_linked', facts({ link: null }), 'Not linked'],
-    ['waiting_for_person', facts({ pendingMatch: true }), 'Needs a decision'],
+    ['waiting_for_person', facts({ pendingMatch: true }), 'Waiting for a person'],
     [
       'deleted_in_salesforce',
       facts({ link: { state: 'tombstoned', tombstonedSide: 'salesforce' } }),
       'Deleted in Salesforce',
     ],
-    ['paused', facts({ installation: { ...base.installation, pausedByAdmin: true } }), 'Sync paused'],
+    ['paused', facts({ installation: { ...base.installation, pausedByAdmin: true } }), 'Paused'],
     [
       'not_connected',
       facts({ installation: { ...base.installation, salesforce: 'not_connected' } }),

@@ -36,7 +36,7 @@ export function Conflicts(
           {...props}
           conflict={conflict}
           label={
-            conflict.label ??
+            conflict.fieldLabel ??
             props.fields.find((field) => field.key === conflict.fieldKey)?.label ??
             conflict.fieldKey
           }
@@ -69,15 +69,17 @@ function ConflictTile(props: CardPartProps & { conflict: Conflict; label: string
       </Text>
       <DescriptionList direction="row">
         <DescriptionListItem label="HubSpot">
-          <Text testId={`conflict-hubspot-${conflict.fieldKey}`}>{displayValue(conflict.hubspotValue)}</Text>
+          <Text testId={`conflict-hubspot-${conflict.fieldKey}`}>
+            {conflict.hubspotDisplay ?? displayValue(conflict.hubspotValue)}
+          </Text>
         </DescriptionListItem>
         <DescriptionListItem label="Salesforce">
           <Text testId={`conflict-salesforce-${conflict.fieldKey}`}>
-            {displayValue(conflict.salesforceValue)}
+            {conflict.salesforceDisplay ?? displayValue(conflict.salesforceValue)}
           </Text>
         </DescriptionListItem>
         <DescriptionListItem label="Last synced value">
-          <Text>{displayValue(conflict.shadowValue ?? null)}</Text>
+          <Text>{conflict.lastSyncedDisplay ?? displayValue(conflict.shadowValue ?? null)}</Text>
         </DescriptionListItem>
       </DescriptionList>
       <ButtonRow>

@@ -1,6 +1,6 @@
 /** Why the record did not sync, in plain words, what to do about it, and "Retry". */
 import { Alert, Button, Flex, Text } from '@hubspot/ui-extensions';
-import { plural, relativeTime, useAction, type Failure } from '@sf-bridge/client';
+import { relativeTime, useAction, type Failure } from '@sf-bridge/client';
 import type { CardPartProps } from './props';
 
 export function Failures(props: CardPartProps & { failures: readonly Failure[] }) {
@@ -33,9 +33,13 @@ function FailureAlert(props: CardPartProps & { failure: Failure }) {
       testId={`failure-${failure.id}`}
     >
       <Text testId="failure-message">{failure.message}</Text>
-      {failure.whatToDo ? <Text format={{ fontWeight: 'demibold' }}>{failure.whatToDo}</Text> : null}
+      {failure.whatToDo && !failure.message.includes('Retry') ? (
+        <Text format={{ fontWeight: 'demibold' }}>{failure.whatToDo}</Text>
+      ) : null}
       <Text variant="microcopy">
-        {`${plural(failure.attempts, 'attempt')}, last ${relativeTime(failure.lastFailedAt, now)} · ${failure.code}`}
+        {failure.firstFailedAt === failure.lastFailedAt
+          ? `Failed ${relativeTime(failure.lastFailedAt, now)} · ${failure.code}`
+          : `Failing since ${relativeTime(failure.firstFailedAt, now)}, last tried ${relativeTime(failure.lastFailedAt, now)} · ${failure.code}`}
       </Text>
       <Button size="sm" disabled={retrying} onClick={() => void retry.run()} testId={`retry-${failure.id}`}>
         {retrying ? 'Retrying…' : 'Retry'}

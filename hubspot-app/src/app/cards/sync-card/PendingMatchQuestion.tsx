@@ -53,8 +53,8 @@ export function PendingMatchQuestion(props: CardPartProps & { match: PendingMatc
             return (
               <TableRow key={candidate.record.recordId}>
                 <TableCell>
-                  {candidate.recordUrl ? (
-                    <Link href={{ url: candidate.recordUrl, external: true }}>{title}</Link>
+                  {candidate.salesforceUrl ? (
+                    <Link href={{ url: candidate.salesforceUrl, external: true }}>{title}</Link>
                   ) : (
                     <Text>{title}</Text>
                   )}

@@ -21,7 +21,7 @@ import { History } from './History';
 import { PendingMatchQuestion } from './PendingMatchQuestion';
 import { StatusHeader } from './StatusHeader';
 
-/** While a record is syncing the card looks again on its own, a bounded number of times. */
+/** While a record is syncing (or a retry is pending) the card looks again on its own, a bounded number of times. */
 export const SYNCING_POLL_MS = 2_000;
 export const SYNCING_POLL_LIMIT = 30;
 
@@ -141,7 +141,12 @@ function usePollWhileSyncing(
   useEffect(() => {
     polls.current = 0;
   }, [generation]);
-  const syncing = status?.summary.state === 'syncing';
+  // Waiting, being synced, or a failure on its way back to the queue: the outcome is still to come.
+  const syncing =
+    status !== null &&
+    (status.summary.state === 'syncing' ||
+      status.queue !== null ||
+      status.failures.some((failure) => failure.state === 'retrying'));
   useEffect(() => {
     if (status === null) return;
     if (wasSyncing.current && !syncing) onSettled();

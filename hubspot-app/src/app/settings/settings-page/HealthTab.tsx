@@ -181,9 +181,9 @@ function ConflictQueue(props: EditorProps & { onChanged: () => void }) {
           <TableBody>
             {open.map((conflict) => (
               <TableRow key={conflict.id}>
-                <TableCell>{conflict.label ?? conflict.fieldKey}</TableCell>
-                <TableCell>{displayValue(conflict.hubspotValue)}</TableCell>
-                <TableCell>{displayValue(conflict.salesforceValue)}</TableCell>
+                <TableCell>{conflict.fieldLabel ?? conflict.fieldKey}</TableCell>
+                <TableCell>{conflict.hubspotDisplay ?? displayValue(conflict.hubspotValue)}</TableCell>
+                <TableCell>{conflict.salesforceDisplay ?? displayValue(conflict.salesforceValue)}</TableCell>
                 <TableCell>{relativeTime(conflict.openedAt, props.now)}</TableCell>
                 <TableCell>
                   <ButtonRow>

@@ -22,8 +22,8 @@ const DAY = 24 * HOUR;
 export function relativeTime(at: number | null | undefined, now: number): string {
   if (at === null || at === undefined) return 'never';
   const age = now - at;
-  if (age < 0) return `in ${relativeSpan(-age)}`;
-  if (age < MINUTE) return 'just now';
+  // A time a little ahead of this browser's clock is the server's clock running ahead: it is now.
+  if (age < MINUTE) return age < -5 * MINUTE ? `in ${relativeSpan(-age)}` : 'just now';
   if (age < 7 * DAY) return `${relativeSpan(age)} ago`;
   return formatDate(at);
 }
@@ -42,10 +42,10 @@ export function formatDate(at: number): string {
 export const ruleLabels: Readonly<Record<OwnershipRule, string>> = {
   hubspot: 'HubSpot owns it',
   salesforce: 'Salesforce owns it',
-  two_way: 'Two-way (newest change wins)',
+  two_way: 'Two-way, newest wins',
   prefer_hubspot_unless_blank: 'HubSpot, unless blank',
   prefer_salesforce_unless_blank: 'Salesforce, unless blank',
-  review: 'Two-way, conflicts reviewed',
+  review: 'Two-way, a person settles conflicts',
   on_create: 'Only when created',
   none: "Doesn't sync",
 };

@@ -52,7 +52,11 @@ export interface Conflict {
   readonly id: string;
   readonly linkId: string;
   readonly fieldKey: string;
-  readonly label?: string;
+  /** How people know the field, and both values and the last synced one as display text. */
+  readonly fieldLabel?: string;
+  readonly hubspotDisplay?: string;
+  readonly salesforceDisplay?: string;
+  readonly lastSyncedDisplay?: string | null;
   readonly hubspotValue: ObservedValue;
   readonly salesforceValue: ObservedValue;
   readonly shadowValue?: ObservedValue;
@@ -83,8 +87,9 @@ export interface MatchCandidate {
   readonly name?: string | null;
   readonly email?: string | null;
   readonly company?: string | null;
+  readonly objectType?: string | null;
   readonly lastModifiedAt?: number | null;
-  readonly recordUrl?: string | null;
+  readonly salesforceUrl?: string | null;
 }
 
 export interface PendingMatch {
@@ -146,7 +151,7 @@ export interface HistoryEntry {
 
 export interface RecordHistory {
   readonly entries: readonly HistoryEntry[];
-  readonly nextBefore: number | string | null;
+  readonly nextBefore: string | null;
 }
 
 export type ConflictChoice = { readonly keep: 'hubspot' | 'salesforce' };
@@ -332,6 +337,8 @@ export interface SalesforceFieldInfo {
 export interface LiveMetadata {
   readonly hubspot: Readonly<Record<string, readonly HubSpotPropertyInfo[]>>;
   readonly salesforce: Readonly<Record<string, readonly SalesforceFieldInfo[]>>;
+  /** What could not be read (an object the org lacks, say), in sentences. */
+  readonly problems?: readonly string[];
 }
 
 export interface HubSpotRole {
@@ -387,7 +394,7 @@ export interface SettingsDryRun {
     >;
   };
   readonly unchanged: number;
-  readonly records?: { readonly missing: number };
+  readonly records?: { readonly missing: number; readonly outOfScope?: number };
   readonly calls: { readonly hubspot: number; readonly salesforce: number };
   readonly generatedAt: number;
 }
