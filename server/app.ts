@@ -3,7 +3,7 @@
  * emulators. Handlers are thin (one file per endpoint) and call into src/.
  */
 import express, { type Express } from 'express';
-import type { AppDeps } from './deps';
+import { isSecureOrigin, type AppDeps } from './deps';
 import { engineHttpDeps } from './engine-deps';
 import { getMe } from './handlers/access/get-me';
 import { getRoles } from './handlers/access/get-roles';
@@ -33,7 +33,7 @@ export function createApp(deps: AppDeps): Express {
   const { context } = deps;
   const app = express();
   app.disable('x-powered-by');
-  app.use(securityHeaders);
+  app.use(securityHeaders({ hsts: isSecureOrigin(deps) }));
   app.use(accessLog(context.logger));
 
   app.get('/healthz', getHealthz(deps));

@@ -44,31 +44,53 @@ const databaseUrl = z
     'must be postgres://…, postgresql://…, sqlite:<path> or :memory:',
   );
 
-export const ConfigSchema = z.object({
-  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  PUBLIC_BASE_URL: httpUrl,
-  DATABASE_URL: databaseUrl.default(DEFAULT_SQLITE_URL),
-  TOKEN_ENCRYPTION_KEY: encryptionKey,
-  HUBSPOT_CLIENT_ID: z.string().trim().min(1),
-  HUBSPOT_CLIENT_SECRET: secret(8),
-  HUBSPOT_APP_ID: z.string().trim().regex(/^\d+$/, 'must be the numeric HubSpot app id'),
-  HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),
-  HUBSPOT_AUTHORIZE_URL: httpUrl.default('https://app.hubspot.com/oauth/authorize'),
-  SALESFORCE_CLIENT_ID: z.string().trim().min(1),
-  SALESFORCE_CLIENT_SECRET: secret(8),
-  SALESFORCE_LOGIN_URL: httpUrl.default('https://login.salesforce.com'),
-  SALESFORCE_SANDBOX_LOGIN_URL: httpUrl.default('https://test.salesforce.com'),
-  OPS_TOKEN: secret(16),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** How long a sync worker's claim holds; a worker that died gives its records back after this. */
-  SYNC_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
-  /**
-   * Dirty records per claim. Large claims let a backlog (a first sync, a catch-up after a pause) go out in
-   * full batch calls: the connectors split every read and write into calls of the APIs' own sizes.
-   */
-  SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(1_000),
-});
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Whether a URL is http:// on a host other than this machine's loopback. */
+function isPlainHttpOffLoopback(url: string): boolean {
+  const parsed = new URL(url);
+  return parsed.protocol === 'http:' && !LOOPBACK_HOSTS.has(parsed.hostname);
+}
+
+export const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    PUBLIC_BASE_URL: httpUrl,
+    DATABASE_URL: databaseUrl.default(DEFAULT_SQLITE_URL),
+    TOKEN_ENCRYPTION_KEY: encryptionKey,
+    HUBSPOT_CLIENT_ID: z.string().trim().min(1),
+    HUBSPOT_CLIENT_SECRET: secret(8),
+    HUBSPOT_APP_ID: z.string().trim().regex(/^\d+$/, 'must be the numeric HubSpot app id'),
+    HUBSPOT_API_BASE_URL: httpUrl.default('https://api.hubapi.com'),
+    HUBSPOT_AUTHORIZE_URL: httpUrl.default('https://app.hubspot.com/oauth/authorize'),
+    SALESFORCE_CLIENT_ID: z.string().trim().min(1),
+    SALESFORCE_CLIENT_SECRET: secret(8),
+    SALESFORCE_LOGIN_URL: httpUrl.default('https://login.salesforce.com'),
+    SALESFORCE_SANDBOX_LOGIN_URL: httpUrl.default('https://test.salesforce.com'),
+    OPS_TOKEN: secret(16),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    /** How long a sync worker's claim holds; a worker that died gives its records back after this. */
+    SYNC_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(300_000),
+    /**
+     * Dirty records per claim. Large claims let a backlog (a first sync, a catch-up after a pause) go out in
+     * full batch calls: the connectors split every read and write into calls of the APIs' own sizes.
+     */
+    SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(1_000),
+  })
+  .refine(
+    // OAuth codes, HubSpot's signed requests and the browser cookie must not cross a network in clear text. A
+    // loopback origin never leaves the machine, so a production build can still be tried out locally.
+    (config) => config.NODE_ENV !== 'production' || !isPlainHttpOffLoopback(config.PUBLIC_BASE_URL),
+    {
+      path: ['PUBLIC_BASE_URL'],
+      message:
+        'must be an https:// URL when NODE_ENV=production (http:// is accepted only on 127.0.0.1, localhost or [::1])',
+      // Checked even when other variables are wrong, so that one boot lists every problem.
+      when: (payload) =>
+        payload.issues.every((issue) => !['NODE_ENV', 'PUBLIC_BASE_URL'].includes(String(issue.path?.[0]))),
+    },
+  );
 
 export type ConfigInput = z.input<typeof ConfigSchema>;
 export type Config = z.output<typeof ConfigSchema>;

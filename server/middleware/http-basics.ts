@@ -3,18 +3,25 @@ import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { loggableUrl } from '../logger';
 
-export const securityHeaders: RequestHandler = (_req, res, next) => {
-  res.set({
-    'X-Content-Type-Options': 'nosniff',
-    // OAuth callback URLs carry codes; no page of ours may leak its URL to the next site.
-    'Referrer-Policy': 'no-referrer',
-    'X-Frame-Options': 'DENY',
-    'Content-Security-Policy':
-      "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'",
-    'Cache-Control': 'no-store',
-  });
-  next();
-};
+/** A year: browsers that once reached the bridge over https refuse plain http to it from then on. */
+export const HSTS_MAX_AGE_SECONDS = 31_536_000;
+
+/** `hsts` when the public origin is https (behind TLS termination too: the header is for the browser). */
+export function securityHeaders(options: { hsts: boolean }): RequestHandler {
+  return (_req, res, next) => {
+    if (options.hsts) res.set('Strict-Transport-Security', `max-age=${HSTS_MAX_AGE_SECONDS}`);
+    res.set({
+      'X-Content-Type-Options': 'nosniff',
+      // OAuth callback URLs carry codes; no page of ours may leak its URL to the next site.
+      'Referrer-Policy': 'no-referrer',
+      'X-Frame-Options': 'DENY',
+      'Content-Security-Policy':
+        "default-src 'none'; style-src 'unsafe-inline'; form-action 'none'; frame-ancestors 'none'",
+      'Cache-Control': 'no-store',
+    });
+    next();
+  };
+}
 
 export function accessLog(logger: Logger): RequestHandler {
   return (req, res, next) => {

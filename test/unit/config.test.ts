@@ -22,6 +22,31 @@ describe('loadConfig', () => {
     expect(config.TOKEN_ENCRYPTION_KEY).toHaveLength(32);
   });
 
+  it('refuses an http:// PUBLIC_BASE_URL in production, except on a loopback host', () => {
+    const production = { ...valid, NODE_ENV: 'production' };
+    expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://bridge.example.com' })).toThrow(
+      /PUBLIC_BASE_URL must be an https:\/\/ URL when NODE_ENV=production/,
+    );
+    for (const local of ['http://127.0.0.1:3000', 'http://localhost:3000', 'http://[::1]:3000']) {
+      expect(loadConfig({ ...production, PUBLIC_BASE_URL: local }).PUBLIC_BASE_URL).toBe(local);
+    }
+    expect(loadConfig({ ...production }).PUBLIC_BASE_URL).toBe('https://bridge.example.com');
+    expect(loadConfig({ ...valid, PUBLIC_BASE_URL: 'http://bridge.example.com' }).NODE_ENV).toBe(
+      'development',
+    );
+    // Reported with every other problem, in one boot.
+    let caught: unknown;
+    try {
+      loadConfig({ ...production, PUBLIC_BASE_URL: 'http://bridge.example.com', OPS_TOKEN: undefined });
+    } catch (error) {
+      caught = error;
+    }
+    expect((caught as ConfigError).problems).toEqual([
+      'OPS_TOKEN is required',
+      expect.stringMatching(/^PUBLIC_BASE_URL must be an https:\/\/ URL/),
+    ]);
+  });
+
   it('accepts a base64 key', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ ...valid, TOKEN_ENCRYPTION_KEY: key }).TOKEN_ENCRYPTION_KEY).toEqual(

@@ -21,6 +21,17 @@ describe.each(testDialects)('the HTTP surface on %s', (dialect) => {
     expect(response.status).toBe(200);
     expect(response.body).toEqual({ status: 'ok', database: 'ok' });
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
+  });
+
+  it('sends no HSTS header when the public origin is plain http (a loopback origin in development)', async () => {
+    const context = testContext(testDb.db, {
+      app: testBridgeApp({ publicBaseUrl: 'http://127.0.0.1:3000' }),
+    });
+    const local = createApp({ context, opsToken: TEST_OPS_TOKEN });
+    const response = await request(local).get('/healthz');
+    expect(response.status).toBe(200);
+    expect(response.headers['strict-transport-security']).toBeUndefined();
   });
 
   it('answers unknown routes with the error envelope, or a page under /oauth', async () => {
