@@ -23,9 +23,14 @@ export function parseSalesforceDateTime(value: unknown): number | null {
 }
 
 /**
- * How long the URL-encoded text of one query may be. Queries go as `GET …/query?q=…`, and Salesforce refuses
- * a request line over 16,384 bytes (414); the rest of the budget is the path and the instance's host.
+ * How long one query may be on the wire. Queries go as `GET /services/data/v62.0/query?q=…`, and Salesforce
+ * refuses a request whose URI and headers together exceed 16,384 bytes (414 when the URI alone does, else
+ * 431). The rest of the limit is the path (about 30 bytes) and the headers: about 300 bytes as jsforce sends
+ * them with a token as long as a real org's (about 115 characters). The longest query the bridge builds is
+ * then about 14,300 bytes on the wire, about 2,000 under the limit (measured in
+ * `test/integration/connectors/salesforceRecords.test.ts`, which requires at least 1,024 to spare).
  */
+export const SALESFORCE_REQUEST_LIMIT_BYTES = 16_384;
 export const SOQL_ENCODED_BUDGET = 14_000;
 
 /** One condition to pack: `field IN (values)`. */
@@ -34,7 +39,16 @@ export interface InCondition {
   readonly values: readonly string[];
 }
 
-const encodedLength = (text: string) => encodeURIComponent(text).length;
+/**
+ * The length of a query's text as it goes over the wire: jsforce encodes it with encodeURIComponent, which
+ * leaves `'` alone, and the HTTP client's URL parser then escapes every `'` of a query as `%27`. Every quoted
+ * value costs four bytes more than encodeURIComponent alone says.
+ */
+export function wireLength(text: string): number {
+  return encodeURIComponent(text).replace(/'/g, '%27').length;
+}
+
+const encodedLength = wireLength;
 
 /**
  * The WHERE clauses (`a IN (…) OR b IN (…)`) that together cover every value of every condition, each

@@ -45,7 +45,8 @@ export function listen(
   const sockets = new Set<Socket>();
   const cometd = new CometdEndpoint(state);
   state.cdc.publisher = (org, events) => cometd.publish(org, events);
-  const server = createServer((req, res) => {
+  // Node refuses headers over 16 KiB on its own; the emulator applies Salesforce's limit itself instead.
+  const server = createServer({ maxHeaderSize: 256 * 1024 }, (req, res) => {
     if (cometd.handles(req.url ?? '')) return cometd.handle(req, res);
     const handled = (req.url ?? '').startsWith('/_emulator/')
       ? handleControlCall(state, control, baseUrl, req, res)

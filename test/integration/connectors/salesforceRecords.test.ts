@@ -3,7 +3,10 @@ import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import { describeFields, listSalesforceUsers } from '../../../src/connectors/salesforce/metadata';
 import { SalesforceCallError } from '../../../src/connectors/salesforce/record-errors';
 import { SalesforceRecords, type FieldValues } from '../../../src/connectors/salesforce/records';
+import { SOQL_ENCODED_BUDGET } from '../../../src/connectors/salesforce/soql';
+import { defaultSettings } from '../../../src/domain/settings/defaults';
 import { requiredFieldsFromDescribe } from '../../../src/domain/settings/metadata';
+import { salesforceFieldsToRead } from '../../../src/sync/fields';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { salesforceConnectionFor, startSalesforce } from '../../support/syncEmulators';
 
@@ -262,6 +265,46 @@ describe('SalesforceRecords writes', () => {
     expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true, true]);
     expect(outcomes[1]).toMatchObject({ ok: false, failure: { code: 'JSON_PARSER_ERROR' } });
     expect(await calls(`PATCH ${COLLECTION}`)).toBe(5);
+  });
+});
+
+describe('SalesforceRecords query length', () => {
+  /** Room left for what the emulator does not send: a real org's longer tokens, proxies' headers. */
+  const REQUIRED_MARGIN_BYTES = 1_024;
+
+  it(`keeps its longest queries, URL-encoded, plus their headers, ${REQUIRED_MARGIN_BYTES} bytes under Salesforce's 16,384`, async () => {
+    // The worker's own field lists (every mapped field of the shipped settings, and the system fields).
+    const settings = defaultSettings();
+    const leadFields = salesforceFieldsToRead(settings, 'Lead');
+    await emulator.control.setMaxRequestBytes(16_384 - REQUIRED_MARGIN_BYTES);
+    await emulator.control.clearLargestRequest();
+    try {
+      // Long e-mail addresses with characters that grow when URL-encoded (+, @, é), and 18-character ids.
+      const emails = Array.from(
+        { length: 1_500 },
+        (_, index) => `firstname.lastname+newsletter-${index}@subsidiary-élan.example-company.com`,
+      );
+      const ids = Array.from(
+        { length: 2_000 },
+        (_, index) => `00Q000000${String(index).padStart(6, '0')}AAA`,
+      );
+      await leads.readMatching(
+        [
+          { field: 'Email', values: emails },
+          { field: 'HubSpot_Id__c', values: ids.map((_, index) => String(90_000_000 + index)) },
+        ],
+        leadFields,
+      );
+      await leads.readByIds(ids, leadFields);
+      await leads.readByField('Email', emails, leadFields);
+    } finally {
+      await emulator.control.setMaxRequestBytes(16_384);
+    }
+    const { largest } = await emulator.control.requestSize();
+    const total = (largest?.uriBytes ?? 0) + (largest?.headerBytes ?? 0);
+    // The queries were packed up to the bridge's budget (so this is its longest), and none was refused.
+    expect(largest?.uriBytes).toBeGreaterThan(SOQL_ENCODED_BUDGET - 500);
+    expect(total).toBeLessThanOrEqual(16_384 - REQUIRED_MARGIN_BYTES);
   });
 });
 

@@ -1,7 +1,15 @@
 import fc from 'fast-check';
-import { packInClauses, soqlString } from '../../../src/connectors/salesforce/soql';
+import { packInClauses, soqlString, wireLength } from '../../../src/connectors/salesforce/soql';
 
 const around = (where: string) => `SELECT Id, Email, HubSpot_Id__c FROM Contact WHERE (${where})`;
+
+/** The query's length as the HTTP client sends it: jsforce's encodeURIComponent, then the URL parser's escapes. */
+function onTheWire(soql: string): number {
+  const url = new URL(
+    `https://na1.my.salesforce.com/services/data/v62.0/query?q=${encodeURIComponent(soql)}`,
+  );
+  return url.search.length - '?q='.length;
+}
 
 /** The values a clause names, per field, read back from its text. */
 function valuesIn(clause: string): Map<string, string[]> {
@@ -31,7 +39,7 @@ describe('packInClauses', () => {
           const clauses = packInClauses(conditions, around, budget);
           const seen = { Email: [] as string[], HubSpot_Id__c: [] as string[] };
           for (const clause of clauses) {
-            expect(encodeURIComponent(around(clause)).length).toBeLessThanOrEqual(budget);
+            expect(onTheWire(around(clause))).toBeLessThanOrEqual(budget);
             for (const [field, values] of valuesIn(clause)) seen[field as keyof typeof seen].push(...values);
           }
           expect(seen.Email).toEqual(conditions[0]?.values);
@@ -40,6 +48,12 @@ describe('packInClauses', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it("counts a query as sent: the URL parser escapes every ' that encodeURIComponent leaves", () => {
+    const soql = "SELECT Id FROM Lead WHERE Email IN ('o''x@a.io', 'b@c.io')";
+    expect(wireLength(soql)).toBe(onTheWire(soql));
+    expect(wireLength(soql)).toBe(encodeURIComponent(soql).length + 2 * 6);
   });
 
   it('puts hundreds of short values in one query where 300 used to be the fixed size', () => {

@@ -27,6 +27,11 @@ import type {
   UserInfo,
 } from './types';
 
+export interface RequestSizeInfo {
+  maxRequestBytes: number;
+  largest: { uriBytes: number; headerBytes: number; route: string } | null;
+}
+
 export class ControlApiError extends Error {
   constructor(
     readonly status: number,
@@ -229,6 +234,19 @@ export class SalesforceControlClient {
 
   async setLatency(ms: number): Promise<void> {
     await this.call('PUT', '/latency', { ms });
+  }
+
+  /** The URI + headers limit (default 16,384 bytes) and the largest API request seen since it was cleared. */
+  requestSize(): Promise<RequestSizeInfo> {
+    return this.call('GET', '/request-size');
+  }
+
+  setMaxRequestBytes(maxRequestBytes: number): Promise<RequestSizeInfo> {
+    return this.call('PUT', '/request-size', { maxRequestBytes });
+  }
+
+  clearLargestRequest(): Promise<RequestSizeInfo> {
+    return this.call('DELETE', '/request-size');
   }
 
   calls(options?: OrgOption): Promise<CallCounts> {

@@ -5,7 +5,7 @@ import { sendJson } from '../http/context';
 import type { Route } from '../http/router';
 import { route } from '../http/router';
 import { ControlError, parseBody } from './helpers';
-import { advanceClockBody, faultBody, latencyBody } from './schemas';
+import { advanceClockBody, faultBody, latencyBody, requestSizeBody } from './schemas';
 
 function orgIdFromQuery(ctx: RequestContext): string | undefined {
   const ref = ctx.url.searchParams.get('org');
@@ -44,6 +44,20 @@ export function knobRoutes(): Route[] {
       sendJson(ctx, 200, { ms: ctx.state.latencyMs });
     }),
     route('GET', '/_emulator/latency', 'open', (ctx) => sendJson(ctx, 200, { ms: ctx.state.latencyMs })),
+    route('GET', '/_emulator/request-size', 'open', (ctx) =>
+      sendJson(ctx, 200, {
+        maxRequestBytes: ctx.state.maxRequestBytes,
+        largest: ctx.state.largestRequest,
+      }),
+    ),
+    route('PUT', '/_emulator/request-size', 'open', (ctx) => {
+      ctx.state.maxRequestBytes = parseBody(ctx, requestSizeBody).maxRequestBytes;
+      sendJson(ctx, 200, { maxRequestBytes: ctx.state.maxRequestBytes, largest: ctx.state.largestRequest });
+    }),
+    route('DELETE', '/_emulator/request-size', 'open', (ctx) => {
+      ctx.state.largestRequest = null;
+      sendJson(ctx, 200, { maxRequestBytes: ctx.state.maxRequestBytes, largest: null });
+    }),
     route('GET', '/_emulator/calls', 'open', (ctx) =>
       sendJson(ctx, 200, ctx.state.calls.snapshot(orgIdFromQuery(ctx))),
     ),

@@ -161,6 +161,7 @@ export const faultBody = z.object({
 });
 
 export const latencyBody = z.object({ ms: z.number().int().nonnegative() });
+export const requestSizeBody = z.object({ maxRequestBytes: z.number().int().min(1024) });
 export const advanceClockBody = z.object({ ms: z.number().int().nonnegative() });
 
 export type CreateOrgInput = z.input<typeof createOrgBody>;

@@ -40,6 +40,17 @@ export interface NewOrg {
 }
 
 export const DEFAULT_ORG_NAME = 'default';
+
+/** Salesforce's limit on a REST request's URI plus headers. */
+export const DEFAULT_MAX_REQUEST_BYTES = 16_384;
+
+export interface RequestSize {
+  /** The request target as sent (path and URL-encoded query). */
+  uriBytes: number;
+  /** Every header line (`Name: value` and its line break). */
+  headerBytes: number;
+  route: string;
+}
 export const DEFAULT_SANDBOX_ORG_NAME = 'uat';
 export const DEFAULT_REP_USERNAME = 'rep@sandbox.example';
 
@@ -55,6 +66,10 @@ export class EmulatorState {
   readonly orgs = new Map<string, Org>();
   private readonly usernames = new Map<string, { orgId: string; userId: string }>();
   latencyMs = 0;
+  /** Salesforce refuses a request whose URI and headers together exceed 16,384 bytes (414 or 431). */
+  maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+  /** The largest API request seen since the last reset (URI and headers, in bytes), for margin checks. */
+  largestRequest: RequestSize | null = null;
 
   constructor(
     readonly app: ConnectedApp,
@@ -75,6 +90,8 @@ export class EmulatorState {
     this.ingestJobs.clear();
     this.cdc.clear();
     this.latencyMs = 0;
+    this.maxRequestBytes = DEFAULT_MAX_REQUEST_BYTES;
+    this.largestRequest = null;
     this.createOrg({ name: DEFAULT_ORG_NAME, kind: 'production', repUsername: DEFAULT_REP_USERNAME });
     this.createOrg({ name: DEFAULT_SANDBOX_ORG_NAME, kind: 'sandbox' });
   }

@@ -119,6 +119,37 @@ function changeOrigin(ctx: RequestContext): string {
   return `com/salesforce/api/rest/${ctx.version}${client ? `;client=${client}` : ''}`;
 }
 
+/** The bytes of a request's URI (as sent, URL-encoded) and of its header lines. */
+export function requestSizeOf(req: IncomingMessage): { uriBytes: number; headerBytes: number } {
+  let headerBytes = 0;
+  for (let index = 0; index + 1 < req.rawHeaders.length; index += 2) {
+    headerBytes += Buffer.byteLength(`${req.rawHeaders[index]}: ${req.rawHeaders[index + 1]}\r\n`);
+  }
+  return { uriBytes: Buffer.byteLength(req.url ?? '/'), headerBytes };
+}
+
+/**
+ * Salesforce refuses a request whose URI and headers exceed 16,384 bytes before any API sees it: 414 when
+ * the URI alone is too long, else 431. Such a request counts against no quota. True when refused.
+ */
+function refuseOversized(state: EmulatorState, ctx: RequestContext): boolean {
+  const size = requestSizeOf(ctx.req);
+  const total = size.uriBytes + size.headerBytes;
+  if (!state.largestRequest || total > state.largestRequest.uriBytes + state.largestRequest.headerBytes) {
+    state.largestRequest = { ...size, route: ctx.routeKey };
+  }
+  if (total <= state.maxRequestBytes) return false;
+  const status = size.uriBytes > state.maxRequestBytes ? 414 : 431;
+  const title = status === 414 ? 'URI Too Long' : 'Request Header Fields Too Large';
+  sendText(
+    ctx,
+    status,
+    'text/html; charset=utf-8',
+    `<html><head><title>${status} ${title}</title></head><body><h1>${title}</h1></body></html>`,
+  );
+  return true;
+}
+
 export async function handleApiCall(
   state: EmulatorState,
   routes: Route[],
@@ -151,6 +182,7 @@ export async function handleApiCall(
     fault: null,
   };
   res.on('finish', () => state.calls.record(ctx.org?.id ?? null, ctx.routeKey));
+  if (refuseOversized(state, ctx)) return;
   try {
     if (!found) {
       if (match && 'allowed' in match) throw errors.methodNotAllowed(method, match.allowed);

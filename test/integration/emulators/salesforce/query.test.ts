@@ -314,3 +314,53 @@ describe('errors', () => {
     expect(boolean.message).toMatch(/must be of type boolean/);
   });
 });
+
+describe('request size', () => {
+  const idList = (count: number) =>
+    Array.from({ length: count }, (_, index) => `'003000000000${String(index).padStart(3, '0')}AAA'`).join(
+      ', ',
+    );
+
+  it('refuses a URI over 16,384 bytes with 414, counting the query as URL-encoded', async () => {
+    await emulator.control.clearLargestRequest();
+    // 470 quoted ids: about 10,400 characters of SOQL, about 12,300 once URL-encoded, plus the path.
+    const fits = `SELECT Id FROM Contact WHERE Id IN (${idList(470)})`;
+    await conn.query(fits);
+    const largest = (await emulator.control.requestSize()).largest;
+    expect(largest?.uriBytes).toBeGreaterThan(encodeURIComponent(fits).length);
+    expect(largest?.uriBytes).toBeLessThan(16_384);
+
+    // Under the limit as SOQL text, over it once encoded: the encoded length is what counts.
+    const encodedTooLong = `SELECT Id FROM Contact WHERE Id IN (${idList(700)})`;
+    expect(encodedTooLong.length).toBeLessThan(16_384);
+    expect(encodeURIComponent(encodedTooLong).length).toBeGreaterThan(16_384);
+    const refused = await rejection(conn.query(encodedTooLong));
+    expect(refused.errorCode ?? refused.name).toMatch(/414/);
+    const calls = await emulator.control.calls();
+    expect(calls.byRoute['GET /services/data/vXX.X/query']).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a URI and headers together over 16,384 bytes with 431', async () => {
+    const query = `SELECT Id FROM Contact WHERE Id IN (${idList(400)})`;
+    await conn.query(query);
+    const refused = await rejection(
+      conn.request({
+        method: 'GET',
+        url: `/services/data/v62.0/query?q=${encodeURIComponent(query)}`,
+        headers: { 'X-Padding': 'x'.repeat(4_000) },
+      }),
+    );
+    expect(refused.errorCode ?? refused.name).toMatch(/431/);
+  });
+
+  it('applies a lower limit when told to, and back to 16,384 on reset', async () => {
+    await emulator.control.setMaxRequestBytes(2_000);
+    try {
+      const refused = await rejection(conn.query(`SELECT Id FROM Contact WHERE Id IN (${idList(80)})`));
+      expect(refused.errorCode ?? refused.name).toMatch(/414/);
+    } finally {
+      await emulator.control.setMaxRequestBytes(16_384);
+    }
+    expect((await emulator.control.requestSize()).maxRequestBytes).toBe(16_384);
+  });
+});
