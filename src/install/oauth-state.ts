@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { BridgeContext } from '../context';
 import * as oauthStates from '../db/oauthStates';
 import { salesforceEnvironments } from '../db/installations';
+import { isSealedToken } from '../auth/token-cipher';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError, type Provider } from './errors';
 
@@ -21,11 +22,15 @@ const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 const payloadSchemas = {
   /** HubSpot install: bound to the browser. */
   hubspot: z.object({ browser: z.string().length(64) }),
-  /** Salesforce authorize: bound to the browser, to one installation, one portal and one login host. */
+  /**
+   * Salesforce authorize: bound to the browser, to one installation, one portal and one login host, with the
+   * PKCE verifier sealed (states issued before PKCE have none, and complete without it).
+   */
   salesforce: z.object({
     browser: z.string().length(64),
     portalId: z.string().min(1),
     environment: z.enum(salesforceEnvironments),
+    codeVerifier: z.string().refine(isSealedToken, 'not a sealed value').optional(),
   }),
   /** A link that starts a Salesforce connection for one installation (made by the install page or settings). */
   salesforce_link: z.object({ portalId: z.string().min(1) }),

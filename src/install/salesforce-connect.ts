@@ -7,11 +7,13 @@
  * before, no refresh token, identity unreadable, installation gone) are revoked at Salesforce and never stored.
  */
 import { openToken, sealToken } from '../auth/sealed-columns';
+import { isSealedToken } from '../auth/token-cipher';
 import { checkSalesforceCapabilities, type CapabilityReport } from '../connectors/salesforce/capabilities';
 import {
   SalesforceOAuthError,
   exchangeSalesforceCode,
   fetchSalesforceIdentity,
+  newPkcePair,
   revokeSalesforceToken,
   salesforceAuthorizeUrl,
   type SalesforceIdentity,
@@ -56,13 +58,15 @@ export async function beginSalesforceConnect(
   ) {
     return err(installationMissing());
   }
+  const pkce = newPkcePair();
   const { nonce } = await issueState(ctx, 'salesforce', installation.id, {
     browser: browserBinding(input.browserId),
     portalId: installation.portalId,
     environment: input.environment,
+    codeVerifier: ctx.cipher.seal(pkce.verifier, PKCE_VERIFIER_CONTEXT),
   });
   const app = salesforceOAuthApp(ctx.app, salesforceLoginUrlFor(ctx.app, input.environment));
-  return ok(salesforceAuthorizeUrl(app, nonce));
+  return ok(salesforceAuthorizeUrl(app, nonce, pkce.challenge));
 }
 
 export async function completeSalesforceConnect(
@@ -71,7 +75,7 @@ export async function completeSalesforceConnect(
 ): Promise<Result<SalesforceConnectOutcome, SalesforceConnectFailure>> {
   const state = await consumeState(ctx, 'salesforce', input.state, input.browserId);
   if (!state.ok) return failure(rejectionError(state.error, 'salesforce'));
-  const { environment, portalId } = state.value.payload;
+  const { environment, portalId, codeVerifier } = state.value.payload;
   const installation = state.value.installationId
     ? await installations.findById(ctx.db, state.value.installationId)
     : null;
@@ -91,7 +95,7 @@ export async function completeSalesforceConnect(
   const app = salesforceOAuthApp(ctx.app, loginUrl);
   let grant: SalesforceTokenGrant;
   try {
-    grant = await exchangeSalesforceCode(app, input.code);
+    grant = await exchangeSalesforceCode(app, input.code, openVerifier(ctx, codeVerifier));
   } catch (error) {
     if (error instanceof SalesforceOAuthError) return retry(oauthFailure(error));
     throw error;
@@ -224,6 +228,19 @@ async function revokeQuietly(
       'could not revoke a Salesforce token the bridge does not keep',
     );
   });
+}
+
+/** The sealing context of PKCE verifiers kept in Salesforce authorize states. */
+const PKCE_VERIFIER_CONTEXT = 'oauth_states/salesforce/code_verifier';
+
+function openVerifier(ctx: BridgeContext, sealed: string | undefined): string | null {
+  if (!sealed || !isSealedToken(sealed)) return null;
+  try {
+    return ctx.cipher.open(sealed, PKCE_VERIFIER_CONTEXT);
+  } catch {
+    // Sealed under a key no longer configured: the exchange then fails as a code Salesforce refuses.
+    return null;
+  }
 }
 
 function failure(error: InstallError, retryLinks: SalesforceConnectLinks | null = null) {

@@ -6,6 +6,7 @@
  * they are mapped here once. Responses are checked with zod before use. Every call has a deadline: jsforce
  * sets none, and a token endpoint that never answers must not hold a refresh (and every caller behind it).
  */
+import crypto from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import { z } from 'zod';
 import { CallTimeout, withTimeout } from '../timeout';
@@ -76,11 +77,31 @@ export function createSalesforceOAuth2(app: SalesforceOAuthApp): OAuth2 {
   });
 }
 
-export function salesforceAuthorizeUrl(app: SalesforceOAuthApp, state: string): string {
+/**
+ * PKCE (RFC 7636, S256): a fresh secret verifier per authorization, and its challenge for the authorize URL.
+ * Salesforce then exchanges the code only for whoever presents the verifier, so a code that leaks on the way
+ * back (a log, a referrer, another app on the device) is worth nothing.
+ */
+export function newPkcePair(): { verifier: string; challenge: string } {
+  const verifier = crypto.randomBytes(48).toString('base64url');
+  return { verifier, challenge: pkceChallenge(verifier) };
+}
+
+export function pkceChallenge(verifier: string): string {
+  return crypto.createHash('sha256').update(verifier, 'ascii').digest('base64url');
+}
+
+export function salesforceAuthorizeUrl(
+  app: SalesforceOAuthApp,
+  state: string,
+  codeChallenge: string,
+): string {
   return createSalesforceOAuth2(app).getAuthorizationUrl({
     scope: SALESFORCE_SCOPES.join(' '),
     state,
     prompt: 'login consent',
+    code_challenge: codeChallenge,
+    code_challenge_method: 'S256',
   });
 }
 
@@ -101,13 +122,15 @@ const IdentityResponse = z.object({
   display_name: z.string().nullish(),
 });
 
+/** `codeVerifier`: the PKCE verifier whose challenge went with the authorize step (none for older states). */
 export async function exchangeSalesforceCode(
   app: SalesforceOAuthApp,
   code: string,
+  codeVerifier: string | null,
 ): Promise<SalesforceTokenGrant> {
   const action = 'exchanging the authorization code';
   const response = await withTimeout(
-    () => createSalesforceOAuth2(app).requestToken(code),
+    () => createSalesforceOAuth2(app).requestToken(code, codeVerifier ? { code_verifier: codeVerifier } : {}),
     timeoutOf(app),
     action,
   ).catch((error: unknown) => {

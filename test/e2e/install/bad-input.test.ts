@@ -146,6 +146,34 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
     expect(installation.status).toBe('awaiting_salesforce');
   });
 
+  it('sends a PKCE challenge to Salesforce, and a code authorized for another challenge is refused', async () => {
+    const browser = new Browser();
+    const installPage = await installApp(harness, browser, 6008);
+    let challenge: string | null = null;
+    const page = await browser.open(linkTo(installPage, /production/i), {
+      beforeRequest: (url) => {
+        if (url.pathname.endsWith('/services/oauth2/authorize')) {
+          challenge = url.searchParams.get('code_challenge');
+          expect(url.searchParams.get('code_challenge_method')).toBe('S256');
+          // Someone who swapped in their own challenge (and holds its verifier) gets a code the bridge cannot use.
+          url.searchParams.set('code_challenge', 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+        }
+        return url;
+      },
+    });
+    expect(challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expectClearPage(page, 502, 'The sign-in could not be completed');
+    expect((await installationOf(harness, 6008)).salesforce).toMatchObject({
+      orgId: null,
+      refreshToken: null,
+    });
+
+    // Unchanged, the same flow connects: the bridge presented the verifier of the challenge it sent.
+    const retried = await connectSalesforce(harness, browser, await installApp(harness, browser, 6008));
+    expect(retried.status).toBe(200);
+    expect((await installationOf(harness, 6008)).status).toBe('active');
+  });
+
   it("refuses a portal completing another portal's Salesforce step", async () => {
     const adminA = new Browser();
     const adminB = new Browser();

@@ -161,6 +161,10 @@ describe('token exchange', () => {
     });
     const code2 = await authorizationCode(withVerifier);
     expect((await rejection(other.requestToken(code2))).message).toBe('invalid code verifier');
+    // A code issued for a challenge is refused without any verifier too.
+    const code3 = await authorizationCode(withVerifier);
+    const missing = await rejection(oauth2For(emulator).requestToken(code3));
+    expect(missing).toMatchObject({ name: 'invalid_grant', message: 'invalid code verifier' });
   });
 
   it('issues no refresh token without the refresh_token scope, and such a session cannot use REST without api', async () => {
