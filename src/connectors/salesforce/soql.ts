@@ -1,8 +1,28 @@
 /** SOQL literals built safely: quoted strings, IN lists and datetimes. */
 
-/** A string literal: single quotes, with backslash and quote escaped as SOQL requires. */
+/** SOQL's escape sequences inside a quoted literal. */
+const soqlEscapes: Record<string, string> = {
+  '\\': '\\\\',
+  "'": "\\'",
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+  '\b': '\\b',
+  '\f': '\\f',
+};
+
+/**
+ * A string literal: single quotes, with backslash, quote, newline, carriage return, tab, backspace and form
+ * feed escaped as SOQL requires. SOQL has no escape for the other control characters, and a raw one can break
+ * the query (and with it the whole batch that names the value); they are left out, so such a value is looked
+ * up without them.
+ */
 export function soqlString(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  const escaped = value
+    .replace(/[\\'\n\r\t\b\f]/g, (char) => soqlEscapes[char] ?? char)
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u001f\u007f]/g, '');
+  return `'${escaped}'`;
 }
 
 export function soqlList(values: readonly string[]): string {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { packInClauses, soqlString, wireLength } from '../../../src/connectors/salesforce/soql';
+import { tokenize } from '../../emulators/salesforce/soql/lexer';
 
 const around = (where: string) => `SELECT Id, Email, HubSpot_Id__c FROM Contact WHERE (${where})`;
 
@@ -11,13 +12,15 @@ function onTheWire(soql: string): number {
   return url.search.length - '?q='.length;
 }
 
+const unescaped: Record<string, string> = { n: '\n', r: '\r', t: '\t', b: '\b', f: '\f' };
+
 /** The values a clause names, per field, read back from its text. */
 function valuesIn(clause: string): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const match of clause.matchAll(/(\w+) IN \(((?:'(?:[^'\\]|\\.)*'(?:, )?)*)\)/g)) {
     const field = match[1] ?? '';
     const literals = [...(match[2] ?? '').matchAll(/'((?:[^'\\]|\\.)*)'/g)].map((literal) =>
-      (literal[1] ?? '').replace(/\\(.)/g, '$1'),
+      (literal[1] ?? '').replace(/\\(.)/g, (_, char: string) => unescaped[char] ?? char),
     );
     out.set(field, [...(out.get(field) ?? []), ...literals]);
   }
@@ -81,5 +84,34 @@ describe('packInClauses', () => {
 
   it('has no clause for no values', () => {
     expect(packInClauses([{ field: 'Email', values: [] }], around)).toEqual([]);
+  });
+});
+
+describe('soqlString', () => {
+  it.each([
+    ['plain', "'plain'"],
+    ["O'Brien", "'O\\'Brien'"],
+    ['back\\slash', "'back\\\\slash'"],
+    ['two\nlines', "'two\\nlines'"],
+    ['tab\there\r\n', "'tab\\there\\r\\n'"],
+    ['bell\b feed\f', "'bell\\b feed\\f'"],
+    ['nul\u0000 vt\u000b esc\u001b del\u007f', "'nul vt esc del'"],
+  ])('writes %j as a literal SOQL reads back', (value, literal) => {
+    expect(soqlString(value)).toBe(literal);
+    // No raw control character is left in the query text.
+    // eslint-disable-next-line no-control-regex
+    expect(soqlString(value)).not.toMatch(/[\u0000-\u001f\u007f]/);
+  });
+
+  it('round-trips any text through a SOQL lexer, control characters but the escapable ones left out', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), (value) => {
+        const tokens = tokenize(`SELECT Id FROM Contact WHERE Title = ${soqlString(value)}`);
+        const token = tokens.find((candidate) => candidate.kind === 'string');
+        // eslint-disable-next-line no-control-regex
+        const expected = value.replace(/[\u0000-\u0007\u000b\u000e-\u001f\u007f]/g, '');
+        expect(token).toMatchObject({ kind: 'string', value: expected });
+      }),
+    );
   });
 });
