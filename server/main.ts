@@ -47,7 +47,7 @@ async function main(): Promise<void> {
 
   const base = {
     db,
-    cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY),
+    cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_KEY_PREVIOUS),
     app: bridgeAppFromConfig(config),
     logger,
     now: () => Date.now(),

@@ -34,6 +34,21 @@ const encryptionKey = z.string().transform((value, ctx) => {
   return bytes;
 });
 
+/**
+ * Keys that sealed stored tokens before the current one, during a rotation: comma-separated, each like
+ * TOKEN_ENCRYPTION_KEY. Tokens they sealed still open; `npm run tokens:reseal` rewrites them under the current key.
+ */
+const previousEncryptionKeys = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((key) => key.trim())
+      .filter((key) => key.length > 0),
+  )
+  .pipe(z.array(encryptionKey))
+  .default([]);
+
 const databaseUrl = z
   .string()
   .trim()
@@ -59,6 +74,7 @@ export const ConfigSchema = z
     PUBLIC_BASE_URL: httpUrl,
     DATABASE_URL: databaseUrl.default(DEFAULT_SQLITE_URL),
     TOKEN_ENCRYPTION_KEY: encryptionKey,
+    TOKEN_ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys,
     HUBSPOT_CLIENT_ID: z.string().trim().min(1),
     HUBSPOT_CLIENT_SECRET: secret(8),
     HUBSPOT_APP_ID: z.string().trim().regex(/^\d+$/, 'must be the numeric HubSpot app id'),
@@ -105,11 +121,31 @@ export class ConfigError extends Error {
 
 /** Parses a configuration from an environment-like record (process.env by default). Throws ConfigError. */
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  return parseEnvironment(ConfigSchema, env);
+}
+
+/** What `npm run tokens:reseal` needs: the database and the token keys. */
+export const TokenKeysConfigSchema = z.object({
+  DATABASE_URL: databaseUrl.default(DEFAULT_SQLITE_URL),
+  TOKEN_ENCRYPTION_KEY: encryptionKey,
+  TOKEN_ENCRYPTION_KEY_PREVIOUS: previousEncryptionKeys,
+});
+export type TokenKeysConfig = z.output<typeof TokenKeysConfigSchema>;
+
+/** The database and the token keys, for tools that need nothing else. Throws ConfigError. */
+export function loadTokenKeysConfig(env: Record<string, string | undefined> = process.env): TokenKeysConfig {
+  return parseEnvironment(TokenKeysConfigSchema, env);
+}
+
+function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.output<S> {
   // An empty string is how shells and .env files say "unset"; treat it as missing so defaults apply.
   const cleaned = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
-  const result = ConfigSchema.safeParse(cleaned);
+  const result = schema.safeParse(cleaned);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
@@ -122,8 +158,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
 /** Loads the configuration or ends the process with the list of problems. For entry points only. */
 export function loadConfigOrExit(env: Record<string, string | undefined> = process.env): Config {
+  return orExit(() => loadConfig(env));
+}
+
+function orExit<T>(load: () => T): T {
   try {
-    return loadConfig(env);
+    return load();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`${error.message}\nSee README.md, section "Configuration".`);
@@ -131,6 +171,13 @@ export function loadConfigOrExit(env: Record<string, string | undefined> = proce
     }
     throw error;
   }
+}
+
+/** `loadTokenKeysConfig`, or the end of the process with the list of problems. For entry points only. */
+export function loadTokenKeysConfigOrExit(
+  env: Record<string, string | undefined> = process.env,
+): TokenKeysConfig {
+  return orExit(() => loadTokenKeysConfig(env));
 }
 
 /** Just the database location, for tools (the migration CLI) that need nothing else. */

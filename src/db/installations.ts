@@ -318,6 +318,32 @@ export async function updateTokensIfCurrent(
   return updated === 1;
 }
 
+export const tokenColumns = [
+  'hubspot_access_token',
+  'hubspot_refresh_token',
+  'salesforce_access_token',
+  'salesforce_refresh_token',
+] as const;
+export type TokenColumnName = (typeof tokenColumns)[number];
+
+/**
+ * Replaces one sealed token with the same token sealed anew (a key rotation), only if the column still holds
+ * the value read: a refresh that stored a new token meanwhile wins. False when nothing was written.
+ */
+export async function replaceSealedToken(
+  db: Queryable,
+  id: string,
+  column: TokenColumnName,
+  previous: SealedToken,
+  next: SealedToken,
+): Promise<boolean> {
+  if (!isSealedToken(next)) throw new Error(`refusing to store an unsealed token in installations.${column}`);
+  const updated = await db<InstallationRow>(INSTALLATIONS)
+    .where({ id, [column]: previous })
+    .update({ [column]: next });
+  return updated === 1;
+}
+
 /** Whether the installation still holds the refresh token a refresh used (for the side it names). */
 export function holdsRefreshToken(installation: Installation, expected: TokenExpectation): boolean {
   const stored =

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   const credentials = new Credentials({
     db,
-    cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY),
+    cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_KEY_PREVIOUS),
     app: bridgeAppFromConfig(config),
     logger,
     now: () => Date.now(),

@@ -47,6 +47,18 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads previous token keys for a rotation, each like the current one', () => {
+    expect(loadConfig(valid).TOKEN_ENCRYPTION_KEY_PREVIOUS).toEqual([]);
+    const base64 = Buffer.alloc(32, 9).toString('base64');
+    expect(
+      loadConfig({ ...valid, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${'b'.repeat(64)}, ${base64}` })
+        .TOKEN_ENCRYPTION_KEY_PREVIOUS,
+    ).toEqual([Buffer.alloc(32, 0xbb), Buffer.alloc(32, 9)]);
+    expect(() => loadConfig({ ...valid, TOKEN_ENCRYPTION_KEY_PREVIOUS: `${'b'.repeat(64)},short` })).toThrow(
+      /TOKEN_ENCRYPTION_KEY_PREVIOUS\.1 must be 32 bytes/,
+    );
+  });
+
   it('accepts a base64 key', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ ...valid, TOKEN_ENCRYPTION_KEY: key }).TOKEN_ENCRYPTION_KEY).toEqual(
