@@ -6,6 +6,7 @@
  */
 import {
   Alert,
+  Button,
   LoadingButton,
   Select,
   StatusTag,
@@ -39,6 +40,10 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(portalId)).id;
+    // Owners sync by email: the Salesforce users who own records have HubSpot counterparts.
+    for (const email of ['admin@default.example', 'rep@sandbox.example']) {
+      await harness.hubspot.control.addOwner(portalId, { email });
+    }
     worker = harness.startWorker();
     const person = harness.hubspot.control.asUser(portalId);
     for (const [index, name] of ['Grace', 'Alan', 'Edsger'].entries()) {
@@ -177,6 +182,7 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     await loaded(first);
     const second = renderPage();
     await loaded(second);
+    for (const page of [first, second]) page.find(Tabs).trigger('onSelectedChange', 'operations' as never);
     first.findByTestId(Input, 'phone-country').trigger('onChange', 'GB' as never);
     await first.waitFor(
       () => expect(first.findByTestId(Text, 'draft-state').text).toMatch(/no problem/),
@@ -192,7 +198,9 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     );
     second.findByTestId(LoadingButton, 'save').trigger('onClick');
     await second.waitFor(() => expect(second.findByTestId(Alert, 'stale-version')).toBeTruthy(), WAIT);
-    expect(textOf(second.findByTestId(Alert, 'stale-version'))).toMatch(/since this page loaded/);
+    expect(textOf(second.findByTestId(Alert, 'stale-version'))).toMatch(
+      /after this page loaded them \(version \d+, by admin@portal/,
+    );
     const stored = await api('GET', '/api/settings');
     expect((stored.body.document as { phoneDefaultCountry: string }).phoneDefaultCountry).toBe('GB');
   });
@@ -221,6 +229,69 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       body: { paused: true },
     });
     expect(refused.status).toBe(403);
+  });
+
+  it("adds a field picked from both systems' live field lists, and the sync then carries it", async () => {
+    const page = renderPage();
+    await loaded(page);
+    await page.waitFor(() => expect(page.findByTestId(Select, 'add-contacts-property')).toBeTruthy(), WAIT);
+    const offered = page
+      .findByTestId(Select, 'add-contacts-property')
+      .props.options.map((option) => option.value);
+    expect(offered).toContain('website');
+    expect(offered).not.toContain('email'); // already mapped
+    page.findByTestId(Select, 'add-contacts-property').trigger('onChange', 'website' as never);
+    page.findByTestId(Select, 'add-contacts-Lead').trigger('onChange', 'Website' as never);
+    page.findByTestId(Button, 'add-contacts-submit').trigger('onClick');
+    await page.waitFor(
+      () => expect(page.findByTestId(Select, 'rule-website').props.value).toBe('two_way'),
+      WAIT,
+    );
+    await page.waitFor(() => expect(page.findByTestId(Text, 'draft-state').text).toMatch(/no problem/), WAIT);
+    page.findByTestId(LoadingButton, 'save').trigger('onClick');
+    await page.waitFor(
+      () =>
+        expect(page.mocks.actions.addAlert.calls.at(-1)?.[0]).toMatchObject({
+          type: 'success',
+          title: 'Settings saved',
+        }),
+      WAIT,
+    );
+
+    const contacts = await harness.hubspot.control.records(portalId, 'contacts');
+    const alan = contacts.results.find((contact) => contact.properties.firstname === 'Alan')!;
+    const status = await api('GET', `/api/sync/records/hubspot/contacts/${alan.id}`);
+    const leadId = (status.body.link as { salesforce: { recordId: string } }).salesforce.recordId;
+    await harness.hubspot.control
+      .asUser(portalId)
+      .update('contacts', alan.id, { website: 'https://turing.example' });
+    // The app's webhooks name the shipped properties only; a field added later travels with the next poll.
+    await harness.pollAll();
+    await harness.drained(installationId);
+    expect((await harness.salesforce.control.getRecord(leadId)).Website).toBe('https://turing.example');
+  });
+
+  it('shows failures by category on the health tab, and "Retry all" sends them back to the queue', async () => {
+    await harness.hubspot.control
+      .asUser(portalId)
+      .create('contacts', { email: 'nobody@settings.example', firstname: 'Nobody' });
+    await harness.hubspot.control.waitForWebhooksIdle();
+    await harness.drained(installationId);
+    const page = renderPage();
+    await loaded(page);
+    page.find(Tabs).trigger('onSelectedChange', 'health' as never);
+    await page.waitFor(() => expect(page.findByTestId(Table, 'failures-by-category')).toBeTruthy(), WAIT);
+    expect(textOf(page.findByTestId(Table, 'failures-by-category'))).toMatch(/required field|blank/i);
+    page.findByTestId(Button, 'retry-all').trigger('onClick');
+    await page.waitFor(
+      () =>
+        expect(page.mocks.actions.addAlert.calls.at(-1)?.[0]).toMatchObject({
+          type: 'success',
+          message: '1 record went back to the queue.',
+        }),
+      WAIT,
+    );
+    await harness.drained(installationId);
   });
 
   it('pauses and resumes sync from the switch', async () => {

@@ -175,7 +175,8 @@ export function AddMapping(
       </Flex>
       <Text variant="microcopy">
         The server checks the new field against both systems (types, picklist values, read-only fields) as
-        soon as it is added; problems show next to it.
+        soon as it is added; problems show next to it. HubSpot edits of an added field reach Salesforce with
+        the next poll (every minute by default) rather than at once.
       </Text>
     </Flex>
   );

@@ -37,7 +37,7 @@ export function ConnectionTab(props: EditorProps) {
       </ErrorState>
     );
   }
-  return <Connection {...props} status={status.state.data} onChanged={status.reload} />;
+  return <Connection {...props} status={status.state.data.installation} onChanged={status.reload} />;
 }
 
 function Connection(props: EditorProps & { status: InstallationStatus; onChanged: () => void }) {

@@ -202,7 +202,7 @@ export function createBridgeClient(options: BridgeClientOptions = {}) {
       ),
     health: () => request<SyncHealth>('GET', '/api/sync/health'),
     setPaused: (paused: boolean) => request<PauseState>('PUT', '/api/sync/pause', { paused }),
-    installation: () => request<InstallationStatus>('GET', '/api/settings/installation'),
+    installation: () => request<{ installation: InstallationStatus }>('GET', '/api/settings/installation'),
     connectUrl: (environment: 'production' | 'sandbox') =>
       request<{ url: string; expiresAt?: number }>('POST', '/api/settings/salesforce/connect-url', {
         environment,
