@@ -2,7 +2,7 @@
  * The oauth_states table: single-use nonces for OAuth `state` and for connect links. Only the SHA-256 of a
  * nonce is stored, so reading the table gives nothing that can be replayed into a callback.
  */
-import type { Queryable } from './support';
+import { isUniqueViolation, type Queryable } from './support';
 
 export const OAUTH_STATES = 'oauth_states';
 
@@ -48,6 +48,31 @@ export async function insert(db: Queryable, state: Omit<OAuthState, 'consumedAt'
     consumed_at: null,
     created_at: state.createdAt,
   });
+}
+
+/**
+ * Records that a self-contained state (one never stored when issued) was used: a row already consumed.
+ * False when it was recorded before: the state is being used a second time.
+ */
+export async function recordUse(
+  db: Queryable,
+  use: { nonceHash: string; kind: string; expiresAt: number; now: number },
+): Promise<boolean> {
+  try {
+    await db<OAuthStateRow>(OAUTH_STATES).insert({
+      nonce_hash: use.nonceHash,
+      provider: use.kind,
+      installation_id: null,
+      payload: null,
+      expires_at: use.expiresAt,
+      consumed_at: use.now,
+      created_at: use.now,
+    });
+    return true;
+  } catch (error) {
+    if (isUniqueViolation(error)) return false;
+    throw error;
+  }
 }
 
 export async function findByHash(db: Queryable, nonceHash: string): Promise<OAuthState | null> {

@@ -23,7 +23,7 @@ import * as installations from '../db/installations';
 import { isUniqueViolation } from '../db/support';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
-import { browserBinding, consumeState, issueState, rejectionError } from './oauth-state';
+import { checkInstallState, issueInstallState, rejectionError, useInstallState } from './oauth-state';
 import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';
 
 export interface OAuthCallbackInput {
@@ -42,17 +42,17 @@ export interface HubSpotInstallOutcome {
   connectLinks: SalesforceConnectLinks;
 }
 
-/** The URL that sends the admin to HubSpot to approve the install. */
-export async function beginHubSpotInstall(ctx: BridgeContext, browserId: string): Promise<string> {
-  const { nonce } = await issueState(ctx, 'hubspot', null, { browser: browserBinding(browserId) });
-  return hubspotAuthorizeUrl(hubspotOAuthApp(ctx.app), nonce);
+/** The URL that sends the admin to HubSpot to approve the install (nothing is stored: see oauth-state.ts). */
+export function beginHubSpotInstall(ctx: BridgeContext, browserId: string): string {
+  const { state } = issueInstallState(ctx, browserId);
+  return hubspotAuthorizeUrl(hubspotOAuthApp(ctx.app), state);
 }
 
 export async function completeHubSpotInstall(
   ctx: BridgeContext,
   input: OAuthCallbackInput,
 ): Promise<Result<HubSpotInstallOutcome, InstallError>> {
-  const state = await consumeState(ctx, 'hubspot', input.state, input.browserId);
+  const state = await checkInstallState(ctx, input.state, input.browserId);
   if (!state.ok) return err(rejectionError(state.error, 'hubspot'));
   if (input.error) return err(providerRefusal(input.error, input.errorDescription));
   if (!input.code) {
@@ -70,6 +70,9 @@ export async function completeHubSpotInstall(
     if (error instanceof HubSpotOAuthError) return err(oauthFailure(error));
     throw error;
   }
+  // HubSpot accepted the code: only now is the state used up (a second callback with it is a replay).
+  const used = await useInstallState(ctx, state.value);
+  if (!used.ok) return err(rejectionError(used.error, 'hubspot'));
   if (info.appId !== ctx.app.hubspot.appId) {
     return err(
       new InstallError('wrong_app', 'hubspot', 'HubSpot issued this authorization to a different app.', {

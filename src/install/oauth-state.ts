@@ -5,6 +5,11 @@
  * as a hash), so a callback completed in another browser (say, a portal admin following a Salesforce
  * authorize link that belongs to another portal's connection) is refused instead of connecting the wrong
  * accounts.
+ *
+ * The HubSpot install starts from a link anyone may open, so its state is self-contained instead: nonce,
+ * browser binding and expiry sealed together (AES-256-GCM under the token key), stored nowhere. Only its use
+ * is recorded, once HubSpot has accepted the authorization code that came with it, so requests that never
+ * complete an install (a crawler, a loop of requests) add no row.
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
@@ -20,8 +25,6 @@ export const STATE_TTL_MS = 10 * 60_000;
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 
 const payloadSchemas = {
-  /** HubSpot install: bound to the browser. */
-  hubspot: z.object({ browser: z.string().length(64) }),
   /**
    * Salesforce authorize: bound to the browser, to one installation, one portal and one login host, with the
    * PKCE verifier sealed (states issued before PKCE have none, and complete without it).
@@ -92,7 +95,8 @@ export async function consumeState<K extends StateKind>(
   if (!(await oauthStates.markConsumed(ctx.db, nonceHash, now))) return err('reused');
   const payload = payloadSchemas[kind].safeParse(JSON.parse(stored.payload ?? 'null'));
   if (!payload.success) return err('unknown');
-  if ('browser' in payload.data && !sameBrowser(payload.data.browser, browserId)) return err('wrong_browser');
+  const boundTo = (payload.data as { browser?: unknown }).browser;
+  if (typeof boundTo === 'string' && !sameBrowser(boundTo, browserId)) return err('wrong_browser');
   return ok({ installationId: stored.installationId, payload: payload.data as StatePayload<K> });
 }
 
@@ -106,6 +110,72 @@ function sameBrowser(boundHash: string, browserId: string | undefined): boolean 
   const expected = Buffer.from(boundHash, 'utf8');
   const actual = Buffer.from(browserBinding(browserId), 'utf8');
   return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
+}
+
+/** What a HubSpot install state seals; `kind` of its use in oauth_states. */
+const InstallStateSchema = z.object({
+  nonce: z.string().min(16),
+  browser: z.string().length(64),
+  expiresAt: z.number().int(),
+});
+const INSTALL_STATE_KIND = 'hubspot';
+const INSTALL_STATE_CONTEXT = 'oauth_states/hubspot_install';
+
+/** A HubSpot install state that checked out, to be used up once HubSpot accepts the code it came with. */
+export interface InstallStateTicket {
+  nonceHash: string;
+  expiresAt: number;
+}
+
+/** A state for the HubSpot install, bound to this browser; nothing is stored. */
+export function issueInstallState(
+  ctx: Pick<BridgeContext, 'cipher' | 'now'>,
+  browserId: string,
+): { state: string; expiresAt: number } {
+  const expiresAt = ctx.now() + STATE_TTL_MS;
+  const sealed = ctx.cipher.seal(
+    JSON.stringify({ nonce: newNonce(), browser: browserBinding(browserId), expiresAt }),
+    INSTALL_STATE_CONTEXT,
+  );
+  return { state: sealed, expiresAt };
+}
+
+/** Opens and checks a HubSpot install state (sealed by us, fresh, this browser, not used yet). Stores nothing. */
+export async function checkInstallState(
+  ctx: Pick<BridgeContext, 'db' | 'now' | 'cipher'>,
+  state: string | undefined,
+  browserId: string | undefined,
+): Promise<Result<InstallStateTicket, StateRejection>> {
+  if (!state) return err('missing');
+  let opened: unknown;
+  try {
+    opened = isSealedToken(state) ? JSON.parse(ctx.cipher.open(state, INSTALL_STATE_CONTEXT)) : null;
+  } catch {
+    opened = null;
+  }
+  const payload = InstallStateSchema.safeParse(opened);
+  if (!payload.success) return err('unknown');
+  const nonceHash = hashNonce(payload.data.nonce);
+  if (await oauthStates.findByHash(ctx.db, nonceHash)) return err('reused');
+  if (payload.data.expiresAt <= ctx.now()) return err('expired');
+  if (!sameBrowser(payload.data.browser, browserId)) return err('wrong_browser');
+  return ok({ nonceHash, expiresAt: payload.data.expiresAt });
+}
+
+/** Uses a checked install state up; `reused` when a concurrent callback with the same state got there first. */
+export async function useInstallState(
+  ctx: Pick<BridgeContext, 'db' | 'now'>,
+  ticket: InstallStateTicket,
+): Promise<Result<void, StateRejection>> {
+  const now = ctx.now();
+  await oauthStates.deleteExpired(ctx.db, now - KEEP_AFTER_EXPIRY_MS);
+  const recorded = await oauthStates.recordUse(ctx.db, {
+    nonceHash: ticket.nonceHash,
+    kind: INSTALL_STATE_KIND,
+    expiresAt: ticket.expiresAt,
+    now,
+  });
+  return recorded ? ok(undefined) : err('reused');
 }
 
 const rejectionMessages: Record<StateRejection, string> = {

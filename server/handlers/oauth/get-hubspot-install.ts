@@ -5,8 +5,8 @@ import { ensureBrowserId } from '../../middleware/browser-cookie';
 
 /** Step 1: bind the browser and send the admin to HubSpot to approve the install. */
 export function getHubSpotInstall(deps: AppDeps): RequestHandler {
-  return async (req, res) => {
+  return (req, res) => {
     const browserId = ensureBrowserId(req, res, isSecureOrigin(deps));
-    res.redirect(302, await beginHubSpotInstall(deps.context, browserId));
+    res.redirect(302, beginHubSpotInstall(deps.context, browserId));
   };
 }

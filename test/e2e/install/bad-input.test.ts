@@ -63,6 +63,28 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
     expect(await installationCount()).toBe(0);
   });
 
+  it('stores nothing for install requests nobody completes, nor for callbacks HubSpot did not authorize', async () => {
+    const rows = async () => Number((await harness.testDb.db('oauth_states').count({ n: '*' }))[0]?.n);
+    const before = await rows();
+    const starts = await Promise.all(
+      Array.from({ length: 25 }, () =>
+        fetch(`${harness.bridge.baseUrl}/oauth/hubspot/install`, { redirect: 'manual' }),
+      ),
+    );
+    expect(starts.every((response) => response.status === 302)).toBe(true);
+    expect(await rows()).toBe(before);
+
+    // A callback with the state of a real start but a code HubSpot never issued stores nothing either.
+    const page = await new Browser().open(`${harness.bridge.baseUrl}/oauth/hubspot/install`, {
+      beforeRequest: (url) => {
+        if (isCallback(harness, 'hubspot')(url)) url.searchParams.set('code', 'not-a-code-hubspot-issued');
+        return url;
+      },
+    });
+    expectClearPage(page, 502, 'The sign-in could not be completed');
+    expect(await rows()).toBe(before);
+  });
+
   it('refuses a state that expired while the admin was on HubSpot', async () => {
     const page = await new Browser().open(`${harness.bridge.baseUrl}/oauth/hubspot/install`, {
       beforeRequest: (url) => {
