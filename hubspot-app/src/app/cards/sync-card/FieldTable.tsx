@@ -57,7 +57,8 @@ export function FieldTable(props: {
 }) {
   const { state } = props;
   if (props.linkState !== 'active') return null;
-  if (state.status === 'loading') {
+  // Nothing read yet (the comparison starts once the record is known to be linked) reads as loading.
+  if (state.status === 'loading' || (state.status === 'success' && state.data === null)) {
     return <LoadingSpinner label="Comparing the fields of both records" testId="fields-loading" />;
   }
   if (state.status === 'error') {
@@ -89,15 +90,14 @@ export function FieldTable(props: {
       <Text variant="microcopy" testId="fields-summary">
         {differing === 0
           ? `All ${plural(rows.length, 'mapped field')} agree.`
-          : `${plural(differing, 'field')} of ${rows.length} differ. ${status.dryRun.summary}`}
+          : `${plural(differing, 'field')} of ${rows.length} ${differing === 1 ? 'differs' : 'differ'}. ${status.dryRun.summary}`}
       </Text>
       <Table bordered density="condensed" testId="field-table">
         <TableHead>
           <TableRow>
-            <TableHeader>Field</TableHeader>
+            <TableHeader>Field and rule</TableHeader>
             <TableHeader>HubSpot</TableHeader>
             <TableHeader>Salesforce</TableHeader>
-            <TableHeader>Rule</TableHeader>
             <TableHeader>Status</TableHeader>
           </TableRow>
         </TableHead>
@@ -106,11 +106,14 @@ export function FieldTable(props: {
             <TableRow key={field.key}>
               <TableCell>
                 <Text format={{ fontWeight: 'demibold' }}>{field.label}</Text>
-                {field.salesforceField ? <Text variant="microcopy">{field.salesforceField}</Text> : null}
+                <Text variant="microcopy">
+                  {field.salesforceField
+                    ? `${field.salesforceField} · ${ruleLabel(field.rule)}`
+                    : ruleLabel(field.rule)}
+                </Text>
               </TableCell>
               <TableCell>{displayValue(field.hubspot)}</TableCell>
               <TableCell>{displayValue(field.salesforce)}</TableCell>
-              <TableCell>{ruleLabel(field.rule)}</TableCell>
               <TableCell>
                 <StatusTag variant={agreement.variant} testId={`field-status-${field.key}`}>
                   {agreement.label}

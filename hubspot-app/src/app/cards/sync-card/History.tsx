@@ -27,6 +27,26 @@ function actorName(entry: HistoryEntry): string {
   return actor.name ?? actor.email ?? (actor.userId ? `User ${actor.userId}` : 'Someone');
 }
 
+/** The same event told again in a row (a sync that met the same conflict twice, say) reads as one line. */
+export function collapseRepeats(
+  entries: readonly HistoryEntry[],
+): Array<{ entry: HistoryEntry; times: number }> {
+  const lines: Array<{ entry: HistoryEntry; times: number }> = [];
+  for (const entry of entries) {
+    const last = lines.at(-1);
+    const same =
+      last &&
+      last.entry.kind === entry.kind &&
+      last.entry.title === entry.title &&
+      last.entry.detail === entry.detail &&
+      last.entry.actor.kind === entry.actor.kind &&
+      last.entry.actor.userId === entry.actor.userId;
+    if (last && same) last.times += 1;
+    else lines.push({ entry, times: 1 });
+  }
+  return lines;
+}
+
 export function History(
   props: CardPartProps & { state: RequestState<RecordHistory>; onMore: () => void; canLoadMore: boolean },
 ) {
@@ -56,14 +76,14 @@ export function History(
               </TableRow>
             </TableHead>
             <TableBody>
-              {state.data.entries.map((entry) => (
+              {collapseRepeats(state.data.entries).map(({ entry, times }) => (
                 <TableRow key={entry.id}>
                   <TableCell>
                     <Text>{relativeTime(entry.at, now)}</Text>
                     <Text variant="microcopy">{formatDate(entry.at)}</Text>
                   </TableCell>
                   <TableCell>
-                    <Text>{entry.title}</Text>
+                    <Text>{times > 1 ? `${entry.title} (${times} times)` : entry.title}</Text>
                     {entry.detail ? <Text variant="microcopy">{entry.detail}</Text> : null}
                   </TableCell>
                   <TableCell>{actorName(entry)}</TableCell>
