@@ -2,6 +2,7 @@
  * One round of an installation's batch (see syncBatch.ts for the whole): read, test for echoes, read the
  * rest, plan, move links, write, record. Returns the work that must go another round.
  */
+import { holdsEvery } from '../connectors/hubspot/objects';
 import * as links from '../db/links';
 import type { SyncPlan } from '../domain/planner';
 import type { Side } from '../domain/records';
@@ -133,12 +134,15 @@ function createdIn(writes: UnitWrites): Side | null {
   return null;
 }
 
-function knownAfter(writes: UnitWrites, created: Side | null): WorkEntry['known'] {
+function knownAfter(context: BatchContext, writes: UnitWrites, created: Side | null): WorkEntry['known'] {
   const { unit } = writes;
   if (created === 'salesforce') return unit.hubspot ? { hubspot: unit.hubspot } : {};
   if (created === 'hubspot') {
     const outcome = writes.outcomes.hubspot;
-    const record = outcome?.ok ? outcome.record : undefined;
+    // HubSpot's answer holds what was written and its own properties, not necessarily every one the sync
+    // reads: a property it leaves out is unknown, not blank, so such a record is read again next round.
+    const answered = outcome?.ok ? outcome.record : undefined;
+    const record = answered && holdsEvery(answered, context.hubspotProperties) ? answered : undefined;
     return {
       ...(record ? { hubspot: record } : {}),
       ...(unit.salesforce ? { salesforce: unit.salesforce } : {}),
@@ -249,7 +253,7 @@ export async function runRound(
       });
       state.tracker.summary.synced += 1;
       if (carry && linkId) {
-        next.push({ items: unit.items, linkId, known: knownAfter(writes, created) });
+        next.push({ items: unit.items, linkId, known: knownAfter(context, writes, created) });
       } else {
         state.tracker.count(settlement, unit.items.length);
         state.tracker.mark(unit.items);

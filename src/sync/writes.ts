@@ -37,7 +37,7 @@ export type WriteOutcome =
       readonly ok: true;
       readonly id: string;
       readonly created: boolean;
-      /** HubSpot answers with the record as written (every property the sync reads). */
+      /** HubSpot's answer, as far as it goes: a property it leaves out is absent, not blank. */
       readonly record?: HubspotRecord;
     }
   | { readonly ok: false; readonly failure: SyncFailure }
@@ -358,7 +358,6 @@ export async function writeHubspot(context: BatchContext, all: readonly UnitWrit
             const write = writes.hubspot as Extract<UnitWrites['hubspot'], { kind: 'create' }>;
             return { idValue: write.key, properties: write.properties };
           }),
-          context.hubspotProperties,
         ),
       (writes, outcome) => record(writes, 'hubspot', outcome),
     );
@@ -373,7 +372,6 @@ export async function writeHubspot(context: BatchContext, all: readonly UnitWrit
           const write = writes.hubspot as Extract<UnitWrites['hubspot'], { kind: 'update' }>;
           return { id: write.id, properties: write.properties };
         }),
-        context.hubspotProperties,
       ),
     (writes, outcome) => record(writes, 'hubspot', outcome),
   );

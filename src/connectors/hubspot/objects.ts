@@ -64,8 +64,10 @@ function epochMs(value: string | Date): number {
 }
 
 /**
- * A wire object as a canonical record. Every requested property gets a key (null when HubSpot holds no
- * value), so "not read" and "blank" stay distinct.
+ * A wire object as a canonical record. A read returns every requested property (null when HubSpot holds no
+ * value), so each requested property gets a key and "not read" and "blank" stay distinct. A write's answer
+ * promises no such thing: pass no requested properties, and a property it leaves out stays absent (not
+ * read), never blank.
  */
 export function toHubspotRecord(
   objectType: HubspotObjectType,
@@ -103,8 +105,27 @@ export interface ReadOptions {
 }
 
 export type HubSpotWriteOutcome =
-  | { readonly ok: true; readonly id: string; readonly created: boolean; readonly record: HubspotRecord }
+  | {
+      readonly ok: true;
+      readonly id: string;
+      readonly created: boolean;
+      /**
+       * The record as HubSpot's answer shows it: only the properties the answer holds (HubSpot promises the
+       * ones written and its own, not every one), so a property absent here was not read, not blank.
+       */
+      readonly record: HubspotRecord;
+    }
   | { readonly ok: false; readonly failure: SyncFailure };
+
+/** Whether a record holds a value (or a known blank) for every one of the properties. */
+export function holdsEvery(record: HubspotRecord, properties: readonly string[]): boolean {
+  return properties.every((name) => Object.hasOwn(record.properties, name));
+}
+
+/** The objectWriteTraceId of the input at `index` of a batch: results are matched by it, not by position. */
+function traceOf(index: number): string {
+  return `bridge-${index}`;
+}
 
 export interface UpdateInput {
   readonly id: string;
@@ -130,14 +151,34 @@ export interface HubSpotObjectsOptions {
   callTimeoutMs?: number;
 }
 
-const UpsertResult = z
+const WriteResult = z
   .object({
     id: z.string(),
     properties: z.record(z.string(), z.string().nullable().optional()),
+    objectWriteTraceId: z.string().optional(),
     _new: z.boolean().optional(),
     new: z.boolean().optional(),
   })
   .loose();
+type WriteResult = z.infer<typeof WriteResult>;
+
+/**
+ * Each input's result. HubSpot does not promise its results in input order: a result is the input's by the
+ * objectWriteTraceId it echoes, else by `matches` (the id, or the upsert key echoed).
+ */
+function resultsByInput<T>(
+  results: readonly unknown[],
+  inputs: readonly T[],
+  matches: (result: WriteResult, input: T) => boolean,
+): Array<WriteResult | undefined> {
+  const parsed = z.array(WriteResult).parse(results);
+  const byTrace = new Map(
+    parsed.flatMap((result) => (result.objectWriteTraceId ? [[result.objectWriteTraceId, result]] : [])),
+  );
+  return inputs.map(
+    (input, index) => byTrace.get(traceOf(index)) ?? parsed.find((result) => matches(result, input)),
+  );
+}
 
 /** One HubSpot object type of one portal. Stateless apart from the client it wraps. */
 export class HubSpotObjects {
@@ -255,27 +296,37 @@ export class HubSpotObjects {
     };
   }
 
-  /** Updates existing records; one outcome per input, in input order. */
-  async update(
-    inputs: readonly UpdateInput[],
-    returnProperties: readonly string[],
-  ): Promise<HubSpotWriteOutcome[]> {
+  /**
+   * Updates existing records; one outcome per input, in input order. The outcome's record holds what
+   * HubSpot's answer holds: a property it leaves out is absent, not blank.
+   */
+  async update(inputs: readonly UpdateInput[]): Promise<HubSpotWriteOutcome[]> {
     return this.writeInBatches(inputs, async (batch) => {
       const response = await this.call('write', `updating ${batch.length} ${this.objectType}`, () =>
         this.client.crm.objects.batchApi.update(this.objectType, {
-          inputs: batch.map((input) => ({ id: input.id, properties: { ...input.properties } })),
+          inputs: batch.map((input, index) => ({
+            id: input.id,
+            properties: { ...input.properties },
+            objectWriteTraceId: traceOf(index),
+          })),
         }),
       );
-      const byId = new Map<string, HubspotRecord>();
-      for (const wire of response.results) {
-        const record = toHubspotRecord(this.objectType, wire, returnProperties);
-        byId.set(record.id, record);
-      }
+      const results = resultsByInput(response.results, batch, (result, input) => result.id === input.id);
       const errors = 'errors' in response ? (response.errors ?? []) : [];
-      return batch.map((input): HubSpotWriteOutcome => {
-        const record = byId.get(input.id);
-        if (record) return { ok: true, id: input.id, created: false, record };
-        return { ok: false, failure: hubspotRecordFailure(this.objectType, errors, [input.id]) };
+      return batch.map((input, index): HubSpotWriteOutcome => {
+        const result = results[index];
+        if (result) {
+          return {
+            ok: true,
+            id: input.id,
+            created: false,
+            record: toHubspotRecord(this.objectType, result, []),
+          };
+        }
+        return {
+          ok: false,
+          failure: hubspotRecordFailure(this.objectType, errors, [input.id, traceOf(index)]),
+        };
       });
     });
   }
@@ -284,38 +335,38 @@ export class HubSpotObjects {
    * Creates records idempotently: an upsert keyed on a unique property (the Salesforce id), so a create
    * retried after a crash finds the record the first attempt made instead of making a second.
    */
-  async upsert(
-    idProperty: string,
-    inputs: readonly UpsertInput[],
-    returnProperties: readonly string[],
-  ): Promise<HubSpotWriteOutcome[]> {
+  async upsert(idProperty: string, inputs: readonly UpsertInput[]): Promise<HubSpotWriteOutcome[]> {
     return this.writeInBatches(inputs, async (batch) => {
       const response = await this.call('write', `upserting ${batch.length} ${this.objectType}`, () =>
         this.client.crm.objects.batchApi.upsert(this.objectType, {
-          inputs: batch.map((input) => ({
+          inputs: batch.map((input, index) => ({
             idProperty,
             id: input.idValue,
             properties: { ...input.properties, [idProperty]: input.idValue },
+            objectWriteTraceId: traceOf(index),
           })),
         }),
       );
-      const byKey = new Map<string, { wire: z.infer<typeof UpsertResult>; created: boolean }>();
-      for (const wire of z.array(UpsertResult).parse(response.results)) {
-        const key = wire.properties[idProperty];
-        if (key) byKey.set(key, { wire, created: wire._new ?? wire.new ?? false });
-      }
+      const results = resultsByInput(
+        response.results,
+        batch,
+        (result, input) => result.properties[idProperty] === input.idValue,
+      );
       const errors = 'errors' in response ? (response.errors ?? []) : [];
-      return batch.map((input): HubSpotWriteOutcome => {
-        const hit = byKey.get(input.idValue);
-        if (hit) {
+      return batch.map((input, index): HubSpotWriteOutcome => {
+        const result = results[index];
+        if (result) {
           return {
             ok: true,
-            id: hit.wire.id,
-            created: hit.created,
-            record: toHubspotRecord(this.objectType, hit.wire, returnProperties),
+            id: result.id,
+            created: result._new ?? result.new ?? false,
+            record: toHubspotRecord(this.objectType, result, []),
           };
         }
-        return { ok: false, failure: hubspotRecordFailure(this.objectType, errors, [input.idValue]) };
+        return {
+          ok: false,
+          failure: hubspotRecordFailure(this.objectType, errors, [input.idValue, traceOf(index)]),
+        };
       });
     });
   }

@@ -34,6 +34,17 @@ export const SettingsSchema = z.object({
     emailCase: z.enum(['lowercase', 'preserve']),
     duplicateEmailError: z.enum(['CONFLICT', 'OBJECT_ALREADY_EXISTS']),
     uniqueValueError: z.enum(['VALIDATION_ERROR', 'CONFLICT']),
+    /**
+     * Batch create/update/upsert results: HubSpot does not promise input order (`shuffled`, the default);
+     * `input` keeps it.
+     */
+    batchResultOrder: z.enum(['shuffled', 'input']),
+    /**
+     * What a write's result holds: HubSpot promises only the properties written plus its own (`written`, the
+     * default: those, `createdate`, `hs_object_id` and the last-modified date); `all` returns every property
+     * with a value.
+     */
+    writeResponseProperties: z.enum(['written', 'all']),
   }),
   webhooks: z.object({
     /** Delay before retry n (n = 1..length); HubSpot retries up to 10 times over about 24 hours. */
@@ -91,6 +102,8 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
     emailCase: 'lowercase',
     duplicateEmailError: 'CONFLICT',
     uniqueValueError: 'VALIDATION_ERROR',
+    batchResultOrder: 'shuffled',
+    writeResponseProperties: 'written',
   },
   webhooks: {
     retryScheduleMs: [

@@ -1,7 +1,7 @@
 import type { Client } from '@hubspot/api-client';
 import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import { HubSpotError } from '../../../src/connectors/hubspot/errors';
-import { HubSpotObjects } from '../../../src/connectors/hubspot/objects';
+import { holdsEvery, HubSpotObjects } from '../../../src/connectors/hubspot/objects';
 import { listHubSpotOwners } from '../../../src/connectors/hubspot/owners';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import { createAppProperties, hubspotClientFor, startHubSpot } from '../../support/syncEmulators';
@@ -32,7 +32,9 @@ async function createContacts(count: number, extra: (index: number) => Record<st
       associations: [],
     }));
     const created = await client.crm.contacts.batchApi.create({ inputs });
-    ids.push(...created.results.map((result) => result.id));
+    // Results come in no particular order, as HubSpot's do: put the ids in input order.
+    const byEmail = new Map(created.results.map((result) => [result.properties.email, result.id]));
+    ids.push(...inputs.map((input) => byEmail.get(input.properties.email) as string));
   }
   await emulator.control.resetCalls();
   return ids;
@@ -129,14 +131,11 @@ describe('HubSpotObjects reads', () => {
 describe('HubSpotObjects writes', () => {
   it('updates per record: a missing id fails alone, the others are written', async () => {
     const [first, second] = await createContacts(2);
-    const outcomes = await contacts.update(
-      [
-        { id: first as string, properties: { firstname: 'One' } },
-        { id: '987654', properties: { firstname: 'Ghost' } },
-        { id: second as string, properties: { firstname: 'Two' } },
-      ],
-      PROPERTIES,
-    );
+    const outcomes = await contacts.update([
+      { id: first as string, properties: { firstname: 'One' } },
+      { id: '987654', properties: { firstname: 'Ghost' } },
+      { id: second as string, properties: { firstname: 'Two' } },
+    ]);
     expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, false, true]);
     expect(outcomes[1]).toMatchObject({ ok: false, failure: { category: 'not_found', side: 'hubspot' } });
     expect(outcomes[0]).toMatchObject({ ok: true, record: { properties: { firstname: 'One' } } });
@@ -153,7 +152,6 @@ describe('HubSpotObjects writes', () => {
           string
         >,
       })),
-      PROPERTIES,
     );
     expect(outcomes.map((outcome) => outcome.ok)).toEqual([true, true, false, true]);
     expect(outcomes[2]).toMatchObject({
@@ -168,10 +166,7 @@ describe('HubSpotObjects writes', () => {
 
   it('reports a bad email as a validation failure with a sentence', async () => {
     const [id] = await createContacts(1);
-    const [outcome] = await contacts.update(
-      [{ id: id as string, properties: { email: 'not-an-email' } }],
-      [],
-    );
+    const [outcome] = await contacts.update([{ id: id as string, properties: { email: 'not-an-email' } }]);
     expect(outcome).toMatchObject({ ok: false, failure: { category: 'validation', side: 'hubspot' } });
     expect(outcome?.ok === false && outcome.failure.message).toMatch(/cannot be written to HubSpot/);
   });
@@ -181,24 +176,46 @@ describe('HubSpotObjects writes', () => {
       idValue: '00Q000000000009AAA',
       properties: { email: 'new@example.com', firstname: 'New' },
     };
-    const [first] = await contacts.upsert('salesforce_record_id', [input], PROPERTIES);
-    const [again] = await contacts.upsert('salesforce_record_id', [input], PROPERTIES);
+    const [first] = await contacts.upsert('salesforce_record_id', [input]);
+    const [again] = await contacts.upsert('salesforce_record_id', [input]);
     expect(first).toMatchObject({ ok: true, created: true });
     expect(again).toMatchObject({ ok: true, created: false });
     expect(first?.ok && again?.ok && first.id === again.id).toBe(true);
     expect((await emulator.control.records(portalId, 'contacts')).results).toHaveLength(1);
   });
 
+  it('takes from a write answer only what it holds: a property it leaves out is not read, never blank', async () => {
+    const ids = await createContacts(30, (index) => ({
+      lastname: `Last${index}`,
+      salesforce_record_id: `003000000000${String(index).padStart(3, '0')}AAA`,
+    }));
+    // The answers come in no particular order: each outcome is its input's, by objectWriteTraceId.
+    const outcomes = await contacts.update(
+      ids.map((id, index) => ({ id, properties: { firstname: `First${index}` } })),
+    );
+    outcomes.forEach((outcome, index) => {
+      expect(outcome).toMatchObject({ ok: true, id: ids[index] });
+      const record = outcome.ok ? outcome.record : null;
+      expect(record?.id).toBe(ids[index]);
+      expect(record?.properties.firstname).toBe(`First${index}`);
+      expect(record?.properties).not.toHaveProperty('lastname');
+    });
+    const [upserted] = await contacts.upsert('salesforce_record_id', [
+      { idValue: '003000000000004AAA', properties: { jobtitle: 'Buyer' } },
+    ]);
+    expect(upserted).toMatchObject({ ok: true, id: ids[4], created: false });
+    const record = upserted?.ok ? upserted.record : null;
+    expect(record?.properties.jobtitle).toBe('Buyer');
+    expect(record?.properties).not.toHaveProperty('email');
+    expect(record && holdsEvery(record, ['jobtitle', 'email'])).toBe(false);
+  });
+
   it('isolates a duplicate email in an upsert batch', async () => {
     await createContacts(1);
-    const outcomes = await contacts.upsert(
-      'salesforce_record_id',
-      [
-        { idValue: '00Q000000000001AAA', properties: { email: 'fresh@example.com' } },
-        { idValue: '00Q000000000002AAA', properties: { email: 'person0@example.com' } },
-      ],
-      PROPERTIES,
-    );
+    const outcomes = await contacts.upsert('salesforce_record_id', [
+      { idValue: '00Q000000000001AAA', properties: { email: 'fresh@example.com' } },
+      { idValue: '00Q000000000002AAA', properties: { email: 'person0@example.com' } },
+    ]);
     expect(outcomes[0]).toMatchObject({ ok: true, created: true });
     expect(outcomes[1]).toMatchObject({ ok: false, failure: { category: 'duplicate' } });
   });
@@ -220,10 +237,7 @@ describe('HubSpotObjects whole-call failures', () => {
     const ids = await createContacts(2);
     await emulator.control.addFault({ match: 'POST /crm/v3/objects/*/batch/update', kind: '503' });
     const error = await contacts
-      .update(
-        ids.map((id) => ({ id, properties: { firstname: 'X' } })),
-        [],
-      )
+      .update(ids.map((id) => ({ id, properties: { firstname: 'X' } })))
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({ code: 'unavailable', category: 'transient', retryable: true });
     expect(await calls('POST /crm/v3/objects/contacts/batch/update')).toBe(1);
@@ -238,10 +252,7 @@ describe('HubSpotObjects whole-call failures', () => {
       times: 500,
     });
     const error = await contacts
-      .update(
-        ids.map((id) => ({ id, properties: { firstname: 'Locked' } })),
-        [],
-      )
+      .update(ids.map((id) => ({ id, properties: { firstname: 'Locked' } })))
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(HubSpotError);
     expect(error).toMatchObject({
@@ -267,7 +278,6 @@ describe('HubSpotObjects whole-call failures', () => {
           idValue: `003000000000${String(index).padStart(3, '0')}AAA`,
           properties: { email: `migrating${index}@example.com` },
         })),
-        [],
       )
       .catch((caught: unknown) => caught);
     expect(error).toMatchObject({
@@ -308,7 +318,7 @@ describe('HubSpotObjects whole-call failures', () => {
     const gated = new HubSpotObjects(client, 'contacts', { gate: refusing });
     await expect(gated.readByIds(ids, PROPERTIES)).rejects.toBeInstanceOf(BudgetExhausted);
     await expect(
-      gated.update([{ id: ids[0] as string, properties: { firstname: 'X' } }], []),
+      gated.update([{ id: ids[0] as string, properties: { firstname: 'X' } }]),
     ).rejects.toBeInstanceOf(BudgetExhausted);
     expect((await emulator.control.calls()).total).toBe(0);
   });

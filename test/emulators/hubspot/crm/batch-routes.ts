@@ -1,9 +1,14 @@
 /**
  * CRM v3 batch routes: read, create, update, upsert, archive (≤ 100 inputs each).
  *
- * All-or-nothing unless every input carries an objectWriteTraceId ("multi-status" mode): then each input
- * succeeds or fails on its own and the answer is 207 with per-input errors. Inputs that name records which do
- * not exist are per-input errors (207) in every mode, as in HubSpot.
+ * All-or-nothing, except a batch create whose every input carries an objectWriteTraceId ("multi-status"
+ * mode, documented for the create endpoints only): then each input succeeds or fails on its own and the
+ * answer is 207 with per-input errors. Inputs that name records which do not exist are per-input errors
+ * (207) in every mode, as in HubSpot.
+ *
+ * Write results are what HubSpot promises, no more: in no particular order (knob `batchResultOrder`), each
+ * with its input's objectWriteTraceId when one was sent, holding the properties written plus HubSpot's own
+ * (knob `writeResponseProperties`).
  */
 import { z } from 'zod';
 import { isoOf } from '../clock';
@@ -11,7 +16,7 @@ import { errors, type HubSpotApiError } from '../http/errors';
 import { queryBool } from '../http/request';
 import type { RequestContext, Router } from '../http/router';
 import type { EmulatorState } from '../state/emulator-state';
-import type { CrmRecord } from '../state/portal';
+import type { CrmRecord, Portal } from '../state/portal';
 import { associate, CreateAssociationsSchema } from './association-ops';
 import { associationType } from './associations';
 import { assertIdProperty, findRecord } from './lookup';
@@ -135,6 +140,39 @@ function withTrace(wire: Record<string, unknown>, trace: string | undefined): Re
   return trace ? { ...wire, objectWriteTraceId: trace } : wire;
 }
 
+/** A write's result: the properties the input wrote, plus HubSpot's own (or every value, by the knob). */
+function writeResult(
+  state: EmulatorState,
+  portal: Portal,
+  record: CrmRecord,
+  written: Record<string, unknown>,
+): Record<string, unknown> {
+  if (state.settings.behaviour.writeResponseProperties === 'all') {
+    return recordToWire(portal, record, { properties: 'all' });
+  }
+  return recordToWire(portal, record, { properties: Object.keys(written) });
+}
+
+function fnv(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index += 1) {
+    hash ^= text.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash;
+}
+
+/** HubSpot does not answer a batch in input order: neither does the emulator, unless told to. */
+function inAnswerOrder<T extends Record<string, unknown>>(state: EmulatorState, results: T[]): T[] {
+  if (state.settings.behaviour.batchResultOrder === 'input' || results.length < 2) return results;
+  const salt = String(state.nowMs());
+  const shuffled = [...results].sort(
+    (a, b) => fnv(`${salt}:${String(a.id)}`) - fnv(`${salt}:${String(b.id)}`),
+  );
+  // A permutation that happens to keep input order would hide the difference: turn it round.
+  return shuffled.every((result, index) => result === results[index]) ? shuffled.reverse() : shuffled;
+}
+
 function read(state: EmulatorState, ctx: RequestContext) {
   const portal = portalOf(ctx);
   const type = objectTypeOf(ctx);
@@ -238,11 +276,11 @@ function create(state: EmulatorState, ctx: RequestContext) {
         if (info) associate(context, type, record.id, info.to, association.to.id, [spec.associationTypeId]);
       }
     }
-    return withTrace(recordToWire(context.portal, record, { properties: 'all' }), plan.trace);
+    return withTrace(writeResult(state, context.portal, record, item?.properties ?? {}), plan.trace);
   });
   return {
     status: failures.length > 0 ? 207 : 201,
-    body: batchBody(results, failures, startedAtMs, state.nowMs()),
+    body: batchBody(inAnswerOrder(state, results), failures, startedAtMs, state.nowMs()),
   };
 }
 
@@ -280,15 +318,17 @@ function update(state: EmulatorState, ctx: RequestContext) {
         : { index, trace: item.objectWriteTraceId, ok: false, error: prepared.error },
     );
   });
-  const { ok, failures } = settle(plans, multiStatus(input.inputs));
+  // Multi-status is a batch create feature; an update refuses the whole batch for one bad input.
+  const { ok, failures } = settle(plans, false);
   const results = ok.map((plan) => {
     applyUpdate(context, type, plan.value.record, plan.value.values);
-    return withTrace(recordToWire(context.portal, plan.value.record, { properties: 'all' }), plan.trace);
+    const written = input.inputs[plan.index]?.properties ?? {};
+    return withTrace(writeResult(state, context.portal, plan.value.record, written), plan.trace);
   });
   if (missing.length > 0) failures.unshift(notFoundError(type, missing, 'update'));
   return {
     status: failures.length > 0 ? 207 : 200,
-    body: batchBody(results, failures, startedAtMs, state.nowMs()),
+    body: batchBody(inAnswerOrder(state, results), failures, startedAtMs, state.nowMs()),
   };
 }
 
@@ -320,19 +360,22 @@ function upsert(state: EmulatorState, ctx: RequestContext) {
         : { index, trace: item.objectWriteTraceId, ok: false, error: prepared.error };
     },
   );
-  const { ok, failures } = settle(plans, multiStatus(input.inputs));
+  // Multi-status is a batch create feature; an upsert refuses the whole batch for one bad input.
+  const { ok, failures } = settle(plans, false);
   const results = ok.map((plan) => {
     const existing = plan.value.record;
     const record = existing ?? applyCreate(context, type, plan.value.values);
     if (existing) applyUpdate(context, type, existing, plan.value.values);
+    const item = input.inputs[plan.index];
+    const written = item ? { ...item.properties, [item.idProperty]: item.id } : {};
     return withTrace(
-      { ...recordToWire(context.portal, record, { properties: 'all' }), new: existing === null },
+      { ...writeResult(state, context.portal, record, written), new: existing === null },
       plan.trace,
     );
   });
   return {
     status: failures.length > 0 ? 207 : 200,
-    body: batchBody(results, failures, startedAtMs, state.nowMs()),
+    body: batchBody(inAnswerOrder(state, results), failures, startedAtMs, state.nowMs()),
   };
 }
 

@@ -77,7 +77,9 @@ describe('batch read', () => {
     const created = await client.crm.contacts.batchApi.create({
       inputs: [contact('a@example.com', { firstname: 'A' }), contact('b@example.com', { firstname: 'B' })],
     });
-    const [a, b] = created.results;
+    // Results come in no particular order, as HubSpot's do.
+    const createdByEmail = new Map(created.results.map((result) => [result.properties.email, result]));
+    const [a, b] = [createdByEmail.get('a@example.com'), createdByEmail.get('b@example.com')];
     const read = await client.crm.contacts.batchApi.read({
       inputs: [{ id: a?.id ?? '' }, { id: '999999' }, { id: b?.id ?? '' }],
       properties: ['firstname'],
@@ -212,5 +214,87 @@ describe('batch update, upsert, archive', () => {
       (await client.crm.contacts.basicApi.getPage(10, undefined, undefined, undefined, undefined, true))
         .results,
     ).toHaveLength(2);
+  });
+});
+
+describe('batch write answers', () => {
+  it('come in no particular order, each with its input’s objectWriteTraceId, holding what was written and HubSpot’s own properties', async () => {
+    const inputs = Array.from({ length: 20 }, (_, index) => ({
+      ...contact(`answer${index}@example.com`, { firstname: `F${index}`, lastname: `L${index}` }),
+      objectWriteTraceId: `t${index}`,
+    }));
+    const created = await client.crm.contacts.batchApi.create({ inputs });
+    const traces = created.results.map((result) => result.objectWriteTraceId);
+    expect([...traces].sort()).toEqual(inputs.map((input) => input.objectWriteTraceId).sort());
+    expect(traces).not.toEqual(inputs.map((input) => input.objectWriteTraceId));
+    const byTrace = new Map(created.results.map((result) => [result.objectWriteTraceId, result]));
+    expect(byTrace.get('t3')?.properties.email).toBe('answer3@example.com');
+
+    const ids = inputs.map((input) => byTrace.get(input.objectWriteTraceId)?.id as string);
+    const updated = await client.crm.contacts.batchApi.update({
+      inputs: ids.map((id, index) => ({
+        id,
+        properties: { jobtitle: `Title ${index}` },
+        objectWriteTraceId: `u${index}`,
+      })),
+    });
+    const first = updated.results.find((result) => result.objectWriteTraceId === 'u0');
+    expect(first?.id).toBe(ids[0]);
+    // What was written and HubSpot's own: not the names written earlier.
+    expect(Object.keys(first?.properties ?? {}).sort()).toEqual([
+      'createdate',
+      'hs_object_id',
+      'jobtitle',
+      'lastmodifieddate',
+    ]);
+    expect(updated.results.map((result) => result.id)).not.toEqual(ids);
+
+    const upserted = await client.crm.contacts.batchApi.upsert({
+      inputs: [
+        {
+          idProperty: 'email',
+          id: 'answer1@example.com',
+          properties: { phone: '555' },
+          objectWriteTraceId: 'x',
+        },
+      ],
+    });
+    expect(upserted.results[0]).toMatchObject({ id: ids[1], objectWriteTraceId: 'x', _new: false });
+    expect(upserted.results[0]?.properties).not.toHaveProperty('firstname');
+    expect(upserted.results[0]?.properties.phone).toBe('555');
+  });
+
+  it('keep input order and every property with the knobs', async () => {
+    await emulator.control.updateSettings({
+      behaviour: { batchResultOrder: 'input', writeResponseProperties: 'all' },
+    });
+    const inputs = Array.from({ length: 10 }, (_, index) =>
+      contact(`ordered${index}@example.com`, { firstname: `F${index}` }),
+    );
+    const created = await client.crm.contacts.batchApi.create({ inputs });
+    expect(created.results.map((result) => result.properties.email)).toEqual(
+      inputs.map((input) => input.properties.email),
+    );
+    const updated = await client.crm.contacts.batchApi.update({
+      inputs: created.results.map((result) => ({ id: result.id, properties: { lastname: 'Same' } })),
+    });
+    expect(updated.results[0]?.properties.firstname).toBe('F0');
+  });
+
+  it('refuses a whole update for one bad input, objectWriteTraceId or not (multi-status is for creates)', async () => {
+    const one = await client.crm.contacts.basicApi.create(contact('one@example.com'));
+    const two = await client.crm.contacts.basicApi.create(contact('two@example.com'));
+    const refused = await apiError(
+      client.crm.contacts.batchApi.update({
+        inputs: [
+          { id: one.id, properties: { firstname: 'Fine' }, objectWriteTraceId: 'a' },
+          { id: two.id, properties: { lifecyclestage: 'nope' }, objectWriteTraceId: 'b' },
+        ],
+      }),
+    );
+    expect(refused.code).toBe(400);
+    expect(refused.body.category).toBe('VALIDATION_ERROR');
+    const stored = await client.crm.contacts.basicApi.getById(one.id, ['firstname']);
+    expect(stored.properties.firstname).toBeNull();
   });
 });
