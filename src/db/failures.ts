@@ -201,6 +201,21 @@ export async function countUnresolvedByCategory(
   return Object.fromEntries(rows.map((row) => [row.category, Number(row.count)]));
 }
 
+/** Records of the installation still failing whose latest failure is at or after `sinceMs`. */
+export async function countUnresolvedSince(
+  db: Queryable,
+  installationId: string,
+  sinceMs: number,
+): Promise<number> {
+  const row = (await db<FailureRow>(FAILURES)
+    .where({ installation_id: installationId })
+    .whereNot({ state: 'resolved' })
+    .where('last_failed_at', '>=', sinceMs)
+    .count({ count: '*' })
+    .first()) as { count?: number | string } | undefined;
+  return Number(row?.count ?? 0);
+}
+
 /**
  * A person asked to retry: `open` → `retrying`. The caller marks the record dirty in the same transaction;
  * the sync then resolves the failure, or records it again (back to `open`).

@@ -248,6 +248,20 @@ export async function activeSummary(
   };
 }
 
+/** How many links of the installation synced at or after `sinceMs` (each counted once). */
+export async function countSyncedSince(
+  db: Queryable,
+  installationId: string,
+  sinceMs: number,
+): Promise<number> {
+  const row = (await db<LinkRow>(LINKS)
+    .where({ installation_id: installationId })
+    .where('last_synced_at', '>=', sinceMs)
+    .count({ count: '*' })
+    .first()) as { count?: number | string } | undefined;
+  return Number(row?.count ?? 0);
+}
+
 /**
  * Reads a link and, on PostgreSQL, locks it until the transaction ends: a sync holds its link this way, so
  * the HubSpot side and the Salesforce side of one link are never synced by two workers at once.

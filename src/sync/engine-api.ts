@@ -298,6 +298,9 @@ class EngineRefusal extends Error {
   }
 }
 
+/** The window of the health's success rate. */
+export const HEALTH_WINDOW_MS = 24 * 60 * 60_000;
+
 export interface InstallationHealth {
   readonly queue: dirty.QueueCounts;
   readonly failuresByCategory: Readonly<Record<string, number>>;
@@ -306,18 +309,31 @@ export interface InstallationHealth {
   readonly activeLinks: number;
   /** When a record of this installation last synced (epoch ms), or null. */
   readonly lastSyncedAt: number | null;
+  /**
+   * The last day: records that synced, records whose latest attempt failed (and still fail), and the share
+   * of the two that synced (null when nothing was attempted).
+   */
+  readonly recent: {
+    readonly windowMs: number;
+    readonly synced: number;
+    readonly failed: number;
+    readonly successRate: number | null;
+  };
 }
 
 export async function installationHealth(
   deps: EngineDeps,
   installationId: string,
 ): Promise<InstallationHealth> {
-  const [queue, failuresByCategory, openConflicts, pending, summary] = await Promise.all([
+  const since = deps.now() - HEALTH_WINDOW_MS;
+  const [queue, failuresByCategory, openConflicts, pending, summary, synced, failed] = await Promise.all([
     dirty.counts(deps.db, installationId, deps.now()),
     failures.countUnresolvedByCategory(deps.db, installationId),
     conflictsTable.countOpen(deps.db, installationId),
     pendingMatches.countOpen(deps.db, installationId),
     links.activeSummary(deps.db, installationId),
+    links.countSyncedSince(deps.db, installationId, since),
+    failures.countUnresolvedSince(deps.db, installationId, since),
   ]);
   return {
     queue,
@@ -326,5 +342,11 @@ export async function installationHealth(
     pendingMatches: pending,
     activeLinks: summary.active,
     lastSyncedAt: summary.lastSyncedAt,
+    recent: {
+      windowMs: HEALTH_WINDOW_MS,
+      synced,
+      failed,
+      successRate: synced + failed === 0 ? null : synced / (synced + failed),
+    },
   };
 }

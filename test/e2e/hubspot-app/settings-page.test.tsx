@@ -9,6 +9,7 @@ import {
   Button,
   LoadingButton,
   Select,
+  StatisticsItem,
   StatusTag,
   Tab,
   Tabs,
@@ -282,6 +283,15 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     page.find(Tabs).trigger('onSelectedChange', 'health' as never);
     await page.waitFor(() => expect(page.findByTestId(Table, 'failures-by-category')).toBeTruthy(), WAIT);
     expect(textOf(page.findByTestId(Table, 'failures-by-category'))).toMatch(/required field|blank/i);
+    const health = (await api('GET', '/api/sync/health')).body as {
+      recent: { synced: number; failed: number; successRate: number };
+    };
+    expect(health.recent.failed).toBe(1);
+    expect(health.recent.synced).toBeGreaterThanOrEqual(3);
+    expect(health.recent.successRate).toBeCloseTo(health.recent.synced / (health.recent.synced + 1), 5);
+    expect(page.findByTestId(StatisticsItem, 'success-rate').props.number).toBe(
+      `${(health.recent.successRate * 100).toFixed(1)}%`,
+    );
     page.findByTestId(Button, 'retry-all').trigger('onClick');
     await page.waitFor(
       () =>

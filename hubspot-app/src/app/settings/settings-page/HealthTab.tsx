@@ -61,9 +61,7 @@ function Health(props: EditorProps & { health: SyncHealth; onChanged: () => void
   const failures = Object.entries(health.failuresByCategory).filter(([, count]) => count > 0);
   const failed = failures.reduce((sum, [, count]) => sum + count, 0);
   const lagMs = health.queue.oldestMarkedAt === null ? 0 : Math.max(0, now - health.queue.oldestMarkedAt);
-  const recent = (
-    health as SyncHealth & { recent?: { synced: number; failed: number; successRate: number | null } }
-  ).recent;
+  const recent = health.recent;
   const retryAll = useAction(
     () => props.client.retryAllFailures(),
     (data) => {
@@ -82,6 +80,7 @@ function Health(props: EditorProps & { health: SyncHealth; onChanged: () => void
         <StatisticsItem label="Linked records" number={health.activeLinks} />
         <StatisticsItem
           label="Success rate (last 24 h)"
+          testId="success-rate"
           number={
             recent?.successRate === null || recent?.successRate === undefined
               ? '—'

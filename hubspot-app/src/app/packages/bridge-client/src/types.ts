@@ -428,6 +428,12 @@ export interface SyncHealth {
   readonly pendingMatches: number;
   readonly activeLinks: number;
   readonly lastSyncedAt: number | null;
+  readonly recent?: {
+    readonly windowMs: number;
+    readonly synced: number;
+    readonly failed: number;
+    readonly successRate: number | null;
+  };
 }
 
 export interface PauseState {
