@@ -26,6 +26,7 @@ import * as createScheduleLeases from './20261122101300_create_schedule_leases';
 import * as addAuditEntriesActorUser from './20261123090000_add_audit_entries_actor_user';
 import * as indexAuditEntriesRecord from './20261123090100_index_audit_entries_record';
 import * as addCursorsStalls from './20261123100000_add_cursors_stalls';
+import * as createSeenSignatures from './20261124090000_create_seen_signatures';
 
 export interface Migration {
   name: string;
@@ -56,4 +57,5 @@ export const migrations: Migration[] = [
   { name: '20261123090000_add_audit_entries_actor_user', ...addAuditEntriesActorUser },
   { name: '20261123090100_index_audit_entries_record', ...indexAuditEntriesRecord },
   { name: '20261123100000_add_cursors_stalls', ...addCursorsStalls },
+  { name: '20261124090000_create_seen_signatures', ...createSeenSignatures },
 ];

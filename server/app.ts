@@ -20,7 +20,11 @@ import { postSalesforceConnectUrl } from './handlers/settings/post-salesforce-co
 import { postSalesforceDisconnect } from './handlers/settings/post-salesforce-disconnect';
 import { errorHandler, notFound } from './middleware/errors';
 import { accessLog, securityHeaders } from './middleware/http-basics';
-import { requireHubSpotSignature, requireSignedPortal } from './middleware/hubspot-signature';
+import {
+  refuseReplayedSignatures,
+  requireHubSpotSignature,
+  requireSignedPortal,
+} from './middleware/hubspot-signature';
 import { requireOpsToken } from './middleware/ops-auth';
 import { requireSettingsManager } from './middleware/settings-manager';
 import { createEngineRouter } from './routes/engine';
@@ -52,6 +56,7 @@ export function createApp(deps: AppDeps): Express {
       publicBaseUrl: context.app.publicBaseUrl,
       now: context.now,
     }),
+    refuseReplayedSignatures({ db: context.db, now: context.now }),
     requireSignedPortal({ appId: context.app.hubspot.appId }),
   ];
   const engine = engineHttpDeps(deps);

@@ -11,6 +11,8 @@
 import crypto from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import * as seenSignatures from '../../src/db/seenSignatures';
+import type { Queryable } from '../../src/db/support';
 import { sendError } from './errors';
 
 export const SIGNATURE_MAX_AGE_MS = 5 * 60_000;
@@ -111,6 +113,54 @@ export function requireHubSpotSignature(options: {
       return;
     }
     res.locals.signed = { rawBody } satisfies SignedRequest;
+    next();
+  };
+}
+
+/** How often one process forgets signatures that can no longer be replayed (they would be stale). */
+const FORGET_EVERY_MS = 60_000;
+
+export function signatureHash(signature: string): string {
+  return crypto.createHash('sha256').update(signature, 'utf8').digest('hex');
+}
+
+/**
+ * After `requireHubSpotSignature`, on writes: a signed request is answered once. HubSpot signs every request
+ * anew (the timestamp is part of what is signed), so the same signature again within its five minutes is
+ * someone replaying a captured request (a pause, a sync-now, a retry); it is refused with 409. Signatures are
+ * remembered in the database, so a replay to another process is refused too. Reads (GET, HEAD) change nothing
+ * and are not remembered.
+ */
+export function refuseReplayedSignatures(options: { db: Queryable; now: () => number }): RequestHandler {
+  let forgottenAt = 0;
+  return async (req, res, next) => {
+    if (req.method === 'GET' || req.method === 'HEAD') return next();
+    const signature = req.get('x-hubspot-signature-v3') ?? '';
+    const timestamp = Number(req.get('x-hubspot-request-timestamp'));
+    const now = options.now();
+    if (now - forgottenAt > FORGET_EVERY_MS) {
+      forgottenAt = now;
+      await seenSignatures.deleteExpired(options.db, now);
+    }
+    const hash = signatureHash(signature);
+    const first = await seenSignatures.remember(options.db, {
+      signatureHash: hash,
+      // Accepted up to five minutes after its timestamp; refused as stale from then on.
+      expiresAt: timestamp + SIGNATURE_MAX_AGE_MS,
+    });
+    if (!first) {
+      sendError(
+        res,
+        409,
+        'replayed_request',
+        'This signed request was already received. HubSpot signs every request anew, so it is not answered twice.',
+      );
+      return;
+    }
+    // A request we failed on (5xx) may be retried as it was: HubSpot's proxy retries once after a 5xx.
+    res.on('finish', () => {
+      if (res.statusCode >= 500) void seenSignatures.forget(options.db, hash).catch(() => undefined);
+    });
     next();
   };
 }

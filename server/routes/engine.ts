@@ -21,7 +21,11 @@ import { postSyncNow } from '../handlers/sync/post-sync-now';
 import { postValidateSettings } from '../handlers/sync/post-validate-settings';
 import { putPause } from '../handlers/sync/put-pause';
 import { putSettings } from '../handlers/sync/put-settings';
-import { requireHubSpotSignature, requireSignedPortal } from '../middleware/hubspot-signature';
+import {
+  refuseReplayedSignatures,
+  requireHubSpotSignature,
+  requireSignedPortal,
+} from '../middleware/hubspot-signature';
 import { requireSettingsManager } from '../middleware/settings-manager';
 
 /** A settings document with a hundred mappings is far below this. */
@@ -41,6 +45,7 @@ export function createEngineRouter(deps: AppDeps, engine: EngineHttpDeps = engin
       publicBaseUrl: context.app.publicBaseUrl,
       now: context.now,
     }),
+    refuseReplayedSignatures({ db: context.db, now: context.now }),
     requireSignedPortal({ appId: context.app.hubspot.appId }),
   ];
   const router = express.Router();
