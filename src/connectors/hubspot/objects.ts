@@ -32,11 +32,14 @@ const lastModifiedProperty: Record<HubspotObjectType, string> = {
   deals: 'hs_lastmodifieddate',
 };
 
-/** Where HubSpot lists the ids merged into a record (contacts: `id:timestamp;…`). */
-const mergedIdsProperty: Record<HubspotObjectType, string> = {
-  contacts: 'hs_calculated_merged_vids',
-  companies: 'hs_merged_object_ids',
-  deals: 'hs_merged_object_ids',
+/**
+ * Where HubSpot lists the ids merged into a record: contacts in `hs_calculated_merged_vids` (`id:timestamp;…`)
+ * and, like companies and deals, `hs_merged_object_ids` (`id;…`). Both are read: either may be the one set.
+ */
+const mergedIdsProperties: Record<HubspotObjectType, readonly string[]> = {
+  contacts: ['hs_calculated_merged_vids', 'hs_merged_object_ids'],
+  companies: ['hs_merged_object_ids'],
+  deals: ['hs_merged_object_ids'],
 };
 
 export function lastModifiedPropertyOf(objectType: HubspotObjectType): string {
@@ -206,7 +209,7 @@ export class HubSpotObjects {
   ): Promise<Map<string, HubspotRecord>> {
     const history = options.historyFor ?? [];
     const size = history.length > 0 ? HUBSPOT_HISTORY_BATCH_SIZE : HUBSPOT_BATCH_SIZE;
-    const wanted = [...new Set([...properties, mergedIdsProperty[this.objectType]])];
+    const wanted = [...new Set([...properties, ...mergedIdsProperties[this.objectType]])];
     const found = new Map<string, HubspotRecord>();
     for (const batch of chunks([...new Set(ids)], size)) {
       const records = await this.batchRead(
@@ -393,16 +396,17 @@ export class HubSpotObjects {
     return response.results.map((wire) => toHubspotRecord(this.objectType, wire, properties));
   }
 
-  /** Maps requested ids that were merged away to their survivor (hs_calculated_merged_vids and the like). */
+  /** Maps requested ids that were merged away to their survivor (by every merged-ids property). */
   private byMergedId(
     requested: readonly string[],
     records: readonly HubspotRecord[],
   ): Map<string, HubspotRecord> {
     const out = new Map<string, HubspotRecord>();
     const wanted = new Set(requested);
-    const property = mergedIdsProperty[this.objectType];
     for (const record of records) {
-      const aliases = (record.properties[property] ?? '')
+      const aliases = mergedIdsProperties[this.objectType]
+        .map((property) => record.properties[property] ?? '')
+        .join(';')
         .split(/[;,]/)
         .map((part) => part.split(':')[0]?.trim() ?? '')
         .filter((part) => part.length > 0);

@@ -45,6 +45,11 @@ export const SettingsSchema = z.object({
      * with a value.
      */
     writeResponseProperties: z.enum(['written', 'all']),
+    /**
+     * Where a merged contact lists the ids merged into it: `hs_calculated_merged_vids` (`id:timestamp;…`) and
+     * `hs_merged_object_ids` (`id;…`), both by default; leave one out to see a client cope without it.
+     */
+    contactMergedIdsProperties: z.array(z.enum(['hs_calculated_merged_vids', 'hs_merged_object_ids'])).min(1),
   }),
   webhooks: z.object({
     /** Delay before retry n (n = 1..length); HubSpot retries up to 10 times over about 24 hours. */
@@ -104,6 +109,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
     uniqueValueError: 'VALIDATION_ERROR',
     batchResultOrder: 'shuffled',
     writeResponseProperties: 'written',
+    contactMergedIdsProperties: ['hs_calculated_merged_vids', 'hs_merged_object_ids'],
   },
   webhooks: {
     retryScheduleMs: [

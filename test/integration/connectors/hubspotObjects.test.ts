@@ -90,6 +90,18 @@ describe('HubSpotObjects reads', () => {
     expect(merged.id).not.toBe(primary);
   });
 
+  it('resolves a merged-away id by hs_merged_object_ids when the contact lists it only there', async () => {
+    await emulator.control.updateSettings({
+      behaviour: { contactMergedIdsProperties: ['hs_merged_object_ids'] },
+    });
+    const [primary, other] = await createContacts(2);
+    const merged = await emulator.control
+      .asUser(portalId)
+      .merge('contacts', primary as string, other as string);
+    const found = await contacts.readByIds([other as string], PROPERTIES);
+    expect(found.get(other as string)?.id).toBe(merged.id);
+  });
+
   it('reads archived records only when asked for them', async () => {
     const [live, archived] = await createContacts(2);
     await emulator.control.asUser(portalId).archive('contacts', archived as string);

@@ -186,6 +186,11 @@ const SPECS: Record<ObjectType, Spec[]> = {
       calculated: true,
       hidden: true,
     }),
+    text('hs_merged_object_ids', 'Merged Contact IDs', 'contactinformation', {
+      readOnly: true,
+      calculated: true,
+      hidden: true,
+    }),
   ],
   companies: [
     text('name', 'Company name', 'companyinformation'),

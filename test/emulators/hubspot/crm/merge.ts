@@ -86,10 +86,20 @@ export function mergeRecords(
       .flatMap((value) => value.split(';'));
     if (additional.length > 0)
       setCalculated(merged, 'hs_additional_emails', [...new Set(additional)].join(';'), nowMs);
-    const vids = [primary, secondary]
-      .flatMap((record) => [record.values.get('hs_calculated_merged_vids'), `${record.id}:${nowMs}`])
-      .filter((value): value is string => Boolean(value));
-    setCalculated(merged, 'hs_calculated_merged_vids', vids.join(';'), nowMs);
+    const kept = context.behaviour.contactMergedIdsProperties;
+    if (kept.includes('hs_calculated_merged_vids')) {
+      const vids = [primary, secondary]
+        .flatMap((record) => [record.values.get('hs_calculated_merged_vids'), `${record.id}:${nowMs}`])
+        .filter((value): value is string => Boolean(value));
+      setCalculated(merged, 'hs_calculated_merged_vids', vids.join(';'), nowMs);
+    }
+    // Merged contacts carry the merged ids here too, as companies and deals do.
+    if (kept.includes('hs_merged_object_ids')) {
+      const ids = [primary, secondary]
+        .flatMap((record) => [record.values.get('hs_merged_object_ids'), record.id])
+        .filter((value): value is string => Boolean(value));
+      setCalculated(merged, 'hs_merged_object_ids', ids.join(';'), nowMs);
+    }
   } else {
     const ids = [primary, secondary]
       .flatMap((record) => [record.values.get('hs_merged_object_ids'), record.id])

@@ -19,6 +19,8 @@ export interface BehaviourSettings {
   duplicateEmailError: 'CONFLICT' | 'OBJECT_ALREADY_EXISTS';
   /** How a duplicate value in a hasUniqueValue property is refused (HubSpot's exact answer is unconfirmed). */
   uniqueValueError: 'VALIDATION_ERROR' | 'CONFLICT';
+  /** Where a merged contact lists the ids merged into it (both by default). */
+  contactMergedIdsProperties: ReadonlyArray<'hs_calculated_merged_vids' | 'hs_merged_object_ids'>;
 }
 
 export interface WriteContext {

@@ -52,6 +52,8 @@ describe('merge', () => {
     expect(
       merged.properties.hs_calculated_merged_vids?.split(';').map((entry) => entry.split(':')[0]),
     ).toEqual([primary.id, secondary.id]);
+    // Merged contacts list the merged ids in hs_merged_object_ids too, as companies and deals do.
+    expect(merged.properties.hs_merged_object_ids?.split(';')).toEqual([primary.id, secondary.id]);
     for (const oldId of [primary.id, secondary.id]) {
       const read = await client.crm.contacts.basicApi.getById(oldId, ['email']);
       expect(read.id).toBe(merged.id);
