@@ -3,7 +3,9 @@ import {
   appObjectTypes,
   appProperties,
 } from '../../../src/connectors/hubspot/app-properties';
+import { getHubSpotTokenInfo } from '../../../src/connectors/hubspot/oauth';
 import { HUBSPOT_REQUIRED_SCOPES } from '../../../src/connectors/hubspot/scopes';
+import { hubspotOAuthApp } from '../../../src/context';
 import { Browser, textOf } from '../../support/browser';
 import { TEST_OPS_TOKEN } from '../../support/bridge-context';
 import { testDialects } from '../../support/db';
@@ -159,10 +161,11 @@ describe.each(testDialects)('installing and connecting on %s', (dialect) => {
     ] as const) {
       const token = await credentials.getHubSpotAccessToken(installation.id);
       if (!token.ok) throw token.error;
-      const info = await (
-        await inspectPortal(harness, portalId)
-      ).oauth.accessTokensApi.get(token.value.accessToken);
-      expect(info.hubId).toBe(portalId);
+      const info = await getHubSpotTokenInfo(
+        hubspotOAuthApp(harness.bridge.context.app),
+        token.value.accessToken,
+      );
+      expect(info.portalId).toBe(String(portalId));
       const connection = await credentials.getSalesforceConnection(installation.id);
       if (!connection.ok) throw connection.error;
       expect((await connection.value.identity()).organization_id).toBe(orgId);
