@@ -75,11 +75,10 @@ describe('npm run sandbox', () => {
       // A record synced: linked in the bridge, present on both sides, the same person.
       const link = await db<LinkRow>(LINKS).where({ state: 'active' }).orderBy('created_at').first();
       expect(link).toBeDefined();
-      const hubspot = await new HubSpotEmulatorControl(`http://127.0.0.1:${hubspotPort}`).record(
-        62515,
-        'contacts',
-        link!.hubspot_id,
-      );
+      const hubspotControl = new HubSpotEmulatorControl(`http://127.0.0.1:${hubspotPort}`);
+      const hubspot = await hubspotControl.record(62515, 'contacts', link!.hubspot_id);
+      // HubSpot's search lags its writes, in the sandbox as for real.
+      expect((await hubspotControl.settings()).search.indexingDelayMs).toBe(2_000);
       const salesforce = await new SalesforceControlClient(`http://127.0.0.1:${salesforcePort}`).getRecord(
         link!.salesforce_id,
       );

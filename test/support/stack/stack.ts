@@ -34,7 +34,15 @@ export interface StackOptions {
   credentials?: AppCredentials;
   tokenEncryptionKey?: string;
   opsToken?: string;
+  /**
+   * How long HubSpot's search lags behind writes (its index is seconds behind; reports say up to ~30 s).
+   * Default 2,000 ms, so the sandbox and the benchmarks meet the lag the bridge meets for real.
+   */
+  searchIndexingDelayMs?: number;
 }
+
+/** A realistic lag of HubSpot's search index behind writes. */
+export const DEFAULT_SEARCH_INDEXING_DELAY_MS = 2_000;
 
 export interface Stack {
   readonly hubspot: HubSpotEmulator;
@@ -70,6 +78,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         clientSecret: credentials.hubspot.clientSecret,
         name: 'Salesforce Bridge',
       },
+    },
+    settings: {
+      search: { indexingDelayMs: options.searchIndexingDelayMs ?? DEFAULT_SEARCH_INDEXING_DELAY_MS },
     },
     env: {},
   });
