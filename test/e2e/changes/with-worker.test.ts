@@ -79,4 +79,34 @@ describe.each(testDialects)('change detection feeding the sync worker on %s', (d
     await drained();
     expect(await writes()).toEqual({ hubspot: 0, salesforce: 0 });
   });
+
+  it("writes nothing when HubSpot's own processes bump a contact's last-modified date", async () => {
+    const person = harness.hubspot.control.asUser(portalId);
+    const contact = await person.create('contacts', {
+      email: 'nellie@example.com',
+      firstname: 'Nellie',
+      lastname: 'Bly',
+      company: 'New York World',
+    });
+    await harness.hubspot.control.waitForWebhooksIdle();
+    await drained();
+    await pollBothSides();
+    await drained();
+    const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
+    expect(link).not.toBeNull();
+    await pollBothSides();
+    await drained();
+
+    await harness.hubspot.control.resetCalls();
+    await harness.salesforce.control.resetCalls();
+    const before = (await harness.hubspot.control.record(portalId, 'contacts', contact.id)).properties;
+    const touched = await harness.hubspot.control.systemUpdate(portalId, 'contacts', contact.id);
+    expect(touched.properties.lastmodifieddate).not.toBe(before.lastmodifieddate);
+    // No webhook: the HubSpot poll finds the record by its last-modified date and hands it over.
+    await pollBothSides();
+    await drained();
+    const searched = (await harness.hubspot.control.calls()).byRoute['POST /crm/v3/objects/contacts/search'];
+    expect(searched).toBeGreaterThanOrEqual(1);
+    expect(await writes()).toEqual({ hubspot: 0, salesforce: 0 });
+  });
 });

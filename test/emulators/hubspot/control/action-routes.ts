@@ -13,6 +13,7 @@ import {
   applyArchive,
   applyCreate,
   applyRestore,
+  applySystemUpdate,
   applyUpdate,
   prepareWrite,
   type WriteContext,
@@ -26,6 +27,7 @@ import { seedPortal } from '../seed';
 import { portalParam } from './admin-routes';
 import {
   SeedSchema,
+  SystemUpdateSchema,
   UserAssociationSchema,
   UserCreateSchema,
   UserGdprSchema,
@@ -165,6 +167,19 @@ export function registerActionRoutes(router: Router, state: EmulatorState): void
     const prepared = prepareWrite(context, type, record, input.properties);
     if (!prepared.ok) throw prepared.error;
     applyUpdate(context, type, record, prepared.value);
+    return rawRecord(portal, record);
+  });
+  add('POST', '/objects/:objectType/:objectId/system-update', (ctx) => {
+    const portal = portalParam(state, ctx);
+    const type = typeParam(ctx.params.objectType);
+    const input = parseInput(SystemUpdateSchema, ctx.body ?? {});
+    const record = recordParam(portal, type, ctx.params.objectId ?? '', false);
+    const table = portal.tables[type];
+    for (const name of Object.keys(input.properties)) {
+      if (!table.liveProperty(name)) throw errors.validation(`Property "${name}" does not exist`);
+    }
+    const context = userContext(state, portal, undefined);
+    applySystemUpdate(context, type, record, new Map(Object.entries(input.properties)));
     return rawRecord(portal, record);
   });
   add('POST', '/objects/:objectType/:objectId/archive', (ctx) => {

@@ -400,6 +400,21 @@ export class HubSpotEmulatorControl {
   }
 
   /** Actions by a person in the portal (default: its admin), as HubSpot's UI would make them. */
+  /**
+   * One of HubSpot's own processes updates a record: its last-modified date moves, and the HubSpot-owned
+   * properties given (if any) change, with no synced property touched and no webhook.
+   */
+  systemUpdate(
+    portalId: number,
+    objectType: string,
+    objectId: string,
+    properties: Record<string, string> = {},
+  ): Promise<RawRecord> {
+    return this.request('POST', `/portals/${portalId}/objects/${objectType}/${objectId}/system-update`, {
+      properties,
+    });
+  }
+
   asUser(portalId: number, user?: string | number): UserActions {
     return new UserActions(this, portalId, user);
   }

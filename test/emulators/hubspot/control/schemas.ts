@@ -128,3 +128,8 @@ export const FetchProxySchema = z.object({
   user: z.union([z.string(), z.number()]).optional(),
   appId: z.number().int().optional(),
 });
+
+/** A HubSpot process updating a record: its own property values to set (none: only the last-modified date moves). */
+export const SystemUpdateSchema = z.object({
+  properties: z.record(z.string(), z.string()).default({}),
+});

@@ -245,6 +245,27 @@ export function applyUpdate(
   return changed;
 }
 
+/**
+ * One of HubSpot's own processes (analytics, scoring, a workflow's bookkeeping) updates a record: the values it
+ * sets are HubSpot's own (`CALCULATED` in history), and the last-modified date moves even when none of them
+ * changes anything a client wrote. No webhook: nothing a client subscribes to changed.
+ */
+export function applySystemUpdate(
+  context: WriteContext,
+  objectType: ObjectType,
+  record: CrmRecord,
+  values: ReadonlyMap<string, string>,
+): void {
+  const before = snapshotOf(record);
+  for (const [name, value] of values) {
+    if ((record.values.get(name) ?? '') !== value) {
+      pushVersion(record, name, value, context.nowMs, CALCULATED_SOURCE);
+    }
+  }
+  touch(record, objectType, context.nowMs);
+  recordSearchVersion(context, record, true, before);
+}
+
 export function touch(record: CrmRecord, objectType: ObjectType, nowMs: number): void {
   record.updatedAtMs = nowMs;
   pushVersion(record, OBJECT_TYPES[objectType].lastModifiedProperty, isoOf(nowMs), nowMs, CALCULATED_SOURCE);

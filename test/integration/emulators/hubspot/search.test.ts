@@ -286,3 +286,28 @@ describe('indexing delay', () => {
     expect((await find()).results[0]?.properties.firstname).toBe('New');
   });
 });
+
+describe("HubSpot's own processes", () => {
+  it('move the last-modified date without a synced property changing, and search finds the record by it', async () => {
+    const created = await client.crm.contacts.basicApi.create({
+      properties: { email: 'quiet@example.com', firstname: 'Quiet' },
+      associations: [],
+    });
+    nowMs += 60_000;
+    await emulator.control.systemUpdate(emulator.defaultPortalId, 'contacts', created.id);
+    const read = await client.crm.contacts.basicApi.getById(created.id, ['firstname'], ['firstname']);
+    expect(Date.parse(read.properties.lastmodifieddate ?? '')).toBe(nowMs);
+    expect(read.propertiesWithHistory?.firstname).toHaveLength(1);
+    const raw = await emulator.control.record(emulator.defaultPortalId, 'contacts', created.id);
+    expect(raw.propertiesWithHistory.lastmodifieddate?.[0]).toMatchObject({ sourceType: 'CALCULATED' });
+    const since = await searchContacts([
+      [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(nowMs) }],
+    ]);
+    expect(since.results.map((result) => result.id)).toEqual([created.id]);
+    // A property the portal does not have is refused.
+    const refused = await emulator.control
+      .systemUpdate(emulator.defaultPortalId, 'contacts', created.id, { no_such_property: 'x' })
+      .catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(Error);
+  });
+});
