@@ -3,8 +3,10 @@
  * unit a sync of the record would build, reads both records (two or three API calls) and plans; no dirty row
  * is claimed or changed and nothing is written.
  */
+import * as links from '../db/links';
 import type { RecordRef } from '../db/recordRefs';
 import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
 import { silentLogger } from '../queue/logger';
@@ -14,6 +16,12 @@ import { planUnit } from './planning';
 import { readCandidates, readSides } from './reads';
 import { buildContext, loadSettings } from './syncBatch';
 import { buildUnits } from './units';
+
+const notSyncedHere: EngineError = {
+  code: 'not_open',
+  message:
+    'A dry run covers a linked record, or a HubSpot record inside the sync scope; this one is neither.',
+};
 
 export interface DryRunPlan {
   readonly outcome: PlanOutcome;
@@ -27,6 +35,14 @@ export async function planDryRun(
   record: RecordRef,
 ): Promise<Result<DryRunPlan, EngineError>> {
   if (!deps.clients) return err({ code: 'unavailable', message: 'Dry runs are not available here.' });
+  // A Salesforce record nobody linked is refused before anything is read or described.
+  const known = await links.listForRecord(deps.db, installationId, record);
+  if (
+    record.side !== 'hubspot' &&
+    !known.some((link) => link.state === 'active' || link.state === 'tombstoned')
+  ) {
+    return err(notSyncedHere);
+  }
   const settings = await loadSettings(deps.db, installationId);
   if (!settings) return err({ code: 'unavailable', message: 'The stored settings cannot be read.' });
   const clients = await deps.clients.clientsFor(installationId);
@@ -53,11 +69,26 @@ export async function planDryRun(
     >[1][number]['items'][number];
     const [unit] = await buildUnits(context, [{ items: [probe] }]);
     if (!unit) return err({ code: 'not_found', message: 'No record here.' });
-    await readSides(context, [
-      { unit, side: 'hubspot' },
-      { unit, side: 'salesforce' },
-    ]);
-    if (!unit.link) await readCandidates(context, [unit]);
+    // Only records the sync may touch are read: a linked pair, or a HubSpot record inside the sync's scope
+    // (whose dry run looks for its Salesforce match). Anyone with the portal's card could otherwise read any
+    // Salesforce record's mapped values by its id.
+    const linked = unit.link !== null && (unit.link.state === 'active' || unit.link.state === 'tombstoned');
+    if (!linked && (record.side !== 'hubspot' || unit.link !== null)) return err(notSyncedHere);
+    await readSides(
+      context,
+      linked
+        ? [
+            { unit, side: 'hubspot' },
+            { unit, side: 'salesforce' },
+          ]
+        : [{ unit, side: 'hubspot' }],
+    );
+    if (!linked) {
+      const scope = settings.objects.contacts.scope;
+      if (!unit.hubspot || (scope && !conditionHolds(scope, unit.hubspot.properties)))
+        return err(notSyncedHere);
+      await readCandidates(context, [unit]);
+    }
     const plan = planUnit(context, unit);
     if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
     return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });

@@ -13,6 +13,7 @@
  * Anything that changes the queue wakes a sleeping worker in this process (notifyDirty). Every action a person
  * takes is written to the audit log with their HubSpot user, in the transaction that makes it.
  */
+import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { CallGate } from '../connectors/gate';
 import * as auditEntries from '../db/auditEntries';
@@ -159,6 +160,18 @@ export async function resolveConflict(
     async (trx): Promise<Result<conflictsTable.Conflict, EngineError>> => {
       const conflict = await conflictsTable.findById(trx, installationId, conflictId);
       if (!conflict) return err(notFound('conflict'));
+      // Only one of the two values: a typed value would let anyone who sees the card write anything to a
+      // field the other system may own.
+      if (
+        choice.keep === 'value' &&
+        !isDeepStrictEqual(choice.value, conflict.hubspotValue) &&
+        !isDeepStrictEqual(choice.value, conflict.salesforceValue)
+      ) {
+        return err({
+          code: 'invalid',
+          message: "A conflict is settled with one of its two values: keep HubSpot's or Salesforce's.",
+        });
+      }
       const value: JsonValue =
         choice.keep === 'value'
           ? (choice.value as JsonValue)

@@ -16,7 +16,10 @@ const ChoiceBody = z.discriminatedUnion('keep', [
     .strict(),
 ]);
 
-/** A person settles a conflict: keep one side's value, or type the value; the pair syncs at once. */
+/**
+ * A person settles a conflict: keep one side's value (`keep: value` is accepted only with one of the two
+ * values); the pair syncs at once.
+ */
 export function postResolveConflict(deps: EngineHttpDeps): RequestHandler {
   return async (req, res) => {
     const choice = parseSignedBody(ChoiceBody, res);
