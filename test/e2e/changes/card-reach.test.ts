@@ -81,15 +81,13 @@ describe.each(testDialects)("the card's reach on %s", (dialect) => {
     expect(outsideRun.body.dryRunError).toMatch(/inside the sync scope/);
     expect(JSON.stringify(outsideRun.body)).not.toContain('Confidential');
 
-    const { id: inside } = await harness.hubspot.control
-      .asUser(portalId)
-      .create('contacts', {
-        email: 'in@side.example',
-        firstname: 'In',
-        lastname: 'Side',
-        company: 'Acme',
-        jobtitle: 'Synced',
-      });
+    const { id: inside } = await harness.hubspot.control.asUser(portalId).create('contacts', {
+      email: 'in@side.example',
+      firstname: 'In',
+      lastname: 'Side',
+      company: 'Acme',
+      jobtitle: 'Synced',
+    });
     const insideRun = await call('GET', `/api/sync/records/hubspot/contacts/${inside}?dryRun=true`);
     expect(insideRun.body.dryRunError).toBeNull();
     expect(insideRun.body.dryRun).toMatchObject({ outcome: expect.any(String) });
@@ -117,15 +115,13 @@ describe.each(testDialects)("the card's reach on %s", (dialect) => {
         })
       ).status,
     ).toBe(200);
-    const { id } = await harness.hubspot.control
-      .asUser(portalId)
-      .create('contacts', {
-        email: 'torn@both.example',
-        firstname: 'Torn',
-        lastname: 'Both',
-        company: 'Acme',
-        jobtitle: 'Start',
-      });
+    const { id } = await harness.hubspot.control.asUser(portalId).create('contacts', {
+      email: 'torn@both.example',
+      firstname: 'Torn',
+      lastname: 'Both',
+      company: 'Acme',
+      jobtitle: 'Start',
+    });
     await harness.hubspot.control.waitForWebhooksIdle();
     await harness.drained(installationId);
     const status = await call('GET', `/api/sync/records/hubspot/contacts/${id}`);
