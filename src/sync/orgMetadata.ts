@@ -1,8 +1,8 @@
 /**
  * What the sync must know about an installation's two systems besides records, cached per installation
  * for a few minutes: the Salesforce describe of Leads and Contacts (which fields exist, which are required
- * on create, which is the external id to upsert on) and the owner directory (HubSpot owners and Salesforce
- * users, matched by email). Reading these per record would multiply the calls; reading them per batch
+ * on create, which is the external id to upsert on), the owner directory (HubSpot owners and Salesforce
+ * users, matched by email) and, when the sync writes it, the portal's own lifecycle stages. Reading these per record would multiply the calls; reading them per batch
  * would make every echo cost calls. A cache entry lives `ttlMs`; a settings change or an error that
  * suggests the org changed (an unknown field) drops it.
  */
@@ -17,17 +17,22 @@ export interface OrgMetadata {
   readonly describe: OrgFields;
   readonly requiredFields: Partial<Record<SalesforceObjectType, readonly string[]>>;
   readonly owners: OwnerIndex;
+  /** The portal's own lifecycle stages, in order (read only when the sync writes the stage to HubSpot). */
+  readonly lifecycleStages: readonly string[] | null;
 }
 
 /** How to read the metadata of one installation (through its clients and call gate). */
 export interface MetadataReaders {
   describe(type: SalesforceObjectType): Promise<SalesforceFieldDescribe[]>;
   ownerDirectory(): Promise<OwnerDirectory>;
+  /** The HubSpot contact lifecycle stages, in the portal's order. */
+  lifecycleStages?(): Promise<string[]>;
 }
 
 interface Entry {
   describe?: { value: OrgFields; readAtMs: number };
   owners?: { value: OwnerIndex; readAtMs: number };
+  stages?: { value: readonly string[]; readAtMs: number };
 }
 
 const NO_OWNERS = indexOwners({ hubspotOwners: [], salesforceUsers: [] });
@@ -44,7 +49,7 @@ export class OrgMetadataCache {
   async get(
     installationId: string,
     readers: MetadataReaders,
-    needs: { owners: boolean },
+    needs: { owners: boolean; lifecycleStages?: boolean },
   ): Promise<OrgMetadata> {
     const entry = this.entries.get(installationId) ?? {};
     if (!entry.describe || !this.fresh(entry.describe.readAtMs)) {
@@ -54,6 +59,13 @@ export class OrgMetadataCache {
     }
     if (needs.owners && (!entry.owners || !this.fresh(entry.owners.readAtMs))) {
       entry.owners = { value: indexOwners(await readers.ownerDirectory()), readAtMs: this.options.now() };
+    }
+    if (
+      needs.lifecycleStages &&
+      readers.lifecycleStages &&
+      (!entry.stages || !this.fresh(entry.stages.readAtMs))
+    ) {
+      entry.stages = { value: await readers.lifecycleStages(), readAtMs: this.options.now() };
     }
     this.entries.set(installationId, entry);
     const describe = entry.describe.value;
@@ -66,6 +78,7 @@ export class OrgMetadataCache {
       describe,
       requiredFields,
       owners: needs.owners ? (entry.owners?.value ?? NO_OWNERS) : NO_OWNERS,
+      lifecycleStages: needs.lifecycleStages ? (entry.stages?.value ?? null) : null,
     };
   }
 

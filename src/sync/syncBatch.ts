@@ -22,6 +22,7 @@ import { listHubSpotOwners } from '../connectors/hubspot/owners';
 import { describeFields, listSalesforceUsers } from '../connectors/salesforce/metadata';
 import { SalesforceRecords } from '../connectors/salesforce/records';
 import * as settingsTable from '../db/settings';
+import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
 import { defaultSettings } from '../domain/settings/defaults';
 import { parseSettings } from '../domain/settings/migrate';
 import type { SalesforceObjectType } from '../domain/records';
@@ -85,21 +86,33 @@ export async function buildContext(
   const needsOwners = settings.objects.contacts.fields.some(
     (mapping) => mapping.transform.kind === 'owner' && mapping.rule !== 'none',
   );
+  const hubspot = new HubSpotObjects(clients.hubspot, 'contacts', options);
+  // The portal's own stages matter only when the sync writes the stage to HubSpot.
+  const needsStages = settings.objects.contacts.fields.some(
+    (mapping) =>
+      mapping.hubspotProperty === LIFECYCLE_STAGE_PROPERTY &&
+      mapping.rule !== 'none' &&
+      mapping.rule !== 'hubspot',
+  );
   const readers = {
+    lifecycleStages: () => hubspot.propertyOptions(LIFECYCLE_STAGE_PROPERTY),
     describe: (type: SalesforceObjectType) => describeFields(clients.salesforce, type, options),
     ownerDirectory: async () => ({
       hubspotOwners: [...(await listHubSpotOwners(clients.hubspot, options))],
       salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
     }),
   };
-  const metadata = await deps.metadata.get(installationId, readers, { owners: needsOwners });
+  const metadata = await deps.metadata.get(installationId, readers, {
+    owners: needsOwners,
+    lifecycleStages: needsStages,
+  });
   const effective = settingsForOrg(settings, metadata.describe);
   const nowMs = deps.now();
   return {
     db: deps.db,
     installationId,
     settings: effective,
-    hubspot: new HubSpotObjects(clients.hubspot, 'contacts', options),
+    hubspot,
     salesforce: {
       Lead: new SalesforceRecords(clients.salesforce, 'Lead', options),
       Contact: new SalesforceRecords(clients.salesforce, 'Contact', options),

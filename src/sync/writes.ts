@@ -20,7 +20,9 @@ import type { HubSpotWriteOutcome } from '../connectors/hubspot/objects';
 import { SalesforceCallError } from '../connectors/salesforce/record-errors';
 import type { FieldValues, SalesforceWriteOutcome, WriteOptions } from '../connectors/salesforce/records';
 import { makeFailure, type SyncFailure } from '../domain/failures';
+import { LIFECYCLE_STAGE_PROPERTY, liveStageFor, movesBackward } from '../domain/lifecycleStages';
 import type { SyncPlan } from '../domain/planner';
+import type { PicklistGroup } from '../domain/transforms/picklist';
 import {
   fieldsRefused,
   isRequestLevelCode,
@@ -340,7 +342,65 @@ export async function writeSalesforce(
   }
 }
 
+/** The lifecycle stage value map of the settings, when the stage is mapped through one. */
+function lifecycleGroups(context: BatchContext): readonly PicklistGroup[] {
+  const mapping = context.settings.objects.contacts.fields.find(
+    (candidate) => candidate.hubspotProperty === LIFECYCLE_STAGE_PROPERTY,
+  );
+  return mapping?.transform.kind === 'picklist' ? mapping.transform.options : [];
+}
+
+/** Writes the portal does not have the stage of get another value of the stage's group it does have. */
+function useLiveStages(context: BatchContext, all: readonly UnitWrites[]): void {
+  const stages = context.metadata.lifecycleStages;
+  if (!stages) return;
+  const groups = lifecycleGroups(context);
+  for (const writes of all) {
+    const value = writes.hubspot?.properties[LIFECYCLE_STAGE_PROPERTY];
+    if (writes.hubspot && value !== undefined) {
+      const live = liveStageFor(value, groups, stages);
+      if (live !== value) {
+        writes.hubspot = {
+          ...writes.hubspot,
+          properties: { ...writes.hubspot.properties, [LIFECYCLE_STAGE_PROPERTY]: live },
+        };
+      }
+    }
+  }
+}
+
+/**
+ * HubSpot takes a lifecycle stage backward only once it is cleared: clear it on the records an update moves
+ * backward (one batch call for them all), before the update. A record whose clearing failed is not updated.
+ */
+async function clearBackwardStages(context: BatchContext, updates: readonly UnitWrites[]): Promise<void> {
+  const stages = context.metadata.lifecycleStages;
+  if (!stages) return;
+  const backward = updates.filter((writes) =>
+    movesBackward(
+      writes.unit.hubspot?.properties[LIFECYCLE_STAGE_PROPERTY],
+      writes.hubspot?.properties[LIFECYCLE_STAGE_PROPERTY],
+      stages,
+    ),
+  );
+  await attempt(
+    backward,
+    'hubspot',
+    () =>
+      context.hubspot.update(
+        backward.map((writes) => ({
+          id: (writes.hubspot as Extract<UnitWrites['hubspot'], { kind: 'update' }>).id,
+          properties: { [LIFECYCLE_STAGE_PROPERTY]: '' },
+        })),
+      ),
+    (writes, outcome) => {
+      if (!outcome.ok) record(writes, 'hubspot', outcome);
+    },
+  );
+}
+
 export async function writeHubspot(context: BatchContext, all: readonly UnitWrites[]): Promise<void> {
+  useLiveStages(context, all);
   const creates = all.filter((writes) => writes.hubspot?.kind === 'create');
   const byProperty = new Map<string, UnitWrites[]>();
   for (const writes of creates) {
@@ -362,7 +422,12 @@ export async function writeHubspot(context: BatchContext, all: readonly UnitWrit
       (writes, outcome) => record(writes, 'hubspot', outcome),
     );
   }
-  const updates = all.filter((writes) => writes.hubspot?.kind === 'update');
+  await clearBackwardStages(
+    context,
+    all.filter((writes) => writes.hubspot?.kind === 'update'),
+  );
+  // Updates whose stage could not be cleared first already have their outcome.
+  const updates = all.filter((writes) => writes.hubspot?.kind === 'update' && !writes.outcomes.hubspot);
   await attempt(
     updates,
     'hubspot',

@@ -154,6 +154,20 @@ export interface HubSpotObjectsOptions {
   callTimeoutMs?: number;
 }
 
+const PropertyOptions = z
+  .object({
+    options: z.array(
+      z
+        .object({
+          value: z.string(),
+          hidden: z.boolean().optional(),
+          displayOrder: z.number().optional(),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
 const WriteResult = z
   .object({
     id: z.string(),
@@ -372,6 +386,20 @@ export class HubSpotObjects {
         };
       });
     });
+  }
+
+  /**
+   * The visible options of an enumeration property, in the portal's display order (a portal's own lifecycle
+   * stages, for one). One call.
+   */
+  async propertyOptions(name: string): Promise<string[]> {
+    const property = await this.call('read', `reading the ${this.objectType} property ${name}`, () =>
+      this.client.crm.properties.coreApi.getByName(this.objectType, name),
+    );
+    return PropertyOptions.parse(property)
+      .options.filter((option) => !option.hidden)
+      .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
+      .map((option) => option.value);
   }
 
   private async batchRead(

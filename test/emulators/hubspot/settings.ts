@@ -50,6 +50,12 @@ export const SettingsSchema = z.object({
      * `hs_merged_object_ids` (`id;…`), both by default; leave one out to see a client cope without it.
      */
     contactMergedIdsProperties: z.array(z.enum(['hs_calculated_merged_vids', 'hs_merged_object_ids'])).min(1),
+    /**
+     * Lifecycle stages only move forward through the API: an integration setting an earlier stage (in the
+     * portal's order) than the current one is refused until the value is cleared (`refuse`, the default);
+     * `allow` lets it through.
+     */
+    lifecycleStageBackward: z.enum(['refuse', 'allow']),
   }),
   webhooks: z.object({
     /** Delay before retry n (n = 1..length); HubSpot retries up to 10 times over about 24 hours. */
@@ -110,6 +116,7 @@ export const DEFAULT_SETTINGS: EmulatorSettings = {
     batchResultOrder: 'shuffled',
     writeResponseProperties: 'written',
     contactMergedIdsProperties: ['hs_calculated_merged_vids', 'hs_merged_object_ids'],
+    lifecycleStageBackward: 'refuse',
   },
   webhooks: {
     retryScheduleMs: [

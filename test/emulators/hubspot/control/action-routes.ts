@@ -26,6 +26,7 @@ import type { CrmRecord, Portal } from '../state/portal';
 import { seedPortal } from '../seed';
 import { portalParam } from './admin-routes';
 import {
+  LifecycleStagesSchema,
   SeedSchema,
   SystemUpdateSchema,
   UserAssociationSchema,
@@ -106,7 +107,7 @@ function associationTypeIds(from: ObjectType, to: ObjectType, primary: boolean):
 
 export function registerActionRoutes(router: Router, state: EmulatorState): void {
   const add = (
-    method: 'GET' | 'POST' | 'PATCH',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT',
     pattern: string,
     handler: (ctx: RequestContext) => unknown,
     status = 200,
@@ -168,6 +169,21 @@ export function registerActionRoutes(router: Router, state: EmulatorState): void
     if (!prepared.ok) throw prepared.error;
     applyUpdate(context, type, record, prepared.value);
     return rawRecord(portal, record);
+  });
+  add('PUT', '/lifecycle-stages', (ctx) => {
+    // An admin customises the portal's lifecycle stages (HubSpot allows it since 2022): the order given is
+    // the stage order, which decides what "backward" means.
+    const portal = portalParam(state, ctx);
+    const input = parseInput(LifecycleStagesSchema, ctx.body);
+    const property = portal.tables[input.objectType].liveProperty('lifecyclestage');
+    if (!property) throw errors.notFound(`${input.objectType} have no lifecyclestage property`);
+    property.options = input.stages.map((stage, index) => ({
+      label: stage.label ?? stage.value,
+      value: stage.value,
+      hidden: false,
+      displayOrder: index,
+    }));
+    return { objectType: input.objectType, stages: property.options };
   });
   add('POST', '/objects/:objectType/:objectId/system-update', (ctx) => {
     const portal = portalParam(state, ctx);

@@ -400,6 +400,15 @@ export class HubSpotEmulatorControl {
   }
 
   /** Actions by a person in the portal (default: its admin), as HubSpot's UI would make them. */
+  /** Replaces a portal's lifecycle stages (contacts by default), in stage order. */
+  setLifecycleStages(
+    portalId: number,
+    stages: Array<{ value: string; label?: string }>,
+    objectType: 'contacts' | 'companies' = 'contacts',
+  ): Promise<{ objectType: string; stages: Array<{ value: string; label: string; displayOrder: number }> }> {
+    return this.request('PUT', `/portals/${portalId}/lifecycle-stages`, { objectType, stages });
+  }
+
   /**
    * One of HubSpot's own processes updates a record: its last-modified date moves, and the HubSpot-owned
    * properties given (if any) change, with no synced property touched and no webhook.

@@ -133,3 +133,10 @@ export const FetchProxySchema = z.object({
 export const SystemUpdateSchema = z.object({
   properties: z.record(z.string(), z.string()).default({}),
 });
+
+/** A portal's own lifecycle stages, in stage order (HubSpot lets admins add, remove and reorder them). */
+export const LifecycleStagesSchema = z.object({
+  objectType: z.enum(['contacts', 'companies']).default('contacts'),
+  stages: z.array(z.object({ value: z.string().regex(/^[a-z0-9_]+$/), label: z.string().optional() })).min(1),
+});
+export type LifecycleStagesInput = z.input<typeof LifecycleStagesSchema>;

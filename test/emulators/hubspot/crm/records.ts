@@ -19,6 +19,8 @@ export interface BehaviourSettings {
   duplicateEmailError: 'CONFLICT' | 'OBJECT_ALREADY_EXISTS';
   /** How a duplicate value in a hasUniqueValue property is refused (HubSpot's exact answer is unconfirmed). */
   uniqueValueError: 'VALIDATION_ERROR' | 'CONFLICT';
+  /** An integration moving a lifecycle stage backward without clearing it first: refused (or allowed). */
+  lifecycleStageBackward: 'refuse' | 'allow';
   /** Where a merged contact lists the ids merged into it (both by default). */
   contactMergedIdsProperties: ReadonlyArray<'hs_calculated_merged_vids' | 'hs_merged_object_ids'>;
 }
@@ -72,6 +74,8 @@ export function prepareWrite(
     if (result.ok) values.set(name, result.value);
     else issues.push(result.issue);
   }
+  const backward = backwardLifecycleMove(context, objectType, record, values);
+  if (backward) issues.push(backward);
   if (issues.length > 0) return { ok: false, error: errors.invalidProperties(issues) };
 
   const email = objectType === 'contacts' ? values.get('email') : undefined;
@@ -98,6 +102,32 @@ export function prepareWrite(
     }
   }
   return { ok: true, value: values };
+}
+
+/**
+ * Lifecycle stages only move forward through an API: from a later stage to an earlier one (in the portal's
+ * own stage order) the value must be cleared first. People in HubSpot's UI may move it either way.
+ */
+function backwardLifecycleMove(
+  context: WriteContext,
+  objectType: ObjectType,
+  record: CrmRecord | null,
+  values: Map<string, string>,
+): PropertyValidationIssue | null {
+  if (context.behaviour.lifecycleStageBackward !== 'refuse' || context.actor.kind !== 'integration') {
+    return null;
+  }
+  if (objectType !== 'contacts' && objectType !== 'companies') return null;
+  const next = values.get('lifecyclestage');
+  const current = record?.values.get('lifecyclestage');
+  if (!next || !current || next === current) return null;
+  const stages = [...(context.portal.tables[objectType].liveProperty('lifecyclestage')?.options ?? [])].sort(
+    (a, b) => a.displayOrder - b.displayOrder,
+  );
+  const rank = (value: string) => stages.findIndex((stage) => stage.value === value);
+  if (rank(next) < 0 || rank(current) < 0 || rank(next) > rank(current)) return null;
+  const message = `The lifecycle stage cannot be set backward from ${current} to ${next}; clear it first, then set ${next}`;
+  return propertyIssue(context, 'lifecyclestage', 'INVALID_LIFECYCLE_STAGE_TRANSITION', message);
 }
 
 function propertyIssue(

@@ -407,3 +407,71 @@ describe('update, archive, list', () => {
     expect((await apiError(client.crm.objects.basicApi.getById('widgets', '1'))).code).toBe(400);
   });
 });
+
+describe('lifecycle stages', () => {
+  it('move only forward through the API: a backward move is refused until the stage is cleared', async () => {
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: 'stage@example.com', lifecyclestage: 'customer' },
+      associations: [],
+    });
+    const refused = await apiError(
+      client.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: 'lead' } }),
+    );
+    expect(refused.code).toBe(400);
+    expect(refused.body.category).toBe('VALIDATION_ERROR');
+    expect(refused.body.message).toContain('INVALID_LIFECYCLE_STAGE_TRANSITION');
+    // Forward is fine; backward after clearing is fine.
+    await client.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: 'evangelist' } });
+    await client.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: '' } });
+    await client.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: 'lead' } });
+    const read = await client.crm.contacts.basicApi.getById(contact.id, ['lifecyclestage']);
+    expect(read.properties.lifecyclestage).toBe('lead');
+    // A person in HubSpot's UI may move it back directly.
+    await emulator.control.asUser(portalId).update('contacts', contact.id, { lifecyclestage: 'subscriber' });
+    // In a batch, one backward move refuses the whole batch.
+    const other = await client.crm.contacts.basicApi.create({
+      properties: { email: 'other@example.com', lifecyclestage: 'opportunity' },
+      associations: [],
+    });
+    const batch = await apiError(
+      client.crm.contacts.batchApi.update({
+        inputs: [
+          { id: contact.id, properties: { lifecyclestage: 'lead' } },
+          { id: other.id, properties: { lifecyclestage: 'lead' } },
+        ],
+      }),
+    );
+    expect(batch.body.message).toContain('INVALID_LIFECYCLE_STAGE_TRANSITION');
+  });
+
+  it("follow the portal's own stages and their order", async () => {
+    await emulator.control.setLifecycleStages(portalId, [
+      { value: 'subscriber', label: 'Subscriber' },
+      { value: 'partner', label: 'Partner' },
+      { value: 'lead', label: 'Lead' },
+      { value: 'customer', label: 'Customer' },
+    ]);
+    const property = await client.crm.properties.coreApi.getByName('contacts', 'lifecyclestage');
+    expect(property.options.map((option) => option.value)).toEqual([
+      'subscriber',
+      'partner',
+      'lead',
+      'customer',
+    ]);
+    const removed = await apiError(
+      client.crm.contacts.basicApi.create({
+        properties: { email: 'gone@example.com', lifecyclestage: 'opportunity' },
+        associations: [],
+      }),
+    );
+    expect(removed.body.message).toContain('INVALID_OPTION');
+    const contact = await client.crm.contacts.basicApi.create({
+      properties: { email: 'partner@example.com', lifecyclestage: 'lead' },
+      associations: [],
+    });
+    const backward = await apiError(
+      client.crm.contacts.basicApi.update(contact.id, { properties: { lifecyclestage: 'partner' } }),
+    );
+    expect(backward.body.message).toContain('INVALID_LIFECYCLE_STAGE_TRANSITION');
+  });
+});
