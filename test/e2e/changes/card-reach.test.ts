@@ -6,9 +6,8 @@
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
+import { signedApi, type Json } from '../../support/signed-api';
 import { startChangeHarness, type ChangeHarness } from './harness';
-
-type Json = Record<string, unknown>;
 
 describe.each(testDialects)("the card's reach on %s", (dialect) => {
   let harness: ChangeHarness;
@@ -29,16 +28,8 @@ describe.each(testDialects)("the card's reach on %s", (dialect) => {
     await harness.close();
   });
 
-  async function call(method: 'GET' | 'POST' | 'PUT', path: string, body?: Json, user?: string) {
-    const response = await harness.hubspot.control.hubspotFetch({
-      url: `${harness.bridge.baseUrl}${path}`,
-      method,
-      portalId,
-      ...(user ? { user } : {}),
-      ...(body ? { body } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  }
+  const call = (method: 'GET' | 'POST' | 'PUT', path: string, body?: Json, user?: string) =>
+    signedApi(harness.hubspot, harness.bridge.baseUrl, portalId)(method, path, body, user);
 
   it('dry-runs a linked pair, but reads no unlinked Salesforce record and no HubSpot record outside the scope', async () => {
     const [stranger] = await harness.salesforce.control.createRecords('Contact', [

@@ -23,10 +23,10 @@ import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-pag
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
 import { textOf } from '../../support/rendered-text';
+import { signedApi, type Json } from '../../support/signed-api';
 import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
 
-type Json = Record<string, unknown>;
 const WAIT = { timeoutInMs: 20_000 };
 
 describe.each(testDialects)('the settings page against the real bridge on %s', (dialect) => {
@@ -72,16 +72,8 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     await harness.close();
   });
 
-  async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: Json) {
-    const response = await harness.hubspot.control.hubspotFetch({
-      url: `${harness.bridge.baseUrl}${path}`,
-      method,
-      portalId,
-      user: admin,
-      ...(body ? { body } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  }
+  const api = (method: 'GET' | 'POST' | 'PUT', path: string, body?: Json) =>
+    signedApi(harness.hubspot, harness.bridge.baseUrl, portalId)(method, path, body, admin);
 
   function renderPage() {
     const renderer = createRenderer('settings');

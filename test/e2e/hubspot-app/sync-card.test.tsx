@@ -19,10 +19,10 @@ import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
 import { textOf } from '../../support/rendered-text';
+import { signedApi, type Json } from '../../support/signed-api';
 import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
 
-type Json = Record<string, unknown>;
 const WAIT = { timeoutInMs: 20_000 };
 
 describe.each(testDialects)('the sync card against the real bridge on %s', (dialect) => {
@@ -48,15 +48,8 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     await harness.close();
   });
 
-  async function api(method: 'GET' | 'POST' | 'PUT', path: string, body?: Json) {
-    const response = await harness.hubspot.control.hubspotFetch({
-      url: `${harness.bridge.baseUrl}${path}`,
-      method,
-      portalId,
-      ...(body ? { body } : {}),
-    });
-    return { status: response.status, body: (await response.json()) as Json };
-  }
+  const api = (method: 'GET' | 'POST' | 'PUT', path: string, body?: Json) =>
+    signedApi(harness.hubspot, harness.bridge.baseUrl, portalId)(method, path, body);
 
   async function settle() {
     await harness.hubspot.control.waitForWebhooksIdle();

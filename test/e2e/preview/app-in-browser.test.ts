@@ -10,6 +10,7 @@ import type { SyncWorker } from '../../../src/sync/worker';
 import { startPreview, type PreviewServer } from '../../preview/server';
 import { TEST_HUBSPOT_APP } from '../../support/bridge-context';
 import { describeWithChromium, launchChromium, screenshotPath } from '../../support/chromium';
+import { signedApi, type Json } from '../../support/signed-api';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
 
 const PORTAL_ID = 5301;
@@ -37,15 +38,8 @@ describeWithChromium('the app in a browser', () => {
   const pages: Page[] = [];
   const pageErrors: string[] = [];
 
-  async function api(method: 'GET' | 'PUT', path: string, body?: Record<string, unknown>) {
-    const response = await harness.hubspot.control.hubspotFetch({
-      url: `${harness.bridge.baseUrl}${path}`,
-      method,
-      portalId: PORTAL_ID,
-      ...(body ? { body } : {}),
-    });
-    return (await response.json()) as Record<string, unknown>;
-  }
+  const api = async (method: 'GET' | 'PUT', path: string, body?: Json) =>
+    (await signedApi(harness.hubspot, harness.bridge.baseUrl, PORTAL_ID)(method, path, body)).body;
 
   async function settle() {
     await harness.hubspot.control.waitForWebhooksIdle();
@@ -136,7 +130,7 @@ describeWithChromium('the app in a browser', () => {
     };
     document.objects.contacts.fields.find((field) => field.key === 'jobtitle')!.rule = 'review';
     await api('PUT', '/api/settings', {
-      document: document as unknown as Record<string, unknown>,
+      document: document as unknown as Json,
       baseVersion: current.version as number,
     });
     const status = await api('GET', `/api/sync/records/hubspot/contacts/${adaId}`);
