@@ -1,6 +1,8 @@
 /**
- * The server's logger. Tokens, secrets, codes and cookies are redacted by key wherever they appear in a log
- * object, and URLs are logged with their sensitive query values masked, so no credential reaches a log line.
+ * The server's logger. Tokens, secrets, OAuth codes and verifiers and cookies are redacted by key wherever
+ * they appear in a log object, and URLs are logged with their credential and identity query values masked
+ * (OAuth codes, states, connect links, the email HubSpot's proxy appends), so no credential and no person's
+ * address reaches a log line. A plain `code` key is an error code and stays readable.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
 
@@ -10,7 +12,9 @@ const sensitiveKeys = [
   'accessToken',
   'refreshToken',
   'token',
-  'code',
+  'authorizationCode',
+  'code_verifier',
+  'codeVerifier',
   'state',
   'client_secret',
   'clientSecret',
@@ -42,6 +46,9 @@ export function createLogger(options: { level: string; destination?: Destination
 
 const sensitiveQueryParams = new Set([
   'code',
+  'code_verifier',
+  'useremail',
+  'email',
   'state',
   'link',
   'token',

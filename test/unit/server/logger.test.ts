@@ -27,6 +27,23 @@ describe('logging without credentials', () => {
     expect(logged).not.toContain('sss');
   });
 
+  it("masks the user's email HubSpot's proxy appends, and keeps the other identity parameters", () => {
+    expect(loggableUrl('/api/sync/health?userId=7&portalId=62515&userEmail=ada%40acme.example&appId=9')).toBe(
+      '/api/sync/health?userId=7&portalId=62515&userEmail=%5Bredacted%5D&appId=9',
+    );
+  });
+
+  it('keeps error codes readable, and redacts OAuth codes and verifiers by their own names', () => {
+    const { logger, lines } = capturingLogger();
+    logger.warn(
+      { code: 'state_expired', authorizationCode: 'auth-1', grant: { code_verifier: 'ver-2' } },
+      'refused',
+    );
+    const line = lines.join('');
+    expect(line).toContain('"code":"state_expired"');
+    for (const secret of ['auth-1', 'ver-2']) expect(line).not.toContain(secret);
+  });
+
   it('redacts token and secret fields wherever they sit in a log object', () => {
     const { logger, lines } = capturingLogger();
     logger.info(
