@@ -20,6 +20,11 @@ export interface SettlePolicy {
   readonly random: () => number;
   /** How long work another worker holds the other side of is put back for. */
   readonly contendedRetryMs: number;
+  /**
+   * How long a round waits for write calls that got no answer in time to end before their records are
+   * written again (see inDoubt.ts); default 30 s.
+   */
+  readonly abandonedWriteWaitMs?: number;
 }
 
 export interface BatchContext {

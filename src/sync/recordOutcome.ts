@@ -243,10 +243,13 @@ export async function recordUnit(
     const linkId = await applyLinkChanges(trx, context, unit, writes, options.earlyLinkId ?? null, nowMs);
 
     if (linkId) {
-      const updates = plan.shadowUpdates
-        .filter((update) => update.requiresWrites.every((side) => succeeded(outcomes, side)))
-        .map((update) => ({ fieldKey: update.key, value: update.value as JsonValue }));
-      await shadows.upsert(trx, installationId, linkId, updates, nowMs);
+      // One shadow per field: a later entry (the plan's own, after a value that landed late) wins.
+      const updates = new Map<string, { fieldKey: string; value: JsonValue }>();
+      for (const update of plan.shadowUpdates) {
+        if (!update.requiresWrites.every((side) => succeeded(outcomes, side))) continue;
+        updates.set(update.key, { fieldKey: update.key, value: update.value as JsonValue });
+      }
+      await shadows.upsert(trx, installationId, linkId, [...updates.values()], nowMs);
       for (const conflict of plan.conflicts) {
         await conflictsTable.open(
           trx,

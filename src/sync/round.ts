@@ -9,6 +9,14 @@ import type { Side } from '../domain/records';
 import { composeHubspot, composeSalesforce } from './compose';
 import { BRIDGE_ACTOR, type BatchContext } from './context';
 import { matchesShadows } from './echo';
+import {
+  abandonedWrites,
+  DEFAULT_ABANDONED_WRITE_WAIT_MS,
+  landedValues,
+  recordingLanded,
+  sentInDoubt,
+  waitForAbandoned,
+} from './inDoubt';
 import type { RecordLocks } from './locks';
 import { applyMove, movesLink } from './moves';
 import { needsHistory, planUnit, touchedKeys } from './planning';
@@ -93,6 +101,19 @@ async function recordEarlyLink(
   return null;
 }
 
+/**
+ * Plans a unit; when a write of the previous round got no answer in time, the values found landed exactly
+ * as sent count as synced (their shadows), and the unit is planned with them (see inDoubt.ts).
+ */
+function planKnowingLanded(context: BatchContext, unit: Unit): SyncPlan | null {
+  const plan = planUnit(context, unit);
+  if (!plan || unit.sentInDoubt.length === 0) return plan;
+  const landed = landedValues(plan.fields, unit.sentInDoubt);
+  if (Object.keys(landed).length === 0) return plan;
+  unit.shadows = { ...unit.shadows, ...landed };
+  return recordingLanded(planUnit(context, unit) ?? plan, landed, unit.sentInDoubt);
+}
+
 async function planAll(context: BatchContext, units: readonly Unit[], state: RoundState) {
   const planned: Array<{ unit: Unit; plan: SyncPlan }> = [];
   for (const unit of units) {
@@ -111,7 +132,7 @@ async function planAll(context: BatchContext, units: readonly Unit[], state: Rou
       );
       continue;
     }
-    const plan = planUnit(context, unit);
+    const plan = planKnowingLanded(context, unit);
     if (plan) planned.push({ unit, plan });
     else await settleUnit(context, unit, { kind: 'complete' }, state.tracker);
   }
@@ -121,7 +142,7 @@ async function planAll(context: BatchContext, units: readonly Unit[], state: Rou
       context,
       needing.map((entry) => entry.unit),
     );
-    for (const entry of needing) entry.plan = planUnit(context, entry.unit) ?? entry.plan;
+    for (const entry of needing) entry.plan = planKnowingLanded(context, entry.unit) ?? entry.plan;
   }
   return planned;
 }
@@ -222,6 +243,13 @@ export async function runRound(
     writes.hubspot = createdIn(writes) === 'salesforce' ? null : composeHubspot(context, writes);
   }
   await writeHubspot(context, toWrite);
+  // A write that got no answer in time may still land: nothing writes its records until it has ended.
+  const abandonedEnded = await waitForAbandoned(
+    toWrite.flatMap((writes) => abandonedWrites(writes.outcomes).map((call) => call.ended)),
+    context.policy.abandonedWriteWaitMs ?? DEFAULT_ABANDONED_WRITE_WAIT_MS,
+    context.logger,
+    context.installationId,
+  );
 
   for (const writes of toWrite) {
     const { unit, plan } = writes;
@@ -236,6 +264,8 @@ export async function runRound(
       next.push({ items: unit.items, ...(unit.link ? { linkId: unit.link.id } : {}) });
       continue;
     }
+    // Ended, the write may or may not have landed: the next round reads the records and finds out.
+    const inDoubt = abandonedEnded ? abandonedWrites(writes.outcomes).map((call) => call.side) : [];
     const callError = callErrorOf(writes);
     const settlement =
       callError === undefined
@@ -245,6 +275,7 @@ export async function runRound(
     // the pair gets its first full sync next round, from what is known to be current.
     const created = createdIn(writes);
     const carry =
+      inDoubt.length > 0 ||
       created !== null ||
       (settlement.kind === 'complete' && plan.outcome === 'linked' && plan.fields.length === 0);
     try {
@@ -252,7 +283,13 @@ export async function runRound(
         earlyLinkId: earlyLinks.get(unit.key) ?? null,
       });
       state.tracker.summary.synced += 1;
-      if (carry && linkId) {
+      if (inDoubt.length > 0) {
+        next.push({
+          items: unit.items,
+          ...(linkId ? { linkId } : {}),
+          sentInDoubt: sentInDoubt(plan, writes.outcomes, inDoubt),
+        });
+      } else if (carry && linkId) {
         next.push({ items: unit.items, linkId, known: knownAfter(context, writes, created) });
       } else {
         state.tracker.count(settlement, unit.items.length);

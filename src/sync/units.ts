@@ -20,6 +20,7 @@ import { sameSalesforceId } from '../domain/records';
 import { CanonicalValueSchema, type CanonicalValue } from '../domain/transforms/canonical';
 import type { ClaimedItem } from '../queue/claim';
 import type { BatchContext } from './context';
+import type { SentInDoubt } from './inDoubt';
 import { readDirtyPayload, type SyncHint } from './payload';
 
 export interface Unit {
@@ -39,7 +40,10 @@ export interface Unit {
   readonly hint: SyncHint | null;
   /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
   readonly requestedByPerson: boolean;
-  readonly shadows: ShadowMap;
+  /** As stored, plus values found landed from a write that answered late (see inDoubt.ts). */
+  shadows: ShadowMap;
+  /** Values an earlier round of this batch sent in a write that got no answer in time. */
+  readonly sentInDoubt: readonly SentInDoubt[];
   readonly openConflicts: readonly Conflict[];
   readonly resolutions: Readonly<Record<string, ConflictResolution>>;
   /** Unlinked: the candidates found on the other side, and which of them are linked elsewhere. */
@@ -56,6 +60,8 @@ export interface WorkEntry {
   readonly linkId?: string;
   /** Records known to be current (just written, or read this batch and not written since). */
   readonly known?: { readonly hubspot?: HubspotRecord; readonly salesforce?: SalesforceRecord };
+  /** A write of the previous round got no answer in time: what it sent (both records are read afresh). */
+  readonly sentInDoubt?: readonly SentInDoubt[];
 }
 
 /** The planner's view of a stored link. */
@@ -107,6 +113,7 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       known: WorkEntry['known'];
       /** Payloads describe the records as they were marked; after a round has acted, only fresh reads count. */
       payloadsUsable: boolean;
+      sentInDoubt: readonly SentInDoubt[];
     }
   >();
   for (const entry of entries) {
@@ -117,16 +124,19 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       : chooseLink(await links.listForRecord(db, installationId, first.record));
     const key = keyOf(link, first.record);
     const group = grouped.get(key);
+    const afresh = entry.linkId !== undefined || entry.sentInDoubt !== undefined;
     if (group) {
       group.items.push(...entry.items);
-      group.payloadsUsable &&= entry.linkId === undefined;
+      group.payloadsUsable &&= !afresh;
+      group.sentInDoubt = [...group.sentInDoubt, ...(entry.sentInDoubt ?? [])];
     } else {
       grouped.set(key, {
         items: [...entry.items],
         link,
         subject: first.record,
         known: entry.known,
-        payloadsUsable: entry.linkId === undefined,
+        payloadsUsable: !afresh,
+        sentInDoubt: entry.sentInDoubt ?? [],
       });
     }
   }
@@ -183,6 +193,7 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       hint: carried.find((payload) => payload.hint)?.hint ?? null,
       requestedByPerson: group.items.some((item) => item.source === 'manual' || item.source === 'retry'),
       shadows: shadowMap,
+      sentInDoubt: group.sentInDoubt,
       openConflicts: own.filter((conflict) => conflict.state === 'open'),
       resolutions,
       candidates: [],

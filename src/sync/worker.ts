@@ -50,6 +50,8 @@ export interface SyncWorkerOptions {
   /** How long work whose records another worker holds is put back for. */
   contendedRetryMs?: number;
   callTimeoutMs?: number;
+  /** How long a batch waits for a write call that got no answer in time to end (see inDoubt.ts). */
+  abandonedWriteWaitMs?: number;
   metadataTtlMs?: number;
   /** Called after each installation batch (for metrics and tests). */
   onBatch?: (installationId: string, summary: BatchSummary) => void;
@@ -94,6 +96,9 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
       backoff: options.backoff ?? defaultBackoff,
       random: deps.random ?? Math.random,
       contendedRetryMs: options.contendedRetryMs ?? 2_000,
+      ...(options.abandonedWriteWaitMs !== undefined
+        ? { abandonedWriteWaitMs: options.abandonedWriteWaitMs }
+        : {}),
     },
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
     blockedRetryMs: options.blockedRetryMs ?? 60_000,

@@ -131,7 +131,13 @@ export function statusOf(error: unknown): number | null {
 export function toHubSpotError(error: unknown, action: string): HubSpotError {
   if (error instanceof HubSpotError) return error;
   if (error instanceof CallTimeout) {
-    return new HubSpotError('timeout', `HubSpot gave no answer within ${error.timeoutMs} ms while ${action}`);
+    const timeout = new HubSpotError(
+      'timeout',
+      `HubSpot gave no answer within ${error.timeoutMs} ms while ${action}`,
+    );
+    // The call goes on without us: a write may still land, and whoever writes the records again must know.
+    timeout.cause = error;
+    return timeout;
   }
   const parsed = ApiExceptionShape.safeParse(error);
   if (!parsed.success) {

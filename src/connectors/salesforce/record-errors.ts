@@ -140,11 +140,14 @@ const NETWORK_CODES = ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOT
 export function salesforceCallError(error: unknown, action: string): SalesforceCallError {
   if (error instanceof SalesforceCallError) return error;
   if (error instanceof CallTimeout) {
-    return new SalesforceCallError(
+    const timeout = new SalesforceCallError(
       'TIMEOUT',
       'transient',
       `Salesforce gave no answer within ${error.timeoutMs} ms while ${action}`,
     );
+    // The call goes on without us: a write may still land, and whoever writes the records again must know.
+    timeout.cause = error;
+    return timeout;
   }
   const parsed = JsforceError.safeParse(error);
   const message = parsed.success ? (parsed.data.message ?? '') : String(error);

@@ -3,7 +3,11 @@
  * connections; Salesforce outages and locked rows), each failing once, while people keep editing both
  * sides. In the end both sides are equal, nothing was created twice, no edit was lost, and no record is
  * left in failures: every fault was retried with backoff until it went through.
+ *
+ * The seeded run depends on timing (slow answers against a 300 ms deadline), so the interleaving that once
+ * lost an edit there is also replayed on its own: a write that lands after its deadline, and after a newer one.
  */
+import type { Connection } from 'jsforce';
 import * as links from '../../../src/db/links';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
@@ -35,6 +39,53 @@ function random(seed: number): () => number {
 }
 
 const COLLECTION = '/services/data/vXX.X/composite/sobjects';
+
+/**
+ * The network between the bridge and Salesforce, losing the race the seeded run above lost by chance: the
+ * next collection write naming `recordId` is held on its way (the bridge's deadline passes) and reaches
+ * Salesforce only once the next write to that record has been answered, or after `latencyMs` when none comes.
+ */
+function writeLandingLate(
+  connection: Connection,
+  recordId: string,
+  latencyMs: number,
+): { sent: Promise<void>; landed: Promise<void> } {
+  type Request = (request: unknown, options?: unknown) => Promise<unknown>;
+  const target = connection as unknown as { request: Request };
+  const original = target.request.bind(connection) as Request;
+  let held = false;
+  let onSent = () => {};
+  let onLanded = () => {};
+  let release = () => {};
+  const sent = new Promise<void>((resolve) => (onSent = resolve));
+  const landed = new Promise<void>((resolve) => (onLanded = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  target.request = async (request, options) => {
+    const { method, url, body } = request as { method?: string; url?: string; body?: string };
+    const write =
+      method !== undefined &&
+      method !== 'GET' &&
+      /\/composite\/sobjects/.test(url ?? '') &&
+      body?.includes(recordId);
+    if (!write) return original(request, options);
+    if (held) {
+      const answer = await original(request, options);
+      release();
+      return answer;
+    }
+    held = true;
+    onSent();
+    const timer = setTimeout(release, latencyMs);
+    await released;
+    clearTimeout(timer);
+    try {
+      return await original(request, options);
+    } finally {
+      onLanded();
+    }
+  };
+  return { sent, landed };
+}
 
 type Fault = (h: Harness) => Promise<unknown>;
 
@@ -174,5 +225,54 @@ describe.each(testDialects)('faults on a fifth of the calls (%s)', (dialect) => 
     expect(await h.testDb.db('failures').whereNot({ state: 'resolved' })).toEqual([]);
     // Faults were met and retried: some rows needed more than one attempt.
     expect(h.logger.lines.some((line) => /attempt 1 of 8 failed/.test(line.message))).toBe(true);
+  });
+
+  it('replays the lost edit: a write that lands after its deadline undoes no newer edit', async () => {
+    const contact = await hubspotEmulator.control.asUser(h.portalId).create('contacts', {
+      email: 'late@faults.example',
+      lastname: 'Late',
+      company: 'F',
+      jobtitle: 'Title 4.0',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    const salesforceId = link?.salesforceId as string;
+    expect((await salesforceEmulator.control.getRecord(salesforceId)).Title).toBe('Title 4.0');
+
+    // An edit whose write to Salesforce gets no answer in time (300 ms) and lands 3 s after it was sent,
+    // unless the bridge writes the record again before that; meanwhile a newer edit.
+    const late = writeLandingLate(h.salesforce, salesforceId, 3_000);
+    await hubspotEmulator.control
+      .asUser(h.portalId)
+      .update('contacts', contact.id, { jobtitle: 'Title 4.1' });
+    await h.markHubspot(contact.id);
+    const first = h.drain();
+    await late.sent;
+    await hubspotEmulator.control
+      .asUser(h.portalId)
+      .update('contacts', contact.id, { jobtitle: 'Title 5.0' });
+    await h.markHubspot(contact.id);
+    await first;
+    await late.landed;
+    await h.drain();
+
+    const record = await salesforceEmulator.control.getRecord(salesforceId);
+    const after = await hubspotEmulator.control.record(h.portalId, 'contacts', contact.id);
+    expect({ hubspot: after.properties.jobtitle, salesforce: record.Title }).toEqual({
+      hubspot: 'Title 5.0',
+      salesforce: 'Title 5.0',
+    });
+    // The late write was found landed, as sent, and recorded as written; then the newer edit went out.
+    const written = await h.testDb
+      .db('audit_entries')
+      .where({ link_id: link?.id, field_key: 'jobtitle', action: 'field_written' })
+      .orderBy('id');
+    expect(written.map((line) => [line.direction, JSON.parse(line.after_value), line.reason])).toEqual([
+      ['to_salesforce', 'Title 4.0', 'sent_on_create'],
+      ['to_salesforce', 'Title 4.1', 'answered_late'],
+      ['to_salesforce', 'Title 5.0', 'changed_on_one_side'],
+    ]);
+    expect(await h.testDb.db('failures').whereNot({ state: 'resolved' })).toEqual([]);
   });
 });
