@@ -28,6 +28,25 @@ export async function extendLease(
 }
 
 /**
+ * Pushes forward, in one statement, the lease of every row still claimed under these claim tokens (one token
+ * per claimBatch call). Rows already settled, or taken over by another claim, are left alone. Returns how
+ * many leases were extended.
+ */
+export async function extendClaims(
+  db: Queryable,
+  claimTokens: readonly string[],
+  now: number,
+  leaseMs: number,
+): Promise<number> {
+  if (claimTokens.length === 0) return 0;
+  const leaseEnd = now + leaseMs;
+  return db<dirty.DirtyRow>(dirty.DIRTY)
+    .where({ state: 'claimed' })
+    .whereIn('claim_token', [...new Set(claimTokens)])
+    .update({ claimed_until: leaseEnd, next_attempt_at: leaseEnd });
+}
+
+/**
  * A worker shutting down gives back what it claimed but did not start: due at once, and the attempt is not
  * counted. Returns how many rows were released.
  */

@@ -1,8 +1,9 @@
 /**
  * The sync worker: a loop that claims a batch of dirty records (fair across installations), syncs
  * each installation's share (syncBatch.ts), and claims again; when the queue is empty it sleeps briefly or
- * until something in the process marks a record dirty. Every so often it recovers the claims of workers
- * that died. `stop()` finishes the batch in hand, gives back any claim it still holds and resolves.
+ * until something in the process marks a record dirty. While a batch runs, its leases are extended every
+ * third of the lease (queue/heartbeat.ts). Every so often it recovers the claims of workers that died.
+ * `stop()` finishes the batch in hand, gives back any claim it still holds and resolves.
  *
  * Any number of workers may run against PostgreSQL (claims use SKIP LOCKED, record locks keep the two sides
  * of a link with one worker); SQLite runs one.
@@ -12,6 +13,7 @@ import type { Knex } from 'knex';
 import type { CallGate } from '../connectors/gate';
 import { defaultBackoff, type BackoffPolicy } from '../queue/backoff';
 import { claimBatch, type ClaimedItem } from '../queue/claim';
+import { startLeaseHeartbeat } from '../queue/heartbeat';
 import { recoverExpiredLeases, releaseClaims } from '../queue/leases';
 import { silentLogger, type QueueLogger } from '../queue/logger';
 import type { ClientSource } from './clients';
@@ -121,9 +123,15 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
       ...(deps.canSync ? { canSync: deps.canSync } : {}),
       logger,
     });
-    for (const [installationId, group] of groupByInstallation(claims)) {
-      const summary = await syncInstallationBatch(syncDeps, installationId, group);
-      options.onBatch?.(installationId, summary);
+    // The batch may outlast its lease: its leases are extended while it runs, so nobody else takes its rows.
+    const heartbeat = startLeaseHeartbeat(deps.db, claims, { leaseMs, now, workerId, logger });
+    try {
+      for (const [installationId, group] of groupByInstallation(claims)) {
+        const summary = await syncInstallationBatch(syncDeps, installationId, group);
+        options.onBatch?.(installationId, summary);
+      }
+    } finally {
+      await heartbeat.stop();
     }
     return claims.length;
   }

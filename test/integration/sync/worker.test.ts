@@ -103,6 +103,51 @@ describe.each(testDialects)('the sync worker (%s)', (dialect) => {
     expect(totalCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
   });
 
+  it('keeps the rows of a batch that outlasts its lease: no other worker can claim them meanwhile', async () => {
+    await salesforceEmulator.control.reset();
+    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator);
+    const id = await markContact();
+    const record = { side: 'hubspot' as const, objectType: 'contacts' as const, recordId: id };
+    // Reading the contact takes 4 s, well past the 1.5 s lease the batch is claimed with.
+    await hubspotEmulator.control.addFault({
+      match: 'POST /crm/v3/objects/*/batch/read',
+      kind: 'slow',
+      delayMs: 4_000,
+    });
+    const batches: string[] = [];
+    const worker = startSyncWorker(
+      { db: h.testDb.db, clients: h.deps.clients, now: () => Date.now() },
+      {
+        workerId: 'slow',
+        leaseMs: 1_500,
+        idleMs: 60_000,
+        onBatch: (installationId) => batches.push(installationId),
+      },
+    );
+    try {
+      for (let waited = 0; waited < 200; waited += 1) {
+        if ((await dirty.findByRecord(h.testDb.db, h.installationId, record))?.state === 'claimed') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const claimedAt = Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 2_500));
+      expect(batches).toEqual([]);
+      // A second of the lease it was claimed with has passed: the heartbeat kept the row the batch's own.
+      const other = { workerId: 'other', maxBatchSize: 10, leaseMs: 60_000, maxAttempts: 8 };
+      expect(await claimBatch(h.testDb.db, { ...other, now: Date.now() })).toEqual([]);
+      expect(Date.now() - claimedAt).toBeGreaterThan(1_500);
+      for (let waited = 0; waited < 400 && batches.length === 0; waited += 1) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(batches).toEqual([h.installationId]);
+      expect(await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', id)).not.toBeNull();
+      expect(await dirty.findByRecord(h.testDb.db, h.installationId, record)).toBeNull();
+    } finally {
+      await worker.stop();
+      await hubspotEmulator.control.clearFaults();
+    }
+  });
+
   it('claims, syncs, sleeps, wakes on notifyDirty, and gives back its claims on stop', async () => {
     await salesforceEmulator.control.reset();
     h = await createHarness(dialect, hubspotEmulator, salesforceEmulator);
