@@ -99,12 +99,18 @@ export function fromRow(row: PendingMatchRow): PendingMatch {
   );
 }
 
-const OpenSchema = z.object({
-  installationId: z.string().min(1),
-  record: RecordRefSchema,
-  candidates: z.array(CandidateSchema).min(2, 'a pending match needs at least two candidates'),
-  reason: z.string().min(1),
-});
+const OpenSchema = z
+  .object({
+    installationId: z.string().min(1),
+    record: RecordRefSchema,
+    candidates: z.array(CandidateSchema).min(1, 'a pending match needs a candidate'),
+    reason: z.string().min(1),
+  })
+  // One candidate is a question only when it is linked to another record already (a possible duplicate).
+  .refine((match) => match.candidates.length >= 2 || match.reason === 'linked_elsewhere', {
+    message: 'a pending match needs at least two candidates, or one that is linked elsewhere',
+    path: ['candidates'],
+  });
 export type OpenPendingMatchInput = z.input<typeof OpenSchema>;
 
 /** Parks a record with its candidates, or refreshes the candidates of its open question. */

@@ -234,7 +234,18 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     await card.showsTag('In sync');
     const status = await api('GET', `/api/sync/records/hubspot/contacts/${id}`);
     expect(status.body.link).toMatchObject({ salesforce: { recordId: twins[1] } });
-    // The other twin stays unlinked: it is no one's counterpart until someone says so.
+    // The other twin matches a contact that is linked now: a possible duplicate, waiting for a person.
+    await harness.pollAll();
+    await harness.drained(installationId);
+    const pending = (await api('GET', '/api/sync/pending-matches')).body.pendingMatches as Array<{
+      record: { recordId: string };
+      reason: string;
+      candidates: unknown[];
+    }>;
+    expect(pending.find((match) => match.record.recordId === twins[0])).toMatchObject({
+      reason: 'linked_elsewhere',
+      candidates: [expect.objectContaining({ record: expect.objectContaining({ recordId: id }) })],
+    });
     await harness.salesforce.control.deleteRecord(twins[0]!);
   });
 

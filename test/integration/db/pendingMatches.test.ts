@@ -100,7 +100,7 @@ describe.each(testDialects)('pending matches on %s', (dialect) => {
     expect(await pendingMatches.listOpen(testDb.db, installationId)).toEqual([]);
   });
 
-  it('needs two candidates, dismisses when moot, and keeps installations apart', async () => {
+  it('needs two candidates (or one linked elsewhere), dismisses when moot, and keeps installations apart', async () => {
     await expect(
       pendingMatches.open(
         testDb.db,
@@ -108,6 +108,22 @@ describe.each(testDialects)('pending matches on %s', (dialect) => {
         1,
       ),
     ).rejects.toThrow(/at least two/);
+    // One candidate is a question when it is linked to another record already: a possible duplicate.
+    const duplicate = await pendingMatches.open(
+      testDb.db,
+      {
+        installationId,
+        record: hubspotContact(),
+        candidates: twoContacts().slice(1),
+        reason: 'linked_elsewhere',
+      },
+      1,
+    );
+    expect(duplicate).toMatchObject({
+      state: 'open',
+      reason: 'linked_elsewhere',
+      candidates: [expect.anything()],
+    });
     const record = hubspotContact();
     const opened = await pendingMatches.open(
       testDb.db,

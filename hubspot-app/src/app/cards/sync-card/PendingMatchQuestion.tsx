@@ -20,6 +20,17 @@ import {
 import { relativeTime, useAction, type MatchChoice, type PendingMatch } from '@sf-bridge/client';
 import type { CardPartProps } from './props';
 
+/** The question in words; the stored reason is a code (`ambiguous`, `linked_elsewhere`). */
+export function reasonText(match: PendingMatch): string {
+  if (match.reason === 'linked_elsewhere') {
+    return 'The Salesforce record that matches this one is already linked to another HubSpot record, so this may be a duplicate. Create a new Salesforce record for it, or leave it unsynced.';
+  }
+  if (match.reason === 'ambiguous') {
+    return `${match.candidates.length} Salesforce records could be this one. Link the right one, or say none of them is.`;
+  }
+  return match.reason;
+}
+
 export function PendingMatchQuestion(props: CardPartProps & { match: PendingMatch }) {
   const { match, now } = props;
   const answer = useAction(
@@ -34,7 +45,7 @@ export function PendingMatchQuestion(props: CardPartProps & { match: PendingMatc
   return (
     <Flex direction="column" gap="sm" testId="pending-match">
       <Heading>Which Salesforce record is this?</Heading>
-      <Text>{match.reason}</Text>
+      <Text testId="match-reason">{reasonText(match)}</Text>
       <Table bordered density="condensed" testId="match-candidates">
         <TableHead>
           <TableRow>
@@ -67,7 +78,7 @@ export function PendingMatchQuestion(props: CardPartProps & { match: PendingMatc
                 <TableCell>
                   <Button
                     size="xs"
-                    disabled={running}
+                    disabled={running || match.reason === 'linked_elsewhere'}
                     onClick={() => void answer.run({ kind: 'link', record: candidate.record })}
                     testId={`link-candidate-${candidate.record.recordId}`}
                   >
