@@ -180,4 +180,30 @@ describeWithChromium('the app in a browser', () => {
     await expect(page.locator(`${SETTINGS} button[data-testid="save"]`).isDisabled()).resolves.toBe(true);
     expect(pageErrors).toEqual([]);
   });
+
+  it('opens every tab of the settings page without an error or a gap', async () => {
+    const page = await open(preview.settingsUrl(), SETTINGS);
+    await page.locator(`${SETTINGS} [data-testid="mappings-contacts"]`).waitFor({ timeout: 20_000 });
+    const tabs: Array<[title: string, shows: string]> = [
+      ['Connection', 'connection-tab'],
+      ['Which records', 'records-tab'],
+      ['Deletes and limits', 'operations-tab'],
+      ['Access', 'access-tab'],
+      ['Health', 'health-tab'],
+    ];
+    for (const [title, testId] of tabs) {
+      await page.locator(`${SETTINGS} [role="tab"]`, { hasText: title }).click();
+      const tab = page.locator(`${SETTINGS} [data-testid="${testId}"]`);
+      await tab.waitFor({ timeout: 20_000 });
+      await page
+        .locator(`${SETTINGS} [data-component="LoadingSpinner"]`)
+        .first()
+        .waitFor({ state: 'detached', timeout: 10_000 })
+        .catch(() => undefined);
+      await page.screenshot({ path: screenshotPath('app', `settings-${testId}.png`), fullPage: true });
+      await expect(page.locator(`${SETTINGS} [data-component="Unknown"]`).count()).resolves.toBe(0);
+      await expect(page.locator(`${SETTINGS} [data-component="ErrorState"]`).count()).resolves.toBe(0);
+    }
+    expect(pageErrors).toEqual([]);
+  });
 });
