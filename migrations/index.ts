@@ -27,6 +27,7 @@ import * as addAuditEntriesActorUser from './20261123090000_add_audit_entries_ac
 import * as indexAuditEntriesRecord from './20261123090100_index_audit_entries_record';
 import * as addCursorsStalls from './20261123100000_add_cursors_stalls';
 import * as createSeenSignatures from './20261124090000_create_seen_signatures';
+import * as createCreatesInDoubt from './20261207090000_create_creates_in_doubt';
 
 export interface Migration {
   name: string;
@@ -58,4 +59,5 @@ export const migrations: Migration[] = [
   { name: '20261123090100_index_audit_entries_record', ...indexAuditEntriesRecord },
   { name: '20261123100000_add_cursors_stalls', ...addCursorsStalls },
   { name: '20261124090000_create_seen_signatures', ...createSeenSignatures },
+  { name: '20261207090000_create_creates_in_doubt', ...createCreatesInDoubt },
 ];

@@ -2,7 +2,9 @@
  * Matching before any create: which existing record on the other side is the same person, if any.
  *
  * Levels, in order: the stored cross-id (the Salesforce id in a HubSpot property, the HubSpot id in a
- * Salesforce external-id field), then the normalized email (Salesforce Contacts before unconverted Leads).
+ * Salesforce external-id field), then the normalized email (Salesforce Contacts before unconverted Leads),
+ * then, for a HubSpot record whose create in Salesforce got no answer, the record that create made (see
+ * lostCreates.ts).
  * The first level that finds anything decides: exactly one candidate links; two or more mean no guess,
  * a person picks. A candidate already linked to another record is never taken over. No candidate at any
  * level means the record may be created.
@@ -20,7 +22,7 @@ import type {
 import { hubspotRef, salesforceRef, sameSalesforceId } from './records';
 import { normalizeEmail } from './transforms/text';
 
-export type MatchBasis = 'cross_id' | 'email';
+export type MatchBasis = 'cross_id' | 'email' | 'created_by_bridge';
 
 export type MatchResult<Ref, Rec> =
   | { readonly kind: 'link'; readonly basis: MatchBasis; readonly target: Ref; readonly record: Rec | null }
@@ -89,6 +91,8 @@ export function matchHubspotRecord(input: {
   /** Email matching tries these objects in this order (contacts: Contact, then Lead). */
   readonly emailPreference: readonly SalesforceObjectType[];
   readonly linkedSalesforceIds?: readonly string[];
+  /** Records the bridge's own earlier create of this record may have made, its answer lost. */
+  readonly createdByBridge?: readonly SalesforceRecord[];
 }): SalesforceMatch {
   const { hubspot, candidates, keys } = input;
   const linked = new Set((input.linkedSalesforceIds ?? []).map(id15));
@@ -117,8 +121,16 @@ export function matchHubspotRecord(input: {
   const crossIdMatch = decide('cross_id', byCrossId);
   if (crossIdMatch) return crossIdMatch;
 
+  const createdEarlier = (): SalesforceMatch =>
+    decide(
+      'created_by_bridge',
+      (input.createdByBridge ?? [])
+        .filter(isLive)
+        .map((record) => resolveConversion(record, candidates))
+        .filter((item) => item !== null),
+    ) ?? { kind: 'create' };
   const email = keys.emailProperty ? emailOf(hubspot.properties[keys.emailProperty]) : null;
-  if (email === null) return { kind: 'create' };
+  if (email === null) return createdEarlier();
   for (const type of input.emailPreference) {
     const field = keys.salesforceEmailField[type];
     const found = candidates.filter(
@@ -134,7 +146,7 @@ export function matchHubspotRecord(input: {
     );
     if (match) return match;
   }
-  return { kind: 'create' };
+  return createdEarlier();
 }
 
 export function matchSalesforceRecord(input: {

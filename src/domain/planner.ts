@@ -256,6 +256,7 @@ function planUnlinkedHubspot(input: UnlinkedHubspotInput, context: PlanContext):
     keys: matchKeys(objectSettings),
     emailPreference: [...salesforceTypesFor[hubspot.objectType]].reverse(),
     ...(input.linkedSalesforceIds ? { linkedSalesforceIds: input.linkedSalesforceIds } : {}),
+    ...(input.createdByBridge ? { createdByBridge: input.createdByBridge } : {}),
   });
   switch (match.kind) {
     case 'ambiguous':

@@ -39,6 +39,8 @@ export interface BatchContext {
    * for a field it does not know. Absent: the batch's metadata stands.
    */
   readonly refreshSalesforceDescribe?: () => Promise<OrgFields>;
+  /** The Salesforce user the bridge acts as (CreatedById of what it creates), when known. */
+  readonly salesforceUserId: string | null;
   /** The org's instance URL, for links to Salesforce records. */
   readonly instanceUrl: string;
   readonly hubspotProperties: readonly string[];

@@ -39,6 +39,7 @@ function inputOf(unit: Unit): PlanInput | null {
       hubspot: unit.hubspot,
       candidates: createNew ? [] : (unit.candidates as SalesforceRecord[]),
       linkedSalesforceIds: createNew ? [] : unit.linkedCandidateIds,
+      createdByBridge: unit.createdByBridge,
     };
   }
   if (!unit.salesforce) return null;

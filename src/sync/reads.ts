@@ -8,13 +8,23 @@
  * Nothing is read that a dirty payload already carries, and nothing is read for a unit that does not need
  * it: the caller decides which sides to read.
  */
+import * as createsInDoubt from '../db/createsInDoubt';
 import * as links from '../db/links';
+import {
+  CREATED_SINCE_MARGIN_MS,
+  FORGET_AFTER_MS,
+  holdsWhatWasSent,
+  mayStillLand,
+} from '../domain/lostCreates';
 import type { HubspotRecord, SalesforceRecord, Side } from '../domain/records';
 import { sameSalesforceId } from '../domain/records';
 import { normalizeEmail } from '../domain/transforms/text';
 import type { BatchContext } from './context';
 import { contactSalesforceTypes, contactTypeOfId, type ContactSalesforceType } from './fields';
 import { unitRecords, type Unit } from './units';
+
+/** At most this many records created since a lost create are looked through, per object and batch. */
+const LOST_CREATE_LOOKUP_LIMIT = 2_000;
 
 /** Reads the given side of each unit that has not been read (or carried) yet. */
 export async function readSides(context: BatchContext, wanted: ReadonlyArray<{ unit: Unit; side: Side }>) {
@@ -67,8 +77,55 @@ function emailOf(value: unknown): string | null {
 export async function readCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
   const fromHubspot = units.filter((unit) => !unit.link && unit.hubspot && !unit.hubspot.archived);
   const fromSalesforce = units.filter((unit) => !unit.link && unit.salesforce && !unit.salesforce.isDeleted);
-  if (fromHubspot.length > 0) await salesforceCandidates(context, fromHubspot);
+  if (fromHubspot.length > 0) {
+    await salesforceCandidates(context, fromHubspot);
+    await readLostCreates(context, fromHubspot);
+  }
   if (fromSalesforce.length > 0) await hubspotCandidates(context, fromSalesforce);
+}
+
+/**
+ * For HubSpot records whose earlier create in Salesforce got no answer: whether that create may still land
+ * (the unit then waits), and otherwise the records it may have made, read in one query per object among
+ * those the integration user created since the oldest attempt.
+ */
+async function readLostCreates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+  const nowMs = context.now();
+  const byId = new Map(units.map((unit) => [(unit.hubspot as HubspotRecord).id, unit]));
+  const sent = await createsInDoubt.forRecords(context.db, context.installationId, 'contacts', [
+    ...byId.keys(),
+  ]);
+  const stale = sent.filter((create) => create.sentAt < nowMs - FORGET_AFTER_MS);
+  await createsInDoubt.forget(
+    context.db,
+    context.installationId,
+    'contacts',
+    stale.map((create) => create.hubspotId),
+  );
+  const current = sent.filter((create) => create.sentAt >= nowMs - FORGET_AFTER_MS);
+  const toLookUp: typeof current = [];
+  for (const create of current) {
+    const unit = byId.get(create.hubspotId);
+    if (!unit) continue;
+    const waiting = mayStillLand(create, nowMs);
+    unit.lostCreate = { sentAt: create.sentAt, mayStillLand: waiting };
+    if (!waiting) toLookUp.push(create);
+  }
+  for (const type of contactSalesforceTypes) {
+    const ofType = toLookUp.filter((create) => create.salesforceObjectType === type);
+    if (ofType.length === 0) continue;
+    const since = Math.min(...ofType.map((create) => create.sentAt)) - CREATED_SINCE_MARGIN_MS;
+    const created = await context.salesforce[type].readCreatedSince(
+      context.salesforceUserId,
+      since,
+      context.salesforceFields[type],
+      LOST_CREATE_LOOKUP_LIMIT,
+    );
+    for (const create of ofType) {
+      const unit = byId.get(create.hubspotId);
+      if (unit) unit.createdByBridge = created.filter((record) => holdsWhatWasSent(record, create.fields));
+    }
+  }
 }
 
 async function salesforceCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {

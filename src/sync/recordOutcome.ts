@@ -8,6 +8,7 @@
 import type { Knex } from 'knex';
 import * as auditEntries from '../db/auditEntries';
 import * as conflictsTable from '../db/conflicts';
+import * as createsInDoubt from '../db/createsInDoubt';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as linkLifecycle from '../db/linkLifecycle';
@@ -241,6 +242,9 @@ export async function recordUnit(
     if (unit.link) await links.findByIdForUpdate(trx, installationId, unit.link.id);
     const { plan, outcomes } = writes;
     const linkId = await applyLinkChanges(trx, context, unit, writes, options.earlyLinkId ?? null, nowMs);
+    if (linkId && unit.lostCreate && unit.hubspot) {
+      await createsInDoubt.forget(trx, installationId, 'contacts', [unit.hubspot.id]);
+    }
 
     if (linkId) {
       // One shadow per field: a later entry (the plan's own, after a value that landed late) wins.

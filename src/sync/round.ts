@@ -25,7 +25,7 @@ import { LinkRace, recordUnit, type Settlement } from './recordOutcome';
 import { callErrorOf, settlementForError, settlementForOutcomes } from './settlements';
 import { purgeForPrivacy, settleUnit, type SettledTracker } from './tracker';
 import { dirtySides, domainLink, forgetStaleCarried, type Unit, type WorkEntry } from './units';
-import { writeHubspot, writeSalesforce, type UnitWrites } from './writes';
+import { endLostCreates, writeHubspot, writeSalesforce, type UnitWrites } from './writes';
 
 export interface RoundState {
   readonly round: number;
@@ -40,6 +40,20 @@ function contended(context: BatchContext): Settlement {
     kind: 'defer',
     dueAt: context.now() + context.policy.contendedRetryMs,
     reason: { code: 'record_busy', message: 'Another sync of a record involved is under way.' },
+  };
+}
+
+/** How often a record whose earlier create may still land looks again. */
+const LOST_CREATE_RECHECK_MS = 30_000;
+
+function lostCreateWait(context: BatchContext, sentAt: number): Settlement {
+  return {
+    kind: 'defer',
+    dueAt: context.now() + LOST_CREATE_RECHECK_MS,
+    reason: {
+      code: 'create_in_doubt',
+      message: `The create sent to Salesforce at ${new Date(sentAt).toISOString()} got no answer yet; the record is not created again until that call has ended, and then only if it made nothing.`,
+    },
   };
 }
 
@@ -133,6 +147,11 @@ async function planAll(context: BatchContext, units: readonly Unit[], state: Rou
       continue;
     }
     const plan = planKnowingLanded(context, unit);
+    if (plan?.salesforceWrite?.kind === 'create' && unit.lostCreate?.mayStillLand) {
+      // Creating again now could make a second record next to the one that create may still make.
+      await settleUnit(context, unit, lostCreateWait(context, unit.lostCreate.sentAt), state.tracker);
+      continue;
+    }
     if (plan) planned.push({ unit, plan });
     else await settleUnit(context, unit, { kind: 'complete' }, state.tracker);
   }
@@ -250,6 +269,7 @@ export async function runRound(
     context.logger,
     context.installationId,
   );
+  await endLostCreates(context, toWrite, abandonedEnded);
 
   for (const writes of toWrite) {
     const { unit, plan } = writes;

@@ -21,6 +21,7 @@ import { HubSpotObjects } from '../connectors/hubspot/objects';
 import { listHubSpotOwners } from '../connectors/hubspot/owners';
 import { describeFields, listSalesforceUsers } from '../connectors/salesforce/metadata';
 import { SalesforceRecords } from '../connectors/salesforce/records';
+import * as installations from '../db/installations';
 import * as settingsTable from '../db/settings';
 import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
 import { defaultSettings } from '../domain/settings/defaults';
@@ -107,6 +108,7 @@ export async function buildContext(
     lifecycleStages: needsStages,
   });
   const effective = settingsForOrg(settings, metadata.describe);
+  const installation = await installations.findById(deps.db, installationId);
   const nowMs = deps.now();
   return {
     db: deps.db,
@@ -122,6 +124,7 @@ export async function buildContext(
       deps.metadata.forgetDescribe(installationId);
       return (await deps.metadata.get(installationId, readers, { owners: false })).describe;
     },
+    salesforceUserId: installation?.salesforce.userId ?? null,
     instanceUrl: clients.salesforce.instanceUrl,
     hubspotProperties: hubspotPropertiesToRead(effective),
     salesforceFields: {

@@ -49,6 +49,12 @@ export interface Unit {
   /** Unlinked: the candidates found on the other side, and which of them are linked elsewhere. */
   candidates: Array<HubspotRecord | SalesforceRecord>;
   linkedCandidateIds: string[];
+  /**
+   * Unlinked HubSpot record: an earlier create of it in Salesforce whose answer was lost, and the records
+   * that create may have made (see domain/lostCreates.ts).
+   */
+  lostCreate: { readonly sentAt: number; readonly mayStillLand: boolean } | null;
+  createdByBridge: SalesforceRecord[];
   /** Unlinked: a person's answer to an earlier question about this record. */
   readonly choice: Choice | null;
   readonly hasOpenQuestion: boolean;
@@ -198,6 +204,8 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       resolutions,
       candidates: [],
       linkedCandidateIds: [],
+      lostCreate: null,
+      createdByBridge: [],
       choice,
       hasOpenQuestion,
     });

@@ -18,6 +18,8 @@
  */
 import type { HubSpotWriteOutcome } from '../connectors/hubspot/objects';
 import { SalesforceCallError } from '../connectors/salesforce/record-errors';
+import { abandonedCallOf } from '../connectors/timeout';
+import * as createsInDoubt from '../db/createsInDoubt';
 import type { FieldValues, SalesforceWriteOutcome, WriteOptions } from '../connectors/salesforce/records';
 import { makeFailure, type SyncFailure } from '../domain/failures';
 import { LIFECYCLE_STAGE_PROPERTY, liveStageFor, movesBackward } from '../domain/lifecycleStages';
@@ -287,6 +289,68 @@ async function attemptSalesforce(
   }
 }
 
+function hubspotIdsOf(all: readonly UnitWrites[]): string[] {
+  return all.flatMap((writes) => (writes.unit.hubspot ? [writes.unit.hubspot.id] : []));
+}
+
+/**
+ * After plain creates: those Salesforce answered are no longer in doubt; those whose call failed as a whole
+ * have ended without an answer; those abandoned at their deadline are left for the round (`endLostCreates`).
+ */
+async function settleCreatesInDoubt(context: BatchContext, plain: readonly UnitWrites[]): Promise<void> {
+  const answered = plain.filter((writes) => {
+    const outcome = writes.outcomes.salesforce;
+    return outcome !== undefined && !('callError' in outcome);
+  });
+  const ended = plain.filter((writes) => {
+    const outcome = writes.outcomes.salesforce;
+    return outcome !== undefined && 'callError' in outcome && abandonedCallOf(outcome.callError) === null;
+  });
+  await createsInDoubt.forget(context.db, context.installationId, 'contacts', hubspotIdsOf(answered));
+  await createsInDoubt.markEnded(
+    context.db,
+    context.installationId,
+    'contacts',
+    hubspotIdsOf(ended),
+    context.now(),
+  );
+}
+
+/**
+ * Plain creates abandoned at their deadline: once their calls have ended (`ended`), the next attempt may look
+ * for what they made; until then it waits (see domain/lostCreates.ts). Calls still out when the round stops
+ * waiting are marked when they end.
+ */
+export async function endLostCreates(
+  context: BatchContext,
+  all: readonly UnitWrites[],
+  ended: boolean,
+): Promise<void> {
+  const lost = all.flatMap((writes) => {
+    const outcome = writes.outcomes.salesforce;
+    const call = outcome && 'callError' in outcome ? abandonedCallOf(outcome.callError) : null;
+    const plain = writes.salesforce?.kind === 'create' && !writes.salesforce.upsertField;
+    return call && plain && writes.unit.hubspot ? [{ hubspotId: writes.unit.hubspot.id, call }] : [];
+  });
+  const mark = (hubspotIds: string[]) =>
+    createsInDoubt.markEnded(context.db, context.installationId, 'contacts', hubspotIds, context.now());
+  if (lost.length === 0) return;
+  if (ended) {
+    await mark(lost.map((entry) => entry.hubspotId));
+    return;
+  }
+  for (const entry of lost) {
+    void entry.call
+      .then(() => mark([entry.hubspotId]))
+      .catch((error: unknown) =>
+        context.logger.warn(
+          { installationId: context.installationId, hubspotId: entry.hubspotId },
+          `could not note the end of a Salesforce create that got no answer: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
+  }
+}
+
 export async function writeSalesforce(
   context: BatchContext,
   all: readonly UnitWrites[],
@@ -319,12 +383,32 @@ export async function writeSalesforce(
     const plain = creates.filter(
       (writes) => writes.salesforce?.kind === 'create' && !writes.salesforce.upsertField,
     );
+    // Written before the call: should its answer be lost, the next attempt looks for what it made first.
+    const sentAt = context.now();
+    await createsInDoubt.recordSent(
+      context.db,
+      context.installationId,
+      plain.flatMap((writes) =>
+        writes.unit.hubspot
+          ? [
+              {
+                hubspotObjectType: 'contacts',
+                hubspotId: writes.unit.hubspot.id,
+                salesforceObjectType: type,
+                fields: (writes.salesforce as Create).fields,
+              },
+            ]
+          : [],
+      ),
+      sentAt,
+    );
     await attemptSalesforce(context, type, plain, (pending, options) =>
       records.create(
         pending.map((writes) => ({ fields: (writes.salesforce as Create).fields })),
         options,
       ),
     );
+    await settleCreatesInDoubt(context, plain);
     for (const writes of plain) {
       const outcome = writes.outcomes.salesforce;
       if (outcome?.ok) await onCreatedWithoutKey(writes, outcome.id);

@@ -32,6 +32,8 @@ export interface HarnessOptions {
   gate?: CallGate;
   callTimeoutMs?: number;
   maxAttempts?: number;
+  /** How long a round waits for writes that got no answer in time (default 30 s). */
+  abandonedWriteWaitMs?: number;
 }
 
 export interface Harness {
@@ -99,9 +101,16 @@ export async function createHarness(
   const hubspot = await hubspotClientFor(hubspotEmulator, portalId);
   await createAppProperties(hubspot);
   // The same people own records in both systems: Salesforce's users are HubSpot owners too.
-  for (const user of await salesforceEmulator.control.listUsers()) {
+  const users = await salesforceEmulator.control.listUsers();
+  for (const user of users) {
     if (user.email) await hubspotEmulator.control.addOwner(portalId, { email: user.email });
   }
+  // The connection logs in as the org's admin, as the install stores it.
+  const integrationUser = users.find((user) => user.role === 'admin');
+  await testDb
+    .db('installations')
+    .where({ id: installationId })
+    .update({ salesforce_user_id: integrationUser?.id ?? null });
   const salesforce = await salesforceConnectionFor(salesforceEmulator);
   let nowMs = Date.now();
   const clock = { now: () => nowMs, advance: (ms: number) => void (nowMs += ms) };
@@ -119,6 +128,9 @@ export async function createHarness(
       backoff: { baseDelayMs: 1_000, maxDelayMs: 60_000 },
       random: () => 0.5,
       contendedRetryMs: 1_000,
+      ...(options.abandonedWriteWaitMs !== undefined
+        ? { abandonedWriteWaitMs: options.abandonedWriteWaitMs }
+        : {}),
     },
     callTimeoutMs: options.callTimeoutMs ?? 5_000,
     blockedRetryMs: 60_000,

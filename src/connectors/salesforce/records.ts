@@ -25,7 +25,7 @@ import {
   salesforceSaveFailure,
   wholeCallFailure,
 } from './record-errors';
-import { packInClauses, soqlDateTime, parseSalesforceDateTime } from './soql';
+import { packInClauses, soqlDateTime, soqlString, parseSalesforceDateTime } from './soql';
 
 export const SALESFORCE_COLLECTION_SIZE = 200;
 
@@ -219,6 +219,23 @@ export class SalesforceRecords {
         found.set(record.id, record);
     }
     return [...found.values()];
+  }
+
+  /**
+   * Records created at or after `sinceMs`, by `createdById` when known (the integration user), at most
+   * `limit`, oldest first: where a create whose answer was lost may have left its record.
+   */
+  async readCreatedSince(
+    createdById: string | null,
+    sinceMs: number,
+    fields: readonly string[],
+    limit: number,
+  ): Promise<SalesforceRecord[]> {
+    const byUser = createdById ? ` AND CreatedById = ${soqlString(createdById)}` : '';
+    const soql =
+      `SELECT ${this.select(fields)} FROM ${this.type} WHERE CreatedDate >= ${soqlDateTime(sinceMs)}${byUser} ` +
+      `ORDER BY CreatedDate ASC, Id ASC LIMIT ${limit}`;
+    return this.query(soql, { includeDeleted: false });
   }
 
   /**

@@ -57,6 +57,8 @@ export interface UnlinkedHubspotInput {
   readonly candidates: readonly SalesforceRecord[];
   /** Which of the candidates already have an active link. */
   readonly linkedSalesforceIds?: readonly string[];
+  /** Records an earlier create of this record may have made in Salesforce, its answer lost. */
+  readonly createdByBridge?: readonly SalesforceRecord[];
 }
 
 export interface UnlinkedSalesforceInput {
