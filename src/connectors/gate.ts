@@ -3,6 +3,8 @@
  * hold (the sync layer implements it over the database, so limits hold across worker processes), and
  * through which each answer's limit information comes back.
  */
+import { isRetryable, type FailureCategory } from '../domain/failures';
+
 export type Provider = 'hubspot' | 'salesforce';
 export type CallKind = 'read' | 'search' | 'write';
 
@@ -22,8 +24,8 @@ export interface CallGate {
  */
 export class BudgetExhausted extends Error {
   readonly code = 'budget_exhausted' as const;
-  readonly category = 'rate_limited' as const;
-  readonly retryable = true;
+  readonly category: FailureCategory = 'rate_limited';
+  readonly retryable = isRetryable(this.category);
 
   constructor(
     readonly provider: Provider,

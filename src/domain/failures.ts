@@ -6,6 +6,9 @@
  * the planner produces the categories it can detect before writing. Everything that is decided about a
  * category is decided here, in exhaustive switches, so adding a category fails to compile until every
  * decision covers it.
+ *
+ * Two shapes carry a category: `SyncFailure`, one record's write refused (or one the planner would not
+ * make), and `CallFailure`, a call that failed as a whole and so says nothing about any one record in it.
  */
 import type { Side } from './records';
 import { otherSide, sideLabel } from './records';
@@ -79,6 +82,68 @@ export function isRetryable(category: FailureCategory): boolean {
     default:
       return assertNever(category, 'failure category');
   }
+}
+
+/**
+ * A call that failed as a whole: no answer in time, an outage, a rate limit, a lock, a revoked connection,
+ * a spent API budget. Each connector makes one from its own errors (`callFailureOf`,
+ * src/connectors/callFailure.ts); what it means for the records in the call is for the sync to decide.
+ */
+export interface CallFailure {
+  /** The system the call went to; null when neither answered for it (a bare deadline, a bug). */
+  readonly side: Side | null;
+  readonly category: FailureCategory;
+  /**
+   * Machine-readable and stable: Salesforce's own `errorCode` (`REQUEST_LIMIT_EXCEEDED`), the bridge's
+   * name for a HubSpot answer (`hubspot_locked`), `timeout`, `budget_exhausted` or `unexpected_error`.
+   */
+  readonly code: string;
+  /** What happened, for logs and the row's last error; never holds a token. */
+  readonly message: string;
+  /** `isRetryable(category)`: whether the same call can succeed later without a person doing anything. */
+  readonly retryable: boolean;
+  /**
+   * The least wait before the same call may go out again, when the system said (Retry-After, the window of
+   * the rate limit that was hit, how long HubSpot's locks last, how long a spent allocation takes to free up).
+   */
+  readonly retryAfterMs: number | null;
+  /** Set when the whole account cannot be served for a while: see `AccountHold`. */
+  readonly hold: AccountHold | null;
+  /** What the system said, for the logs and the stored error (status, upstream codes, correlation id). */
+  readonly details: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A failure that is no fault of the call nor of the records in it: the account cannot be served for a
+ * while, however the call is made, so its records wait without counting an attempt. (A connection that
+ * needs an admin is category `auth`; how long its records wait is the sync's setting.)
+ */
+export type AccountHold =
+  /** The installation's own API budget is spent; calls may go out again at `untilMs` (epoch ms). */
+  | {
+      readonly kind: 'budget_exhausted';
+      readonly untilMs: number;
+      /** For the installation's status: "Salesforce daily API share (25 %) used up". */
+      readonly reason: string;
+    }
+  /** HubSpot is moving the account between data hosting locations (a 477), for hours: `retryAfterMs` says when to look again. */
+  | { readonly kind: 'migration_in_progress' };
+
+/** A CallFailure whose `retryable` is decided by its category, like every other failure's. */
+export function makeCallFailure(
+  failure: Omit<CallFailure, 'retryable' | 'retryAfterMs' | 'hold' | 'details'> &
+    Partial<Pick<CallFailure, 'retryAfterMs' | 'hold' | 'details'>>,
+): CallFailure {
+  return {
+    side: failure.side,
+    category: failure.category,
+    code: failure.code,
+    message: failure.message,
+    retryable: isRetryable(failure.category),
+    retryAfterMs: failure.retryAfterMs ?? null,
+    hold: failure.hold ?? null,
+    details: failure.details ?? {},
+  };
 }
 
 function article(noun: string): string {

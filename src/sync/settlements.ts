@@ -23,16 +23,7 @@ import { attemptErrorOf, type Settlement } from './recordOutcome';
 import type { UnitWrites } from './writes';
 
 function hubspotCategory(error: HubSpotError): FailureCategory {
-  switch (error.category) {
-    case 'rate_limit':
-      return 'rate_limited';
-    case 'auth':
-      return 'auth';
-    case 'transient':
-      return 'transient';
-    case 'validation':
-      return 'unknown';
-  }
+  return error.retryable || error.category === 'auth' ? error.category : 'unknown';
 }
 
 /** The settlement of records hit by an error that failed a whole call (or the whole batch). */

@@ -4,6 +4,7 @@
  * so it is not reused.
  */
 import { z } from 'zod';
+import { isRetryable, type FailureCategory } from '../../domain/failures';
 import { CallTimeout } from '../timeout';
 
 export const hubspotErrorCodes = [
@@ -23,8 +24,6 @@ export const hubspotErrorCodes = [
 ] as const;
 export type HubSpotErrorCode = (typeof hubspotErrorCodes)[number];
 
-export type HubSpotErrorCategory = 'auth' | 'rate_limit' | 'transient' | 'validation';
-
 export interface HubSpotErrorDetails {
   status?: number;
   hubspotCategory?: string;
@@ -34,7 +33,7 @@ export interface HubSpotErrorDetails {
 }
 
 export class HubSpotError extends Error {
-  readonly category: HubSpotErrorCategory;
+  readonly category: FailureCategory;
   readonly retryable: boolean;
 
   constructor(
@@ -48,29 +47,32 @@ export class HubSpotError extends Error {
   ) {
     super(message);
     this.name = 'HubSpotError';
-    const { category, retryable } = classify(code);
-    this.category = category;
-    this.retryable = retryable;
+    this.category = categoryOfHubSpotCode(code);
+    this.retryable = isRetryable(this.category);
   }
 }
 
-function classify(code: HubSpotErrorCode): { category: HubSpotErrorCategory; retryable: boolean } {
+function categoryOfHubSpotCode(code: HubSpotErrorCode): FailureCategory {
   switch (code) {
+    // A grant without the app's scopes is fixed the same way as a revoked one: an admin installs again.
     case 'unauthorized':
     case 'missing_scopes':
-      return { category: 'auth', retryable: false };
+      return 'auth';
     case 'rate_limited':
-      return { category: 'rate_limit', retryable: true };
+      return 'rate_limited';
     case 'locked':
     case 'migration_in_progress':
     case 'unavailable':
     case 'network':
     case 'timeout':
-      return { category: 'transient', retryable: true };
+      return 'transient';
     case 'rejected':
+      return 'validation';
     case 'not_found':
+      return 'not_found';
+    // HubSpot answers 409 when a write would make a second record with a unique value.
     case 'conflict':
-      return { category: 'validation', retryable: false };
+      return 'duplicate';
   }
 }
 

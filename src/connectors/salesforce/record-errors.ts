@@ -4,7 +4,7 @@
  * `name === errorCode`).
  */
 import { z } from 'zod';
-import { makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
+import { isRetryable, makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
 import type { SalesforceObjectType } from '../../domain/records';
 import { CallTimeout } from '../timeout';
 
@@ -127,7 +127,7 @@ export class SalesforceCallError extends Error {
   ) {
     super(message);
     this.name = 'SalesforceCallError';
-    this.retryable = category === 'transient' || category === 'rate_limited' || category === 'unknown';
+    this.retryable = isRetryable(category);
   }
 }
 

@@ -4,6 +4,7 @@ import {
   failureCategories,
   failureSentence,
   isRetryable,
+  makeCallFailure,
   makeFailure,
 } from '../../../src/domain/failures';
 import { err, mapResult, ok } from '../../../src/domain/result';
@@ -69,6 +70,31 @@ describe('failure categories', () => {
     expect(failure.message).toContain('"evangelist"');
     expect(failure.message).toContain('"Lifecycle stage"');
     expect(failure.message).toContain('value map');
+  });
+});
+
+describe('call failures', () => {
+  it.each(failureCategories)(
+    'a failed call of category %s is retryable exactly as the category says',
+    (category) => {
+      const failure = makeCallFailure({ side: 'hubspot', category, code: 'x', message: 'HubSpot answered' });
+      expect(failure.retryable).toBe(isRetryable(category));
+    },
+  );
+
+  it('holds nothing and asks for no wait unless told', () => {
+    expect(
+      makeCallFailure({ side: null, category: 'transient', code: 'timeout', message: 'no answer' }),
+    ).toEqual({
+      side: null,
+      category: 'transient',
+      code: 'timeout',
+      message: 'no answer',
+      retryable: true,
+      retryAfterMs: null,
+      hold: null,
+      details: {},
+    });
   });
 });
 
