@@ -3,7 +3,7 @@
  * hold (the sync layer implements it over the database, so limits hold across worker processes), and
  * through which each answer's limit information comes back.
  */
-import { isRetryable, type FailureCategory } from '../domain/failures';
+import { isRetryable, makeCallFailure, type CallFailure, type FailureCategory } from '../domain/failures';
 
 export type Provider = 'hubspot' | 'salesforce';
 export type CallKind = 'read' | 'search' | 'write';
@@ -47,6 +47,17 @@ export function isBudgetExhausted(error: unknown): error is BudgetExhausted {
       error.name === 'BudgetExhausted' &&
       typeof (error as { freesAtMs?: unknown }).freesAtMs === 'number')
   );
+}
+
+/** The call failure of a spent budget: the installation's records wait until it frees up, counting no attempt. */
+export function budgetCallFailure(error: BudgetExhausted): CallFailure {
+  return makeCallFailure({
+    side: error.provider,
+    category: error.category,
+    code: error.code,
+    message: error.message,
+    hold: { kind: 'budget_exhausted', untilMs: error.freesAtMs, reason: error.reason },
+  });
 }
 
 /** No limits: for tools and tests that count calls some other way. */

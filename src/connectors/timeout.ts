@@ -5,6 +5,7 @@
  * write abandoned at its deadline may still land, so a caller that writes the same records again must wait
  * for it (`abandonedCallOf`).
  */
+import { makeCallFailure, type CallFailure } from '../domain/failures';
 
 /** Default deadline of one API call. */
 export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
@@ -19,6 +20,20 @@ export class CallTimeout extends Error {
     super(`no answer within ${timeoutMs} ms while ${action}`);
     this.name = 'CallTimeout';
   }
+}
+
+/**
+ * A deadline met outside a connector's own error mapping (each connector names its system in its own
+ * timeout error): an outage of no known side.
+ */
+export function timeoutCallFailure(error: CallTimeout): CallFailure {
+  return makeCallFailure({
+    side: null,
+    category: 'transient',
+    code: 'timeout',
+    message: error.message,
+    details: { action: error.action, timeoutMs: error.timeoutMs },
+  });
 }
 
 /**

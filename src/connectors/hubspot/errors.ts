@@ -4,7 +4,7 @@
  * so it is not reused.
  */
 import { z } from 'zod';
-import { isRetryable, type FailureCategory } from '../../domain/failures';
+import { isRetryable, makeCallFailure, type CallFailure, type FailureCategory } from '../../domain/failures';
 import { CallTimeout } from '../timeout';
 
 export const hubspotErrorCodes = [
@@ -74,6 +74,22 @@ function categoryOfHubSpotCode(code: HubSpotErrorCode): FailureCategory {
     case 'conflict':
       return 'duplicate';
   }
+}
+
+/**
+ * The call failure a HubSpotError stands for. A 477 holds the whole account (a migration takes hours) and
+ * says nothing about the call, so its records wait without counting an attempt.
+ */
+export function hubspotCallFailure(error: HubSpotError): CallFailure {
+  return makeCallFailure({
+    side: 'hubspot',
+    category: error.category,
+    code: `hubspot_${error.code}`,
+    message: error.message,
+    retryAfterMs: error.retryAfterMs,
+    hold: error.code === 'migration_in_progress' ? { kind: 'migration_in_progress' } : null,
+    details: { ...error.details },
+  });
 }
 
 const ErrorBody = z

@@ -4,7 +4,14 @@
  * `name === errorCode`).
  */
 import { z } from 'zod';
-import { isRetryable, makeFailure, type FailureCategory, type SyncFailure } from '../../domain/failures';
+import {
+  isRetryable,
+  makeCallFailure,
+  makeFailure,
+  type CallFailure,
+  type FailureCategory,
+  type SyncFailure,
+} from '../../domain/failures';
 import type { SalesforceObjectType } from '../../domain/records';
 import { CallTimeout } from '../timeout';
 
@@ -129,6 +136,18 @@ export class SalesforceCallError extends Error {
     this.name = 'SalesforceCallError';
     this.retryable = isRetryable(category);
   }
+}
+
+/** The call failure a SalesforceCallError stands for. */
+export function salesforceCallFailure(error: SalesforceCallError): CallFailure {
+  return makeCallFailure({
+    side: 'salesforce',
+    category: error.category,
+    code: error.code,
+    message: error.message,
+    retryAfterMs: error.retryAfterMs,
+    details: { errorCode: error.code },
+  });
 }
 
 const JsforceError = z
