@@ -28,6 +28,7 @@ import * as indexAuditEntriesRecord from './20261123090100_index_audit_entries_r
 import * as addCursorsStalls from './20261123100000_add_cursors_stalls';
 import * as createSeenSignatures from './20261124090000_create_seen_signatures';
 import * as createCreatesInDoubt from './20261207090000_create_creates_in_doubt';
+import * as addInstallationsSalesforceConfirmation from './20261207100000_add_installations_salesforce_confirmation';
 
 export interface Migration {
   name: string;
@@ -60,4 +61,8 @@ export const migrations: Migration[] = [
   { name: '20261123100000_add_cursors_stalls', ...addCursorsStalls },
   { name: '20261124090000_create_seen_signatures', ...createSeenSignatures },
   { name: '20261207090000_create_creates_in_doubt', ...createCreatesInDoubt },
+  {
+    name: '20261207100000_add_installations_salesforce_confirmation',
+    ...addInstallationsSalesforceConfirmation,
+  },
 ];

@@ -13,9 +13,11 @@ import { getHubSpotCallback } from './handlers/oauth/get-hubspot-callback';
 import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
 import { getSalesforceCallback } from './handlers/oauth/get-salesforce-callback';
 import { getSalesforceStart } from './handlers/oauth/get-salesforce-start';
+import { postSalesforceStart, startFormBody } from './handlers/oauth/post-salesforce-start';
 import { getInstallation } from './handlers/ops/get-installation';
 import { getInstallations } from './handlers/ops/get-installations';
 import { getInstallationStatus } from './handlers/settings/get-installation-status';
+import { postSalesforceConfirm } from './handlers/settings/post-salesforce-confirm';
 import { postSalesforceConnectUrl } from './handlers/settings/post-salesforce-connect-url';
 import { postSalesforceDisconnect } from './handlers/settings/post-salesforce-disconnect';
 import { errorHandler, notFound } from './middleware/errors';
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/oauth/hubspot/install', getHubSpotInstall(deps));
   app.get('/oauth/hubspot/callback', getHubSpotCallback(deps));
   app.get('/oauth/salesforce/start', getSalesforceStart(deps));
+  app.post('/oauth/salesforce/start', startFormBody, postSalesforceStart(deps));
   app.get('/oauth/salesforce/callback', getSalesforceCallback(deps));
 
   const signedByHubSpot = [
@@ -70,6 +73,7 @@ export function createApp(deps: AppDeps): Express {
     manager,
     postSalesforceConnectUrl(deps),
   );
+  app.post('/api/settings/salesforce/confirm', ...signedByHubSpot, manager, postSalesforceConfirm(deps));
   app.post(
     '/api/settings/salesforce/disconnect',
     ...signedByHubSpot,

@@ -43,8 +43,9 @@ const styles = `
   .ok { color: #00794a; } .warn { color: #b35c00; } .bad { color: #c2252d; }
   .box { border: 1px solid #cbd6e2; border-radius: 6px; padding: .75rem 1rem; margin: 1rem 0; }
   .box.warn { border-color: #f5c26b; background: #fef8f0; } .box.bad { border-color: #f2545b; background: #fdedee; }
-  a.button { display: inline-block; background: #ff7a59; color: #fff; padding: .6rem 1rem; border-radius: 4px;
-             text-decoration: none; margin: .25rem .5rem .25rem 0; font-weight: 600; }
+  a.button, button.button { display: inline-block; background: #ff7a59; color: #fff; padding: .6rem 1rem;
+             border: 0; border-radius: 4px; text-decoration: none; margin: .25rem .5rem .25rem 0;
+             font: inherit; font-weight: 600; cursor: pointer; }
   a.button.secondary { background: #fff; color: #213343; border: 1px solid #cbd6e2; }
   dl { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; } dt { font-weight: 600; }
   small { color: #516f90; }

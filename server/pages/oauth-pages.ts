@@ -52,6 +52,8 @@ const titles: Record<InstallErrorCode, string> = {
   state_expired: 'This sign-in link expired',
   state_reused: 'This sign-in was already used',
   state_wrong_browser: 'This sign-in belongs to another session',
+  link_other_browser: 'This link works only in the browser that installed the app',
+  confirmation_invalid: 'This request to continue could not be verified',
   access_denied: 'Access was not granted',
   provider_error: 'The sign-in did not complete',
   code_exchange_failed: 'The sign-in could not be completed',
@@ -79,6 +81,18 @@ function whatToDo(error: InstallError): string {
       return (
         'Finish each connection in the same browser window where you started it. If you did not start ' +
         'this connection yourself, close this page: nothing was connected or changed.'
+      );
+    case 'link_other_browser':
+      return (
+        "To connect Salesforce from here, or to have your Salesforce admin do it, open the app's settings in " +
+        'HubSpot, make a link on the Connection tab, and open that link instead; a connection made from it ' +
+        'waits until a settings manager confirms it in HubSpot. If someone sent you this link, ask them for one ' +
+        "from the app's settings."
+      );
+    case 'confirmation_invalid':
+      return (
+        'Open the connect link again and press "Continue to Salesforce" on the page it shows, in a browser ' +
+        'that accepts cookies from this site. If you did not mean to connect Salesforce, close this page.'
       );
     case 'access_denied':
       return error.provider === 'hubspot'
@@ -155,8 +169,8 @@ function connectButtons(links: SalesforceConnectLinks, again: boolean): Html {
     </p>
     <p>
       <small
-        >These buttons work once and until ${expires} UTC. You can also connect later from the app's settings
-        in HubSpot.</small
+        >These buttons work once, until ${expires} UTC, and only in this browser. To connect later, or to have
+        your Salesforce admin connect, use the Connection tab of the app's settings in HubSpot.</small
       >
     </p>`;
 }
@@ -175,10 +189,18 @@ export function installCompletePage(input: {
   const step =
     installation.state.salesforce === 'connected'
       ? html`<h2>Salesforce</h2>
-          <p class="ok">
-            Salesforce org ${salesforce.orgId ?? ''} is connected as ${salesforce.username ?? ''}; sync
-            continues.
-          </p>
+          ${
+            installation.state.awaitingConfirmation
+              ? html`<p class="warn">
+                  Salesforce org ${salesforce.orgId ?? ''} is connected as ${salesforce.username ?? ''} from a
+                  link made on the app's settings page, and waits for a settings manager to confirm it on the
+                  Connection tab; nothing syncs until then. Reconnecting it here yourself confirms it.
+                </p>`
+              : html`<p class="ok">
+                  Salesforce org ${salesforce.orgId ?? ''} is connected as ${salesforce.username ?? ''}; sync
+                  continues.
+                </p>`
+          }
           ${connectButtons(input.connectLinks, true)}`
       : html`<h2>Step 2 of 2: connect Salesforce</h2>
           ${
@@ -267,12 +289,27 @@ export function salesforceConnectedPage(input: {
       </dl>
       ${capabilitySection(input.capabilities)}
       <h2>What next</h2>
-      <p>
-        ${
-          installation.syncPaused
-            ? `Sync is paused (${installation.pauseReason ?? 'paused'}); resume it from the app's settings in HubSpot.`
-            : "Sync is on. Open the app's settings in HubSpot to choose which fields sync and who owns each one."
-        }
-      </p>`,
+      ${
+        installation.state.awaitingConfirmation
+          ? html`<div class="box warn">
+              <p>
+                <strong>Sync has not started.</strong> This connection was made from a link made on the app's
+                settings page, so it waits until a settings manager of HubSpot account
+                <strong>${installation.hubspot.hubDomain ?? installation.portalId}</strong> confirms it on the
+                Connection tab of the app's settings in HubSpot.
+              </p>
+              <p>
+                If you did not mean to connect this org to that HubSpot account, revoke the app's access in
+                Salesforce under Setup &gt; Connected Apps OAuth Usage, and tell whoever sent you the link.
+              </p>
+            </div>`
+          : html`<p>
+              ${
+                installation.syncPaused
+                  ? `Sync is paused (${installation.pauseReason ?? 'paused'}); resume it from the app's settings in HubSpot.`
+                  : "Sync is on. Open the app's settings in HubSpot to choose which fields sync and who owns each one."
+              }
+            </p>`
+      }`,
   );
 }

@@ -25,7 +25,7 @@ import * as scheduleLeases from '../db/scheduleLeases';
 import type { HubspotObjectType } from '../domain/records';
 import { enabledHubspotObjects } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
-import { settingsFor } from '../sync/installationSettings';
+import { settingsFor } from '../settings/installationSettings';
 import type { ChangeDetectionDeps } from './deps';
 import { pollHubSpot, type HubSpotPollOptions } from './hubspotPoll';
 import { CursorMoved } from './pollStep';
@@ -70,7 +70,11 @@ export function pollsOf(installation: installations.Installation, settings: Sett
   const units: PollUnit[] = [];
   if (installation.state.hubspot === 'connected') {
     for (const objectType of enabledHubspotObjects(settings)) units.push({ kind: 'hubspot', objectType });
-    if (installation.state.salesforce === 'connected') units.push({ kind: 'salesforce' });
+    // An org connected from a link nobody in the portal has confirmed yet is not read: its first poll (the
+    // initial walk) waits for the confirmation, and an org disconnected unconfirmed leaves no cursor behind.
+    if (installation.state.salesforce === 'connected' && !installation.state.awaitingConfirmation) {
+      units.push({ kind: 'salesforce' });
+    }
   }
   return units.map((unit) => ({
     name: pollLeaseName(unit, installation.id),

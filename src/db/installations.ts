@@ -52,6 +52,8 @@ export interface InstallationRow {
   salesforce_capabilities: string | null;
   salesforce_connected_at: number | null;
   salesforce_token_issued_at: number | null;
+  salesforce_awaiting_confirmation: boolean | number;
+  salesforce_connection_origin: string | null;
   sync_paused: boolean | number;
   paused_by_admin: boolean | number;
   pause_reason: string | null;
@@ -70,6 +72,35 @@ export const LastErrorSchema = z.object({
   at: z.number().int(),
 });
 export type LastError = z.infer<typeof LastErrorSchema>;
+
+/** A HubSpot user as a signed request or the install named them. */
+export const HubSpotPersonSchema = z.object({
+  userId: z.string().nullable(),
+  email: z.string().nullable(),
+});
+
+/**
+ * How a Salesforce connection was started. `install_page`: a link on the install page, followed in the
+ * installer's own browser. `settings_link`: a link made from the settings page, which works in any browser,
+ * so whoever held it may have connected.
+ */
+export const salesforceConnectionVias = ['install_page', 'settings_link'] as const;
+export type SalesforceConnectionVia = (typeof salesforceConnectionVias)[number];
+
+/** How the current Salesforce connection was made, and who confirmed it when it had to be confirmed. */
+export const SalesforceConnectionOriginSchema = z.object({
+  via: z.enum(salesforceConnectionVias),
+  /** The HubSpot user who made the link: the installer, or the settings manager who asked for it. */
+  requestedBy: HubSpotPersonSchema,
+  /**
+   * The org this installation was bound to before the connection (by a connection that needed no
+   * confirmation or got one); null when this is its first.
+   */
+  previousOrgId: z.string().nullable(),
+  confirmedBy: HubSpotPersonSchema.nullable(),
+  confirmedAt: z.number().int().nullable(),
+});
+export type SalesforceConnectionOrigin = z.infer<typeof SalesforceConnectionOriginSchema>;
 
 /** The columns a caller may change; states change only through `applyEvent`. */
 export interface InstallationPatch {
@@ -93,6 +124,7 @@ export interface InstallationPatch {
   salesforceCapabilities?: CapabilityReport | null;
   salesforceConnectedAt?: number | null;
   salesforceTokenIssuedAt?: number | null;
+  salesforceConnectionOrigin?: SalesforceConnectionOrigin | null;
   lastError?: LastError | null;
 }
 
@@ -126,6 +158,7 @@ export interface Installation {
     capabilities: CapabilityReport | null;
     connectedAt: number | null;
     tokenIssuedAt: number | null;
+    connectionOrigin: SalesforceConnectionOrigin | null;
   };
   lastError: LastError | null;
   createdAt: number;
@@ -150,7 +183,11 @@ const num = (value: number | null): number | null => (value === null ? null : Nu
 
 export function fromRow(row: InstallationRow): Installation {
   const states = StoredState.parse({ hubspot: row.hubspot_state, salesforce: row.salesforce_state });
-  const state: InstallationState = { ...states, pausedByAdmin: Boolean(row.paused_by_admin) };
+  const state: InstallationState = {
+    ...states,
+    awaitingConfirmation: Boolean(row.salesforce_awaiting_confirmation),
+    pausedByAdmin: Boolean(row.paused_by_admin),
+  };
   const { syncPaused, pauseReason } = pauseOf(state);
   return {
     id: row.id,
@@ -182,6 +219,7 @@ export function fromRow(row: InstallationRow): Installation {
       capabilities: json(CapabilityReportSchema, row.salesforce_capabilities),
       connectedAt: num(row.salesforce_connected_at),
       tokenIssuedAt: num(row.salesforce_token_issued_at),
+      connectionOrigin: json(SalesforceConnectionOriginSchema, row.salesforce_connection_origin),
     },
     lastError: json(LastErrorSchema, row.last_error),
     createdAt: Number(row.created_at),
@@ -225,6 +263,7 @@ export function toRowPatch(patch: InstallationPatch): Partial<InstallationRow> {
   set('salesforceCapabilities', (v) => (row.salesforce_capabilities = v ? JSON.stringify(v) : null));
   set('salesforceConnectedAt', (v) => (row.salesforce_connected_at = v));
   set('salesforceTokenIssuedAt', (v) => (row.salesforce_token_issued_at = v));
+  set('salesforceConnectionOrigin', (v) => (row.salesforce_connection_origin = v ? JSON.stringify(v) : null));
   set('lastError', (v) => (row.last_error = v ? JSON.stringify(v) : null));
   return row;
 }
@@ -234,6 +273,7 @@ function stateColumns(state: InstallationState): Partial<InstallationRow> {
   return {
     hubspot_state: state.hubspot,
     salesforce_state: state.salesforce,
+    salesforce_awaiting_confirmation: state.awaitingConfirmation,
     paused_by_admin: state.pausedByAdmin,
     status: statusOf(state),
     sync_paused: syncPaused,

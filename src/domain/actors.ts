@@ -31,6 +31,7 @@ export const personActions = [
   'sync_resumed',
   'settings_saved',
   'salesforce_connect_link_created',
+  'salesforce_connection_confirmed',
   'salesforce_disconnected',
 ] as const;
 export type PersonAction = (typeof personActions)[number];

@@ -12,8 +12,18 @@
  *     connected ──salesforce_connected──► connected                (a fresh login replaces the tokens)
  *     any ──hubspot_refresh_refused──► not_connected                (uninstalled: every token is deleted)
  *
- * Sync runs only when both sides are connected and the admin has not paused it. The derived status and
- * pause reason are stored next to the states so the queue and the operator dashboard can filter on them.
+ *   Confirmation of a Salesforce connection (a flag next to the Salesforce side)
+ *     any Salesforce state ──salesforce_connected_unconfirmed──► connected, awaiting confirmation
+ *     connected, awaiting ──salesforce_connection_confirmed──► connected, confirmed
+ *     awaiting ──salesforce_connected | salesforce_disconnected | hubspot_refresh_refused──► not awaiting
+ *
+ * A connection made in the installer's own browser right after the install is confirmed by being made
+ * (`salesforce_connected`); one made from a link that may have travelled to another browser
+ * (`salesforce_connected_unconfirmed`) waits until a settings manager confirms it in HubSpot.
+ *
+ * Sync runs only when both sides are connected, the connection is confirmed and the admin has not paused it.
+ * The derived status and pause reason are stored next to the states so the queue and the operator dashboard
+ * can filter on them.
  */
 
 export const hubspotConnectionStates = ['connected', 'uninstalled'] as const;
@@ -31,6 +41,7 @@ export const pauseReasons = [
   'hubspot_uninstalled',
   'salesforce_not_connected',
   'salesforce_needs_reauth',
+  'awaiting_connection_confirmation',
   'paused_by_admin',
 ] as const;
 export type PauseReason = (typeof pauseReasons)[number];
@@ -39,6 +50,8 @@ export const installationEvents = [
   'hubspot_installed',
   'hubspot_refresh_refused',
   'salesforce_connected',
+  'salesforce_connected_unconfirmed',
+  'salesforce_connection_confirmed',
   'salesforce_refresh_failed',
   'salesforce_disconnected',
   'paused_by_admin',
@@ -49,14 +62,20 @@ export type InstallationEvent = (typeof installationEvents)[number];
 export interface InstallationState {
   hubspot: HubSpotConnectionState;
   salesforce: SalesforceConnectionState;
+  /** The Salesforce connection was made from a link that could have been opened by anyone: not yet confirmed. */
+  awaitingConfirmation: boolean;
   pausedByAdmin: boolean;
 }
 
 interface TransitionRule {
   event: InstallationEvent;
   /** Legal starting points; a state not matched by any rule for the event is an illegal move. */
-  from: { hubspot?: readonly HubSpotConnectionState[]; salesforce?: readonly SalesforceConnectionState[] };
-  to: { hubspot?: HubSpotConnectionState; salesforce?: SalesforceConnectionState; pausedByAdmin?: boolean };
+  from: {
+    hubspot?: readonly HubSpotConnectionState[];
+    salesforce?: readonly SalesforceConnectionState[];
+    awaitingConfirmation?: readonly boolean[];
+  };
+  to: Partial<InstallationState>;
 }
 
 const transitionRules: readonly TransitionRule[] = [
@@ -68,12 +87,22 @@ const transitionRules: readonly TransitionRule[] = [
   {
     event: 'hubspot_refresh_refused',
     from: { hubspot: ['connected'] },
-    to: { hubspot: 'uninstalled', salesforce: 'not_connected' },
+    to: { hubspot: 'uninstalled', salesforce: 'not_connected', awaitingConfirmation: false },
   },
   {
     event: 'salesforce_connected',
     from: { hubspot: ['connected'], salesforce: ['not_connected', 'connected', 'needs_reauth'] },
-    to: { salesforce: 'connected' },
+    to: { salesforce: 'connected', awaitingConfirmation: false },
+  },
+  {
+    event: 'salesforce_connected_unconfirmed',
+    from: { hubspot: ['connected'], salesforce: ['not_connected', 'connected', 'needs_reauth'] },
+    to: { salesforce: 'connected', awaitingConfirmation: true },
+  },
+  {
+    event: 'salesforce_connection_confirmed',
+    from: { hubspot: ['connected'], salesforce: ['connected'], awaitingConfirmation: [true] },
+    to: { awaitingConfirmation: false },
   },
   {
     event: 'salesforce_refresh_failed',
@@ -83,7 +112,7 @@ const transitionRules: readonly TransitionRule[] = [
   {
     event: 'salesforce_disconnected',
     from: { hubspot: ['connected'], salesforce: ['connected', 'needs_reauth'] },
-    to: { salesforce: 'not_connected' },
+    to: { salesforce: 'not_connected', awaitingConfirmation: false },
   },
   { event: 'paused_by_admin', from: { hubspot: ['connected'] }, to: { pausedByAdmin: true } },
   { event: 'resumed_by_admin', from: { hubspot: ['connected'] }, to: { pausedByAdmin: false } },
@@ -93,6 +122,7 @@ const transitionRules: readonly TransitionRule[] = [
 export const initialInstallationState: InstallationState = {
   hubspot: 'connected',
   salesforce: 'not_connected',
+  awaitingConfirmation: false,
   pausedByAdmin: false,
 };
 
@@ -106,24 +136,20 @@ export function transition(state: InstallationState, event: InstallationEvent): 
     (candidate) =>
       candidate.event === event &&
       (candidate.from.hubspot?.includes(state.hubspot) ?? true) &&
-      (candidate.from.salesforce?.includes(state.salesforce) ?? true),
+      (candidate.from.salesforce?.includes(state.salesforce) ?? true) &&
+      (candidate.from.awaitingConfirmation?.includes(state.awaitingConfirmation) ?? true),
   );
   if (!rule) {
     return {
       ok: false,
       event,
       from: state,
-      reason: `"${event}" is not allowed while HubSpot is ${state.hubspot} and Salesforce is ${state.salesforce}`,
+      reason:
+        `"${event}" is not allowed while HubSpot is ${state.hubspot} and Salesforce is ${state.salesforce}` +
+        (state.awaitingConfirmation ? ' (awaiting confirmation)' : ''),
     };
   }
-  return {
-    ok: true,
-    state: {
-      hubspot: rule.to.hubspot ?? state.hubspot,
-      salesforce: rule.to.salesforce ?? state.salesforce,
-      pausedByAdmin: rule.to.pausedByAdmin ?? state.pausedByAdmin,
-    },
-  };
+  return { ok: true, state: { ...state, ...rule.to } };
 }
 
 /** Whether an event is legal from a state, without applying it. */
@@ -152,8 +178,10 @@ export function pauseOf(state: InstallationState): { syncPaused: boolean; pauseR
         ? 'salesforce_not_connected'
         : state.salesforce === 'needs_reauth'
           ? 'salesforce_needs_reauth'
-          : state.pausedByAdmin
-            ? 'paused_by_admin'
-            : null;
+          : state.awaitingConfirmation
+            ? 'awaiting_connection_confirmation'
+            : state.pausedByAdmin
+              ? 'paused_by_admin'
+              : null;
   return { syncPaused: reason !== null, pauseReason: reason };
 }

@@ -3,6 +3,7 @@
  * what it means and what to do. Decided here, from facts the caller has read, first match wins:
  *
  *   not connected / needs reauth ─► not_connected
+ *   connection not yet confirmed ─► paused
  *   paused by an admin ───────────► paused
  *   link tombstoned, Salesforce record deleted ─► deleted_in_salesforce
  *   a pending match ──────────────► waiting_for_person
@@ -36,6 +37,7 @@ export interface RecordSummaryFacts {
   readonly installation: {
     readonly hubspot: HubSpotConnectionState;
     readonly salesforce: SalesforceConnectionState;
+    readonly awaitingConfirmation: boolean;
     readonly pausedByAdmin: boolean;
   };
   /** The record's current link (active, else tombstoned), if any. */
@@ -61,7 +63,7 @@ export interface RecordSummary {
 export function recordSyncState(facts: RecordSummaryFacts): RecordSyncState {
   const { installation, link } = facts;
   if (installation.hubspot !== 'connected' || installation.salesforce !== 'connected') return 'not_connected';
-  if (installation.pausedByAdmin) return 'paused';
+  if (installation.awaitingConfirmation || installation.pausedByAdmin) return 'paused';
   if (link?.state === 'tombstoned' && link.tombstonedSide === 'salesforce') return 'deleted_in_salesforce';
   if (facts.pendingMatch) return 'waiting_for_person';
   if (facts.openConflicts > 0) return 'conflict';
@@ -88,8 +90,9 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
       return {
         state,
         title: 'Paused',
-        message:
-          'An admin paused the sync for this portal. Changes are kept and sync on their own when it resumes.',
+        message: facts.installation.awaitingConfirmation
+          ? 'A Salesforce org was just connected and waits for an admin to confirm it in the app settings, so nothing syncs yet. Changes are kept and sync once it is confirmed.'
+          : 'An admin paused the sync for this portal. Changes are kept and sync on their own when it resumes.',
       };
     case 'deleted_in_salesforce':
       return {

@@ -8,6 +8,8 @@ export const installErrorCodes = [
   'state_expired',
   'state_reused',
   'state_wrong_browser',
+  'link_other_browser',
+  'confirmation_invalid',
   'access_denied',
   'provider_error',
   'code_exchange_failed',
@@ -40,6 +42,8 @@ export function installErrorTraits(code: InstallErrorCode): InstallErrorTraits {
     case 'state_reused':
       return { category: 'security', retryable: true, httpStatus: 400 };
     case 'state_wrong_browser':
+    case 'link_other_browser':
+    case 'confirmation_invalid':
     case 'wrong_app':
       return { category: 'security', retryable: false, httpStatus: 403 };
     case 'access_denied':

@@ -107,7 +107,12 @@ export async function completeHubSpotInstall(
     { installationId: installation.id, portalId: installation.portalId, reinstall },
     reinstall ? 'HubSpot app reinstalled' : 'HubSpot app installed',
   );
-  const connectLinks = await createSalesforceConnectLinks(ctx, installation);
+  // The installer is here, in the browser the state was bound to: the Salesforce step works only there.
+  const connectLinks = await createSalesforceConnectLinks(ctx, installation, {
+    via: 'install_page',
+    requestedBy: { userId: installation.hubspot.userId, email: installation.hubspot.userEmail },
+    browserId: state.value.browserId,
+  });
   return ok({ installation, reinstall, propertiesReport, connectLinks });
 }
 

@@ -4,7 +4,9 @@
  * A state for an OAuth redirect is also bound to the browser that started the flow (a random cookie, stored
  * as a hash), so a callback completed in another browser (say, a portal admin following a Salesforce
  * authorize link that belongs to another portal's connection) is refused instead of connecting the wrong
- * accounts.
+ * accounts. A connect link made on the install page is bound the same way, to the installer's browser; one
+ * made from the settings page is not (it is meant to be opened wherever the Salesforce admin is), and says
+ * so in its payload, so the connection it makes waits for a confirmation in HubSpot.
  *
  * The HubSpot install starts from a link anyone may open, so its state is self-contained instead: nonce,
  * browser binding and expiry sealed together (AES-256-GCM under the token key), stored nowhere. Only its use
@@ -15,7 +17,7 @@ import crypto from 'node:crypto';
 import { z } from 'zod';
 import type { BridgeContext } from '../context';
 import * as oauthStates from '../db/oauthStates';
-import { salesforceEnvironments } from '../db/installations';
+import { HubSpotPersonSchema, salesforceConnectionVias, salesforceEnvironments } from '../db/installations';
 import { isSealedToken } from '../auth/token-cipher';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError, type Provider } from './errors';
@@ -24,19 +26,35 @@ export const STATE_TTL_MS = 10 * 60_000;
 /** Used nonces stay a day after expiry, so a replay is recognised as one rather than as unknown. */
 const KEEP_AFTER_EXPIRY_MS = 24 * 60 * 60_000;
 
+/** Where a connect link came from and who made it; states issued before links said so count as unbound. */
+const linkOrigin = {
+  via: z.enum(salesforceConnectionVias).default('settings_link'),
+  requestedBy: HubSpotPersonSchema.default({ userId: null, email: null }),
+};
+
 const payloadSchemas = {
   /**
    * Salesforce authorize: bound to the browser, to one installation, one portal and one login host, with the
-   * PKCE verifier sealed (states issued before PKCE have none, and complete without it).
+   * PKCE verifier sealed (states issued before PKCE have none, and complete without it), and the origin of
+   * the link it was started from.
    */
   salesforce: z.object({
     browser: z.string().length(64),
     portalId: z.string().min(1),
     environment: z.enum(salesforceEnvironments),
     codeVerifier: z.string().refine(isSealedToken, 'not a sealed value').optional(),
+    ...linkOrigin,
   }),
-  /** A link that starts a Salesforce connection for one installation (made by the install page or settings). */
-  salesforce_link: z.object({ portalId: z.string().min(1) }),
+  /**
+   * A link that starts a Salesforce connection for one installation: made on the install page (bound to the
+   * installer's browser), from the settings page (no browser), or as a retry after a failed attempt (bound
+   * to the browser of that attempt, same origin).
+   */
+  salesforce_link: z.object({
+    portalId: z.string().min(1),
+    browser: z.string().length(64).optional(),
+    ...linkOrigin,
+  }),
 } as const;
 
 export type StateKind = keyof typeof payloadSchemas;
@@ -75,6 +93,13 @@ export async function issueState<K extends StateKind>(
   return { nonce, expiresAt };
 }
 
+export interface IssuedState<K extends StateKind> {
+  nonceHash: string;
+  installationId: string | null;
+  payload: StatePayload<K>;
+  expiresAt: number;
+}
+
 /**
  * Uses a nonce up. A nonce is consumed even when the browser check then fails, so one that leaked cannot be
  * tried again. `browserId` is the caller's browser cookie, for kinds bound to a browser.
@@ -84,20 +109,56 @@ export async function consumeState<K extends StateKind>(
   kind: K,
   nonce: string | undefined,
   browserId: string | undefined,
-): Promise<Result<{ installationId: string | null; payload: StatePayload<K> }, StateRejection>> {
+): Promise<Result<IssuedState<K>, StateRejection>> {
+  const stored = await findUsable(ctx, kind, nonce);
+  if (!stored.ok) return stored;
+  if (!(await oauthStates.markConsumed(ctx.db, stored.value.nonceHash, ctx.now()))) return err('reused');
+  return checkPayload(kind, stored.value, browserId);
+}
+
+/**
+ * What `consumeState` would answer, without using the nonce up or writing anything: for a page that shows
+ * what following a link will do before the person decides.
+ */
+export async function peekState<K extends StateKind>(
+  ctx: Pick<BridgeContext, 'db' | 'now'>,
+  kind: K,
+  nonce: string | undefined,
+  browserId: string | undefined,
+): Promise<Result<IssuedState<K>, StateRejection>> {
+  const stored = await findUsable(ctx, kind, nonce);
+  if (!stored.ok) return stored;
+  return checkPayload(kind, stored.value, browserId);
+}
+
+async function findUsable(
+  ctx: Pick<BridgeContext, 'db' | 'now'>,
+  kind: StateKind,
+  nonce: string | undefined,
+): Promise<Result<oauthStates.OAuthState, StateRejection>> {
   if (!nonce) return err('missing');
-  const nonceHash = hashNonce(nonce);
-  const stored = await oauthStates.findByHash(ctx.db, nonceHash);
+  const stored = await oauthStates.findByHash(ctx.db, hashNonce(nonce));
   if (!stored || stored.kind !== kind) return err('unknown');
   if (stored.consumedAt !== null) return err('reused');
-  const now = ctx.now();
-  if (stored.expiresAt <= now) return err('expired');
-  if (!(await oauthStates.markConsumed(ctx.db, nonceHash, now))) return err('reused');
+  if (stored.expiresAt <= ctx.now()) return err('expired');
+  return ok(stored);
+}
+
+function checkPayload<K extends StateKind>(
+  kind: K,
+  stored: oauthStates.OAuthState,
+  browserId: string | undefined,
+): Result<IssuedState<K>, StateRejection> {
   const payload = payloadSchemas[kind].safeParse(JSON.parse(stored.payload ?? 'null'));
   if (!payload.success) return err('unknown');
   const boundTo = (payload.data as { browser?: unknown }).browser;
   if (typeof boundTo === 'string' && !sameBrowser(boundTo, browserId)) return err('wrong_browser');
-  return ok({ installationId: stored.installationId, payload: payload.data as StatePayload<K> });
+  return ok({
+    nonceHash: stored.nonceHash,
+    installationId: stored.installationId,
+    payload: payload.data as StatePayload<K>,
+    expiresAt: stored.expiresAt,
+  });
 }
 
 /** The stored form of a browser cookie. */
@@ -125,6 +186,8 @@ const INSTALL_STATE_CONTEXT = 'oauth_states/hubspot_install';
 export interface InstallStateTicket {
   nonceHash: string;
   expiresAt: number;
+  /** The browser cookie the state was bound to, which this request carried. */
+  browserId: string;
 }
 
 /** A state for the HubSpot install, bound to this browser; nothing is stored. */
@@ -158,8 +221,8 @@ export async function checkInstallState(
   const nonceHash = hashNonce(payload.data.nonce);
   if (await oauthStates.findByHash(ctx.db, nonceHash)) return err('reused');
   if (payload.data.expiresAt <= ctx.now()) return err('expired');
-  if (!sameBrowser(payload.data.browser, browserId)) return err('wrong_browser');
-  return ok({ nonceHash, expiresAt: payload.data.expiresAt });
+  if (!browserId || !sameBrowser(payload.data.browser, browserId)) return err('wrong_browser');
+  return ok({ nonceHash, expiresAt: payload.data.expiresAt, browserId });
 }
 
 /** Uses a checked install state up; `reused` when a concurrent callback with the same state got there first. */

@@ -1,21 +1,23 @@
 /**
- * Connecting a Salesforce org to an installation: a connect link starts it (binding the browser), Salesforce
- * approves, and the callback stores the tokens, the org and the connecting user, then checks what the org
- * offers the bridge.
+ * Connecting a Salesforce org to an installation: a connect link starts it (src/install/salesforce-start.ts
+ * binds the browser), Salesforce approves, and the callback stores the tokens, the org, the connecting user
+ * and where the link came from, then checks what the org offers the bridge.
+ *
+ * A connection started from the install page in the installer's own browser syncs at once. One started from
+ * a settings-page link, which works in any browser, is stored awaiting confirmation: sync stays paused until
+ * a settings manager confirms it in HubSpot (src/install/connection-confirm.ts).
  *
  * Nothing half-made is left behind: tokens obtained for a connection that is then refused (another org than
  * before, no refresh token, identity unreadable, installation gone) are revoked at Salesforce and never stored.
  */
 import { openToken, sealToken } from '../auth/sealed-columns';
-import { isSealedToken } from '../auth/token-cipher';
+import { isSealedToken, type SealedToken } from '../auth/token-cipher';
 import { checkSalesforceCapabilities, type CapabilityReport } from '../connectors/salesforce/capabilities';
 import {
   SalesforceOAuthError,
   exchangeSalesforceCode,
   fetchSalesforceIdentity,
-  newPkcePair,
   revokeSalesforceToken,
-  salesforceAuthorizeUrl,
   type SalesforceIdentity,
   type SalesforceTokenGrant,
 } from '../connectors/salesforce/oauth';
@@ -25,7 +27,7 @@ import { err, ok, type Result } from '../domain/result';
 import type { InstallContext } from './context';
 import { InstallError } from './errors';
 import type { OAuthCallbackInput } from './hubspot-install';
-import { browserBinding, consumeState, issueState, rejectionError } from './oauth-state';
+import { consumeState, rejectionError } from './oauth-state';
 import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';
 
 export interface SalesforceConnectOutcome {
@@ -41,49 +43,25 @@ export interface SalesforceConnectFailure {
   retryLinks: SalesforceConnectLinks | null;
 }
 
-/** Follows a connect link: binds the browser and returns the Salesforce authorize URL to redirect to. */
-export async function beginSalesforceConnect(
-  ctx: BridgeContext,
-  input: { link?: string | undefined; environment: installations.SalesforceEnvironment; browserId: string },
-): Promise<Result<string, InstallError>> {
-  const link = await consumeState(ctx, 'salesforce_link', input.link, undefined);
-  if (!link.ok) return err(rejectionError(link.error, 'salesforce'));
-  const installation = link.value.installationId
-    ? await installations.findById(ctx.db, link.value.installationId)
-    : null;
-  if (
-    !installation ||
-    installation.state.hubspot !== 'connected' ||
-    installation.portalId !== link.value.payload.portalId
-  ) {
-    return err(installationMissing());
-  }
-  const pkce = newPkcePair();
-  const { nonce } = await issueState(ctx, 'salesforce', installation.id, {
-    browser: browserBinding(input.browserId),
-    portalId: installation.portalId,
-    environment: input.environment,
-    codeVerifier: ctx.cipher.seal(pkce.verifier, PKCE_VERIFIER_CONTEXT),
-  });
-  const app = salesforceOAuthApp(ctx.app, salesforceLoginUrlFor(ctx.app, input.environment));
-  return ok(salesforceAuthorizeUrl(app, nonce, pkce.challenge));
-}
-
 export async function completeSalesforceConnect(
   ctx: InstallContext,
   input: OAuthCallbackInput,
 ): Promise<Result<SalesforceConnectOutcome, SalesforceConnectFailure>> {
   const state = await consumeState(ctx, 'salesforce', input.state, input.browserId);
   if (!state.ok) return failure(rejectionError(state.error, 'salesforce'));
-  const { environment, portalId, codeVerifier } = state.value.payload;
+  const { environment, portalId, codeVerifier, via, requestedBy } = state.value.payload;
+  // The state matched this browser's cookie, so there is one.
+  const browserId = input.browserId;
+  if (!browserId) return failure(rejectionError('wrong_browser', 'salesforce'));
   const installation = state.value.installationId
     ? await installations.findById(ctx.db, state.value.installationId)
     : null;
   if (!installation || installation.state.hubspot !== 'connected' || installation.portalId !== portalId) {
     return failure(installationMissing());
   }
+  // A retry keeps the origin of the link it replaces, bound to the browser that just came back.
   const retry = async (error: InstallError) =>
-    failure(error, await createSalesforceConnectLinks(ctx, installation));
+    failure(error, await createSalesforceConnectLinks(ctx, installation, { via, requestedBy, browserId }));
   if (input.error) return retry(providerRefusal(input.error, input.errorDescription));
   if (!input.code) {
     return retry(
@@ -144,7 +122,7 @@ export async function completeSalesforceConnect(
   const applied = await installations.applyEvent(
     ctx.db,
     installation.id,
-    'salesforce_connected',
+    via === 'install_page' ? 'salesforce_connected' : 'salesforce_connected_unconfirmed',
     now,
     (current) => ({
       salesforceEnvironment: environment,
@@ -159,6 +137,16 @@ export async function completeSalesforceConnect(
       salesforceConnectedAt: now,
       salesforceTokenIssuedAt: grant.issuedAt ?? now,
       salesforceCapabilities: null,
+      salesforceConnectionOrigin: {
+        via,
+        requestedBy,
+        // An unconfirmed connection replaced by another does not count as the installation's org.
+        previousOrgId: current.state.awaitingConfirmation
+          ? (current.salesforce.connectionOrigin?.previousOrgId ?? null)
+          : current.salesforce.orgId,
+        confirmedBy: null,
+        confirmedAt: null,
+      },
       ...(current.lastError?.side === 'salesforce' ? { lastError: null } : {}),
     }),
   );
@@ -169,6 +157,8 @@ export async function completeSalesforceConnect(
       installationId: installation.id,
       orgId: identity.orgId,
       environment,
+      via,
+      awaitingConfirmation: applied.installation.state.awaitingConfirmation,
       reconnect: applied.previous.salesforce.orgId !== null,
     },
     'Salesforce connected',
@@ -233,6 +223,10 @@ async function revokeQuietly(
 /** The sealing context of PKCE verifiers kept in Salesforce authorize states. */
 const PKCE_VERIFIER_CONTEXT = 'oauth_states/salesforce/code_verifier';
 
+export function sealPkceVerifier(ctx: BridgeContext, verifier: string): SealedToken {
+  return ctx.cipher.seal(verifier, PKCE_VERIFIER_CONTEXT);
+}
+
 function openVerifier(ctx: BridgeContext, sealed: string | undefined): string | null {
   if (!sealed || !isSealedToken(sealed)) return null;
   try {
@@ -247,7 +241,7 @@ function failure(error: InstallError, retryLinks: SalesforceConnectLinks | null 
   return err<SalesforceConnectFailure>({ error, retryLinks });
 }
 
-function installationMissing(): InstallError {
+export function installationMissing(): InstallError {
   return new InstallError(
     'installation_missing',
     'salesforce',

@@ -2,6 +2,9 @@
  * Disconnecting Salesforce at the admin's request: the tokens are deleted and revoked, sync pauses, and
  * everything else (the org id, links, settings, queued work) stays, so connecting the same org again
  * resumes where it stopped.
+ *
+ * Except for an installation's first org, disconnected before anyone confirmed it: nothing ever synced with
+ * it, so the installation forgets it, and the right org can be connected instead.
  */
 import { openToken } from '../auth/sealed-columns';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
@@ -27,10 +30,17 @@ export async function disconnectSalesforce(
   // Delete first: once the state says disconnected, no process refreshes (and so rotates) the token anymore.
   const applied = await ctx.db.transaction(async (trx) => {
     const now = ctx.now();
-    const result = await installations.applyEvent(trx, installationId, 'salesforce_disconnected', now, {
-      salesforceAccessToken: null,
-      salesforceRefreshToken: null,
-    });
+    const result = await installations.applyEvent(
+      trx,
+      installationId,
+      'salesforce_disconnected',
+      now,
+      (current) => ({
+        salesforceAccessToken: null,
+        salesforceRefreshToken: null,
+        ...(neverConfirmedFirstOrg(current) ? forgottenOrg : {}),
+      }),
+    );
     if (result.ok && person) {
       await auditEntries.append(trx, [
         auditEntries.personEntry({
@@ -38,7 +48,10 @@ export async function disconnectSalesforce(
           person,
           action: 'salesforce_disconnected',
           reason: 'disconnected_by_admin',
-          after: { orgId: result.previous.salesforce.orgId },
+          after: {
+            orgId: result.previous.salesforce.orgId,
+            forgotten: neverConfirmedFirstOrg(result.previous),
+          },
           occurredAt: now,
         }),
       ]);
@@ -82,3 +95,25 @@ export async function disconnectSalesforce(
   const installation = (await installations.findById(ctx.db, installationId)) ?? applied.installation;
   return ok({ installation, revoked });
 }
+
+function neverConfirmedFirstOrg(installation: installations.Installation): boolean {
+  return (
+    installation.state.awaitingConfirmation &&
+    installation.salesforce.connectionOrigin?.previousOrgId === null
+  );
+}
+
+/** What identifies the org, cleared when an unconfirmed first org is disconnected. */
+const forgottenOrg: installations.InstallationPatch = {
+  salesforceEnvironment: null,
+  salesforceLoginUrl: null,
+  salesforceInstanceUrl: null,
+  salesforceOrgId: null,
+  salesforceUserId: null,
+  salesforceUsername: null,
+  salesforceScopes: [],
+  salesforceCapabilities: null,
+  salesforceConnectedAt: null,
+  salesforceTokenIssuedAt: null,
+  salesforceConnectionOrigin: null,
+};

@@ -9,7 +9,13 @@ import type { CapabilityReport } from '../connectors/salesforce/capabilities';
 import { SALESFORCE_SCOPES } from '../connectors/salesforce/oauth';
 import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../context';
 import * as installations from '../db/installations';
-import type { Installation, LastError, SalesforceEnvironment } from '../db/installations';
+import type {
+  Installation,
+  LastError,
+  SalesforceConnectionVia,
+  SalesforceEnvironment,
+} from '../db/installations';
+import type { HubSpotPerson } from '../domain/actors';
 import type {
   HubSpotConnectionState,
   InstallationStatus,
@@ -55,6 +61,19 @@ export interface InstallationStatusView {
     accessTokenExpiresAt: null;
     scopes: ScopeCheck;
     capabilities: CapabilityReport | null;
+    /** Made from a settings-page link and not yet confirmed by a settings manager: sync waits until it is. */
+    awaitingConfirmation: boolean;
+    /**
+     * How the current connection was made (the install page in the installer's browser, or a settings-page
+     * link), the HubSpot user who made that link, and who confirmed it. Null when not recorded (connections
+     * made before the bridge recorded it).
+     */
+    origin: {
+      via: SalesforceConnectionVia;
+      requestedBy: HubSpotPerson;
+      confirmedBy: HubSpotPerson | null;
+      confirmedAt: number | null;
+    } | null;
     /**
      * Where an admin reconnects: through the install page, which proves they administer this portal before
      * offering the Salesforce step. The settings page can instead ask for a direct connect link.
@@ -124,6 +143,13 @@ export function statusView(app: BridgeApp, installation: Installation): Installa
           : [...SALESFORCE_SCOPES],
       ),
       capabilities: installation.salesforce.capabilities,
+      awaitingConfirmation: installation.state.awaitingConfirmation,
+      origin: installation.salesforce.connectionOrigin && {
+        via: installation.salesforce.connectionOrigin.via,
+        requestedBy: installation.salesforce.connectionOrigin.requestedBy,
+        confirmedBy: installation.salesforce.connectionOrigin.confirmedBy,
+        confirmedAt: installation.salesforce.connectionOrigin.confirmedAt,
+      },
       reconnectUrl: installation.state.salesforce === 'connected' ? null : installUrl,
     },
     lastError: installation.lastError,

@@ -22,7 +22,7 @@ import { displayStored } from '../domain/transforms/canonical';
 import { salesforceRecordUrl } from './appProperties';
 import type { EngineDeps } from './engine-api';
 import { planDryRun } from './dryRunRecord';
-import { settingsFor } from './installationSettings';
+import { settingsFor } from '../settings/installationSettings';
 
 export interface FailureView extends failures.Failure {
   /** A few words for the card: what kind of problem it is. */
@@ -163,9 +163,15 @@ export async function recordSyncStatus(
       ? {
           hubspot: installation.state.hubspot,
           salesforce: installation.state.salesforce,
+          awaitingConfirmation: installation.state.awaitingConfirmation,
           pausedByAdmin: installation.state.pausedByAdmin,
         }
-      : { hubspot: 'uninstalled', salesforce: 'not_connected', pausedByAdmin: false },
+      : {
+          hubspot: 'uninstalled',
+          salesforce: 'not_connected',
+          awaitingConfirmation: false,
+          pausedByAdmin: false,
+        },
     link: link && { state: link.state, tombstonedSide: link.tombstonedSide },
     salesforceObject: link?.salesforceObjectType ?? null,
     pendingMatch: pendingMatch !== null,

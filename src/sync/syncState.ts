@@ -7,7 +7,7 @@ import * as cursors from '../db/cursors';
 import type { Installation } from '../db/installations';
 import type { Queryable } from '../db/support';
 import type { PauseReason } from '../domain/installationState';
-import type { Budget, BudgetStatus } from './budget';
+import type { Budget, BudgetStatus } from '../budget/budget';
 
 export type SyncState = 'running' | 'paused' | 'waiting_for_budget';
 
@@ -35,6 +35,9 @@ const pauseMessages: Record<PauseReason, string> = {
   hubspot_uninstalled: 'The app was uninstalled from this HubSpot portal; install it again to resume.',
   salesforce_not_connected: 'No Salesforce org is connected; connect one to start syncing.',
   salesforce_needs_reauth: 'Salesforce refused the saved login; reconnect Salesforce to resume.',
+  awaiting_connection_confirmation:
+    'A Salesforce org was connected from a link made on the settings page, and nothing syncs until a settings ' +
+    'manager confirms it on the Connection tab (or disconnects it).',
   paused_by_admin: 'An admin paused sync. Changes are still recorded and sync catches up on resume.',
 };
 

@@ -59,7 +59,7 @@ export async function installBridge(dialect: Dialect, portalId = 4242): Promise<
       return url;
     },
   });
-  await browser.open(linkTo(installPage, /production/i));
+  await browser.submit(await browser.open(linkTo(installPage, /production/i)));
   const installation = await installations.findByPortalId(testDb.db, String(portalId));
   if (!installation || installation.status !== 'active') {
     throw new Error(`the install did not finish: ${JSON.stringify(installation?.status)}`);

@@ -59,6 +59,7 @@ describe.each(testDialects)('who may change the settings, on %s', (dialect) => {
       { environment: 'sandbox' },
     ],
     ['disconnect Salesforce', 'POST', '/api/settings/salesforce/disconnect', {}],
+    ['confirm a Salesforce connection', 'POST', '/api/settings/salesforce/confirm', { orgId: 'any' }],
   ];
 
   it('tells the settings page who the user is and whether they may change anything', async () => {

@@ -5,6 +5,7 @@ import { testDialects } from '../../support/db';
 import {
   choosingPortal,
   connectSalesforce,
+  followConnectLink,
   installApp,
   installationOf,
   loggingInAs,
@@ -141,14 +142,14 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
   it('refuses a Salesforce approval the admin declined, then connects from the retry link', async () => {
     const browser = new Browser();
     const installPage = await installApp(harness, browser, 6003);
-    const page = await browser.open(linkTo(installPage, /production/i), {
+    const page = await followConnectLink(browser, linkTo(installPage, /production/i), {
       beforeRequest: (url) => (isSalesforceAuthorize(harness)(url) ? denied(url) : url),
     });
     expectClearPage(page, 403, 'Access was not granted');
     expect(textOf(page)).toContain('choose "Allow"');
     expect((await installationOf(harness, 6003)).status).toBe('awaiting_salesforce');
 
-    const retried = await browser.open(linkTo(page, /Connect production Salesforce/));
+    const retried = await followConnectLink(browser, linkTo(page, /Connect production Salesforce/));
     expect(retried.status).toBe(200);
     expect((await installationOf(harness, 6003)).status).toBe('active');
   });
@@ -156,7 +157,7 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
   it('refuses an authorization code Salesforce does not accept, storing nothing', async () => {
     const browser = new Browser();
     const installPage = await installApp(harness, browser, 6004);
-    const page = await browser.open(linkTo(installPage, /production/i), {
+    const page = await followConnectLink(browser, linkTo(installPage, /production/i), {
       beforeRequest: (url) => {
         if (isCallback(harness, 'salesforce')(url)) url.searchParams.set('code', 'aPrx-not-issued');
         return url;
@@ -172,7 +173,7 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
     const browser = new Browser();
     const installPage = await installApp(harness, browser, 6008);
     let challenge: string | null = null;
-    const page = await browser.open(linkTo(installPage, /production/i), {
+    const page = await followConnectLink(browser, linkTo(installPage, /production/i), {
       beforeRequest: (url) => {
         if (url.pathname.endsWith('/services/oauth2/authorize')) {
           challenge = url.searchParams.get('code_challenge');
@@ -202,7 +203,7 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
     const pageA = await installApp(harness, adminA, 6005);
     await installApp(harness, adminB, 6006);
     // Admin A starts connecting Salesforce, but the authorize link ends up with admin B, who approves it.
-    const startedByA = await adminA.open(linkTo(pageA, /production/i), {
+    const startedByA = await followConnectLink(adminA, linkTo(pageA, /production/i), {
       stopBefore: isSalesforceAuthorize(harness),
     });
     const grantsBefore = await harness.salesforce.control.listGrants();
@@ -230,7 +231,7 @@ describe.each(testDialects)('bad input during install and connect on %s', (diale
     expect(disconnected.ok).toBe(true);
 
     const again = await installApp(harness, browser, 6007);
-    const page = await browser.open(linkTo(again, /production/i), {
+    const page = await followConnectLink(browser, linkTo(again, /production/i), {
       beforeRequest: loggingInAs(harness, 'admin@initech.example'),
     });
     expectClearPage(page, 409, 'This is a different Salesforce org');

@@ -13,7 +13,7 @@ import {
   type TestClock,
 } from '../../support/bridge-context';
 import { createTestDb, type TestDb } from '../../support/db';
-import type { Browser } from '../../support/browser';
+import type { Browser, OpenOptions } from '../../support/browser';
 import { linkTo, type Page } from '../../support/browser';
 import type { Dialect } from '../../../src/db/knex';
 import * as installations from '../../../src/db/installations';
@@ -104,9 +104,23 @@ export async function connectSalesforce(
   options: { environment?: 'production' | 'sandbox'; username?: string } = {},
 ): Promise<Page> {
   const label = options.environment === 'sandbox' ? /sandbox/i : /production/i;
-  return browser.open(linkTo(installPage, label), {
+  return followConnectLink(browser, linkTo(installPage, label), {
     ...(options.username ? { beforeRequest: loggingInAs(harness, options.username) } : {}),
   });
+}
+
+/**
+ * Opens a connect link and presses "Continue to Salesforce" on the page it shows (when it shows one; an
+ * error page is returned as it is). `options` apply to the way from the button on.
+ */
+export async function followConnectLink(
+  browser: Browser,
+  link: string,
+  options: OpenOptions = {},
+): Promise<Page> {
+  const review = await browser.open(link);
+  if (review.status !== 200 || !review.html.includes('Continue to Salesforce')) return review;
+  return browser.submit(review, options);
 }
 
 export async function installationOf(

@@ -1,6 +1,13 @@
 import { Browser, textOf } from '../../support/browser';
 import { testDialects } from '../../support/db';
-import { connectSalesforce, installApp, installationOf, startHarness, type Harness } from './harness';
+import {
+  connectSalesforce,
+  followConnectLink,
+  installApp,
+  installationOf,
+  startHarness,
+  type Harness,
+} from './harness';
 
 interface Envelope {
   error: { code: string; message: string; details: Record<string, unknown> };
@@ -50,7 +57,7 @@ describe.each(testDialects)('the settings API behind hubspot.fetch on %s', (dial
     expect(((await unsigned.json()) as Envelope).error.code).toBe('invalid_signature');
   });
 
-  it('disconnects Salesforce: revoked, deleted, paused, org and queue kept; a connect link brings it back', async () => {
+  it('disconnects Salesforce: revoked, deleted, paused, org and queue kept; a confirmed connect link brings it back', async () => {
     const before = await installationOf(harness, 8001);
     const grantsBefore = (await harness.salesforce.control.listGrants()).refreshTokens.length;
     const disconnected = await fromSettingsPage(8001, '/api/settings/salesforce/disconnect', {});
@@ -79,8 +86,25 @@ describe.each(testDialects)('the settings API behind hubspot.fetch on %s', (dial
     });
     expect(link.status).toBe(200);
     expect(link.body.expiresAt).toBe(harness.clock.now() + 10 * 60_000);
-    const page = await new Browser().open(String(link.body.url));
+    // A link from the settings page works in any browser (the Salesforce admin's, say)...
+    const page = await followConnectLink(new Browser(), String(link.body.url));
     expect(textOf(page)).toContain('Salesforce reconnected');
+    expect(textOf(page)).toContain('Sync has not started');
+    // ...so its connection waits for a settings manager to confirm it, with the same org as before.
+    expect(await installationOf(harness, 8001)).toMatchObject({
+      status: 'active',
+      syncPaused: true,
+      pauseReason: 'awaiting_connection_confirmation',
+      salesforce: { orgId: before.salesforce.orgId },
+    });
+    const confirmed = await fromSettingsPage(8001, '/api/settings/salesforce/confirm', {
+      orgId: before.salesforce.orgId,
+    });
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body.installation).toMatchObject({
+      sync: { paused: false, reason: null },
+      salesforce: { awaitingConfirmation: false, origin: { via: 'settings_link' } },
+    });
     expect(await installationOf(harness, 8001)).toMatchObject({ status: 'active', syncPaused: false });
   });
 

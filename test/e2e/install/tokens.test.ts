@@ -9,6 +9,7 @@ import { testDialects } from '../../support/db';
 import {
   HUBSPOT_APP_ID,
   connectSalesforce,
+  followConnectLink,
   installApp,
   installationOf,
   inspectPortal,
@@ -190,7 +191,10 @@ describe.each(testDialects)('tokens that stay alive on %s', (dialect) => {
       },
     });
     expect(textOf(installPage)).toContain('Salesforce needs you to sign in again');
-    const reconnected = await browser.open(linkTo(installPage, /Reconnect production Salesforce/));
+    const reconnected = await followConnectLink(
+      browser,
+      linkTo(installPage, /Reconnect production Salesforce/),
+    );
     expect(textOf(reconnected)).toContain('Salesforce reconnected');
     const resumed = await installationOf(harness, 7002);
     expect(resumed).toMatchObject({ status: 'active', syncPaused: false, lastError: null });

@@ -6,6 +6,7 @@ import {
   checkInstallState,
   consumeState,
   hashNonce,
+  peekState,
   issueInstallState,
   issueState,
   STATE_TTL_MS,
@@ -20,7 +21,10 @@ describe.each(testDialects)('OAuth states on %s', (dialect) => {
     browser: browserBinding(browser),
     portalId: '1',
     environment: 'production' as const,
+    via: 'install_page' as const,
+    requestedBy: { userId: '7', email: 'admin@portal.example' },
   });
+  const link = { portalId: '1', via: 'settings_link' as const, requestedBy: { userId: '7', email: null } };
 
   beforeAll(async () => {
     testDb = await createTestDb(dialect);
@@ -36,11 +40,11 @@ describe.each(testDialects)('OAuth states on %s', (dialect) => {
   });
 
   it('accepts a nonce once, in the browser that started the flow', async () => {
-    const { nonce } = await issueState(ctx, 'salesforce', null, bound());
+    const { nonce, expiresAt } = await issueState(ctx, 'salesforce', null, bound());
     const first = await consumeState(ctx, 'salesforce', nonce, browser);
     expect(first).toEqual({
       ok: true,
-      value: { installationId: null, payload: bound() },
+      value: { nonceHash: hashNonce(nonce), installationId: null, payload: bound(), expiresAt },
     });
     expect(await consumeState(ctx, 'salesforce', nonce, browser)).toEqual({ ok: false, error: 'reused' });
   });
@@ -55,7 +59,7 @@ describe.each(testDialects)('OAuth states on %s', (dialect) => {
       error: 'unknown',
     });
 
-    const forSalesforce = await issueState(ctx, 'salesforce_link', null, { portalId: '1' });
+    const forSalesforce = await issueState(ctx, 'salesforce_link', null, link);
     expect(await consumeState(ctx, 'salesforce', forSalesforce.nonce, browser)).toEqual({
       ok: false,
       error: 'unknown',
@@ -88,6 +92,51 @@ describe.each(testDialects)('OAuth states on %s', (dialect) => {
     ).toEqual({
       ok: false,
       error: 'wrong_browser',
+    });
+  });
+
+  it('can be looked at without being used up or changed, with the same checks', async () => {
+    const { nonce } = await issueState(ctx, 'salesforce_link', null, link);
+    const row = async () =>
+      testDb
+        .db('oauth_states')
+        .where({ nonce_hash: hashNonce(nonce) })
+        .first();
+    const before = await row();
+    const looked = await peekState(ctx, 'salesforce_link', nonce, undefined);
+    expect(looked).toMatchObject({ ok: true, value: { payload: link } });
+    expect(await peekState(ctx, 'salesforce_link', nonce, undefined)).toEqual(looked);
+    expect(await row()).toEqual(before);
+    expect(await consumeState(ctx, 'salesforce_link', nonce, undefined)).toEqual(looked);
+    expect(await peekState(ctx, 'salesforce_link', nonce, undefined)).toEqual({ ok: false, error: 'reused' });
+
+    const boundLink = await issueState(ctx, 'salesforce_link', null, {
+      ...link,
+      via: 'install_page',
+      browser: browserBinding(browser),
+    });
+    expect(await peekState(ctx, 'salesforce_link', boundLink.nonce, 'another-browser')).toEqual({
+      ok: false,
+      error: 'wrong_browser',
+    });
+    // Looking from the wrong browser left it usable in the right one.
+    expect((await peekState(ctx, 'salesforce_link', boundLink.nonce, browser)).ok).toBe(true);
+    expect((await consumeState(ctx, 'salesforce_link', boundLink.nonce, browser)).ok).toBe(true);
+  });
+
+  it('reads a link stored before links named their origin as one that works in any browser', async () => {
+    const nonce = 'an-older-link-nonce-from-before-links-named-origin';
+    await oauthStates.insert(testDb.db, {
+      nonceHash: hashNonce(nonce),
+      kind: 'salesforce_link',
+      installationId: null,
+      payload: JSON.stringify({ portalId: '1' }),
+      expiresAt: ctx.clock.now() + STATE_TTL_MS,
+      createdAt: ctx.clock.now(),
+    });
+    expect(await consumeState(ctx, 'salesforce_link', nonce, undefined)).toMatchObject({
+      ok: true,
+      value: { payload: { portalId: '1', via: 'settings_link', requestedBy: { userId: null, email: null } } },
     });
   });
 

@@ -1,7 +1,8 @@
 /**
  * Installing the app the way an admin does: a browser opens the bridge's install URL and follows every
  * redirect through the HubSpot emulator's approval, back to the bridge, then clicks "Connect production
- * Salesforce" and follows that flow through the Salesforce emulator. Nothing is shortcut: the tokens the
+ * Salesforce", "Continue to Salesforce" on the page that names the HubSpot account, and follows that flow
+ * through the Salesforce emulator. Nothing is shortcut: the tokens the
  * bridge ends up with come from the real code exchange.
  */
 import { Browser, linkTo, textOf, type Page } from '../browser';
@@ -33,7 +34,10 @@ export async function installThroughBrowser(input: BrowserInstallInput): Promise
   });
   expectPage(installPage, /HubSpot (re)?connected/, 'installing in HubSpot');
   await input.beforeSalesforce?.();
-  const connectPage = await browser.open(linkTo(installPage, /production Salesforce/i));
+  // The link shows which HubSpot account the org would sync with; "Continue to Salesforce" goes on.
+  const review = await browser.open(linkTo(installPage, /production Salesforce/i));
+  expectPage(review, /Connect Salesforce to HubSpot account/, 'opening the Salesforce connect link');
+  const connectPage = await browser.submit(review);
   expectPage(connectPage, /Salesforce (re)?connected/, 'connecting Salesforce');
   return { installPage, connectPage };
 }

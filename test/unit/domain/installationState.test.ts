@@ -14,17 +14,26 @@ const state = (
   hubspot: InstallationState['hubspot'],
   salesforce: InstallationState['salesforce'],
   pausedByAdmin = false,
+  awaitingConfirmation = false,
 ): InstallationState => ({
   hubspot,
   salesforce,
+  awaitingConfirmation,
   pausedByAdmin,
 });
+const unconfirmed = (salesforce: InstallationState['salesforce'], pausedByAdmin = false) =>
+  state('connected', salesforce, pausedByAdmin, true);
 
+/** Every state the machine can reach: only a connected Salesforce side can await confirmation. */
 const allStates: InstallationState[] = hubspotConnectionStates.flatMap((hubspot) =>
-  salesforceConnectionStates.flatMap((salesforce) => [
-    state(hubspot, salesforce),
-    state(hubspot, salesforce, true),
-  ]),
+  salesforceConnectionStates.flatMap((salesforce) =>
+    [false, true].flatMap((pausedByAdmin) => [
+      state(hubspot, salesforce, pausedByAdmin),
+      ...(hubspot === 'connected' && salesforce !== 'not_connected'
+        ? [state(hubspot, salesforce, pausedByAdmin, true)]
+        : []),
+    ]),
+  ),
 );
 
 describe('installation state machine', () => {
@@ -95,6 +104,42 @@ describe('installation state machine', () => {
       'resumed_by_admin',
       state('connected', 'connected'),
     ],
+    [
+      'a connection from a link any browser could open',
+      state('connected', 'not_connected'),
+      'salesforce_connected_unconfirmed',
+      unconfirmed('connected'),
+    ],
+    [
+      'a reconnect from such a link after needs_reauth',
+      state('connected', 'needs_reauth'),
+      'salesforce_connected_unconfirmed',
+      unconfirmed('connected'),
+    ],
+    [
+      'confirming it, keeping an admin pause',
+      unconfirmed('connected', true),
+      'salesforce_connection_confirmed',
+      state('connected', 'connected', true),
+    ],
+    [
+      "the installer's own reconnect, which confirms it",
+      unconfirmed('connected'),
+      'salesforce_connected',
+      state('connected', 'connected'),
+    ],
+    [
+      'disconnecting it before confirmation',
+      unconfirmed('connected'),
+      'salesforce_disconnected',
+      state('connected', 'not_connected'),
+    ],
+    [
+      'a refused refresh before confirmation, which keeps it waiting',
+      unconfirmed('connected'),
+      'salesforce_refresh_failed',
+      unconfirmed('needs_reauth'),
+    ],
   ])('allows %s', (_name, from, event, to) => {
     expect(transition(from, event)).toEqual({ ok: true, state: to });
   });
@@ -114,6 +159,21 @@ describe('installation state machine', () => {
     ['disconnecting twice', state('connected', 'not_connected'), 'salesforce_disconnected'],
     ['uninstalling twice', state('uninstalled', 'not_connected'), 'hubspot_refresh_refused'],
     ['pausing an uninstalled portal', state('uninstalled', 'not_connected'), 'paused_by_admin'],
+    [
+      'confirming a connection that needs none',
+      state('connected', 'connected'),
+      'salesforce_connection_confirmed',
+    ],
+    [
+      'confirming with nothing connected',
+      state('connected', 'not_connected'),
+      'salesforce_connection_confirmed',
+    ],
+    [
+      'confirming a connection Salesforce refused since',
+      unconfirmed('needs_reauth'),
+      'salesforce_connection_confirmed',
+    ],
   ])('rejects %s and says why', (_name, from, event) => {
     const result = transition(from, event);
     expect(result.ok).toBe(false);
@@ -143,6 +203,24 @@ describe('installation state machine', () => {
     expect(pauseOf(state('connected', 'needs_reauth', true)).pauseReason).toBe('salesforce_needs_reauth');
     expect(pauseOf(state('connected', 'connected', true)).pauseReason).toBe('paused_by_admin');
     expect(pauseOf(state('uninstalled', 'not_connected', true)).pauseReason).toBe('hubspot_uninstalled');
+    expect(pauseOf(unconfirmed('connected'))).toEqual({
+      syncPaused: true,
+      pauseReason: 'awaiting_connection_confirmation',
+    });
+    expect(pauseOf(unconfirmed('connected', true)).pauseReason).toBe('awaiting_connection_confirmation');
+    expect(pauseOf(unconfirmed('needs_reauth')).pauseReason).toBe('salesforce_needs_reauth');
+  });
+
+  it('never runs sync on a connection that still awaits confirmation, from any state and event', () => {
+    for (const from of allStates) {
+      for (const event of installationEvents) {
+        const result = transition(from, event);
+        if (result.ok && result.state.awaitingConfirmation) {
+          expect(pauseOf(result.state).syncPaused).toBe(true);
+          expect(result.state.salesforce).not.toBe('not_connected');
+        }
+      }
+    }
   });
 
   it('keeps an admin pause across a reconnect', () => {

@@ -6,7 +6,12 @@ import {
 } from '../../../src/domain/recordSummary';
 
 const base: RecordSummaryFacts = {
-  installation: { hubspot: 'connected', salesforce: 'connected', pausedByAdmin: false },
+  installation: {
+    hubspot: 'connected',
+    salesforce: 'connected',
+    awaitingConfirmation: false,
+    pausedByAdmin: false,
+  },
   link: { state: 'active', tombstonedSide: null },
   salesforceObject: 'Contact',
   pendingMatch: false,
@@ -64,21 +69,31 @@ describe('the state on a record card', () => {
       'paused',
     ],
     [
+      'everything at once, with a connection not yet confirmed',
+      { ...everything, installation: { ...base.installation, awaitingConfirmation: true } },
+      'paused',
+    ],
+    [
       'Salesforce needing a reconnect, even when paused',
       {
         ...everything,
-        installation: { hubspot: 'connected', salesforce: 'needs_reauth', pausedByAdmin: true },
+        installation: {
+          hubspot: 'connected',
+          salesforce: 'needs_reauth',
+          awaitingConfirmation: true,
+          pausedByAdmin: true,
+        },
       },
       'not_connected',
     ],
     [
       'Salesforce not connected',
-      facts({ installation: { hubspot: 'connected', salesforce: 'not_connected', pausedByAdmin: false } }),
+      facts({ installation: { ...base.installation, salesforce: 'not_connected' } }),
       'not_connected',
     ],
     [
       'the app uninstalled',
-      facts({ installation: { hubspot: 'uninstalled', salesforce: 'not_connected', pausedByAdmin: false } }),
+      facts({ installation: { ...base.installation, hubspot: 'uninstalled', salesforce: 'not_connected' } }),
       'not_connected',
     ],
   ])('%s → %s', (_case, input, state) => {
@@ -98,6 +113,7 @@ describe('the state on a record card', () => {
       'Deleted in Salesforce',
     ],
     ['paused', facts({ installation: { ...base.installation, pausedByAdmin: true } }), 'Paused'],
+    ['paused', facts({ installation: { ...base.installation, awaitingConfirmation: true } }), 'Paused'],
     [
       'not_connected',
       facts({ installation: { ...base.installation, salesforce: 'not_connected' } }),
@@ -124,5 +140,8 @@ describe('the state on a record card', () => {
     expect(
       recordSummary(facts({ installation: { ...base.installation, salesforce: 'needs_reauth' } })).message,
     ).toMatch(/expired.*reconnect/);
+    expect(
+      recordSummary(facts({ installation: { ...base.installation, awaitingConfirmation: true } })).message,
+    ).toMatch(/waits for an admin to confirm/);
   });
 });

@@ -1,4 +1,7 @@
+import type { Installation } from '../../../src/db/installations';
 import { InstallError, installErrorCodes, installErrorTraits } from '../../../src/install/errors';
+import type { ConnectLinkReview } from '../../../src/install/salesforce-start';
+import { connectLinkPage } from '../../../server/pages/connect-link-page';
 import { installErrorPage } from '../../../server/pages/oauth-pages';
 
 describe('install error pages', () => {
@@ -42,5 +45,53 @@ describe('install error pages', () => {
     expect(html).not.toContain('<script>alert(1)</script>');
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('"><img src=x>');
+  });
+});
+
+describe('the page a connect link shows', () => {
+  const installation = {
+    portalId: '62515',
+    hubspot: { hubDomain: 'acme"><script>alert(1)</script>.example.com' },
+  } as unknown as Installation;
+  const review = (via: 'install_page' | 'settings_link'): ConnectLinkReview => ({
+    link: 'n0nce',
+    installation,
+    environment: 'sandbox',
+    via,
+    requestedBy: { userId: '5000001', email: 'admin@acme.com' },
+    expiresAt: Date.UTC(2026, 0, 1, 12, 34),
+    confirmToken: 't0ken',
+    loginOrigin: 'https://test.salesforce.com',
+  });
+
+  it('names the HubSpot account, who asked and where, escaped, with a form that posts the link on', () => {
+    const html = connectLinkPage(
+      review('settings_link'),
+      'https://bridge.example.com/oauth/salesforce/start',
+    );
+    const text = html.replace(/\s+/g, ' ').replace(/&#39;/g, "'");
+    expect(html).not.toContain('<script>alert(1)</script>');
+    expect(html).toContain('acme&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;.example.com');
+    expect(text).toContain('(portal 62515)');
+    expect(text).toContain('admin@acme.com (HubSpot user 5000001)');
+    expect(text).toContain("from the app's settings in HubSpot");
+    expect(text).toContain('a sandbox org');
+    expect(text).toContain('until 12:34 UTC');
+    expect(text).toContain('nothing syncs until a settings manager');
+    expect(html).toContain('<form method="post" action="https://bridge.example.com/oauth/salesforce/start">');
+    for (const [name, value] of [
+      ['link', 'n0nce'],
+      ['environment', 'sandbox'],
+      ['confirm', 't0ken'],
+    ]) {
+      expect(html).toContain(`<input type="hidden" name="${name}" value="${value}" />`);
+    }
+  });
+
+  it("says an install-page link is the installer's own, and sync starts at once", () => {
+    const text = connectLinkPage(review('install_page'), '/oauth/salesforce/start').replace(/\s+/g, ' ');
+    expect(text).toContain('who installed the app in this browser');
+    expect(text).toContain('Sync starts as soon as Salesforce is connected');
+    expect(text).not.toContain('nothing syncs until');
   });
 });
