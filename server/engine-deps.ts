@@ -1,7 +1,7 @@
 import { clientsFromCredentials } from '../src/changes/deps';
 import { SettingsAccess } from '../src/settings/access';
 import { LiveMetadataReader } from '../src/settings/liveMetadata';
-import { Budget } from '../src/sync/budget';
+import { Budget } from '../src/budget/budget';
 import { credentialsClientSource } from '../src/sync/credentialsSource';
 import type { EngineDeps } from '../src/sync/engine-api';
 import { OrgMetadataCache } from '../src/sync/orgMetadata';

@@ -5,7 +5,7 @@
 import { changeDetectionDeps } from './changes/deps';
 import { startChangeDetection } from './changes/start';
 import type { InstallContext } from './install/context';
-import { Budget } from './sync/budget';
+import { Budget } from './budget/budget';
 import { credentialsClientSource } from './sync/credentialsSource';
 import { startSyncWorker } from './sync/worker';
 

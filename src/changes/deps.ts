@@ -10,7 +10,7 @@ import type { Db } from '../db/knex';
 import type { Result } from '../domain/result';
 import type { InstallContext } from '../install/context';
 import type { QueueLogger } from '../queue/logger';
-import { Budget, type CallBudget } from '../sync/budget';
+import { Budget, type CallBudget } from '../budget/budget';
 
 export interface ClientProblem {
   code: string;

@@ -7,11 +7,11 @@
  * where it stopped. Each page is a new search re-anchored on the newest modification time seen (see
  * `nextQuery`), so HubSpot's 10,000-result paging cap never stops a walk.
  */
-import { modifiedAtMs, searchModified, type ModifiedQuery } from '../connectors/hubspot/modified-search';
+import { modifiedAtMs, searchModified, type ModifiedQuery } from '../connectors/hubspot/changes';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { HubspotObjectType, HubspotRecord } from '../domain/records';
-import { hubspotPropertiesToRead } from '../sync/fields';
-import { settingsFor } from '../sync/installationSettings';
+import { hubspotPropertiesToRead } from '../settings/fields';
+import { settingsFor } from '../settings/installationSettings';
 import type { ChangeDetectionDeps } from './deps';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
 

@@ -31,9 +31,9 @@ import {
 import type { HubspotObjectType } from '../domain/records';
 import { enabledHubspotObjects, hubspotPropertiesThatMatter } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
-import { settingsFor } from '../sync/installationSettings';
-import { toDirtyPayload, type SyncHint } from '../sync/payload';
-import { notifyDirty } from '../sync/wake';
+import { settingsFor } from '../settings/installationSettings';
+import { toDirtyPayload, type SyncHint } from '../queue/payload';
+import { notifyDirty } from '../queue/wake';
 import type { ChangeDetectionDeps } from './deps';
 
 /** An event as it arrived (kept verbatim) and as validated. */

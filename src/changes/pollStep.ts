@@ -15,7 +15,7 @@ import {
   type ChangedRecord,
   type PollCursor,
 } from '../domain/changes/pollCursor';
-import { toDirtyPayload, type DirtyPayload } from '../sync/payload';
+import { toDirtyPayload, type DirtyPayload } from '../queue/payload';
 import type { ChangeDetectionDeps } from './deps';
 
 export class CursorMoved extends Error {

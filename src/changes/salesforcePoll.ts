@@ -17,14 +17,14 @@ import {
   type ChangesBatch,
 } from '../connectors/salesforce/changes';
 import { describeFields } from '../connectors/salesforce/metadata';
-import { SalesforceCallError } from '../connectors/salesforce/record-errors';
+import { SalesforceCallError } from '../connectors/salesforce/errors';
 import * as cursors from '../db/cursors';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
 import { enabledSalesforceTypes } from '../domain/settings/readLists';
-import { salesforceFieldsToRead } from '../sync/fields';
-import { settingsFor } from '../sync/installationSettings';
-import type { DirtyPayload } from '../sync/payload';
+import { salesforceFieldsToRead } from '../settings/fields';
+import { settingsFor } from '../settings/installationSettings';
+import type { DirtyPayload } from '../queue/payload';
 import type { ChangeDetectionDeps } from './deps';
 import type { PollOutcome } from './hubspotPoll';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';

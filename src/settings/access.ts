@@ -20,8 +20,8 @@ import type { Queryable } from '../db/support';
 import { err, ok, type Result } from '../domain/result';
 import { decideSettingsAccess, type SettingsAccessDecision } from '../domain/settingsAccess';
 import type { QueueLogger } from '../queue/logger';
-import type { CallBudget, InstallationGate } from '../sync/budget';
-import { settingsFor } from '../sync/installationSettings';
+import type { CallBudget, InstallationGate } from '../budget/budget';
+import { settingsFor } from './installationSettings';
 
 export const USER_CACHE_TTL_MS = 5 * 60_000;
 export const USER_CACHE_MAX_ENTRIES = 5_000;

@@ -22,7 +22,7 @@ import {
 import { enabledHubspotObjects, enabledSalesforceTypes } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
 import type { QueueLogger } from '../queue/logger';
-import type { CallBudget } from '../sync/budget';
+import type { CallBudget } from '../budget/budget';
 
 export const METADATA_TTL_MS = 5 * 60_000;
 

@@ -10,7 +10,7 @@ import {
   type HubspotPropertyDefinition,
   type SalesforceFieldDescribe,
 } from '../domain/settings/metadata';
-import { settingsFor } from '../sync/installationSettings';
+import { settingsFor } from './installationSettings';
 import type { SettingsDeps } from './saveSettings';
 
 export interface HubspotPropertyView {

@@ -23,7 +23,7 @@ import { parseSettings } from '../domain/settings/migrate';
 import type { Settings } from '../domain/settings/schema';
 import { validateSettings, type SettingsMessage } from '../domain/settings/validate';
 import { setAdminPause } from '../install/sync-pause';
-import { effectiveSettings } from '../sync/installationSettings';
+import { effectiveSettings } from './installationSettings';
 import type { LiveMetadataReader } from './liveMetadata';
 
 export interface SettingsDeps {

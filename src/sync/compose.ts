@@ -7,7 +7,7 @@
 import type { SyncPlan } from '../domain/planner';
 import { APP_PROPERTY, appPropertyChanges, type SyncStatus } from './appProperties';
 import type { BatchContext } from './context';
-import type { ContactSalesforceType } from './fields';
+import type { ContactSalesforceType } from '../settings/fields';
 import type { Unit } from './units';
 import { plannedSalesforceWrite, type UnitWrites } from './writes';
 

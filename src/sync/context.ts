@@ -1,15 +1,25 @@
 /**
  * What one installation's batch works with: its database handle, settings (as they can work in the org),
  * connectors bound to its clients and call gate, org metadata, the time of the batch and how failures are
- * settled. Built once per batch by syncBatch.ts.
+ * settled. Built once per batch (`buildContext`), from the worker's `SyncDeps`.
  */
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import type { HubSpotObjects } from '../connectors/hubspot/objects';
-import type { SalesforceRecords } from '../connectors/salesforce/records';
+import { openGate, type CallGate } from '../connectors/gate';
+import { HubSpotObjects } from '../connectors/hubspot/records';
+import { listHubSpotOwners } from '../connectors/hubspot/owners';
+import { describeFields, listSalesforceUsers } from '../connectors/salesforce/metadata';
+import { SalesforceRecords } from '../connectors/salesforce/records';
+import * as installations from '../db/installations';
+import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
+import type { SalesforceObjectType } from '../domain/records';
+import { hubspotPropertiesToRead, salesforceFieldsToRead, settingsForOrg } from '../settings/fields';
+import type { ClientSource, InstallationClients } from './clients';
+import type { OrgMetadataCache } from './orgMetadata';
 import type { Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { QueueLogger } from '../queue/logger';
-import type { ContactSalesforceType, OrgFields } from './fields';
+import type { ContactSalesforceType, OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
 
 export interface SettlePolicy {
@@ -56,3 +66,83 @@ export interface BatchContext {
 }
 
 export const BRIDGE_ACTOR = 'bridge';
+
+export interface SyncDeps {
+  readonly db: Knex;
+  readonly clients: ClientSource;
+  /** The call gate of an installation (rate limits, API budget). Default: no limits. */
+  readonly gateFor?: (installationId: string) => CallGate;
+  readonly metadata: OrgMetadataCache;
+  readonly now: () => number;
+  readonly logger: QueueLogger;
+  readonly policy: SettlePolicy;
+  readonly callTimeoutMs?: number;
+  /** How long the rows of a paused installation, or one whose connection is unusable, wait to be looked at again. */
+  readonly blockedRetryMs: number;
+  /** Named in the log lines that say which records this worker holds. */
+  readonly workerId?: string;
+}
+
+export async function buildContext(
+  deps: SyncDeps,
+  installationId: string,
+  settings: Settings,
+  clients: InstallationClients,
+): Promise<BatchContext> {
+  const gate = deps.gateFor?.(installationId) ?? openGate;
+  const options = { gate, ...(deps.callTimeoutMs ? { callTimeoutMs: deps.callTimeoutMs } : {}) };
+  const needsOwners = settings.objects.contacts.fields.some(
+    (mapping) => mapping.transform.kind === 'owner' && mapping.rule !== 'none',
+  );
+  const hubspot = new HubSpotObjects(clients.hubspot, 'contacts', options);
+  // The portal's own stages matter only when the sync writes the stage to HubSpot.
+  const needsStages = settings.objects.contacts.fields.some(
+    (mapping) =>
+      mapping.hubspotProperty === LIFECYCLE_STAGE_PROPERTY &&
+      mapping.rule !== 'none' &&
+      mapping.rule !== 'hubspot',
+  );
+  const readers = {
+    lifecycleStages: () => hubspot.propertyOptions(LIFECYCLE_STAGE_PROPERTY),
+    describe: (type: SalesforceObjectType) => describeFields(clients.salesforce, type, options),
+    ownerDirectory: async () => ({
+      hubspotOwners: [...(await listHubSpotOwners(clients.hubspot, options))],
+      salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
+    }),
+  };
+  const metadata = await deps.metadata.get(installationId, readers, {
+    owners: needsOwners,
+    lifecycleStages: needsStages,
+  });
+  const effective = settingsForOrg(settings, metadata.describe);
+  const installation = await installations.findById(deps.db, installationId);
+  const nowMs = deps.now();
+  return {
+    db: deps.db,
+    installationId,
+    settings: effective,
+    hubspot,
+    salesforce: {
+      Lead: new SalesforceRecords(clients.salesforce, 'Lead', options),
+      Contact: new SalesforceRecords(clients.salesforce, 'Contact', options),
+    },
+    metadata,
+    refreshSalesforceDescribe: async () => {
+      deps.metadata.forgetDescribe(installationId);
+      return (await deps.metadata.get(installationId, readers, { owners: false })).describe;
+    },
+    salesforceUserId: installation?.salesforce.userId ?? null,
+    instanceUrl: clients.salesforce.instanceUrl,
+    hubspotProperties: hubspotPropertiesToRead(effective),
+    salesforceFields: {
+      Lead: salesforceFieldsToRead(effective, 'Lead'),
+      Contact: salesforceFieldsToRead(effective, 'Contact'),
+    },
+    now: deps.now,
+    nowMs,
+    correlationId: crypto.randomUUID(),
+    logger: deps.logger,
+    policy: deps.policy,
+    workerId: deps.workerId ?? null,
+  };
+}

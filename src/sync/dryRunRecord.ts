@@ -10,11 +10,12 @@ import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
 import { silentLogger } from '../queue/logger';
+import { settingsOrNull } from '../settings/installationSettings';
 import type { EngineDeps, EngineError } from './engine-api';
 import { OrgMetadataCache } from './orgMetadata';
 import { planUnit } from './planning';
 import { readCandidates, readSides } from './reads';
-import { buildContext, loadSettings } from './syncBatch';
+import { buildContext } from './syncBatch';
 import { buildUnits } from './units';
 
 const notSyncedHere: EngineError = {
@@ -43,7 +44,7 @@ export async function planDryRun(
   ) {
     return err(notSyncedHere);
   }
-  const settings = await loadSettings(deps.db, installationId);
+  const settings = await settingsOrNull(deps.db, installationId);
   if (!settings) return err({ code: 'unavailable', message: 'The stored settings cannot be read.' });
   const clients = await deps.clients.clientsFor(installationId);
   if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });

@@ -27,7 +27,7 @@ import { personActorId, personName, type HubSpotPerson } from '../domain/actors'
 import { err, ok, type Result } from '../domain/result';
 import type { ClientSource } from './clients';
 import type { OrgMetadataCache } from './orgMetadata';
-import { notifyDirty } from './wake';
+import { notifyDirty } from '../queue/wake';
 
 export interface EngineDeps {
   readonly db: Knex;

@@ -9,7 +9,7 @@
 import type { SalesforceObjectType } from '../domain/records';
 import { requiredFieldsFromDescribe, type SalesforceFieldDescribe } from '../domain/settings/metadata';
 import { indexOwners, type OwnerDirectory, type OwnerIndex } from '../domain/transforms/owner';
-import { contactSalesforceTypes, type OrgFields } from './fields';
+import { contactSalesforceTypes, type OrgFields } from '../settings/fields';
 
 export const DEFAULT_METADATA_TTL_MS = 10 * 60_000;
 

@@ -22,7 +22,7 @@ import {
 } from '../domain/recordHistory';
 import { findMapping } from '../domain/settings/defaults';
 import { fieldLabel } from '../domain/settings/schema';
-import { settingsFor } from './installationSettings';
+import { settingsFor } from '../settings/installationSettings';
 
 export const HISTORY_DEFAULT_LIMIT = 25;
 export const HISTORY_MAX_LIMIT = 100;

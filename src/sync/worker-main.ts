@@ -12,7 +12,7 @@ import { bridgeAppFromConfig } from '../context';
 import { exitOnUncaughtErrors } from '../crash';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
-import { Budget } from './budget';
+import { Budget } from '../budget/budget';
 import { credentialsClientSource } from './credentialsSource';
 import { startSyncWorker } from './worker';
 

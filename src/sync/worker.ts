@@ -20,7 +20,7 @@ import type { ClientSource } from './clients';
 import { DEFAULT_METADATA_TTL_MS, OrgMetadataCache } from './orgMetadata';
 import { syncInstallationBatch, type SyncDeps } from './syncBatch';
 import type { BatchSummary } from './tracker';
-import { sleepUntilDirty } from './wake';
+import { sleepUntilDirty } from '../queue/wake';
 
 export interface SyncWorkerDeps {
   readonly db: Knex;

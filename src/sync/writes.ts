@@ -16,8 +16,8 @@
  * that carried them (the plan then records no shadow for them and says why), and the call is sent again
  * with the other fields. Only when no field explains it are the records isolated by splitting.
  */
-import type { HubSpotWriteOutcome } from '../connectors/hubspot/objects';
-import { SalesforceCallError } from '../connectors/salesforce/record-errors';
+import type { HubSpotWriteOutcome } from '../connectors/hubspot/records';
+import { SalesforceCallError } from '../connectors/salesforce/errors';
 import { abandonedCallOf } from '../connectors/timeout';
 import * as createsInDoubt from '../db/createsInDoubt';
 import type { FieldValues, SalesforceWriteOutcome, WriteOptions } from '../connectors/salesforce/records';
@@ -33,7 +33,7 @@ import {
 } from '../domain/refusedFields';
 import type { HubspotRecord, Side } from '../domain/records';
 import type { BatchContext } from './context';
-import { contactSalesforceTypes, type ContactSalesforceType, type OrgFields } from './fields';
+import { contactSalesforceTypes, type ContactSalesforceType, type OrgFields } from '../settings/fields';
 import type { Unit } from './units';
 
 export type WriteOutcome =

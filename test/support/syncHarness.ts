@@ -17,7 +17,7 @@ import { claimBatch } from '../../src/queue/claim';
 import { recoverExpiredLeases } from '../../src/queue/leases';
 import type { ClientSource } from '../../src/sync/clients';
 import { OrgMetadataCache } from '../../src/sync/orgMetadata';
-import { toDirtyPayload, type DirtyPayload } from '../../src/sync/payload';
+import { toDirtyPayload, type DirtyPayload } from '../../src/queue/payload';
 import { syncInstallationBatch, type SyncDeps } from '../../src/sync/syncBatch';
 import type { BatchSummary } from '../../src/sync/tracker';
 import type { HubSpotEmulator } from '../emulators/hubspot';

@@ -1,6 +1,6 @@
 /**
  * Which objects sync, and which HubSpot property changes can matter to the sync (for webhook events). What
- * a read fetches is the worker's list (src/sync/fields.ts), which also covers the bridge's own properties.
+ * a read fetches is the worker's list (src/settings/fields.ts), which also covers the bridge's own properties.
  */
 import { conditionProperties } from '../conditions';
 import type { HubspotObjectType, SalesforceObjectType } from '../records';

@@ -10,7 +10,7 @@ import { changeDetectionDeps, type ChangeDetectionDeps } from '../../../src/chan
 import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import type { Dialect } from '../../../src/db/knex';
-import { Budget } from '../../../src/sync/budget';
+import { Budget } from '../../../src/budget/budget';
 import { credentialsClientSource } from '../../../src/sync/credentialsSource';
 import { startSyncWorker, type SyncWorker } from '../../../src/sync/worker';
 import { PollDispatcher } from '../../../src/changes/pollDispatcher';

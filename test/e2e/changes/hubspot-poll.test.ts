@@ -2,7 +2,7 @@ import type { ChangeDetectionDeps } from '../../../src/changes/deps';
 import { hubspotCursorName, pollHubSpot } from '../../../src/changes/hubspotPoll';
 import * as cursors from '../../../src/db/cursors';
 import { decodePollCursor, encodePollCursor } from '../../../src/domain/changes/pollCursor';
-import { readDirtyPayload } from '../../../src/sync/payload';
+import { readDirtyPayload } from '../../../src/queue/payload';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
 

@@ -2,7 +2,7 @@ import { PollDispatcher } from '../../../src/changes/pollDispatcher';
 import { pollSalesforce } from '../../../src/changes/salesforcePoll';
 import { isBudgetExhausted } from '../../../src/connectors/gate';
 import { claimBatch } from '../../../src/queue/claim';
-import { SALESFORCE_ORG_RECHECK_MS } from '../../../src/sync/budget';
+import { SALESFORCE_ORG_RECHECK_MS } from '../../../src/budget/budget';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
 

@@ -6,7 +6,7 @@ import {
 import { CursorMoved, handOverPage, readCursorState } from '../../../src/changes/pollStep';
 import { decodePollCursor, fingerprintOf } from '../../../src/domain/changes/pollCursor';
 import type { SalesforceRecord } from '../../../src/domain/records';
-import { readDirtyPayload } from '../../../src/sync/payload';
+import { readDirtyPayload } from '../../../src/queue/payload';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
 

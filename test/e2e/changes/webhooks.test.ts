@@ -1,5 +1,5 @@
 import * as webhookEvents from '../../../src/db/webhookEvents';
-import { readDirtyPayload } from '../../../src/sync/payload';
+import { readDirtyPayload } from '../../../src/queue/payload';
 import { computeSignatureV3 } from '../../../server/middleware/hubspot-signature';
 import { TEST_HUBSPOT_APP } from '../../support/bridge-context';
 import { testDialects } from '../../support/db';

@@ -1,12 +1,12 @@
 import type { Connection } from 'jsforce';
 import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import { describeFields, listSalesforceUsers } from '../../../src/connectors/salesforce/metadata';
-import { SalesforceCallError } from '../../../src/connectors/salesforce/record-errors';
+import { SalesforceCallError } from '../../../src/connectors/salesforce/errors';
 import { SalesforceRecords, type FieldValues } from '../../../src/connectors/salesforce/records';
 import { SOQL_ENCODED_BUDGET } from '../../../src/connectors/salesforce/soql';
 import { defaultSettings } from '../../../src/domain/settings/defaults';
 import { requiredFieldsFromDescribe } from '../../../src/domain/settings/metadata';
-import { salesforceFieldsToRead } from '../../../src/sync/fields';
+import { salesforceFieldsToRead } from '../../../src/settings/fields';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { salesforceConnectionFor, startSalesforce } from '../../support/syncEmulators';
 

@@ -10,7 +10,7 @@ import * as settingsTable from '../../../src/db/settings';
 import { err, ok } from '../../../src/domain/result';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { SettingsAccess, USER_CACHE_TTL_MS } from '../../../src/settings/access';
-import type { CallBudget } from '../../../src/sync/budget';
+import type { CallBudget } from '../../../src/budget/budget';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../../emulators/hubspot';
 import { recordingLogger } from '../../fakes/recordingLogger';
 import { insertInstallation } from '../../factories/storage';

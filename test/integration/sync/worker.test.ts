@@ -10,7 +10,7 @@ import { err } from '../../../src/domain/result';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { claimBatch } from '../../../src/queue/claim';
 import { syncInstallationBatch } from '../../../src/sync/syncBatch';
-import { notifyDirty } from '../../../src/sync/wake';
+import { notifyDirty } from '../../../src/queue/wake';
 import { startSyncWorker } from '../../../src/sync/worker';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import type { SalesforceEmulator } from '../../emulators/salesforce';

@@ -6,10 +6,10 @@
  * Change detection reads records with the same lists (`hubspotPropertiesToRead`, `salesforceFieldsToRead`),
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
+import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
 import type { SalesforceObjectType } from '../domain/records';
 import type { SalesforceFieldDescribe } from '../domain/settings/metadata';
 import type { Settings } from '../domain/settings/schema';
-import { APP_PROPERTY } from './appProperties';
 
 export type ContactSalesforceType = 'Lead' | 'Contact';
 export const contactSalesforceTypes: readonly ContactSalesforceType[] = ['Contact', 'Lead'];

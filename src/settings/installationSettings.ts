@@ -1,7 +1,9 @@
 /**
  * The settings an installation runs with right now: its newest stored version, or the shipped defaults when
  * the admin never saved any. Read afresh by every batch, poll and budget check, so a saved change applies
- * without a restart.
+ * without a restart. This is the one reader of stored settings: the polls, the budget and the settings page
+ * use `effectiveSettings` / `settingsFor` (a damaged row throws); the sync worker and the card's dry run use
+ * `settingsOrNull`, which holds an installation's records back instead of failing them.
  */
 import * as settingsTable from '../db/settings';
 import type { Queryable } from '../db/support';
@@ -32,4 +34,17 @@ export async function effectiveSettings(db: Queryable, installationId: string): 
 
 export async function settingsFor(db: Queryable, installationId: string): Promise<Settings> {
   return (await effectiveSettings(db, installationId)).settings;
+}
+
+/**
+ * The settings, or null when they cannot be read (a stored document that no longer parses, or the read
+ * itself failing): the sync worker then puts the installation's rows back to wait, and a dry run says the
+ * settings cannot be read.
+ */
+export async function settingsOrNull(db: Queryable, installationId: string): Promise<Settings | null> {
+  try {
+    return await settingsFor(db, installationId);
+  } catch {
+    return null;
+  }
 }

@@ -24,7 +24,7 @@ import * as apiUsage from '../db/apiUsage';
 import type { Queryable } from '../db/support';
 import type { Settings } from '../domain/settings/schema';
 import { silentLogger, type QueueLogger } from '../queue/logger';
-import { settingsFor } from './installationSettings';
+import { settingsFor } from '../settings/installationSettings';
 
 export const HUBSPOT_CALL_WINDOW_MS = 1_000;
 export const HUBSPOT_SEARCH_WINDOW_MS = 350;

@@ -1,6 +1,6 @@
 import { PayloadSchema } from '../../../src/db/dirty';
 import type { HubspotRecord, SalesforceRecord } from '../../../src/domain/records';
-import { readDirtyPayload, toDirtyPayload } from '../../../src/sync/payload';
+import { readDirtyPayload, toDirtyPayload } from '../../../src/queue/payload';
 
 const hubspot: HubspotRecord = {
   objectType: 'contacts',

@@ -9,7 +9,7 @@ import {
   HUBSPOT_CALL_WINDOW_MS,
   HUBSPOT_SEARCH_WINDOW_MS,
   SALESFORCE_ORG_RECHECK_MS,
-} from '../../../src/sync/budget';
+} from '../../../src/budget/budget';
 import { recordingLogger } from '../../fakes/recordingLogger';
 import { insertInstallation } from '../../factories/storage';
 import { createTestDb, testDialects, type TestDb } from '../../support/db';

@@ -5,7 +5,7 @@ import {
   hubspotPropertiesToRead,
   salesforceFieldsToRead,
   settingsForOrg,
-} from '../../../src/sync/fields';
+} from '../../../src/settings/fields';
 
 const field = (name: string, extra: Partial<SalesforceFieldDescribe> = {}): SalesforceFieldDescribe => ({
   name,
