@@ -2,7 +2,8 @@
  * The settings page rendered with HubSpot's testing kit against the real bridge, through the HubSpot
  * emulator's signing proxy: an admin sees the connection and the field table, gets the server's message
  * for a bad edit before saving, previews a change over linked records, saves it, and is stopped from
- * overwriting another admin's save; a rep sees everything read-only; pause and "Retry all" work.
+ * overwriting another admin's save; a rep sees everything read-only; pause and "Retry all" work; a
+ * Salesforce connection made from a settings-page link waits on the Connection tab until confirmed.
  */
 import {
   Alert,
@@ -20,12 +21,15 @@ import {
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-page/SettingsView';
+import * as installations from '../../../src/db/installations';
 import type { SyncWorker } from '../../../src/sync/worker';
+import { Browser } from '../../support/browser';
 import { testDialects } from '../../support/db';
 import { textOf } from '../../support/rendered-text';
 import { signedApi, type Json } from '../../support/signed-api';
 import { routeHubSpotFetch, type ExtensionFetch } from '../../support/extension-fetch';
 import { startChangeHarness, type ChangeHarness } from '../changes/harness';
+import { followConnectLink } from '../install/harness';
 
 const WAIT = { timeoutInMs: 20_000 };
 
@@ -316,5 +320,56 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is running'),
       WAIT,
     );
+  });
+
+  it('shows a connection made from a settings link waiting for confirmation; a rep cannot confirm, an admin starts sync', async () => {
+    const link = await api('POST', '/api/settings/salesforce/connect-url', { environment: 'production' });
+    // Whoever the link reaches connects the org (here the same one, signed in anew).
+    await followConnectLink(new Browser(), String(link.body.url));
+    const { salesforce } = (await installations.findById(harness.testDb.db, installationId))!;
+
+    fetch.retarget({ user: rep });
+    try {
+      const page = renderPage();
+      await loaded(page);
+      page.find(Tabs).trigger('onSelectedChange', 'connection' as never);
+      await page.waitFor(() => expect(page.findByTestId(Alert, 'confirm-connection')).toBeTruthy(), WAIT);
+      expect(page.findByTestId(Button, 'confirm-connection-button').props.disabled).toBe(true);
+    } finally {
+      fetch.retarget({ user: admin });
+    }
+
+    const page = renderPage();
+    await loaded(page);
+    page.find(Tabs).trigger('onSelectedChange', 'connection' as never);
+    await page.waitFor(() => expect(page.findByTestId(Alert, 'confirm-connection')).toBeTruthy(), WAIT);
+    const banner = textOf(page.findByTestId(Alert, 'confirm-connection')) ?? '';
+    expect(banner).toContain(`Salesforce org ${salesforce.orgId} (${salesforce.instanceUrl}) was connected`);
+    expect(banner).toContain(`by ${salesforce.username} at `);
+    expect(banner).toContain(`from a link ${admin} made on this page — confirm to start syncing`);
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is paused'),
+      WAIT,
+    );
+    expect(page.findByTestId(Button, 'reject-connection')).toBeTruthy();
+
+    page.findByTestId(Button, 'confirm-connection-button').trigger('onClick');
+    await page.waitFor(
+      () =>
+        expect(page.mocks.actions.addAlert.calls.at(-1)?.[0]).toMatchObject({
+          type: 'success',
+          message: 'Salesforce connection confirmed: sync is starting.',
+        }),
+      WAIT,
+    );
+    await page.waitFor(() => expect(page.maybeFindByTestId(Alert, 'confirm-connection')).toBeNull(), WAIT);
+    await page.waitFor(
+      () => expect(page.findByTestId(StatusTag, 'sync-state').text).toBe('Sync is running'),
+      WAIT,
+    );
+    expect((await api('GET', '/api/settings/installation')).body.installation).toMatchObject({
+      sync: { paused: false },
+      salesforce: { awaitingConfirmation: false, origin: { confirmedBy: { email: admin } } },
+    });
   });
 });

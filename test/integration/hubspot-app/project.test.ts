@@ -74,6 +74,7 @@ async function clientRequests(): Promise<Array<{ method: string; path: string }>
     client.setPaused(true),
     client.installation(),
     client.connectUrl('production'),
+    client.confirmConnection('00D000000000001'),
     client.disconnect(),
     client.settings(),
     client.saveSettings(document, 0),

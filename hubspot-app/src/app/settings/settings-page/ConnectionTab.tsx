@@ -1,4 +1,7 @@
-/** Both sides' connection: who installed, which Salesforce org, what is missing, reconnect, disconnect. */
+/**
+ * Both sides' connection: who installed, which Salesforce org, what is missing, reconnect, disconnect, and
+ * the confirmation a connection made from a settings-page link waits for before anything syncs.
+ */
 import { useState } from 'react';
 import {
   Alert,
@@ -14,7 +17,14 @@ import {
   StatusTag,
   Text,
 } from '@hubspot/ui-extensions';
-import { relativeTime, useAction, useRequest, type InstallationStatus } from '@sf-bridge/client';
+import {
+  formatDate,
+  relativeTime,
+  useAction,
+  useRequest,
+  type HubSpotUser,
+  type InstallationStatus,
+} from '@sf-bridge/client';
 import type { EditorProps } from './editor';
 
 const salesforceStates: Record<
@@ -25,6 +35,12 @@ const salesforceStates: Record<
   not_connected: { label: 'Not connected', variant: 'default' },
   needs_reauth: { label: 'Needs reconnecting', variant: 'danger' },
 };
+
+function userName(user: HubSpotUser | null | undefined): string {
+  if (!user) return 'someone';
+  if (user.email) return user.email;
+  return user.userId ? `HubSpot user ${user.userId}` : 'a HubSpot user';
+}
 
 export function ConnectionTab(props: EditorProps) {
   const status = useRequest(() => props.client.installation(), [props.client]);
@@ -65,9 +81,20 @@ function Connection(props: EditorProps & { status: InstallationStatus; onChanged
       props.addAlert({ type: 'success', message: 'Salesforce is disconnected and sync is paused.' });
       setConfirming(false);
       props.onChanged();
+      props.syncChanged();
       return null;
     },
   );
+  const confirm = useAction(
+    (orgId: string) => props.client.confirmConnection(orgId),
+    () => {
+      props.addAlert({ type: 'success', message: 'Salesforce connection confirmed: sync is starting.' });
+      props.onChanged();
+      props.syncChanged();
+      return null;
+    },
+  );
+  const awaitingConfirmation = salesforce.state === 'connected' && salesforce.awaitingConfirmation;
   const missingScopes = status.hubspot.scopes.missing;
   return (
     <Flex direction="column" gap="md" testId="connection-tab">
@@ -129,7 +156,51 @@ function Connection(props: EditorProps & { status: InstallationStatus; onChanged
         <DescriptionListItem label="Connected">
           <Text>{salesforce.connectedAt ? relativeTime(salesforce.connectedAt, now) : '—'}</Text>
         </DescriptionListItem>
+        {salesforce.origin ? (
+          <DescriptionListItem label="Link made by">
+            <Text>
+              {`${userName(salesforce.origin.requestedBy)}${salesforce.origin.via === 'install_page' ? ', when installing' : ', on this page'}`}
+            </Text>
+          </DescriptionListItem>
+        ) : null}
+        {salesforce.origin?.confirmedBy ? (
+          <DescriptionListItem label="Confirmed by">
+            <Text>{userName(salesforce.origin.confirmedBy)}</Text>
+          </DescriptionListItem>
+        ) : null}
       </DescriptionList>
+      {awaitingConfirmation ? (
+        <Alert title="Confirm the new Salesforce connection" variant="warning" testId="confirm-connection">
+          {`Salesforce org ${salesforce.orgId ?? 'unknown'} (${salesforce.instanceUrl ?? 'no instance'}) was connected ` +
+            `by ${salesforce.username ?? 'an unknown Salesforce user'} at ${salesforce.connectedAt ? formatDate(salesforce.connectedAt) : 'an unknown time'}, ` +
+            `from a link ${userName(salesforce.origin?.requestedBy)} made on this page — confirm to start syncing. ` +
+            'Such a link works in any browser, so nothing syncs until a settings manager checks that this is the org ' +
+            'you meant. If it is not, disconnect it.'}
+          <ButtonRow>
+            <Button
+              variant="primary"
+              disabled={props.readOnly || confirm.state.status === 'running' || !salesforce.orgId}
+              onClick={() => void confirm.run(salesforce.orgId ?? '')}
+              testId="confirm-connection-button"
+            >
+              Confirm and start syncing
+            </Button>
+            <Button
+              variant="destructive"
+              disabled={props.readOnly}
+              onClick={() => setConfirming(true)}
+              testId="reject-connection"
+            >
+              Disconnect
+            </Button>
+          </ButtonRow>
+        </Alert>
+      ) : null}
+      {confirm.state.status === 'error' ? (
+        <Alert title="Not confirmed" variant="danger" testId="confirm-connection-error">
+          {confirm.state.error.message}
+        </Alert>
+      ) : null}
       {status.lastError ? (
         <Alert title="Last problem" variant="warning">
           {status.lastError.message}
@@ -169,7 +240,9 @@ function Connection(props: EditorProps & { status: InstallationStatus; onChanged
       </ButtonRow>
       {link ? (
         <Alert title="Open Salesforce to connect" variant="info" testId="connect-link">
-          {`This link is for you alone and works once, for ten minutes. Log in to the ${link.environment} org you want to sync and approve the app. `}
+          {`This link works once, for ten minutes, in any browser: open it yourself, or send it to your Salesforce admin. ` +
+            `It shows this HubSpot account's name before anything happens; log in to the ${link.environment} org you want to sync and approve the app. ` +
+            'The connection then waits here for a settings manager to confirm it before anything syncs. '}
           <Link href={{ url: link.url, external: true }}>Open Salesforce</Link>
         </Alert>
       ) : null}

@@ -9,8 +9,14 @@ const stateTags: Record<string, { label: string; variant: 'success' | 'warning' 
   waiting_for_budget: { label: 'Waiting for API budget', variant: 'warning' },
 };
 
-export function PauseSwitch(props: { client: BridgeClient; readOnly: boolean; addAlert: AddAlertAction }) {
-  const health = useRequest(() => props.client.health(), [props.client]);
+export function PauseSwitch(props: {
+  client: BridgeClient;
+  readOnly: boolean;
+  addAlert: AddAlertAction;
+  /** Changes when something else changed whether sync runs: the switch reads the state again. */
+  version?: number;
+}) {
+  const health = useRequest(() => props.client.health(), [props.client, props.version]);
   const toggle = useAction(
     (paused: boolean) => props.client.setPaused(paused),
     (state) => {

@@ -81,6 +81,7 @@ function SettingsEditor(
   const [draft, setDraftState] = useState<SettingsDocument>(stored.settings);
   const setDraft = (change: (value: SettingsDocument) => SettingsDocument) => setDraftState(change);
   const [tab, setTab] = useState<string>('fields');
+  const [syncVersion, setSyncVersion] = useState(0);
   // Both systems' field lists, read once for every tab that offers fields to pick.
   const metadata = useRequest(() => client.metadata(), [client]);
   const validation = useDraftValidation(
@@ -99,6 +100,7 @@ function SettingsEditor(
     metadata: metadata.state,
     addAlert: props.actions.addAlert,
     now: (props.now ?? Date.now)(),
+    syncChanged: () => setSyncVersion((version) => version + 1),
   };
   return (
     <Flex direction="column" gap="md">
@@ -108,7 +110,12 @@ function SettingsEditor(
             'Only HubSpot super admins, and the roles an admin allows, can change these settings. Ask a super admin of this portal.'}
         </Alert>
       ) : null}
-      <PauseSwitch client={client} readOnly={!me.canManageSettings} addAlert={props.actions.addAlert} />
+      <PauseSwitch
+        client={client}
+        readOnly={!me.canManageSettings}
+        addAlert={props.actions.addAlert}
+        version={syncVersion}
+      />
       <Tabs
         selected={tab}
         onSelectedChange={(selected: string | number) => setTab(String(selected))}

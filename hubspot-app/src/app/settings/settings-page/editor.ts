@@ -20,6 +20,8 @@ export interface EditorProps {
   readonly metadata: RequestState<LiveMetadata>;
   readonly addAlert: AddAlertAction;
   readonly now: number;
+  /** Something changed whether sync runs (a connection confirmed or disconnected): the pause switch looks again. */
+  readonly syncChanged: () => void;
 }
 
 /** The first error (else warning) the server has about one mapping, for the field's own row. */

@@ -207,6 +207,8 @@ export function createBridgeClient(options: BridgeClientOptions = {}) {
       request<{ url: string; expiresAt?: number }>('POST', '/api/settings/salesforce/connect-url', {
         environment,
       }),
+    confirmConnection: (orgId: string) =>
+      request<{ installation: InstallationStatus }>('POST', '/api/settings/salesforce/confirm', { orgId }),
     disconnect: () => request<unknown>('POST', '/api/settings/salesforce/disconnect', {}),
     settings: () => request<StoredSettings>('GET', '/api/settings'),
     saveSettings: (document: SettingsDocument, baseVersion: number) =>

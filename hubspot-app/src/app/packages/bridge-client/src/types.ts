@@ -175,6 +175,12 @@ export interface ScopeCheck {
   readonly missing: readonly string[];
 }
 
+/** A HubSpot user as the bridge recorded them (either may be missing). */
+export interface HubSpotUser {
+  readonly userId: string | null;
+  readonly email: string | null;
+}
+
 export interface InstallationStatus {
   readonly installationId: string;
   readonly portalId: string;
@@ -197,6 +203,15 @@ export interface InstallationStatus {
     readonly connectedAt: number | null;
     readonly scopes: ScopeCheck;
     readonly capabilities: unknown;
+    /** Made from a settings-page link and not yet confirmed: nothing syncs until a settings manager confirms. */
+    readonly awaitingConfirmation: boolean;
+    /** How the connection was made and who asked for the link; null when the bridge did not record it. */
+    readonly origin: {
+      readonly via: 'install_page' | 'settings_link' | string;
+      readonly requestedBy: HubSpotUser;
+      readonly confirmedBy: HubSpotUser | null;
+      readonly confirmedAt: number | null;
+    } | null;
     readonly reconnectUrl: string | null;
   };
   readonly lastError: { readonly code?: string; readonly message: string; readonly at?: number } | null;
