@@ -7,7 +7,7 @@
 import { makeCallFailure, type CallFailure } from '../domain/failures';
 import { budgetCallFailure, isBudgetExhausted } from './gate';
 import { HubSpotError, hubspotCallFailure } from './hubspot/errors';
-import { SalesforceCallError, salesforceCallFailure } from './salesforce/record-errors';
+import { SalesforceCallError, salesforceCallFailure } from './salesforce/errors';
 import { CallTimeout, timeoutCallFailure } from './timeout';
 
 export function callFailureOf(error: unknown): CallFailure {

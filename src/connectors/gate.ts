@@ -18,6 +18,16 @@ export interface CallGate {
   observeSalesforceUsage?(used: number, limit: number): void;
 }
 
+/** A gate for one installation; `settled()` resolves once every usage report it was given is stored. */
+export interface InstallationGate extends CallGate {
+  settled(): Promise<void>;
+}
+
+/** What a caller of the APIs needs from a budget (src/budget/budget.ts): the gate of an installation. */
+export interface CallBudget {
+  gateFor(installationId: string): InstallationGate;
+}
+
 /**
  * The installation may not spend another call now. Not a failure of any record: the work waits until
  * `freesAtMs` (epoch ms), and the reason is shown in the installation's status.

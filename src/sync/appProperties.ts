@@ -5,7 +5,7 @@
  * written only inside a HubSpot write the sync makes anyway, or when what they say has changed: never as a
  * call of their own per record, and never on an echo.
  */
-import { APP_PROPERTY, type SyncStatusValue } from '../connectors/hubspot/app-properties';
+import { APP_PROPERTY, type SyncStatusValue } from '../connectors/hubspot/appProperties';
 import type { HubspotRecord, SalesforceObjectType } from '../domain/records';
 
 export { APP_PROPERTY };

@@ -7,7 +7,7 @@ import type { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { ensureAppProperties } from '../../src/connectors/hubspot/bootstrap';
 import { createHubSpotClient } from '../../src/connectors/hubspot/client';
-import { createSalesforceConnection } from '../../src/connectors/salesforce/connection';
+import { createSalesforceConnection } from '../../src/connectors/salesforce/client';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../emulators/salesforce';
 import { login } from '../integration/emulators/salesforce/support';

@@ -1,5 +1,5 @@
 /**
- * Makes sure a portal has the bridge's property group and properties (see app-properties.ts).
+ * Makes sure a portal has the bridge's property group and properties (see appProperties.ts).
  *
  * Idempotent: it reads what exists first (two calls per object type) and creates only what is missing, so a
  * second run makes no writes. A property that already exists with a type the bridge cannot use is never
@@ -21,7 +21,7 @@ import {
   type AppObjectType,
   type AppPropertyDefinition,
   type AppPropertyOption,
-} from './app-properties';
+} from './appProperties';
 import { statusOf, toHubSpotError } from './errors';
 
 export const propertyOutcomes = ['created', 'existing', 'options_added', 'incompatible', 'refused'] as const;

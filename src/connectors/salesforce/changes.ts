@@ -14,7 +14,7 @@ import type { Connection, QueryResult } from 'jsforce';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
 import type { CallGate } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
-import { salesforceCallError } from './record-errors';
+import { salesforceCallError } from './errors';
 import { systemFieldsOf, toSalesforceRecord } from './records';
 import { soqlDateTime, soqlString } from './soql';
 

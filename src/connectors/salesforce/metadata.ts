@@ -9,7 +9,7 @@ import type { SalesforceObjectType } from '../../domain/records';
 import { SalesforceFieldDescribeSchema, type SalesforceFieldDescribe } from '../../domain/settings/metadata';
 import { openGate, type CallGate } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
-import { salesforceCallError } from './record-errors';
+import { salesforceCallError } from './errors';
 
 export interface SalesforceMetadataOptions {
   gate?: CallGate;

@@ -10,7 +10,7 @@ import crypto from 'node:crypto';
 import { Connection, OAuth2 } from 'jsforce';
 import { z } from 'zod';
 import { CallTimeout, withTimeout } from '../timeout';
-import { SALESFORCE_API_VERSION } from './connection';
+import { SALESFORCE_API_VERSION } from './client';
 
 /** How long one OAuth call may take before it counts as Salesforce being unavailable. */
 export const SALESFORCE_OAUTH_TIMEOUT_MS = 15_000;

@@ -19,12 +19,8 @@ import { isRequestLevelCode } from '../../domain/refusedFields';
 import type { SalesforceObjectType, SalesforceRecord } from '../../domain/records';
 import { openGate, type CallGate, type CallKind } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
-import {
-  SalesforceCallError,
-  salesforceCallError,
-  salesforceSaveFailure,
-  wholeCallFailure,
-} from './record-errors';
+import { SalesforceCallError, salesforceCallError } from './errors';
+import { salesforceRecordFailure, salesforceWriteFailure } from './recordFailures';
 import { packInClauses, soqlDateTime, soqlString, parseSalesforceDateTime } from './soql';
 
 export const SALESFORCE_COLLECTION_SIZE = 200;
@@ -330,7 +326,7 @@ export class SalesforceRecords {
       if (!(error instanceof SalesforceCallError) || !belongsToRecords(error)) throw error;
       // Every half carrying an unreadable field fails alike: the caller leaves the field out instead.
       if (isRequestLevelCode(error.code) && !options.isolateRequestRefusals) throw error;
-      if (batch.length === 1) return [{ ok: false, failure: wholeCallFailure(this.type, error) }];
+      if (batch.length === 1) return [{ ok: false, failure: salesforceWriteFailure(this.type, error) }];
       const middle = Math.ceil(batch.length / 2);
       return [
         ...(await this.writeIsolating(batch.slice(0, middle), verb, options, write)),
@@ -344,7 +340,7 @@ export class SalesforceRecords {
       }
       return {
         ok: false,
-        failure: salesforceSaveFailure(this.type, result?.errors ?? [], input.fields),
+        failure: salesforceRecordFailure(this.type, result?.errors ?? [], input.fields),
       };
     });
   }

@@ -1,6 +1,6 @@
 import { Connection, OAuth2 } from 'jsforce';
 import { checkSalesforceCapabilities } from '../../../src/connectors/salesforce/capabilities';
-import { SALESFORCE_API_VERSION } from '../../../src/connectors/salesforce/connection';
+import { SALESFORCE_API_VERSION } from '../../../src/connectors/salesforce/client';
 import { startSalesforceEmulator, type SalesforceEmulator } from '../../emulators/salesforce';
 
 /** Logs in through the emulator's OAuth flow (the redirect is read, not followed) and returns a Connection. */

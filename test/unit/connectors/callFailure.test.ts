@@ -2,7 +2,7 @@ import { ApiException } from '@hubspot/api-client/lib/codegen/crm/contacts';
 import { callFailureOf } from '../../../src/connectors/callFailure';
 import { BudgetExhausted } from '../../../src/connectors/gate';
 import { HubSpotError, toHubSpotError } from '../../../src/connectors/hubspot/errors';
-import { salesforceCallError } from '../../../src/connectors/salesforce/record-errors';
+import { salesforceCallError } from '../../../src/connectors/salesforce/errors';
 import { CallTimeout } from '../../../src/connectors/timeout';
 import { isRetryable, type CallFailure } from '../../../src/domain/failures';
 

@@ -1,5 +1,5 @@
 import { HubSpotError, toHubSpotError } from '../../../src/connectors/hubspot/errors';
-import { salesforceCallError } from '../../../src/connectors/salesforce/record-errors';
+import { salesforceCallError } from '../../../src/connectors/salesforce/errors';
 import { abandonedCallOf, CallTimeout, withTimeout } from '../../../src/connectors/timeout';
 import type { FieldPlan, ShadowUpdate, SyncPlan } from '../../../src/domain/planner';
 import type { Side } from '../../../src/domain/records';

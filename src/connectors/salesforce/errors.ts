@@ -1,18 +1,10 @@
 /**
- * One place that maps what Salesforce says to the engine's failure categories: per-record errors of a
- * collection write (`statusCode`/`errorCode`), and errors that fail a whole call (thrown by jsforce with
- * `name === errorCode`).
+ * One place that maps what Salesforce says to the engine's failure categories: its error codes (per-record
+ * errors of a collection write carry the same codes, see recordFailures.ts), and errors that fail a whole
+ * call (thrown by jsforce with `name === errorCode`).
  */
 import { z } from 'zod';
-import {
-  isRetryable,
-  makeCallFailure,
-  makeFailure,
-  type CallFailure,
-  type FailureCategory,
-  type SyncFailure,
-} from '../../domain/failures';
-import type { SalesforceObjectType } from '../../domain/records';
+import { isRetryable, makeCallFailure, type CallFailure, type FailureCategory } from '../../domain/failures';
 import { CallTimeout } from '../timeout';
 
 /** Salesforce error codes and what they mean for the sync. Codes not listed are `unknown`. */
@@ -86,42 +78,6 @@ function categoryOfHttpCode(code: string): FailureCategory {
   return 'transient';
 }
 
-const SaveError = z
-  .object({
-    statusCode: z.string().optional(),
-    errorCode: z.string().optional(),
-    message: z.string().optional(),
-    fields: z.array(z.string()).optional(),
-  })
-  .loose();
-
-/** The failure of one record in a collection write. */
-export function salesforceSaveFailure(
-  type: SalesforceObjectType,
-  errors: unknown,
-  fields: Readonly<Record<string, unknown>>,
-): SyncFailure {
-  const parsed = z.array(SaveError).safeParse(errors);
-  const first = parsed.success ? parsed.data[0] : undefined;
-  const code = first?.statusCode ?? first?.errorCode ?? 'UNKNOWN_ERROR';
-  const errorFields = first?.fields ?? [];
-  const fieldName = errorFields[0];
-  const value = fieldName !== undefined && fields[fieldName] !== undefined ? fields[fieldName] : undefined;
-  return makeFailure(
-    categoryOfSalesforceCode(code),
-    code,
-    {
-      side: 'salesforce',
-      object: type,
-      ...(fieldName ? { field: fieldName } : {}),
-      ...(errorFields.length > 0 ? { fields: errorFields } : {}),
-      ...(value !== undefined && value !== null ? { value: String(value) } : {}),
-      ...(first?.message ? { detail: first.message } : {}),
-    },
-    { details: { errors: parsed.success ? parsed.data : errors } },
-  );
-}
-
 /** A Salesforce call that failed as a whole. */
 export class SalesforceCallError extends Error {
   readonly retryable: boolean;
@@ -187,15 +143,5 @@ export function salesforceCallError(error: unknown, action: string): SalesforceC
     category,
     `Salesforce ${code} while ${action}: ${message}`,
     retryAfterMs,
-  );
-}
-
-/** The failure of a one-record write Salesforce refused as a whole call. */
-export function wholeCallFailure(type: SalesforceObjectType, error: SalesforceCallError): SyncFailure {
-  return makeFailure(
-    error.category,
-    error.code,
-    { side: 'salesforce', object: type, detail: error.message },
-    { details: { errorCode: error.code } },
   );
 }

@@ -18,7 +18,7 @@ import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
 import { openGate, type CallGate, type CallKind } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
 import { HubSpotError, toHubSpotError } from './errors';
-import { hubspotRecordFailure, hubspotWriteFailure } from './record-failures';
+import { hubspotRecordFailure, hubspotWriteFailure } from './recordFailures';
 
 export const HUBSPOT_BATCH_SIZE = 100;
 export const HUBSPOT_HISTORY_BATCH_SIZE = 50;

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { appProperties, type AppPropertyDefinition } from '../../../src/connectors/hubspot/app-properties';
+import { appProperties, type AppPropertyDefinition } from '../../../src/connectors/hubspot/appProperties';
 import {
   compareProperty,
   toPropertyCreate,

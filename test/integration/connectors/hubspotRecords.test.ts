@@ -1,7 +1,7 @@
 import type { Client } from '@hubspot/api-client';
 import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import { HubSpotError } from '../../../src/connectors/hubspot/errors';
-import { holdsEvery, HubSpotObjects } from '../../../src/connectors/hubspot/objects';
+import { holdsEvery, HubSpotObjects } from '../../../src/connectors/hubspot/records';
 import { listHubSpotOwners } from '../../../src/connectors/hubspot/owners';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import { createAppProperties, hubspotClientFor, startHubSpot } from '../../support/syncEmulators';

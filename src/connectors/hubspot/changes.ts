@@ -12,7 +12,7 @@ import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
 import type { CallGate } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
 import { toHubSpotError } from './errors';
-import { HUBSPOT_SEARCH_PAGE_SIZE, lastModifiedPropertyOf, toHubspotRecord } from './objects';
+import { HUBSPOT_SEARCH_PAGE_SIZE, lastModifiedPropertyOf, toHubspotRecord } from './records';
 
 export type ModifiedQuery =
   /** Modified at or after `sinceMs`, by modification time. */
