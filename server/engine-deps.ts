@@ -1,8 +1,7 @@
-import { clientsFromCredentials } from '../src/changes/deps';
 import { SettingsAccess } from '../src/settings/access';
 import { LiveMetadataReader } from '../src/settings/liveMetadata';
 import { Budget } from '../src/budget/budget';
-import { credentialsClientSource } from '../src/sync/credentialsSource';
+import { clientsBySide, credentialsClientSource } from '../src/auth/clients';
 import type { EngineDeps } from '../src/sync/engine-api';
 import { OrgMetadataCache } from '../src/sync/orgMetadata';
 import type { AppDeps } from './deps';
@@ -23,14 +22,14 @@ export function engineHttpDeps(deps: AppDeps): EngineHttpDeps {
   const { context } = deps;
   const budget = new Budget({ db: context.db, now: context.now, logger: context.logger });
   const metadata = new LiveMetadataReader({
-    clients: clientsFromCredentials(context.credentials),
+    clients: clientsBySide(context.credentials),
     budget,
     now: context.now,
     logger: context.logger,
   });
   const access = new SettingsAccess({
     db: context.db,
-    clients: clientsFromCredentials(context.credentials),
+    clients: clientsBySide(context.credentials),
     budget,
     now: context.now,
     logger: context.logger,

@@ -12,7 +12,7 @@ import http from 'node:http';
 import { Credentials } from '../src/auth/credentials';
 import { createTokenCipher } from '../src/auth/token-cipher';
 import { loadConfigOrExit } from '../src/config';
-import { bridgeAppFromConfig } from '../src/context';
+import { bridgeAppFromConfig } from '../src/auth/bridgeContext';
 import { exitOnUncaughtErrors } from '../src/crash';
 import { createDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';

@@ -6,7 +6,7 @@ import { changeDetectionDeps } from './changes/deps';
 import { startChangeDetection } from './changes/start';
 import type { InstallContext } from './install/context';
 import { Budget } from './budget/budget';
-import { credentialsClientSource } from './sync/credentialsSource';
+import { credentialsClientSource } from './auth/clients';
 import { startSyncWorker } from './sync/worker';
 
 export interface WorkerHandle {
@@ -29,7 +29,7 @@ export function startWorker(context: InstallContext): WorkerHandle {
   return {
     stop: async () => {
       await Promise.all([changes.stop(), sync.stop()]);
-      context.logger.info('worker stopped');
+      context.logger.info({}, 'worker stopped');
     },
   };
 }

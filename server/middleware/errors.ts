@@ -3,7 +3,7 @@
  * unknown routes and unexpected failures (HTML for the browser OAuth steps, JSON elsewhere).
  */
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/logger';
 import { errorPage } from '../pages/oauth-pages';
 
 export interface ErrorEnvelope {

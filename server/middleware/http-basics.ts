@@ -1,6 +1,6 @@
 /** Headers every response carries, and one access-log line per request (credentials masked in the URL). */
 import type { RequestHandler } from 'express';
-import type { Logger } from 'pino';
+import type { Logger } from '../../src/logger';
 import { loggableUrl } from '../logger';
 
 /** A year: browsers that once reached the bridge over https refuse plain http to it from then on. */

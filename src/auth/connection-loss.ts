@@ -11,8 +11,8 @@
  * Both take the refresh token that was refused, and change nothing if the installation no longer holds it:
  * another process rotated it, or the admin reconnected, while the refused call was under way.
  */
-import type { BridgeContext } from '../context';
-import { salesforceOAuthApp } from '../context';
+import type { BridgeContext } from './bridgeContext';
+import { salesforceOAuthApp } from './bridgeContext';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
 import * as installations from '../db/installations';
 import type { SealedToken } from './token-cipher';

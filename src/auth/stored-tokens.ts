@@ -2,7 +2,7 @@
  * The tokens an installation holds, read and opened: a HubSpot access token still good for a while, a
  * connected Salesforce org and its access token. No provider call happens here.
  */
-import type { BridgeContext } from '../context';
+import type { BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
 import { CredentialsError } from './errors';

@@ -9,15 +9,13 @@
  * ciphertext copied into another row or column does not open.
  */
 import crypto from 'node:crypto';
+import { isSealedToken, SEALED_TOKEN_VERSION, type SealedToken } from '../domain/sealedToken';
 
-declare const sealedBrand: unique symbol;
-/** A token encrypted by this module; the only kind of token the database layer accepts. */
-export type SealedToken = string & { readonly [sealedBrand]: true };
+export { isSealedToken, type SealedToken };
 
-const FORMAT_VERSION = 'v1';
+const FORMAT_VERSION = SEALED_TOKEN_VERSION;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const SEALED_PATTERN = /^v1\.[0-9a-f]{16}\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]{22}$/;
 
 export class TokenCipherError extends Error {
   constructor(
@@ -37,10 +35,6 @@ export interface TokenCipher {
   open(sealed: SealedToken, context: string): string;
   /** True when a value was sealed with an older key and should be rewritten with the current one. */
   needsReseal(sealed: SealedToken): boolean;
-}
-
-export function isSealedToken(value: unknown): value is SealedToken {
-  return typeof value === 'string' && SEALED_PATTERN.test(value);
 }
 
 /** The public id of a key: enough to pick the right key, useless for recovering it. */

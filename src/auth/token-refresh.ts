@@ -21,7 +21,7 @@ import {
   revokeSalesforceToken,
   type SalesforceTokenGrant,
 } from '../connectors/salesforce/oauth';
-import { hubspotOAuthApp, salesforceOAuthApp, type BridgeContext } from '../context';
+import { hubspotOAuthApp, salesforceOAuthApp, type BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
 import { markHubSpotUninstalled, markSalesforceNeedsReauth, recordLastError } from './connection-loss';

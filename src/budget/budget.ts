@@ -18,12 +18,18 @@
  * carrying the time it frees up: the worker releases the installation's rows without counting an attempt, `canSync` keeps the
  * installation out of claims, and `status` says why on the health page.
  */
-import { BudgetExhausted, type CallGate, type CallKind, type Provider } from '../connectors/gate';
+import {
+  BudgetExhausted,
+  type CallBudget,
+  type CallKind,
+  type InstallationGate,
+  type Provider,
+} from '../connectors/gate';
 import * as apiLimitReports from '../db/apiLimitReports';
 import * as apiUsage from '../db/apiUsage';
 import type { Queryable } from '../db/support';
 import type { Settings } from '../domain/settings/schema';
-import { silentLogger, type QueueLogger } from '../queue/logger';
+import { silentLogger, type Logger } from '../logger';
 import { settingsFor } from '../settings/installationSettings';
 
 export const HUBSPOT_CALL_WINDOW_MS = 1_000;
@@ -69,21 +75,11 @@ export interface BudgetStatus {
 export interface BudgetOptions {
   db: Queryable;
   now: () => number;
-  logger?: QueueLogger;
+  logger?: Logger;
   /** Injected so tests can count waits; defaults to a timer. */
   sleep?: (ms: number) => Promise<void>;
   /** The longest a call waits for a short window to free up before it is refused (default 15 s). */
   maxWaitMs?: number;
-}
-
-/** A gate for one installation; `settled()` resolves once every usage report it was given is stored. */
-export interface InstallationGate extends CallGate {
-  settled(): Promise<void>;
-}
-
-/** What a caller of the APIs needs from a budget: the gate of an installation. */
-export interface CallBudget {
-  gateFor(installationId: string): InstallationGate;
 }
 
 const defaultSleep = (ms: number) =>
@@ -101,7 +97,7 @@ export function salesforceDailyShare(settings: Settings, allocation: number | nu
 }
 
 export class Budget implements CallBudget {
-  private readonly logger: QueueLogger;
+  private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxWaitMs: number;
   /** Which waits were already logged, so a spent budget makes one log line, not one per call. */

@@ -15,7 +15,7 @@
  *   expired and was taken over (even by a later claim of the same worker).
  */
 import { z } from 'zod';
-import { queueItemStates } from '../queue/itemStates';
+import { queueItemStates } from '../domain/queueItemStates';
 import { RecordRefSchema, type RecordRef } from './recordRefs';
 import { parseInput, parseJsonColumn, parseRow, type Queryable } from './support';
 

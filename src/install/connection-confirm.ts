@@ -5,7 +5,7 @@
  * which org it is, and who connected it, confirms it. Confirming names the org, so a confirmation given for
  * one connection never applies to another made meanwhile.
  */
-import type { BridgeContext } from '../context';
+import type { BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';

@@ -18,7 +18,7 @@ import {
   type HubSpotTokenInfo,
   type HubSpotTokenSet,
 } from '../connectors/hubspot/oauth';
-import { hubspotOAuthApp, type BridgeContext } from '../context';
+import { hubspotOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
 import { isUniqueViolation } from '../db/support';
 import { err, ok, type Result } from '../domain/result';

@@ -15,7 +15,7 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import type { BridgeContext } from '../context';
+import type { BridgeContext } from '../auth/bridgeContext';
 import * as oauthStates from '../db/oauthStates';
 import { HubSpotPersonSchema, salesforceConnectionVias, salesforceEnvironments } from '../db/installations';
 import { isSealedToken } from '../auth/token-cipher';

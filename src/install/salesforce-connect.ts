@@ -21,7 +21,7 @@ import {
   type SalesforceIdentity,
   type SalesforceTokenGrant,
 } from '../connectors/salesforce/oauth';
-import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../context';
+import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
 import type { InstallContext } from './context';

@@ -8,7 +8,7 @@
  */
 import { openToken } from '../auth/sealed-columns';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
-import { salesforceOAuthApp, type BridgeContext } from '../context';
+import { salesforceOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';

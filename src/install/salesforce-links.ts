@@ -11,7 +11,7 @@
  * settings page works in any browser, since it is meant for whoever administers the Salesforce org; the
  * connection it makes waits until a settings manager confirms it in HubSpot.
  */
-import { SALESFORCE_START_PATH, type BridgeContext } from '../context';
+import { SALESFORCE_START_PATH, type BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import type { Installation, SalesforceEnvironment } from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';

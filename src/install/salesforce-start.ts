@@ -14,7 +14,7 @@
  */
 import crypto from 'node:crypto';
 import { newPkcePair, salesforceAuthorizeUrl } from '../connectors/salesforce/oauth';
-import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../context';
+import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';

@@ -7,7 +7,7 @@ import type { PropertiesReport } from '../connectors/hubspot/bootstrap';
 import { HUBSPOT_REQUIRED_SCOPES, missingHubSpotScopes } from '../connectors/hubspot/scopes';
 import type { CapabilityReport } from '../connectors/salesforce/capabilities';
 import { SALESFORCE_SCOPES } from '../connectors/salesforce/oauth';
-import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../context';
+import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
 import type {
   Installation,

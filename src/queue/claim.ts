@@ -16,7 +16,7 @@ import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { DIRTY, fromRow, type DirtyItem, type DirtyRow } from '../db/dirty';
 import { dialectOfDb } from '../db/knex';
-import { silentLogger, type QueueLogger } from './logger';
+import { silentLogger, type Logger } from '../logger';
 import { describeRecord } from './describe';
 
 export interface ClaimOptions {
@@ -30,7 +30,7 @@ export interface ClaimOptions {
   maxAttempts: number;
   /** Whether an installation may sync now (for example: API budget left). Default: all may. */
   canSync?: (installationId: string) => boolean | Promise<boolean>;
-  logger?: QueueLogger;
+  logger?: Logger;
 }
 
 /** A claimed row: `attempts` is this attempt's number; `claimToken` must be shown to settle it. */

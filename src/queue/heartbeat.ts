@@ -11,7 +11,7 @@
 import type { Knex } from 'knex';
 import type { ClaimHandle } from './settle';
 import { extendClaims } from './leases';
-import { silentLogger, type QueueLogger } from './logger';
+import { silentLogger, type Logger } from '../logger';
 
 export interface LeaseHeartbeat {
   /** Stops beating; resolves once a beat in progress has finished. */
@@ -24,7 +24,7 @@ export interface HeartbeatOptions {
   /** Default: a third of the lease. */
   everyMs?: number;
   workerId?: string;
-  logger?: QueueLogger;
+  logger?: Logger;
 }
 
 export function startLeaseHeartbeat(

@@ -9,8 +9,8 @@ import * as failures from '../db/failures';
 import { dialectOfDb } from '../db/knex';
 import { inTransaction, type Queryable } from '../db/support';
 import { describeRecord } from './describe';
-import { transition } from './itemStates';
-import { silentLogger, type QueueLogger } from './logger';
+import { transition } from '../domain/queueItemStates';
+import { silentLogger, type Logger } from '../logger';
 import type { ClaimHandle } from './settle';
 
 /** Pushes the lease of a claim forward; false if the claim was lost (the worker should stop on that row). */
@@ -71,7 +71,7 @@ export interface RecoveryResult {
 /** Finds claims whose lease ended and either requeues them or, when their attempts are spent, dead-letters them. */
 export async function recoverExpiredLeases(
   db: Queryable,
-  options: { now: number; maxAttempts: number; limit?: number; logger?: QueueLogger },
+  options: { now: number; maxAttempts: number; limit?: number; logger?: Logger },
 ): Promise<RecoveryResult> {
   const logger = options.logger ?? silentLogger;
   return inTransaction(db, async (trx) => {

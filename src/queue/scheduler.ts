@@ -8,7 +8,7 @@
 import cron, { type ScheduledTask } from 'node-cron';
 import * as scheduleLeases from '../db/scheduleLeases';
 import type { Queryable } from '../db/support';
-import { silentLogger, type QueueLogger } from './logger';
+import { silentLogger, type Logger } from '../logger';
 
 export interface PeriodicJob {
   /** Unique per process; also the lease name across processes. */
@@ -28,7 +28,7 @@ export interface LeaseOptions {
 }
 
 export interface SchedulerOptions {
-  logger?: QueueLogger;
+  logger?: Logger;
   /** Coordination with other processes; without it the guarantee is per process only. */
   lease?: LeaseOptions;
   clock?: () => number;

@@ -7,7 +7,8 @@
  * cannot answer, the check fails closed: the caller refuses the change and says to try again.
  */
 import type { Client } from '@hubspot/api-client';
-import type { InstallationClients } from '../changes/deps';
+import type { ClientsBySide } from '../auth/clients';
+import type { CallBudget, InstallationGate } from '../connectors/gate';
 import { HubSpotError } from '../connectors/hubspot/errors';
 import {
   listHubSpotRoles,
@@ -19,8 +20,7 @@ import type { Installation } from '../db/installations';
 import type { Queryable } from '../db/support';
 import { err, ok, type Result } from '../domain/result';
 import { decideSettingsAccess, type SettingsAccessDecision } from '../domain/settingsAccess';
-import type { QueueLogger } from '../queue/logger';
-import type { CallBudget, InstallationGate } from '../budget/budget';
+import type { Logger } from '../logger';
 import { settingsFor } from './installationSettings';
 
 export const USER_CACHE_TTL_MS = 5 * 60_000;
@@ -28,10 +28,10 @@ export const USER_CACHE_MAX_ENTRIES = 5_000;
 
 export interface SettingsAccessDeps {
   db: Queryable;
-  clients: InstallationClients;
+  clients: ClientsBySide;
   budget: CallBudget;
   now: () => number;
-  logger: QueueLogger;
+  logger: Logger;
 }
 
 /** Who signed the request, as HubSpot's proxy appended it to the URL. */

@@ -8,7 +8,8 @@
  * against fresh metadata, so a field created in Salesforce a minute ago is found (see saveSettings).
  */
 import { z } from 'zod';
-import type { InstallationClients } from '../changes/deps';
+import type { ClientsBySide } from '../auth/clients';
+import type { CallBudget } from '../connectors/gate';
 import { toHubSpotError } from '../connectors/hubspot/errors';
 import { describeFields } from '../connectors/salesforce/metadata';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../connectors/timeout';
@@ -21,16 +22,15 @@ import {
 } from '../domain/settings/metadata';
 import { enabledHubspotObjects, enabledSalesforceTypes } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
-import type { QueueLogger } from '../queue/logger';
-import type { CallBudget } from '../budget/budget';
+import type { Logger } from '../logger';
 
 export const METADATA_TTL_MS = 5 * 60_000;
 
 export interface MetadataDeps {
-  clients: InstallationClients;
+  clients: ClientsBySide;
   budget: CallBudget;
   now: () => number;
-  logger: QueueLogger;
+  logger: Logger;
 }
 
 export interface MetadataRead {
@@ -73,7 +73,7 @@ export class LiveMetadataReader {
 
     const objects = enabledHubspotObjects(settings);
     if (objects.length > 0) {
-      let client: Awaited<ReturnType<InstallationClients['hubspot']>> | null = null;
+      let client: Awaited<ReturnType<ClientsBySide['hubspot']>> | null = null;
       for (const object of objects) {
         const hit = this.fromCache(this.hubspot, `${installationId}:${object}`, options.fresh);
         if (hit) {
@@ -108,7 +108,7 @@ export class LiveMetadataReader {
 
     const types = enabledSalesforceTypes(settings);
     if (types.length > 0) {
-      let connection: Awaited<ReturnType<InstallationClients['salesforce']>> | null = null;
+      let connection: Awaited<ReturnType<ClientsBySide['salesforce']>> | null = null;
       for (const type of types) {
         const hit = this.fromCache(this.salesforce, `${installationId}:${type}`, options.fresh);
         if (hit) {

@@ -12,7 +12,7 @@
  * hold it they could disagree, and a worker that saw "paused" in the document would settle records without
  * syncing them, while the queue, following the switch, gave them to it.
  */
-import type { BridgeContext } from '../context';
+import type { BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import type { Installation } from '../db/installations';
 import * as settingsTable from '../db/settings';
@@ -22,7 +22,7 @@ import { defaultSettingsInput } from '../domain/settings/defaults';
 import { parseSettings } from '../domain/settings/migrate';
 import type { Settings } from '../domain/settings/schema';
 import { validateSettings, type SettingsMessage } from '../domain/settings/validate';
-import { setAdminPause } from '../install/sync-pause';
+import { setAdminPause } from './pause';
 import { effectiveSettings } from './installationSettings';
 import type { LiveMetadataReader } from './liveMetadata';
 

@@ -25,7 +25,7 @@ import * as pendingMatches from '../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../db/recordRefs';
 import { personActorId, personName, type HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
-import type { ClientSource } from './clients';
+import type { ClientSource } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
 import { notifyDirty } from '../queue/wake';
 

@@ -8,12 +8,12 @@ import pino from 'pino';
 import { Credentials } from '../auth/credentials';
 import { createTokenCipher } from '../auth/token-cipher';
 import { loadConfigOrExit } from '../config';
-import { bridgeAppFromConfig } from '../context';
+import { bridgeAppFromConfig } from '../auth/bridgeContext';
 import { exitOnUncaughtErrors } from '../crash';
 import { createDb } from '../db/knex';
 import { migrateLatest } from '../db/migrate';
 import { Budget } from '../budget/budget';
-import { credentialsClientSource } from './credentialsSource';
+import { credentialsClientSource } from '../auth/clients';
 import { startSyncWorker } from './worker';
 
 async function main(): Promise<void> {

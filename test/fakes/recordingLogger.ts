@@ -1,4 +1,4 @@
-import type { QueueLogger } from '../../src/queue/logger';
+import type { Logger } from '../../src/logger';
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
@@ -7,7 +7,7 @@ export interface LogLine {
 }
 
 /** A pino-shaped logger that keeps every line, for assertions. */
-export function recordingLogger(): QueueLogger & { lines: LogLine[]; messages: () => string[] } {
+export function recordingLogger(): Logger & { lines: LogLine[]; messages: () => string[] } {
   const lines: LogLine[] = [];
   const at =
     (level: LogLine['level']) =>

@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { Credentials } from '../../src/auth/credentials';
 import type { RefreshTiming } from '../../src/auth/refresh-coordinator';
 import { createTokenCipher, type TokenCipher } from '../../src/auth/token-cipher';
-import type { BridgeApp } from '../../src/context';
+import type { BridgeApp } from '../../src/auth/bridgeContext';
 import type { Db } from '../../src/db/knex';
 import type { InstallContext } from '../../src/install/context';
 import { createLogger, type Logger } from '../../server/logger';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HUBSPOT_INSTALL_PATH } from '../../../src/context';
+import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
 import type { AppDeps } from '../../deps';
 import { helpPage } from '../../pages/help-page';
 

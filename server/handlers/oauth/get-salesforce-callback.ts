@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { HUBSPOT_INSTALL_PATH } from '../../../src/context';
+import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
 import { completeSalesforceConnect } from '../../../src/install/salesforce-connect';
 import type { AppDeps } from '../../deps';
 import { readBrowserId } from '../../middleware/browser-cookie';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { HUBSPOT_INSTALL_PATH, SALESFORCE_START_PATH } from '../../../src/context';
+import { HUBSPOT_INSTALL_PATH, SALESFORCE_START_PATH } from '../../../src/auth/bridgeContext';
 import { salesforceEnvironments } from '../../../src/db/installations';
 import { reviewSalesforceLink } from '../../../src/install/salesforce-start';
 import { isSecureOrigin, type AppDeps } from '../../deps';

@@ -1,6 +1,6 @@
 import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
-import { HUBSPOT_INSTALL_PATH } from '../../../src/context';
+import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
 import { salesforceEnvironments } from '../../../src/db/installations';
 import { beginSalesforceConnect } from '../../../src/install/salesforce-start';
 import type { AppDeps } from '../../deps';

@@ -1,7 +1,7 @@
 /** The query of an OAuth callback, as both HubSpot and Salesforce send it; anything else is ignored. */
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { HUBSPOT_INSTALL_PATH } from '../../../src/context';
+import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
 import { errorPage } from '../../pages/oauth-pages';
 
 export const CallbackQuery = z

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { setAdminPause } from '../../../src/install/sync-pause';
+import { setAdminPause } from '../../../src/settings/pause';
 import type { EngineHttpDeps } from '../../engine-deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';

@@ -4,7 +4,7 @@ import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import * as settingsTable from '../../../src/db/settings';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
-import { setAdminPause } from '../../../src/install/sync-pause';
+import { setAdminPause } from '../../../src/settings/pause';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
 

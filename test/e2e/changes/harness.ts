@@ -11,7 +11,7 @@ import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import type { Dialect } from '../../../src/db/knex';
 import { Budget } from '../../../src/budget/budget';
-import { credentialsClientSource } from '../../../src/sync/credentialsSource';
+import { credentialsClientSource } from '../../../src/auth/clients';
 import { startSyncWorker, type SyncWorker } from '../../../src/sync/worker';
 import { PollDispatcher } from '../../../src/changes/pollDispatcher';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../../emulators/hubspot';

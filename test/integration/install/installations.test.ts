@@ -4,7 +4,7 @@ import { makeInstallation } from '../../support/installations';
 import type { SealedToken } from '../../../src/auth/token-cipher';
 import { sealToken } from '../../../src/auth/sealed-columns';
 import * as installations from '../../../src/db/installations';
-import { setAdminPause } from '../../../src/install/sync-pause';
+import { setAdminPause } from '../../../src/settings/pause';
 
 describe.each(testDialects)('installations table on %s', (dialect) => {
   let testDb: TestDb;

@@ -4,13 +4,12 @@
  * and every way HubSpot can fail to answer refuses rather than allows.
  */
 import { Client } from '@hubspot/api-client';
-import type { InstallationClients } from '../../../src/changes/deps';
-import { openGate } from '../../../src/connectors/gate';
+import type { ClientsBySide } from '../../../src/auth/clients';
+import { openGate, type CallBudget } from '../../../src/connectors/gate';
 import * as settingsTable from '../../../src/db/settings';
 import { err, ok } from '../../../src/domain/result';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { SettingsAccess, USER_CACHE_TTL_MS } from '../../../src/settings/access';
-import type { CallBudget } from '../../../src/budget/budget';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../../emulators/hubspot';
 import { recordingLogger } from '../../fakes/recordingLogger';
 import { insertInstallation } from '../../factories/storage';
@@ -48,15 +47,13 @@ describe.each(testDialects)('settings access against HubSpot on %s', (dialect) =
     now = 1_800_000_000_000;
   });
 
-  const clients = (): InstallationClients => ({
+  const clients = (): ClientsBySide => ({
     hubspot: async () =>
       ok(new Client({ accessToken, basePath: emulator.baseUrl, numberOfApiCallRetries: 0 })),
     salesforce: async () => err({ code: 'salesforce_not_connected', message: 'not needed here' }),
   });
 
-  function access(
-    options: { maxEntries?: number; callTimeoutMs?: number; clients?: InstallationClients } = {},
-  ) {
+  function access(options: { maxEntries?: number; callTimeoutMs?: number; clients?: ClientsBySide } = {}) {
     return new SettingsAccess(
       {
         db: testDb.db,

@@ -1,5 +1,9 @@
-/** The slice of a pino logger the queue uses, so tests can pass a recording fake. */
-export interface QueueLogger {
+/**
+ * The slice of a pino logger the bridge's modules use (the queue, the budget, the polls, the sync worker,
+ * the settings checks), so tests can pass a recording fake. Entry points build the real one
+ * (src/app/logger.ts).
+ */
+export interface Logger {
   debug(fields: object, message: string): void;
   info(fields: object, message: string): void;
   warn(fields: object, message: string): void;
@@ -7,7 +11,7 @@ export interface QueueLogger {
 }
 
 /** A logger that drops everything. */
-export const silentLogger: QueueLogger = {
+export const silentLogger: Logger = {
   debug: () => undefined,
   info: () => undefined,
   warn: () => undefined,

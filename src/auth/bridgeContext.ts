@@ -2,13 +2,13 @@
  * What the install flow and the credentials module need to run: the database, the token cipher, the app's
  * OAuth settings, a logger and a clock. Built once at boot from the configuration; tests build their own.
  */
-import type { Logger } from 'pino';
-import type { TokenCipher } from './auth/token-cipher';
-import type { Config } from './config';
-import type { HubSpotOAuthApp } from './connectors/hubspot/oauth';
-import type { SalesforceOAuthApp } from './connectors/salesforce/oauth';
-import type { Db } from './db/knex';
-import type { SalesforceEnvironment } from './db/installations';
+import type { Config } from '../config';
+import type { HubSpotOAuthApp } from '../connectors/hubspot/oauth';
+import type { SalesforceOAuthApp } from '../connectors/salesforce/oauth';
+import type { SalesforceEnvironment } from '../db/installations';
+import type { Db } from '../db/knex';
+import type { Logger } from '../logger';
+import type { TokenCipher } from './token-cipher';
 
 export interface BridgeApp {
   /** The public origin browsers and HubSpot reach; OAuth redirect URIs are built from it. */

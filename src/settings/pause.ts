@@ -1,13 +1,19 @@
 /**
- * The admin's own pause switch. It is kept apart from pauses caused by a lost connection: resuming does not
- * start sync while Salesforce still needs a reconnect, and a reconnect does not resume what the admin paused.
+ * The admin's own pause switch (`PUT /api/sync/pause`, or `paused` in a saved settings document). It is kept
+ * apart from pauses caused by a lost connection: resuming does not start sync while Salesforce still needs a
+ * reconnect, and a reconnect does not resume what the admin paused.
  */
-import type { BridgeContext } from '../context';
+import type { BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
-import { InstallError } from './errors';
+
+/** Why the switch could not be moved: the installation is gone. */
+export interface PauseRefused {
+  readonly code: 'installation_missing';
+  readonly message: string;
+}
 
 /** Pauses or resumes; with the person who asked, the audit log says who, in the same transaction. */
 export async function setAdminPause(
@@ -15,7 +21,7 @@ export async function setAdminPause(
   installationId: string,
   paused: boolean,
   person?: HubSpotPerson,
-): Promise<Result<installations.Installation, InstallError>> {
+): Promise<Result<installations.Installation, PauseRefused>> {
   const result = await ctx.db.transaction(async (trx) => {
     const now = ctx.now();
     const applied = await installations.applyEvent(
@@ -38,13 +44,10 @@ export async function setAdminPause(
     return applied;
   });
   if (!result.ok) {
-    return err(
-      new InstallError(
-        'installation_missing',
-        'hubspot',
-        `Sync cannot be ${paused ? 'paused' : 'resumed'}: ${result.reason}.`,
-      ),
-    );
+    return err({
+      code: 'installation_missing',
+      message: `Sync cannot be ${paused ? 'paused' : 'resumed'}: ${result.reason}.`,
+    });
   }
   ctx.logger.info(
     { installationId, paused, syncPaused: result.installation.syncPaused },

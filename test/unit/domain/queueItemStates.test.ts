@@ -3,7 +3,7 @@ import {
   queueEvents,
   queueItemStates,
   transition,
-} from '../../../src/queue/itemStates';
+} from '../../../src/domain/queueItemStates';
 
 describe('queue item transitions', () => {
   it.each([
