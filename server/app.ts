@@ -4,7 +4,6 @@
  */
 import express, { type Express } from 'express';
 import { isSecureOrigin, type AppDeps } from './deps';
-import { engineHttpDeps } from './engine-deps';
 import { getMe } from './handlers/access/get-me';
 import { getRoles } from './handlers/access/get-roles';
 import { getHealthz } from './handlers/health/get-healthz';
@@ -62,10 +61,9 @@ export function createApp(deps: AppDeps): Express {
     refuseReplayedSignatures({ db: context.db, now: context.now }),
     requireSignedPortal({ appId: context.app.hubspot.appId }),
   ];
-  const engine = engineHttpDeps(deps);
-  const manager = requireSettingsManager(engine);
-  app.get('/api/me', ...signedByHubSpot, getMe(engine));
-  app.get('/api/settings/roles', ...signedByHubSpot, getRoles(engine));
+  const manager = requireSettingsManager(deps);
+  app.get('/api/me', ...signedByHubSpot, getMe(deps));
+  app.get('/api/settings/roles', ...signedByHubSpot, getRoles(deps));
   app.get('/api/settings/installation', ...signedByHubSpot, getInstallationStatus(deps));
   app.post(
     '/api/settings/salesforce/connect-url',
@@ -82,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   );
 
   app.use(createWebhookRouter(deps));
-  app.use(createEngineRouter(deps, engine));
+  app.use(createEngineRouter(deps));
 
   app.use('/ops', requireOpsToken(deps.opsToken));
   app.get('/ops/installations', getInstallations(deps));

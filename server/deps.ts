@@ -1,8 +1,12 @@
-import type { InstallContext } from '../src/install/context';
+import type { AppContext } from '../src/app/appContext';
 
-/** Everything the HTTP app needs; tests build it around emulators and a test database. */
+/**
+ * Everything the HTTP app needs: the app context (src/app/appContext.ts: the database, the install flow, the
+ * budget and the caches every endpoint of this process shares, the engine API) and the operator token. Tests
+ * build it around emulators and a test database.
+ */
 export interface AppDeps {
-  context: InstallContext;
+  context: AppContext;
   /** Bearer token for the operator endpoints. */
   opsToken: string;
 }

@@ -9,17 +9,13 @@
  * pending migrations first (knex's migration lock keeps concurrent starts safe on PostgreSQL).
  */
 import http from 'node:http';
-import { Credentials } from '../src/auth/credentials';
-import { createTokenCipher } from '../src/auth/token-cipher';
+import { createAppContext } from '../src/app/appContext';
+import { createLogger } from '../src/app/logger';
+import { startWorker } from '../src/app/workerRole';
 import { loadConfigOrExit } from '../src/config';
-import { bridgeAppFromConfig } from '../src/auth/bridgeContext';
 import { exitOnUncaughtErrors } from '../src/crash';
-import { createDb } from '../src/db/knex';
 import { migrateLatest } from '../src/db/migrate';
-import type { InstallContext } from '../src/install/context';
-import { startWorker } from '../src/worker';
 import { createApp } from './app';
-import { createLogger } from './logger';
 
 const roles = ['server', 'worker', 'all'] as const;
 type Role = (typeof roles)[number];
@@ -41,18 +37,11 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL });
   exitOnUncaughtErrors('the bridge', logger);
-  const db = createDb(config.DATABASE_URL);
+  const context = createAppContext(config, { logger });
+  const { db } = context;
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-  const base = {
-    db,
-    cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY, config.TOKEN_ENCRYPTION_KEY_PREVIOUS),
-    app: bridgeAppFromConfig(config),
-    logger,
-    now: () => Date.now(),
-  };
-  const context: InstallContext = { ...base, credentials: new Credentials(base) };
   const stops: Array<() => Promise<void>> = [];
 
   if (role !== 'worker') {

@@ -1,7 +1,7 @@
 /** Headers every response carries, and one access-log line per request (credentials masked in the URL). */
 import type { RequestHandler } from 'express';
 import type { Logger } from '../../src/logger';
-import { loggableUrl } from '../logger';
+import { loggableUrl } from '../../src/app/logger';
 
 /** A year: browsers that once reached the bridge over https refuse plain http to it from then on. */
 export const HSTS_MAX_AGE_SECONDS = 31_536_000;

@@ -8,17 +8,17 @@
  */
 import type { RequestHandler, Response } from 'express';
 import type { SettingsAccessAnswer } from '../../src/settings/access';
-import type { EngineHttpDeps } from '../engine-deps';
+import type { AppDeps } from '../deps';
 import { signedInstallation } from '../handlers/settings/signed-installation';
 import { sendError } from './errors';
 import type { SignedPortal } from './hubspot-signature';
 
 /** Checks the signed user; answers the request itself and returns false when they may not go on. */
-export async function ensureSettingsManager(deps: EngineHttpDeps, res: Response): Promise<boolean> {
+export async function ensureSettingsManager(deps: AppDeps, res: Response): Promise<boolean> {
   const installation = await signedInstallation(deps, res);
   if (!installation) return false;
   const portal = res.locals.portal as SignedPortal;
-  const checked = await deps.access.check(installation, {
+  const checked = await deps.context.settingsAccess.check(installation, {
     userId: portal.userId,
     userEmail: portal.userEmail,
   });
@@ -35,7 +35,7 @@ export async function ensureSettingsManager(deps: EngineHttpDeps, res: Response)
   return true;
 }
 
-export function requireSettingsManager(deps: EngineHttpDeps): RequestHandler {
+export function requireSettingsManager(deps: AppDeps): RequestHandler {
   return async (_req, res, next) => {
     if (await ensureSettingsManager(deps, res)) next();
   };

@@ -5,7 +5,6 @@
  */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps';
-import { engineHttpDeps, type EngineHttpDeps } from '../engine-deps';
 import { getConflicts } from '../handlers/sync/get-conflicts';
 import { getHealth } from '../handlers/sync/get-health';
 import { getPendingMatches } from '../handlers/sync/get-pending-matches';
@@ -35,9 +34,9 @@ export const ENGINE_BODY_LIMIT = '256kb';
  * Settings changes (`manager`) are for HubSpot super admins and the roles the settings name; everything the
  * record card does is open to every user of the portal.
  */
-export function createEngineRouter(deps: AppDeps, engine: EngineHttpDeps = engineHttpDeps(deps)): Router {
+export function createEngineRouter(deps: AppDeps): Router {
   const { context } = deps;
-  const manager = requireSettingsManager(engine);
+  const manager = requireSettingsManager(deps);
   const signed = [
     express.raw({ type: () => true, limit: ENGINE_BODY_LIMIT }),
     requireHubSpotSignature({
@@ -49,21 +48,21 @@ export function createEngineRouter(deps: AppDeps, engine: EngineHttpDeps = engin
     requireSignedPortal({ appId: context.app.hubspot.appId }),
   ];
   const router = express.Router();
-  router.get('/api/settings', ...signed, getSettings(engine));
-  router.put('/api/settings', ...signed, manager, putSettings(engine));
-  router.get('/api/settings/metadata', ...signed, getSettingsMetadata(engine));
-  router.post('/api/settings/validate', ...signed, manager, postValidateSettings(engine));
-  router.post('/api/settings/dry-run', ...signed, manager, postSettingsDryRun(engine));
-  router.put('/api/sync/pause', ...signed, manager, putPause(engine));
-  router.get('/api/sync/health', ...signed, getHealth(engine));
+  router.get('/api/settings', ...signed, getSettings(deps));
+  router.put('/api/settings', ...signed, manager, putSettings(deps));
+  router.get('/api/settings/metadata', ...signed, getSettingsMetadata(deps));
+  router.post('/api/settings/validate', ...signed, manager, postValidateSettings(deps));
+  router.post('/api/settings/dry-run', ...signed, manager, postSettingsDryRun(deps));
+  router.put('/api/sync/pause', ...signed, manager, putPause(deps));
+  router.get('/api/sync/health', ...signed, getHealth(deps));
   const record = '/api/sync/records/:side/:objectType/:recordId';
-  router.get(record, ...signed, getRecordStatus(engine));
-  router.get(`${record}/history`, ...signed, getRecordHistory(engine));
-  router.post(`${record}/sync-now`, ...signed, postSyncNow(engine));
-  router.post('/api/sync/failures/retry', ...signed, postRetryFailures(engine));
-  router.get('/api/sync/conflicts', ...signed, getConflicts(engine));
-  router.post('/api/sync/conflicts/:conflictId/resolve', ...signed, postResolveConflict(engine));
-  router.get('/api/sync/pending-matches', ...signed, getPendingMatches(engine));
-  router.post('/api/sync/pending-matches/:matchId/resolve', ...signed, postResolvePendingMatch(engine));
+  router.get(record, ...signed, getRecordStatus(deps));
+  router.get(`${record}/history`, ...signed, getRecordHistory(deps));
+  router.post(`${record}/sync-now`, ...signed, postSyncNow(deps));
+  router.post('/api/sync/failures/retry', ...signed, postRetryFailures(deps));
+  router.get('/api/sync/conflicts', ...signed, getConflicts(deps));
+  router.post('/api/sync/conflicts/:conflictId/resolve', ...signed, postResolveConflict(deps));
+  router.get('/api/sync/pending-matches', ...signed, getPendingMatches(deps));
+  router.post('/api/sync/pending-matches/:matchId/resolve', ...signed, postResolvePendingMatch(deps));
   return router;
 }

@@ -1,8 +1,8 @@
 /**
  * What the install flow and the credentials module need to run: the database, the token cipher, the app's
- * OAuth settings, a logger and a clock. Built once at boot from the configuration; tests build their own.
+ * OAuth registration, a logger and a clock; and the app's OAuth clients and routes derived from it. Built
+ * once per process by the composition root (src/app/appContext.ts); tests build their own.
  */
-import type { Config } from '../config';
 import type { HubSpotOAuthApp } from '../connectors/hubspot/oauth';
 import type { SalesforceOAuthApp } from '../connectors/salesforce/oauth';
 import type { SalesforceEnvironment } from '../db/installations';
@@ -37,25 +37,6 @@ export interface BridgeContext {
   logger: Logger;
   /** Epoch milliseconds; injected so tests can move time. */
   now: () => number;
-}
-
-export function bridgeAppFromConfig(config: Config): BridgeApp {
-  return {
-    publicBaseUrl: config.PUBLIC_BASE_URL,
-    hubspot: {
-      clientId: config.HUBSPOT_CLIENT_ID,
-      clientSecret: config.HUBSPOT_CLIENT_SECRET,
-      appId: config.HUBSPOT_APP_ID,
-      apiBaseUrl: config.HUBSPOT_API_BASE_URL,
-      authorizeUrl: config.HUBSPOT_AUTHORIZE_URL,
-    },
-    salesforce: {
-      clientId: config.SALESFORCE_CLIENT_ID,
-      clientSecret: config.SALESFORCE_CLIENT_SECRET,
-      loginUrl: config.SALESFORCE_LOGIN_URL,
-      sandboxLoginUrl: config.SALESFORCE_SANDBOX_LOGIN_URL,
-    },
-  };
 }
 
 export const HUBSPOT_CALLBACK_PATH = '/oauth/hubspot/callback';

@@ -12,7 +12,7 @@ import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { HubspotObjectType, HubspotRecord } from '../domain/records';
 import { hubspotPropertiesToRead } from '../settings/fields';
 import { settingsFor } from '../settings/installationSettings';
-import type { ChangeDetectionDeps } from './deps';
+import type { ChangeDetectionDeps } from './start';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
 
 /** HubSpot's search index lags writes by seconds (up to ~30 s reported): read that far back again. */

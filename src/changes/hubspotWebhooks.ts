@@ -34,7 +34,7 @@ import type { Settings } from '../domain/settings/schema';
 import { settingsFor } from '../settings/installationSettings';
 import { toDirtyPayload, type SyncHint } from '../queue/payload';
 import { notifyDirty } from '../queue/wake';
-import type { ChangeDetectionDeps } from './deps';
+import type { ChangeDetectionDeps } from './start';
 
 /** An event as it arrived (kept verbatim) and as validated. */
 export interface ReceivedEvent {

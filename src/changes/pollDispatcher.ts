@@ -26,7 +26,7 @@ import type { HubspotObjectType } from '../domain/records';
 import { enabledHubspotObjects } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
 import { settingsFor } from '../settings/installationSettings';
-import type { ChangeDetectionDeps } from './deps';
+import type { ChangeDetectionDeps } from './start';
 import { pollHubSpot, type HubSpotPollOptions } from './hubspotPoll';
 import { CursorMoved } from './pollStep';
 import { pollSalesforce, type SalesforcePollOptions } from './salesforcePoll';

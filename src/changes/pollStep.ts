@@ -16,7 +16,7 @@ import {
   type PollCursor,
 } from '../domain/changes/pollCursor';
 import { toDirtyPayload, type DirtyPayload } from '../queue/payload';
-import type { ChangeDetectionDeps } from './deps';
+import type { ChangeDetectionDeps } from './start';
 
 export class CursorMoved extends Error {
   constructor(readonly cursorName: string) {

@@ -25,7 +25,7 @@ import { enabledSalesforceTypes } from '../domain/settings/readLists';
 import { salesforceFieldsToRead } from '../settings/fields';
 import { settingsFor } from '../settings/installationSettings';
 import type { DirtyPayload } from '../queue/payload';
-import type { ChangeDetectionDeps } from './deps';
+import type { ChangeDetectionDeps } from './start';
 import type { PollOutcome } from './hubspotPoll';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
 

@@ -4,11 +4,30 @@
  * Webhooks arrive through the HTTP server (server/handlers/webhooks/).
  */
 import os from 'node:os';
+import type { ClientsBySide } from '../auth/clients';
+import type { CallBudget } from '../connectors/gate';
 import * as apiUsage from '../db/apiUsage';
+import type { Db } from '../db/knex';
 import * as webhookEvents from '../db/webhookEvents';
+import type { Logger } from '../logger';
 import { schedulePeriodic, type ScheduledJob } from '../queue/scheduler';
-import type { ChangeDetectionDeps } from './deps';
 import { PollDispatcher, type PollDispatcherOptions } from './pollDispatcher';
+
+/**
+ * What change detection needs from the rest of the bridge: the database, a clock and a logger, our HubSpot
+ * app id (to recognise our own writes), the API clients of an installation, and the budget every API call
+ * passes. The composition root builds it (src/app/appContext.ts); tests build it around the emulators.
+ */
+export interface ChangeDetectionDeps {
+  db: Db;
+  logger: Logger;
+  now: () => number;
+  /** Our HubSpot app id: events our own writes caused carry it as their sourceId. */
+  hubspotAppId: string;
+  clients: ClientsBySide;
+  /** Every API call of a poll passes the installation's gate. */
+  budget: CallBudget;
+}
 
 /** Usage windows are kept two days, for the health page. */
 export const API_USAGE_RETENTION_MS = 2 * 86_400_000;

@@ -1,16 +1,16 @@
 /**
- * Factories for the install flow's dependencies in tests: an app configuration pointing wherever the test
- * says, a logger whose lines the test can read, a clock the test can move, and the full context.
+ * Factories for the bridge's dependencies in tests: an app configuration pointing wherever the test says, a
+ * logger whose lines the test can read, a clock the test can move, and the full app context around them
+ * (composed as every process composes it, src/app/appContext.ts).
  */
 import crypto from 'node:crypto';
 import { Writable } from 'node:stream';
-import { Credentials } from '../../src/auth/credentials';
+import { composeAppContext, type AppContext } from '../../src/app/appContext';
+import { createLogger } from '../../src/app/logger';
+import type { BridgeApp } from '../../src/auth/bridgeContext';
 import type { RefreshTiming } from '../../src/auth/refresh-coordinator';
 import { createTokenCipher, type TokenCipher } from '../../src/auth/token-cipher';
-import type { BridgeApp } from '../../src/auth/bridgeContext';
 import type { Db } from '../../src/db/knex';
-import type { InstallContext } from '../../src/install/context';
-import { createLogger, type Logger } from '../../server/logger';
 
 export const TEST_HUBSPOT_APP = {
   clientId: 'bridge-test-client',
@@ -39,7 +39,7 @@ export function testBridgeApp(
 }
 
 /** A logger that keeps every line it writes, so a test can search them. */
-export function capturingLogger(): { logger: Logger; lines: string[] } {
+export function capturingLogger(): { logger: ReturnType<typeof createLogger>; lines: string[] } {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -60,7 +60,7 @@ export function testClock(start = Date.now()): TestClock {
   return { now: () => current, advance: (ms) => (current += ms) };
 }
 
-export interface TestContext extends InstallContext {
+export interface TestContext extends AppContext {
   clock: TestClock;
   lines: string[];
 }
@@ -78,5 +78,5 @@ export function testContext(
     logger,
     now: clock.now,
   };
-  return { ...base, credentials: new Credentials(base, options.timing), clock, lines };
+  return composeAppContext({ ...base, clock, lines }, options.timing ? { timing: options.timing } : {});
 }

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import type { SignedPortal } from '../../middleware/hubspot-signature';
 import { signedInstallation } from '../settings/signed-installation';
 
@@ -8,12 +8,12 @@ import { signedInstallation } from '../settings/signed-installation';
  * read-only page with a note instead of buttons that fail. When HubSpot cannot say, the answer is "not now"
  * with the reason, rather than an error the page would have to handle.
  */
-export function getMe(deps: EngineHttpDeps): RequestHandler {
+export function getMe(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
     const portal = res.locals.portal as SignedPortal;
-    const checked = await deps.access.check(installation, {
+    const checked = await deps.context.settingsAccess.check(installation, {
       userId: portal.userId,
       userEmail: portal.userEmail,
     });

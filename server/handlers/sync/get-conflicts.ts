@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { listConflicts } from '../../../src/sync/engine-api';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { signedInstallation } from '../settings/signed-installation';
 
@@ -11,7 +11,7 @@ const Query = z.object({
 });
 
 /** The installation's open conflicts (or one link's), newest first. */
-export function getConflicts(deps: EngineHttpDeps): RequestHandler {
+export function getConflicts(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const query = Query.safeParse({ linkId: req.query.linkId, limit: req.query.limit });
     if (!query.success) {
@@ -24,6 +24,6 @@ export function getConflicts(deps: EngineHttpDeps): RequestHandler {
       ...(query.data.linkId ? { linkId: query.data.linkId } : {}),
       ...(query.data.limit ? { limit: query.data.limit } : {}),
     };
-    res.json({ conflicts: await listConflicts(deps.engine, installation.id, options) });
+    res.json({ conflicts: await listConflicts(deps.context.engine, installation.id, options) });
   };
 }

@@ -1,20 +1,20 @@
 import type { RequestHandler } from 'express';
 import { installationHealth } from '../../../src/sync/engine-api';
 import { syncStateReport } from '../../../src/sync/syncState';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { signedInstallation } from '../settings/signed-installation';
 
 /**
  * The portal's sync health: whether sync runs (or why not: paused, disconnected, API budget spent, with
  * when it resumes), the queue, conflicts, pending matches and failures, the API budget, the polls.
  */
-export function getHealth(deps: EngineHttpDeps): RequestHandler {
+export function getHealth(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
     const [counters, state] = await Promise.all([
-      installationHealth(deps.engine, installation.id),
-      syncStateReport(deps.context.db, deps.budget, installation),
+      installationHealth(deps.context.engine, installation.id),
+      syncStateReport(deps.context.db, deps.context.budget, installation),
     ]);
     res.json({ installationId: installation.id, portalId: installation.portalId, ...state, ...counters });
   };

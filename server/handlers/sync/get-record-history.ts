@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { HISTORY_MAX_LIMIT, recordHistory } from '../../../src/sync/recordHistory';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { signedInstallation } from '../settings/signed-installation';
 import { recordFromPath } from './engine-answers';
@@ -12,7 +12,7 @@ const Query = z.object({
 });
 
 /** A record's history, newest first, a page at a time (`?limit=&before=`, `before` from `nextBefore`). */
-export function getRecordHistory(deps: EngineHttpDeps): RequestHandler {
+export function getRecordHistory(deps: AppDeps): RequestHandler {
   return async (req, res) => {
     const record = recordFromPath(req, res);
     if (!record) return;

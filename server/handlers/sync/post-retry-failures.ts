@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { retryAllFailures, retryFailure } from '../../../src/sync/engine-api';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { ensureSettingsManager } from '../../middleware/settings-manager';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
@@ -19,7 +19,7 @@ const RetryBody = z
  * the portal may retry one failure from its record's card; retrying every failure at once is for settings
  * managers.
  */
-export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
+export function postRetryFailures(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(RetryBody, res);
     if (!body) return;
@@ -27,10 +27,10 @@ export function postRetryFailures(deps: EngineHttpDeps): RequestHandler {
     if (!installation) return;
     if (!body.failureId) {
       if (!(await ensureSettingsManager(deps, res))) return;
-      res.json({ retried: await retryAllFailures(deps.engine, installation.id, personOf(res)) });
+      res.json({ retried: await retryAllFailures(deps.context.engine, installation.id, personOf(res)) });
       return;
     }
-    const result = await retryFailure(deps.engine, installation.id, body.failureId, personOf(res));
+    const result = await retryFailure(deps.context.engine, installation.id, body.failureId, personOf(res));
     if (!result.ok) {
       sendEngineError(res, result.error);
       return;

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { assertNever } from '../../../src/domain/result';
 import { MAX_SAMPLE_SIZE } from '../../../src/sync/settings-dry-run/sample';
 import { dryRunSettings } from '../../../src/sync/settings-dry-run/run';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
@@ -22,14 +22,14 @@ const DryRunBody = z
  * saved. Writes nothing. Refused like a save (422 with one message per problem) when the document could not
  * be saved, 503 when the systems cannot be read now.
  */
-export function postSettingsDryRun(deps: EngineHttpDeps): RequestHandler {
+export function postSettingsDryRun(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(DryRunBody, res);
     if (!body) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
     const result = await dryRunSettings(
-      { ...deps.engine, liveMetadata: deps.metadata },
+      { ...deps.context.engine, liveMetadata: deps.context.liveMetadata },
       installation.id,
       body.sampleSize === undefined
         ? { document: body.document }

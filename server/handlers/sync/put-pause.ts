@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { setAdminPause } from '../../../src/settings/pause';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
@@ -11,7 +11,7 @@ import { personOf } from './engine-answers';
  * The admin's pause switch. While paused, changes are still recorded (webhooks and polls keep marking
  * records); on resume the queue catches up.
  */
-export function putPause(deps: EngineHttpDeps): RequestHandler {
+export function putPause(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(z.object({ paused: z.boolean() }).strict(), res);
     if (!body) return;

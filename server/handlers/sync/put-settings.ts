@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { saveSettings } from '../../../src/settings/saveSettings';
-import type { EngineHttpDeps } from '../../engine-deps';
+import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';
@@ -20,17 +20,21 @@ const SaveBody = z
  * Saves a new settings version after checking it against live metadata. Refused with 422 and one message
  * per problem (tied to its mapped field), or 409 when someone saved since the page loaded.
  */
-export function putSettings(deps: EngineHttpDeps): RequestHandler {
+export function putSettings(deps: AppDeps): RequestHandler {
   return async (_req, res) => {
     const body = parseSignedBody(SaveBody, res);
     if (!body) return;
     const installation = await signedInstallation(deps, res);
     if (!installation) return;
-    const result = await saveSettings({ context: deps.context, metadata: deps.metadata }, installation, {
-      document: body.document,
-      baseVersion: body.baseVersion,
-      savedBy: personOf(res),
-    });
+    const result = await saveSettings(
+      { context: deps.context, metadata: deps.context.liveMetadata },
+      installation,
+      {
+        document: body.document,
+        baseVersion: body.baseVersion,
+        savedBy: personOf(res),
+      },
+    );
     if (result.ok) {
       res.json(result.value);
       return;

@@ -1,17 +1,16 @@
 /**
  * Change detection end to end: both emulators, a real database, the bridge's HTTP server on a free port,
  * installations made through the real install flow, the app's webhook subscriptions set on the HubSpot
- * emulator, and change detection's dependencies built from the server's own context. The clock is the real
+ * emulator, and change detection's dependencies from the server's own app context. The clock is the real
  * one (webhook signatures and leases compare it with the emulators'), with an offset a test may move forward.
  */
 import { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
-import { changeDetectionDeps, type ChangeDetectionDeps } from '../../../src/changes/deps';
+import type { ChangeDetectionDeps } from '../../../src/changes/start';
 import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
 import type { Dialect } from '../../../src/db/knex';
-import { Budget } from '../../../src/budget/budget';
-import { credentialsClientSource } from '../../../src/auth/clients';
+import type { Budget } from '../../../src/budget/budget';
 import { startSyncWorker, type SyncWorker } from '../../../src/sync/worker';
 import { PollDispatcher } from '../../../src/changes/pollDispatcher';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../../emulators/hubspot';
@@ -99,8 +98,8 @@ export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarnes
     clock,
   });
   await subscribeBridgeWebhooks(hubspot, bridge.baseUrl);
-  const budget = new Budget({ db: testDb.db, now: clock.now, logger: bridge.context.logger });
-  const deps = changeDetectionDeps(bridge.context, budget);
+  // Change detection and the sync worker as the worker role runs them, from the server's own app context.
+  const { budget, changeDetection: deps } = bridge.context;
   const harness: Harness = {
     testDb,
     hubspot,
@@ -148,17 +147,7 @@ export async function startChangeHarness(dialect: Dialect): Promise<ChangeHarnes
       await salesforce.control.advanceClock(ms);
     },
     startWorker() {
-      return startSyncWorker(
-        {
-          db: testDb.db,
-          clients: credentialsClientSource(bridge.context.credentials),
-          gateFor: (id) => budget.gateFor(id),
-          canSync: (id) => budget.canSync(id),
-          now: clock.now,
-          logger: bridge.context.logger,
-        },
-        { idleMs: 20 },
-      );
+      return startSyncWorker(bridge.context.syncWorker, { idleMs: 20 });
     },
     async drained(installationId) {
       const deadline = Date.now() + 20_000;

@@ -1,4 +1,4 @@
-import type { ChangeDetectionDeps } from '../../../src/changes/deps';
+import type { ChangeDetectionDeps } from '../../../src/changes/start';
 import { hubspotCursorName, pollHubSpot } from '../../../src/changes/hubspotPoll';
 import * as cursors from '../../../src/db/cursors';
 import { decodePollCursor, encodePollCursor } from '../../../src/domain/changes/pollCursor';

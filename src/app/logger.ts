@@ -1,10 +1,10 @@
 /**
- * The server's logger. Tokens, secrets, OAuth codes and verifiers and cookies are redacted by key wherever
- * they appear in a log object, and URLs are logged with their credential and identity query values masked
- * (OAuth codes, states, connect links, the email HubSpot's proxy appends), so no credential and no person's
- * address reaches a log line. A plain `code` key is an error code and stays readable.
+ * The bridge's loggers. The app's logger redacts tokens, secrets, OAuth codes and verifiers and cookies by key
+ * wherever they appear in a log object, and URLs are logged with their credential and identity query values
+ * masked (OAuth codes, states, connect links, the email HubSpot's proxy appends), so no credential and no
+ * person's address reaches a log line. A plain `code` key is an error code and stays readable.
  */
-import pino, { type DestinationStream, type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
 
 const sensitiveKeys = [
   'access_token',
@@ -33,7 +33,8 @@ const redactPaths = [
   'req.headers["x-hubspot-signature-v3"]',
 ];
 
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
+/** The app's logger (`npm start`, in every role). */
+export function createLogger(options: { level: string; destination?: DestinationStream }): PinoLogger {
   return pino(
     {
       level: options.level,
@@ -42,6 +43,11 @@ export function createLogger(options: { level: string; destination?: Destination
     },
     options.destination,
   );
+}
+
+/** A sync worker process's logger (`npm run sync-worker`): its own service name and the process id. */
+export function createSyncWorkerLogger(options: { level: string }): PinoLogger {
+  return pino({ level: options.level, base: { service: 'bridge-sync-worker', pid: process.pid } });
 }
 
 const sensitiveQueryParams = new Set([
@@ -83,5 +89,3 @@ export function loggableUrl(originalUrl: string): string {
     return '[unloggable url]';
   }
 }
-
-export type { Logger };

@@ -1,4 +1,4 @@
-import { loggableUrl } from '../../../server/logger';
+import { loggableUrl } from '../../../src/app/logger';
 import { capturingLogger } from '../../support/bridge-context';
 
 describe('logging without credentials', () => {
