@@ -2,8 +2,7 @@
  * The pages an admin sees while installing: the install result with the "connect Salesforce" step, the
  * Salesforce result, and one error page that always says what happened, what to do next, and links to retry.
  */
-import type { PropertiesReport } from '../../src/connectors/hubspot/bootstrap';
-import type { CapabilityReport } from '../../src/connectors/salesforce/capabilities';
+import type { CapabilityReport, PropertiesReport } from '../../src/domain/installationReports';
 import type { Installation } from '../../src/db/installations';
 import type { InstallError, InstallErrorCode } from '../../src/install/errors';
 import type { SalesforceConnectLinks } from '../../src/install/salesforce-links';

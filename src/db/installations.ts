@@ -7,9 +7,12 @@
  */
 import crypto from 'node:crypto';
 import { z } from 'zod';
-import { isSealedToken, type SealedToken } from '../auth/token-cipher';
-import { PropertiesReportSchema, type PropertiesReport } from '../connectors/hubspot/bootstrap';
-import { CapabilityReportSchema, type CapabilityReport } from '../connectors/salesforce/capabilities';
+import {
+  CapabilityReportSchema,
+  PropertiesReportSchema,
+  type CapabilityReport,
+  type PropertiesReport,
+} from '../domain/installationReports';
 import {
   hubspotConnectionStates,
   initialInstallationState,
@@ -22,6 +25,7 @@ import {
   type InstallationStatus,
   type PauseReason,
 } from '../domain/installationState';
+import { isSealedToken, type SealedToken } from '../domain/sealedToken';
 import { inTransaction, lockForUpdate, type Queryable } from './support';
 
 export const INSTALLATIONS = 'installations';

@@ -7,7 +7,7 @@
  * the one write (create, or update on a reinstall) is a single statement or transaction.
  */
 import { sealToken } from '../auth/sealed-columns';
-import { ensureAppProperties, type PropertiesReport } from '../connectors/hubspot/bootstrap';
+import { ensureAppProperties } from '../connectors/hubspot/bootstrap';
 import { createHubSpotClient } from '../connectors/hubspot/client';
 import { HubSpotError } from '../connectors/hubspot/errors';
 import {
@@ -21,6 +21,7 @@ import {
 import { hubspotOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
 import { isUniqueViolation } from '../db/support';
+import type { PropertiesReport } from '../domain/installationReports';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
 import { checkInstallState, issueInstallState, rejectionError, useInstallState } from './oauth-state';

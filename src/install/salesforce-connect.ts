@@ -12,7 +12,7 @@
  */
 import { openToken, sealToken } from '../auth/sealed-columns';
 import { isSealedToken, type SealedToken } from '../auth/token-cipher';
-import { checkSalesforceCapabilities, type CapabilityReport } from '../connectors/salesforce/capabilities';
+import { checkSalesforceCapabilities } from '../connectors/salesforce/capabilities';
 import {
   SalesforceOAuthError,
   exchangeSalesforceCode,
@@ -23,6 +23,7 @@ import {
 } from '../connectors/salesforce/oauth';
 import { salesforceLoginUrlFor, salesforceOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
+import type { CapabilityReport } from '../domain/installationReports';
 import { err, ok, type Result } from '../domain/result';
 import type { InstallContext } from './context';
 import { InstallError } from './errors';

@@ -3,9 +3,7 @@
  * connection, token expiry, granted against required scopes, the property bootstrap, the Salesforce
  * capability check, the last error and where to go to fix things. Never a token.
  */
-import type { PropertiesReport } from '../connectors/hubspot/bootstrap';
 import { HUBSPOT_REQUIRED_SCOPES, missingHubSpotScopes } from '../connectors/hubspot/scopes';
-import type { CapabilityReport } from '../connectors/salesforce/capabilities';
 import { SALESFORCE_SCOPES } from '../connectors/salesforce/oauth';
 import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
@@ -16,6 +14,7 @@ import type {
   SalesforceEnvironment,
 } from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';
+import type { CapabilityReport, PropertiesReport } from '../domain/installationReports';
 import type {
   HubSpotConnectionState,
   InstallationStatus,

@@ -14,6 +14,7 @@ import type {
   PropertyCreateFieldTypeEnum,
   PropertyCreateTypeEnum,
 } from '@hubspot/api-client/lib/codegen/crm/properties';
+import type { PropertiesReport, PropertyOutcome } from '../../domain/installationReports';
 import {
   APP_PROPERTY_GROUP,
   appObjectTypes,
@@ -23,24 +24,6 @@ import {
   type AppPropertyOption,
 } from './appProperties';
 import { statusOf, toHubSpotError } from './errors';
-
-export const propertyOutcomes = ['created', 'existing', 'options_added', 'incompatible', 'refused'] as const;
-export type PropertyOutcome = (typeof propertyOutcomes)[number];
-
-export const PropertiesReportSchema = z.object({
-  checkedAt: z.number().int(),
-  groups: z.array(z.object({ objectType: z.enum(appObjectTypes), outcome: z.enum(['created', 'existing']) })),
-  properties: z.array(
-    z.object({
-      objectType: z.enum(appObjectTypes),
-      name: z.string(),
-      outcome: z.enum(propertyOutcomes),
-      /** For `incompatible` and `refused` (HubSpot would not create it): what is wrong, what the admin can do. */
-      problem: z.string().optional(),
-    }),
-  ),
-});
-export type PropertiesReport = z.infer<typeof PropertiesReportSchema>;
 
 /** The parts of an existing HubSpot property that decide whether the bridge can use it. */
 export const ExistingProperty = z

@@ -8,9 +8,12 @@
  */
 import type { Connection } from 'jsforce';
 import { z } from 'zod';
-
-export const checkedSalesforceObjects = ['Lead', 'Contact', 'Account', 'Opportunity', 'User'] as const;
-export type CheckedSalesforceObject = (typeof checkedSalesforceObjects)[number];
+import {
+  checkedSalesforceObjects,
+  type CapabilityReport,
+  type CheckedSalesforceObject,
+  type ObjectCapability,
+} from '../../domain/installationReports';
 
 interface ObjectRequirement {
   /** Fields the bridge writes. */
@@ -55,36 +58,6 @@ export const salesforceRequirements: Record<CheckedSalesforceObject, ObjectRequi
 
 export const HUBSPOT_ID_FIELD = 'HubSpot_Id__c';
 export const HUBSPOT_DELETED_FIELD = 'HubSpot_Deleted__c';
-
-const OptionalFieldReport = z.object({
-  present: z.boolean(),
-  usable: z.boolean(),
-  problem: z.string().optional(),
-});
-
-export const ObjectCapabilitySchema = z.object({
-  name: z.enum(checkedSalesforceObjects),
-  accessible: z.boolean(),
-  createable: z.boolean(),
-  updateable: z.boolean(),
-  missingFields: z.array(z.string()),
-  readOnlyFields: z.array(z.string()),
-  hubspotIdField: OptionalFieldReport.nullable(),
-  deletedFlagField: OptionalFieldReport.nullable(),
-});
-export type ObjectCapability = z.infer<typeof ObjectCapabilitySchema>;
-
-export const CapabilityReportSchema = z.object({
-  checkedAt: z.number().int(),
-  /** True when every required object and field is usable; the optional fields do not affect it. */
-  ok: z.boolean(),
-  objects: z.array(ObjectCapabilitySchema),
-  /** One sentence per problem, written for the admin. */
-  problems: z.array(z.string()),
-  /** Set when the check itself could not run (Salesforce unreachable, say); run it again later. */
-  error: z.string().optional(),
-});
-export type CapabilityReport = z.infer<typeof CapabilityReportSchema>;
 
 const DescribeField = z
   .object({

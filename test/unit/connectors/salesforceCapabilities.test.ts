@@ -2,9 +2,9 @@ import {
   evaluateDescribe,
   salesforceRequirements,
   summarizeCapabilities,
-  type CheckedSalesforceObject,
   type DescribeResult,
 } from '../../../src/connectors/salesforce/capabilities';
+import type { CheckedSalesforceObject } from '../../../src/domain/installationReports';
 
 type Field = DescribeResult['fields'][number];
 
