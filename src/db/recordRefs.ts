@@ -40,6 +40,4 @@ export const RecordRefSchema = z.discriminatedUnion('side', [
 ]);
 export type RecordRef = z.infer<typeof RecordRefSchema>;
 
-/** A JSON value as stored in shadows, conflicts and audit columns. */
-export const JsonValueSchema = z.json();
-export type JsonValue = z.infer<typeof JsonValueSchema>;
+export { JsonValueSchema, type JsonValue } from '../domain/json';

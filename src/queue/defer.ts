@@ -6,13 +6,11 @@
  */
 import * as dirty from '../db/dirty';
 import type { Queryable } from '../db/support';
-import { transition } from './itemStates';
+import type { DeferReason } from '../domain/settlement';
+import { transition } from '../domain/queueItemStates';
 import type { ClaimHandle } from './settle';
 
-export interface DeferReason {
-  code: string;
-  message: string;
-}
+export type { DeferReason } from '../domain/settlement';
 
 /** Returns how many of the claims were still held (and so deferred). */
 export async function deferClaims(

@@ -5,12 +5,13 @@
  */
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
-import type { JsonValue } from '../db/recordRefs';
 import { inTransaction, lockForUpdate, type Queryable } from '../db/support';
+import type { AttemptError, Settlement } from '../domain/settlement';
 import { retryDelayMs, type BackoffPolicy } from './backoff';
+import { deferClaims } from './defer';
 import { describeRecord } from './describe';
-import { transition } from './itemStates';
-import { silentLogger, type QueueLogger } from './logger';
+import { transition } from '../domain/queueItemStates';
+import { silentLogger, type Logger } from '../logger';
 
 /** What a worker must hold to settle a row: the claim it got from claimBatch. */
 export type ClaimHandle = Pick<
@@ -31,7 +32,7 @@ export async function complete(
   db: Queryable,
   claim: ClaimHandle,
   now: number,
-  logger: QueueLogger = silentLogger,
+  logger: Logger = silentLogger,
 ): Promise<CompleteOutcome> {
   const deleted = await ownClaim(db, claim).andWhere({ generation: claim.generation }).delete();
   if (deleted > 0) {
@@ -63,18 +64,7 @@ export async function complete(
   return 'lease_lost';
 }
 
-/** A failed attempt, as the connector or the engine classified it. */
-export interface AttemptError {
-  /** Whether trying again later can succeed (429, 5xx, timeouts, lock contention). */
-  retryable: boolean;
-  category: string;
-  code: string;
-  /** A sentence a person can act on; shown on the card if the record ends up in failures. */
-  message: string;
-  details?: Record<string, JsonValue>;
-  /** The provider's Retry-After, in ms: the next attempt waits at least this long. */
-  retryAfterMs?: number | null;
-}
+export type { AttemptError } from '../domain/settlement';
 
 export interface FailPolicy {
   now: number;
@@ -82,7 +72,7 @@ export interface FailPolicy {
   backoff: BackoffPolicy;
   /** A number in [0, 1) for jitter; pass Math.random() in production and a fixed value in tests. */
   random: number;
-  logger?: QueueLogger;
+  logger?: Logger;
   /** The link of the record, when known, stored on the failure. */
   linkId?: string | null;
 }
@@ -173,4 +163,58 @@ async function release(db: Queryable, id: number, patch: Partial<dirty.DirtyRow>
   await db<dirty.DirtyRow>(dirty.DIRTY)
     .where({ id })
     .update({ state: 'pending', claimed_by: null, claim_token: null, claimed_until: null, ...patch });
+}
+
+/** What settling needs besides the settlement: the clock, the retry policy and the log. */
+export interface SettleOptions {
+  readonly now: number;
+  readonly maxAttempts: number;
+  readonly backoff: BackoffPolicy;
+  /** A number in [0, 1) for each row's jitter. */
+  readonly random: () => number;
+  readonly logger?: Logger;
+  /** The link of the record, when known, stored on a failure. */
+  readonly linkId?: string | null;
+}
+
+/**
+ * Settles claimed rows as decided (see domain/settlement.ts), inside the caller's transaction when it
+ * passes one. Returns the rows settled: none for `carry`, which keeps them claimed for the batch's next round.
+ */
+export async function settleClaims(
+  db: Queryable,
+  claims: readonly ClaimHandle[],
+  settlement: Settlement,
+  options: SettleOptions,
+): Promise<readonly ClaimHandle[]> {
+  const logger = options.logger ?? silentLogger;
+  switch (settlement.kind) {
+    case 'carry':
+      return [];
+    case 'defer':
+      await deferClaims(db, claims, settlement.dueAt, settlement.reason);
+      return claims;
+    case 'complete':
+      for (const claim of claims) await complete(db, claim, options.now, logger);
+      return claims;
+    case 'fail': {
+      const policy = (): FailPolicy => ({
+        now: options.now,
+        maxAttempts: options.maxAttempts,
+        backoff: options.backoff,
+        random: options.random(),
+        logger,
+        linkId: options.linkId ?? null,
+      });
+      if (settlement.error.retryable) {
+        for (const claim of claims) await fail(db, claim, settlement.error, policy());
+        return claims;
+      }
+      // One failure row says what is wrong with the record; its other rows add nothing to it.
+      const [first, ...rest] = claims;
+      if (first) await fail(db, first, settlement.error, policy());
+      for (const claim of rest) await complete(db, claim, options.now, logger);
+      return claims;
+    }
+  }
 }

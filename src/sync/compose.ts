@@ -8,7 +8,7 @@ import type { SyncPlan } from '../domain/planner';
 import { APP_PROPERTY, appPropertyChanges, type SyncStatus } from './appProperties';
 import type { BatchContext } from './context';
 import type { ContactSalesforceType } from '../settings/fields';
-import type { Unit } from './units';
+import type { Unit } from './unit';
 import { plannedSalesforceWrite, type UnitWrites } from './writes';
 
 /** The link becomes tombstoned by this plan, not "still tombstoned". */

@@ -14,11 +14,11 @@ import * as installations from '../db/installations';
 import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
 import type { SalesforceObjectType } from '../domain/records';
 import { hubspotPropertiesToRead, salesforceFieldsToRead, settingsForOrg } from '../settings/fields';
-import type { ClientSource, InstallationClients } from './clients';
+import type { ClientSource, InstallationClients } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
 import type { Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
-import type { QueueLogger } from '../queue/logger';
+import type { Logger } from '../logger';
 import type { ContactSalesforceType, OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
 
@@ -60,7 +60,7 @@ export interface BatchContext {
   readonly nowMs: number;
   /** Ties the audit lines, link events and log lines of one batch together. */
   readonly correlationId: string;
-  readonly logger: QueueLogger;
+  readonly logger: Logger;
   readonly policy: SettlePolicy;
   readonly workerId: string | null;
 }
@@ -74,7 +74,7 @@ export interface SyncDeps {
   readonly gateFor?: (installationId: string) => CallGate;
   readonly metadata: OrgMetadataCache;
   readonly now: () => number;
-  readonly logger: QueueLogger;
+  readonly logger: Logger;
   readonly policy: SettlePolicy;
   readonly callTimeoutMs?: number;
   /** How long the rows of a paused installation, or one whose connection is unusable, wait to be looked at again. */

@@ -9,14 +9,14 @@ import type { FieldPlan, PlanOutcome } from '../domain/planner';
 import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
-import { silentLogger } from '../queue/logger';
+import { silentLogger } from '../logger';
 import { settingsOrNull } from '../settings/installationSettings';
 import type { EngineDeps, EngineError } from './engine-api';
 import { OrgMetadataCache } from './orgMetadata';
-import { planUnit } from './planning';
-import { readCandidates, readSides } from './reads';
-import { buildContext } from './syncBatch';
-import { buildUnits } from './units';
+import { buildContext } from './context';
+import { readChanged, readRest } from './stages/load';
+import { planUnit } from './stages/plan';
+import { storedUnits } from './unit';
 
 const notSyncedHere: EngineError = {
   code: 'not_open',
@@ -66,30 +66,25 @@ export async function planDryRun(
     );
     // A unit for the record, as a sync of it would build (no dirty row is claimed or changed).
     const probe = { id: -1, record, payload: null, source: 'manual' } as unknown as Parameters<
-      typeof buildUnits
+      typeof storedUnits
     >[1][number]['items'][number];
-    const [unit] = await buildUnits(context, [{ items: [probe] }]);
-    if (!unit) return err({ code: 'not_found', message: 'No record here.' });
+    const [stored] = await storedUnits(context, [{ items: [probe] }]);
+    if (!stored) return err({ code: 'not_found', message: 'No record here.' });
     // Only records the sync may touch are read: a linked pair, or a HubSpot record inside the sync's scope
     // (whose dry run looks for its Salesforce match). Anyone with the portal's card could otherwise read any
     // Salesforce record's mapped values by its id.
-    const linked = unit.link !== null && (unit.link.state === 'active' || unit.link.state === 'tombstoned');
-    if (!linked && (record.side !== 'hubspot' || unit.link !== null)) return err(notSyncedHere);
-    await readSides(
-      context,
-      linked
-        ? [
-            { unit, side: 'hubspot' },
-            { unit, side: 'salesforce' },
-          ]
-        : [{ unit, side: 'hubspot' }],
-    );
+    const linked =
+      stored.link !== null && (stored.link.state === 'active' || stored.link.state === 'tombstoned');
+    if (!linked && (record.side !== 'hubspot' || stored.link !== null)) return err(notSyncedHere);
+    // Both sides of a linked pair (as a round after the first reads them), or the HubSpot record alone.
+    const changed = await readChanged(context, [stored], 2);
+    const hubspot = changed.reading[0]?.sides.hubspot ?? null;
     if (!linked) {
       const scope = settings.objects.contacts.scope;
-      if (!unit.hubspot || (scope && !conditionHolds(scope, unit.hubspot.properties)))
-        return err(notSyncedHere);
-      await readCandidates(context, [unit]);
+      if (!hubspot || (scope && !conditionHolds(scope, hubspot.properties))) return err(notSyncedHere);
     }
+    const [unit] = await readRest(context, changed.reading);
+    if (!unit) return err({ code: 'not_found', message: 'No record here.' });
     const plan = planUnit(context, unit);
     if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
     return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });

@@ -27,7 +27,7 @@ import {
   type CanonicalValue,
   type ObservedJson,
 } from '../domain/transforms/canonical';
-import type { QueueLogger } from '../queue/logger';
+import type { Logger } from '../logger';
 import type { WriteOutcome } from './writes';
 
 /** How long a round waits, by default, for write calls abandoned at their deadline to end. */
@@ -138,7 +138,7 @@ export function recordingLanded(
 export async function waitForAbandoned(
   calls: ReadonlyArray<Promise<void>>,
   waitMs: number,
-  logger: QueueLogger,
+  logger: Logger,
   installationId: string,
 ): Promise<boolean> {
   if (calls.length === 0) return true;

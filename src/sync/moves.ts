@@ -11,7 +11,7 @@ import type { JsonValue } from '../db/recordRefs';
 import type { SyncPlan } from '../domain/planner';
 import type { AttemptError } from '../queue/settle';
 import { BRIDGE_ACTOR, type BatchContext } from './context';
-import type { Unit } from './units';
+import type { Unit } from './unit';
 
 export type MoveResult =
   | { readonly kind: 'moved'; readonly linkId: string }

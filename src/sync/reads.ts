@@ -9,6 +9,7 @@
  * it: the caller decides which sides to read.
  */
 import * as createsInDoubt from '../db/createsInDoubt';
+import type { CreateInDoubt } from '../db/createsInDoubt';
 import * as links from '../db/links';
 import {
   CREATED_SINCE_MARGIN_MS,
@@ -20,15 +21,24 @@ import type { HubspotRecord, SalesforceRecord, Side } from '../domain/records';
 import { sameSalesforceId } from '../domain/records';
 import { normalizeEmail } from '../domain/transforms/text';
 import type { BatchContext } from './context';
-import { contactSalesforceTypes, contactTypeOfId, type ContactSalesforceType } from './fields';
-import { unitRecords, type Unit } from './units';
+import { contactSalesforceTypes, contactTypeOfId, type ContactSalesforceType } from '../settings/fields';
+import { NO_CANDIDATES, unitRecords, type Candidates, type Sides, type StoredUnit, type Unit } from './unit';
 
 /** At most this many records created since a lost create are looked through, per object and batch. */
 const LOST_CREATE_LOOKUP_LIMIT = 2_000;
 
-/** Reads the given side of each unit that has not been read (or carried) yet. */
-export async function readSides(context: BatchContext, wanted: ReadonlyArray<{ unit: Unit; side: Side }>) {
-  const hubspotUnits = wanted.filter((want) => want.side === 'hubspot' && want.unit.hubspot === undefined);
+/**
+ * Reads the given side of each unit that `known` does not hold yet. Returns every unit's sides: what was
+ * known, plus what was read (null: not found at all).
+ */
+export async function readSides(
+  context: BatchContext,
+  wanted: ReadonlyArray<{ unit: StoredUnit; side: Side }>,
+  known: ReadonlyMap<string, Sides>,
+): Promise<Map<string, Sides>> {
+  const sides = new Map(known);
+  const lacking = wanted.filter((want) => known.get(want.unit.key)?.[want.side] === undefined);
+  const hubspotUnits = lacking.filter((want) => want.side === 'hubspot');
   const hubspotIds = [...new Set(hubspotUnits.flatMap((want) => unitRecords(want.unit).hubspotId ?? []))];
   if (hubspotIds.length > 0) {
     const found = await context.hubspot.readByIds(hubspotIds, context.hubspotProperties);
@@ -39,12 +49,11 @@ export async function readSides(context: BatchContext, wanted: ReadonlyArray<{ u
         : new Map<string, HubspotRecord>();
     for (const { unit } of hubspotUnits) {
       const id = unitRecords(unit).hubspotId;
-      if (id) unit.hubspot = found.get(id) ?? archived.get(id) ?? null;
+      if (id)
+        sides.set(unit.key, { ...sides.get(unit.key), hubspot: found.get(id) ?? archived.get(id) ?? null });
     }
   }
-  const salesforceUnits = wanted.filter(
-    (want) => want.side === 'salesforce' && want.unit.salesforce === undefined,
-  );
+  const salesforceUnits = lacking.filter((want) => want.side === 'salesforce');
   for (const type of contactSalesforceTypes) {
     const ofType = salesforceUnits.filter((want) => unitRecords(want.unit).salesforce?.type === type);
     const ids = [...new Set(ofType.flatMap((want) => unitRecords(want.unit).salesforce?.id ?? []))];
@@ -52,9 +61,13 @@ export async function readSides(context: BatchContext, wanted: ReadonlyArray<{ u
     const found = await context.salesforce[type].readByIds(ids, context.salesforceFields[type]);
     for (const { unit } of ofType) {
       const id = unitRecords(unit).salesforce?.id ?? '';
-      unit.salesforce = found.get(id) ?? found.get(id.slice(0, 15)) ?? null;
+      sides.set(unit.key, {
+        ...sides.get(unit.key),
+        salesforce: found.get(id) ?? found.get(id.slice(0, 15)) ?? null,
+      });
     }
   }
+  return sides;
 }
 
 function emailMapping(context: BatchContext) {
@@ -73,27 +86,60 @@ function emailOf(value: unknown): string | null {
   return typeof value === 'string' ? normalizeEmail(value) : null;
 }
 
-/** Candidates on the other side for every unlinked unit, found by cross-ids and email in batch calls. */
-export async function readCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
-  const fromHubspot = units.filter((unit) => !unit.link && unit.hubspot && !unit.hubspot.archived);
-  const fromSalesforce = units.filter((unit) => !unit.link && unit.salesforce && !unit.salesforce.isDeleted);
-  if (fromHubspot.length > 0) {
-    await salesforceCandidates(context, fromHubspot);
-    await readLostCreates(context, fromHubspot);
-  }
-  if (fromSalesforce.length > 0) await hubspotCandidates(context, fromSalesforce);
+/** An unlinked unit with the record it is about, as read. */
+export interface Unlinked {
+  readonly unit: StoredUnit;
+  readonly hubspot: HubspotRecord | null;
+  readonly salesforce: SalesforceRecord | null;
 }
+
+/** Candidates on the other side for every unlinked unit, found by cross-ids and email in batch calls. */
+export async function readCandidates(
+  context: BatchContext,
+  units: readonly Unlinked[],
+): Promise<Map<string, Candidates>> {
+  const found = new Map<string, Candidates>();
+  const fromHubspot = units.flatMap((entry) =>
+    !entry.unit.link && entry.hubspot && !entry.hubspot.archived
+      ? [{ key: entry.unit.key, record: entry.hubspot }]
+      : [],
+  );
+  const fromSalesforce = units.flatMap((entry) =>
+    !entry.unit.link && entry.salesforce && !entry.salesforce.isDeleted
+      ? [{ key: entry.unit.key, record: entry.salesforce }]
+      : [],
+  );
+  if (fromHubspot.length > 0) {
+    const candidates = await salesforceCandidates(context, fromHubspot);
+    const lost = await readLostCreates(context, fromHubspot);
+    for (const { key } of fromHubspot) {
+      found.set(key, { ...NO_CANDIDATES, ...candidates.get(key), ...lost.get(key) });
+    }
+  }
+  if (fromSalesforce.length > 0) {
+    const candidates = await hubspotCandidates(context, fromSalesforce);
+    for (const { key } of fromSalesforce) found.set(key, { ...NO_CANDIDATES, ...candidates.get(key) });
+  }
+  return found;
+}
+
+type Subject<R> = { readonly key: string; readonly record: R };
+type Found = Pick<Candidates, 'candidates' | 'linkedCandidateIds'>;
 
 /**
  * For HubSpot records whose earlier create in Salesforce got no answer: whether that create may still land
  * (the unit then waits), and otherwise the records it may have made, read in one query per object among
  * those the integration user created since the oldest attempt.
  */
-async function readLostCreates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+async function readLostCreates(
+  context: BatchContext,
+  units: ReadonlyArray<Subject<HubspotRecord>>,
+): Promise<Map<string, Pick<Candidates, 'lostCreate' | 'createdByBridge'>>> {
+  const found = new Map<string, Pick<Candidates, 'lostCreate' | 'createdByBridge'>>();
   const nowMs = context.now();
-  const byId = new Map(units.map((unit) => [(unit.hubspot as HubspotRecord).id, unit]));
+  const keyOf = new Map(units.map((unit) => [unit.record.id, unit.key]));
   const sent = await createsInDoubt.forRecords(context.db, context.installationId, 'contacts', [
-    ...byId.keys(),
+    ...keyOf.keys(),
   ]);
   const stale = sent.filter((create) => create.sentAt < nowMs - FORGET_AFTER_MS);
   await createsInDoubt.forget(
@@ -102,13 +148,12 @@ async function readLostCreates(context: BatchContext, units: readonly Unit[]): P
     'contacts',
     stale.map((create) => create.hubspotId),
   );
-  const current = sent.filter((create) => create.sentAt >= nowMs - FORGET_AFTER_MS);
-  const toLookUp: typeof current = [];
-  for (const create of current) {
-    const unit = byId.get(create.hubspotId);
-    if (!unit) continue;
+  const toLookUp: CreateInDoubt[] = [];
+  for (const create of sent) {
+    const key = keyOf.get(create.hubspotId);
+    if (!key || create.sentAt < nowMs - FORGET_AFTER_MS) continue;
     const waiting = mayStillLand(create, nowMs);
-    unit.lostCreate = { sentAt: create.sentAt, mayStillLand: waiting };
+    found.set(key, { lostCreate: { sentAt: create.sentAt, mayStillLand: waiting }, createdByBridge: [] });
     if (!waiting) toLookUp.push(create);
   }
   for (const type of contactSalesforceTypes) {
@@ -122,16 +167,27 @@ async function readLostCreates(context: BatchContext, units: readonly Unit[]): P
       LOST_CREATE_LOOKUP_LIMIT,
     );
     for (const create of ofType) {
-      const unit = byId.get(create.hubspotId);
-      if (unit) unit.createdByBridge = created.filter((record) => holdsWhatWasSent(record, create.fields));
+      const key = keyOf.get(create.hubspotId);
+      const entry = key ? found.get(key) : undefined;
+      if (key && entry) {
+        found.set(key, {
+          ...entry,
+          createdByBridge: created.filter((record) => holdsWhatWasSent(record, create.fields)),
+        });
+      }
     }
   }
+  return found;
 }
 
-async function salesforceCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+async function salesforceCandidates(
+  context: BatchContext,
+  units: ReadonlyArray<Subject<HubspotRecord>>,
+): Promise<Map<string, Found>> {
+  const found = new Map<string, Found>();
   const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
   const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
-  const subjects = units.map((unit) => unit.hubspot as HubspotRecord);
+  const subjects = units.map((unit) => unit.record);
   const emails = subjects.flatMap((record) =>
     emailProperty ? (emailOf(record.properties[emailProperty]) ?? []) : [],
   );
@@ -169,7 +225,7 @@ async function salesforceCandidates(context: BatchContext, units: readonly Unit[
     for (const record of found.values()) pool.set(record.id, record);
   }
   for (const unit of units) {
-    const subject = unit.hubspot as HubspotRecord;
+    const subject = unit.record;
     const email = emailProperty ? emailOf(subject.properties[emailProperty]) : null;
     const storedId = subject.properties[crossIdProperty] ?? null;
     const direct = [...pool.values()].filter((record) => {
@@ -189,19 +245,25 @@ async function salesforceCandidates(context: BatchContext, units: readonly Unit[
         : null;
       return contact ? [contact] : [];
     });
-    unit.candidates = [...new Map([...direct, ...followed].map((record) => [record.id, record])).values()];
-    unit.linkedCandidateIds = [];
-    for (const candidate of unit.candidates) {
+    const candidates = [...new Map([...direct, ...followed].map((record) => [record.id, record])).values()];
+    const linkedCandidateIds: string[] = [];
+    for (const candidate of candidates) {
       const link = await links.findActiveBySalesforce(context.db, context.installationId, candidate.id);
-      if (link) unit.linkedCandidateIds.push(candidate.id);
+      if (link) linkedCandidateIds.push(candidate.id);
     }
+    found.set(unit.key, { candidates, linkedCandidateIds });
   }
+  return found;
 }
 
-async function hubspotCandidates(context: BatchContext, units: readonly Unit[]): Promise<void> {
+async function hubspotCandidates(
+  context: BatchContext,
+  units: ReadonlyArray<Subject<SalesforceRecord>>,
+): Promise<Map<string, Found>> {
+  const found = new Map<string, Found>();
   const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
   const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
-  const subjects = units.map((unit) => unit.salesforce as SalesforceRecord);
+  const subjects = units.map((unit) => unit.record);
   const storedOf = (record: SalesforceRecord) => {
     const field = crossIdField(context, record.type as ContactSalesforceType);
     const value = field ? record.fields[field] : null;
@@ -236,37 +298,44 @@ async function hubspotCandidates(context: BatchContext, units: readonly Unit[]):
     }
   }
   for (const unit of units) {
-    const subject = unit.salesforce as SalesforceRecord;
+    const subject = unit.record;
     const storedId = storedOf(subject);
     const email = emailFor(subject);
-    unit.candidates = [...pool.values()].filter(
+    const candidates = [...pool.values()].filter(
       (record) =>
         record.id === storedId ||
         sameSalesforceId(record.properties[crossIdProperty], subject.id) ||
         (email !== null && emailProperty !== null && emailOf(record.properties[emailProperty]) === email),
     );
-    unit.linkedCandidateIds = [];
-    for (const candidate of unit.candidates) {
+    const linkedCandidateIds: string[] = [];
+    for (const candidate of candidates) {
       const link = await links.findActiveByHubspot(
         context.db,
         context.installationId,
         'contacts',
         candidate.id,
       );
-      if (link) unit.linkedCandidateIds.push(candidate.id);
+      if (link) linkedCandidateIds.push(candidate.id);
     }
+    found.set(unit.key, { candidates, linkedCandidateIds });
   }
+  return found;
 }
 
 /**
  * Re-reads HubSpot records with per-property history: only for records where a two-way field changed on
  * both sides, where "which change is newer" decides the value (50 records per call instead of 100).
+ * Returns the records read, by unit key.
  */
-export async function readHubspotHistory(context: BatchContext, units: readonly Unit[]): Promise<void> {
+export async function readHubspotHistory(
+  context: BatchContext,
+  units: readonly Unit[],
+): Promise<Map<string, HubspotRecord>> {
   const ids = [
     ...new Set(units.flatMap((unit) => (unit.hubspot && !unit.hubspot.archived ? [unit.hubspot.id] : []))),
   ];
-  if (ids.length === 0) return;
+  const read = new Map<string, HubspotRecord>();
+  if (ids.length === 0) return read;
   const historyFor = context.settings.objects.contacts.fields
     .filter((mapping) => mapping.rule === 'two_way')
     .map((mapping) => mapping.hubspotProperty);
@@ -274,9 +343,7 @@ export async function readHubspotHistory(context: BatchContext, units: readonly 
   for (const unit of units) {
     const id = unit.hubspot?.id;
     const record = id ? found.get(id) : undefined;
-    if (record) {
-      unit.hubspot = record;
-      unit.hubspotWithHistory = true;
-    }
+    if (record) read.set(unit.key, record);
   }
+  return read;
 }

@@ -15,11 +15,11 @@ import { defaultBackoff, type BackoffPolicy } from '../queue/backoff';
 import { claimBatch, type ClaimedItem } from '../queue/claim';
 import { startLeaseHeartbeat } from '../queue/heartbeat';
 import { recoverExpiredLeases, releaseClaims } from '../queue/leases';
-import { silentLogger, type QueueLogger } from '../queue/logger';
-import type { ClientSource } from './clients';
+import { silentLogger, type Logger } from '../logger';
+import type { ClientSource } from '../auth/clients';
 import { DEFAULT_METADATA_TTL_MS, OrgMetadataCache } from './orgMetadata';
-import { syncInstallationBatch, type SyncDeps } from './syncBatch';
-import type { BatchSummary } from './tracker';
+import { syncInstallationBatch, type SyncDeps } from './batch';
+import type { BatchSummary } from './batch';
 import { sleepUntilDirty } from '../queue/wake';
 
 export interface SyncWorkerDeps {
@@ -29,7 +29,7 @@ export interface SyncWorkerDeps {
   readonly gateFor?: (installationId: string) => CallGate;
   /** Whether an installation may sync now (API budget left); claimBatch skips those that may not. */
   readonly canSync?: (installationId: string) => boolean | Promise<boolean>;
-  readonly logger?: QueueLogger;
+  readonly logger?: Logger;
   readonly now?: () => number;
   readonly random?: () => number;
 }

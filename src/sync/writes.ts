@@ -34,7 +34,7 @@ import {
 import type { HubspotRecord, Side } from '../domain/records';
 import type { BatchContext } from './context';
 import { contactSalesforceTypes, type ContactSalesforceType, type OrgFields } from '../settings/fields';
-import type { Unit } from './units';
+import type { Unit } from './unit';
 
 export type WriteOutcome =
   | {

@@ -17,19 +17,19 @@ import type { Knex } from 'knex';
 import { isBudgetExhausted, openGate, type CallGate, type Provider } from '../../connectors/gate';
 import type { Link } from '../../db/links';
 import type { SyncPlan } from '../../domain/planner';
-import type { Side } from '../../domain/records';
 import { err, ok, type Result } from '../../domain/result';
 import type { LiveMetadataReader } from '../../settings/liveMetadata';
 import { defaultBackoff } from '../../queue/backoff';
 import type { ClaimedItem } from '../../queue/claim';
-import { silentLogger } from '../../queue/logger';
-import type { ClientSource } from '../clients';
+import { silentLogger } from '../../logger';
+import type { ClientSource } from '../../auth/clients';
 import type { BatchContext } from '../context';
 import { OrgMetadataCache } from '../orgMetadata';
-import { needsHistory, planUnit } from '../planning';
-import { readHubspotHistory, readSides } from '../reads';
-import { buildContext } from '../syncBatch';
-import { buildUnits, type Unit } from '../units';
+import { buildContext } from '../context';
+import { readChanged, readRest } from '../stages/load';
+import { needsHistory, planUnit } from '../stages/plan';
+import { readHubspotHistory } from '../reads';
+import { storedUnits, type Unit } from '../unit';
 import { summarizeDryRun, type SampledPair, type SettingsDryRunReport } from './aggregate';
 import { countActiveLinks, DEFAULT_SAMPLE_SIZE, MAX_SAMPLE_SIZE, sampleLinks } from './sample';
 import { checkSettingsDocument, type InvalidSettings } from './validate';
@@ -56,8 +56,6 @@ export interface SettingsDryRunInput {
   /** Pairs to sample: default 200, at most 500. */
   readonly sampleSize?: number;
 }
-
-const BOTH: readonly Side[] = ['hubspot', 'salesforce'];
 
 type CallCounts = Record<Provider, number>;
 
@@ -113,16 +111,20 @@ function pairIsGone(unit: Unit, plan: SyncPlan): boolean {
 }
 
 /** Plans every unit as a sync would, re-reading with property history where "which change is newer" decides. */
-async function planAll(context: BatchContext, units: readonly Unit[]): Promise<Map<Unit, SyncPlan | null>> {
-  const plans = new Map<Unit, SyncPlan | null>();
-  for (const unit of units) plans.set(unit, planUnit(context, unit));
+async function planAll(context: BatchContext, units: readonly Unit[]): Promise<Map<string, SyncPlan | null>> {
+  const plans = new Map<string, SyncPlan | null>();
+  for (const unit of units) plans.set(unit.key, planUnit(context, unit));
   const needing = units.filter((unit) => {
-    const plan = plans.get(unit);
+    const plan = plans.get(unit.key);
     return plan && needsHistory(unit, plan);
   });
   if (needing.length > 0) {
-    await readHubspotHistory(context, needing);
-    for (const unit of needing) plans.set(unit, planUnit(context, unit) ?? plans.get(unit) ?? null);
+    const histories = await readHubspotHistory(context, needing);
+    for (const unit of needing) {
+      const hubspot = histories.get(unit.key);
+      const read = hubspot ? { ...unit, hubspot, hubspotWithHistory: true } : unit;
+      plans.set(unit.key, planUnit(context, read) ?? plans.get(unit.key) ?? null);
+    }
   }
   return plans;
 }
@@ -171,16 +173,14 @@ export async function dryRunSettings(
       items: [previewItem(link, index, context.nowMs)],
       linkId: link.id,
     }));
-    const units = await buildUnits(context, entries);
-    await readSides(
-      context,
-      units.flatMap((unit) => BOTH.map((side) => ({ unit, side }))),
-    );
+    // Both sides of every sampled pair, as a round after the first reads them (no echo test).
+    const changed = await readChanged(context, await storedUnits(context, entries), 2);
+    const units = await readRest(context, changed.reading);
     const plans = await planAll(context, units);
     const pairs = units.flatMap((unit): SampledPair[] => {
       const link = unit.link;
       if (!link) return [];
-      const plan = plans.get(unit) ?? null;
+      const plan = plans.get(unit.key) ?? null;
       return [
         {
           linkId: link.id,

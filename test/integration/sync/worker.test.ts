@@ -9,7 +9,7 @@ import * as links from '../../../src/db/links';
 import { err } from '../../../src/domain/result';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { claimBatch } from '../../../src/queue/claim';
-import { syncInstallationBatch } from '../../../src/sync/syncBatch';
+import { syncInstallationBatch } from '../../../src/sync/batch';
 import { notifyDirty } from '../../../src/queue/wake';
 import { startSyncWorker } from '../../../src/sync/worker';
 import type { HubSpotEmulator } from '../../emulators/hubspot';

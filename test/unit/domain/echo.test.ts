@@ -1,7 +1,7 @@
 import { indexOwners } from '../../../src/domain/transforms/owner';
 import type { HubspotRecord, Link, SalesforceRecord } from '../../../src/domain/records';
 import { defaultSettings } from '../../../src/domain/settings/defaults';
-import { matchesShadows } from '../../../src/sync/echo';
+import { matchesShadows } from '../../../src/domain/echo';
 
 const settings = defaultSettings();
 const owners = indexOwners({

@@ -1,36 +1,40 @@
 /**
- * Recording one unit's outcome, in one transaction: link changes, shadows (only for writes that
- * succeeded), conflicts opened and closed, the pending question, audit lines, failures, and the settling
- * of its dirty rows. The link row is locked for the duration. A crash before the commit leaves the dirty
- * rows claimed, so the lease runs out and the record syncs again; its writes are then found already done
- * (values equal on both sides, creates upserted onto the first record), so nothing is lost or doubled.
+ * Recording a round's written units, each in one transaction: link changes, shadows (only for writes that
+ * succeeded), conflicts opened and closed, the pending question, audit lines, failures, and the settling of
+ * its dirty rows. The link row is locked for the duration. A crash before the commit leaves the dirty rows
+ * claimed, so the lease runs out and the record syncs again; its writes are then found already done (values
+ * equal on both sides, creates upserted onto the first record, or found by what they sent), so nothing is
+ * lost or doubled.
+ *
+ * A unit goes another round when Salesforce answered that its Lead was converted (the conversion is
+ * followed), when a write of it got no answer in time (whether it landed is read), when a record was just
+ * created or linked without its values (its first full sync reads both records as they are now).
  */
 import type { Knex } from 'knex';
-import * as auditEntries from '../db/auditEntries';
-import * as conflictsTable from '../db/conflicts';
-import * as createsInDoubt from '../db/createsInDoubt';
-import * as dirty from '../db/dirty';
-import * as failures from '../db/failures';
-import * as linkLifecycle from '../db/linkLifecycle';
-import * as links from '../db/links';
-import * as pendingMatches from '../db/pendingMatches';
-import type { JsonValue, RecordRef } from '../db/recordRefs';
-import * as shadows from '../db/shadows';
-import type { SyncFailure } from '../domain/failures';
-import type { HubspotRef, SalesforceRef, Side } from '../domain/records';
-import { deferClaims, type DeferReason } from '../queue/defer';
-import { complete, fail, type AttemptError } from '../queue/settle';
-import { BRIDGE_ACTOR, type BatchContext } from './context';
-import type { Unit } from './units';
-import type { UnitWrites, WriteOutcome } from './writes';
-
-export type Settlement =
-  | { readonly kind: 'complete'; readonly alsoMark?: RecordRef }
-  /** Retryable: every row retries with backoff. Permanent: the first row becomes a failure, the rest complete. */
-  | { readonly kind: 'fail'; readonly error: AttemptError }
-  | { readonly kind: 'defer'; readonly dueAt: number; readonly reason: DeferReason }
-  /** Record, but keep the rows: the next round of the batch carries on with them. */
-  | { readonly kind: 'carry' };
+import { callFailureOf } from '../../connectors/callFailure';
+import { holdsEvery } from '../../connectors/hubspot/records';
+import * as auditEntries from '../../db/auditEntries';
+import * as conflictsTable from '../../db/conflicts';
+import * as createsInDoubt from '../../db/createsInDoubt';
+import * as links from '../../db/links';
+import * as pendingMatches from '../../db/pendingMatches';
+import type { JsonValue, RecordRef } from '../../db/recordRefs';
+import * as shadows from '../../db/shadows';
+import * as linkLifecycle from '../../db/linkLifecycle';
+import type { SyncFailure } from '../../domain/failures';
+import type { HubspotRef, SalesforceRef, Side } from '../../domain/records';
+import {
+  contended,
+  settlementForCallFailure,
+  settlementForRefusals,
+  type Settlement,
+} from '../../domain/settlement';
+import { BRIDGE_ACTOR, type BatchContext } from '../context';
+import { sentInDoubt } from '../inDoubt';
+import type { Unit, WorkEntry } from '../unit';
+import type { WriteOutcome } from '../writes';
+import { concluded, countOf, EMPTY_SUMMARY, settleUnit, type Concluded } from './conclude';
+import { createdIn, type Written } from './write';
 
 /** Another worker linked one of these records between our read and our recording. */
 export class LinkRace extends Error {
@@ -38,20 +42,6 @@ export class LinkRace extends Error {
     super(reason);
     this.name = 'LinkRace';
   }
-}
-
-function toJson(value: unknown): Record<string, JsonValue> {
-  return JSON.parse(JSON.stringify(value ?? {})) as Record<string, JsonValue>;
-}
-
-export function attemptErrorOf(failure: SyncFailure): AttemptError {
-  return {
-    retryable: failure.retryable,
-    category: failure.category,
-    code: failure.code,
-    message: failure.message,
-    details: toJson({ ...failure.details, side: failure.side, fieldKey: failure.fieldKey }),
-  };
 }
 
 function refOf(ref: HubspotRef | SalesforceRef): RecordRef {
@@ -103,7 +93,7 @@ function candidateFacts(
   };
 }
 
-function succeeded(outcomes: UnitWrites['outcomes'], side: Side): boolean {
+function succeeded(outcomes: Written['outcomes'], side: Side): boolean {
   return outcomes[side]?.ok === true;
 }
 
@@ -111,7 +101,7 @@ async function applyLinkChanges(
   trx: Knex.Transaction,
   context: BatchContext,
   unit: Unit,
-  writes: Pick<UnitWrites, 'plan' | 'outcomes'>,
+  writes: Pick<Written, 'plan' | 'outcomes'>,
   earlyLinkId: string | null,
   nowMs: number,
 ): Promise<string | null> {
@@ -194,7 +184,7 @@ async function applyLinkChanges(
 function auditLines(
   context: BatchContext,
   unit: Unit,
-  writes: Pick<UnitWrites, 'plan' | 'outcomes'>,
+  writes: Pick<Written, 'plan' | 'outcomes'>,
   linkId: string | null,
   nowMs: number,
 ) {
@@ -229,10 +219,10 @@ function auditLines(
   });
 }
 
-export async function recordUnit(
+async function recordUnit(
   context: BatchContext,
   unit: Unit,
-  writes: Pick<UnitWrites, 'plan' | 'outcomes'>,
+  writes: Pick<Written, 'plan' | 'outcomes'>,
   settlement: Settlement,
   options: { earlyLinkId?: string | null } = {},
 ): Promise<{ linkId: string | null }> {
@@ -314,69 +304,110 @@ export async function recordUnit(
     if (linkId && calledOk && plan.outcome !== 'tombstoned' && plan.outcome !== 'skipped') {
       await links.markSynced(trx, installationId, [linkId], nowMs);
     }
-    await settle(trx, context, unit, settlement, linkId, nowMs);
+    await settleUnit(trx, context, unit, settlement, linkId, nowMs);
     return { linkId };
   });
 }
 
-/** Settles a unit's dirty rows inside the caller's transaction. */
-export async function settle(
-  trx: Knex.Transaction,
-  context: BatchContext,
-  unit: Unit,
-  settlement: Settlement,
-  linkId: string | null,
-  nowMs: number,
-): Promise<void> {
-  const { installationId, logger, policy } = context;
-  switch (settlement.kind) {
-    case 'carry':
-      return;
-    case 'defer':
-      await deferClaims(trx, unit.items, settlement.dueAt, settlement.reason);
-      return;
-    case 'complete': {
-      const resolvedBy = BRIDGE_ACTOR;
-      const records = new Map<string, RecordRef>();
-      for (const item of unit.items) records.set(JSON.stringify(item.record), item.record);
-      if (unit.link) {
-        records.set('h', {
-          side: 'hubspot',
-          objectType: unit.link.hubspotObjectType,
-          recordId: unit.link.hubspotId,
-        });
-        records.set('s', {
-          side: 'salesforce',
-          objectType: unit.link.salesforceObjectType,
-          recordId: unit.link.salesforceId,
-        });
-      }
-      for (const record of records.values()) {
-        await failures.resolveForRecord(trx, installationId, record, { resolvedBy, now: nowMs });
-      }
-      if (settlement.alsoMark) {
-        await dirty.mark(trx, { installationId, record: settlement.alsoMark, source: 'dependency' }, nowMs);
-      }
-      for (const item of unit.items) await complete(trx, item, nowMs, logger);
-      return;
-    }
-    case 'fail': {
-      const [first, ...rest] = unit.items;
-      const failPolicy = {
-        now: nowMs,
-        maxAttempts: policy.maxAttempts,
-        backoff: policy.backoff,
-        logger,
-        linkId,
-      };
-      if (settlement.error.retryable) {
-        for (const item of unit.items)
-          await fail(trx, item, settlement.error, { ...failPolicy, random: policy.random() });
-        return;
-      }
-      if (first) await fail(trx, first, settlement.error, { ...failPolicy, random: policy.random() });
-      for (const item of rest) await complete(trx, item, nowMs, logger);
-      return;
-    }
+/** The records a unit just created or linked already knows to be current, for its next round. */
+function knownAfter(context: BatchContext, written: Written, created: Side | null): WorkEntry['known'] {
+  const { unit } = written;
+  if (created === 'salesforce') return unit.hubspot ? { hubspot: unit.hubspot } : {};
+  if (created === 'hubspot') {
+    const outcome = written.outcomes.hubspot;
+    // HubSpot's answer holds what was written and its own properties, not necessarily every one the sync
+    // reads: a property it leaves out is unknown, not blank, so such a record is read again next round.
+    const answered = outcome?.ok ? outcome.record : undefined;
+    const record = answered && holdsEvery(answered, context.hubspotProperties) ? answered : undefined;
+    return {
+      ...(record ? { hubspot: record } : {}),
+      ...(unit.salesforce ? { salesforce: unit.salesforce } : {}),
+    };
   }
+  return {};
+}
+
+/** The first whole-call failure among a unit's writes, if any. */
+function callErrorOf(outcomes: Written['outcomes']): unknown {
+  for (const outcome of Object.values(outcomes)) {
+    if (outcome && !outcome.ok && 'callError' in outcome) return outcome.callError;
+  }
+  return undefined;
+}
+
+function refusalsOf(outcomes: Written['outcomes']): SyncFailure[] {
+  return Object.values(outcomes).flatMap((outcome) =>
+    outcome && !outcome.ok && 'failure' in outcome ? [outcome.failure] : [],
+  );
+}
+
+/** Records one written unit and says whether it is done or goes another round. */
+async function recordWritten(context: BatchContext, written: Written): Promise<Concluded> {
+  const { unit, plan, outcomes, inDoubt } = written;
+  const salesforce = outcomes.salesforce;
+  if (
+    salesforce &&
+    !salesforce.ok &&
+    'failure' in salesforce &&
+    salesforce.failure.category === 'converted_lead'
+  ) {
+    // Salesforce says the Lead was converted: the next round reads it again and follows the conversion.
+    const entry = { items: unit.items, ...(unit.link ? { linkId: unit.link.id } : {}) };
+    return { settled: [], next: [entry], summary: EMPTY_SUMMARY };
+  }
+  const callError = callErrorOf(outcomes);
+  const settlement =
+    callError === undefined
+      ? settlementForRefusals(plan, refusalsOf(outcomes))
+      : settlementForCallFailure(callFailureOf(callError), context.now(), {
+          blockedRetryMs: context.policy.contendedRetryMs,
+        });
+  // Linked to a record whose values were not read with it (a converted Lead's Contact), or just created:
+  // the pair gets its first full sync next round, from what is known to be current.
+  const created = createdIn(written);
+  const carry =
+    inDoubt.length > 0 ||
+    created !== null ||
+    (settlement.kind === 'complete' && plan.outcome === 'linked' && plan.fields.length === 0);
+  let linkId: string | null;
+  try {
+    ({ linkId } = await recordUnit(context, unit, written, carry ? { kind: 'carry' } : settlement, {
+      earlyLinkId: written.earlyLinkId,
+    }));
+  } catch (error) {
+    if (!(error instanceof LinkRace)) throw error;
+    const busy = contended(
+      context.now(),
+      context.policy.contendedRetryMs,
+      'Another sync of a record involved is under way.',
+    );
+    const settled = await context.db.transaction((trx) =>
+      settleUnit(trx, context, unit, busy, unit.link?.id ?? null, context.now()),
+    );
+    return { settled, next: [], summary: countOf(busy, unit.items.length) };
+  }
+  const synced = { ...EMPTY_SUMMARY, synced: 1 };
+  if (inDoubt.length > 0) {
+    const entry = {
+      items: unit.items,
+      ...(linkId ? { linkId } : {}),
+      sentInDoubt: sentInDoubt(plan, outcomes, inDoubt),
+    };
+    return { settled: [], next: [entry], summary: synced };
+  }
+  if (carry && linkId) {
+    const entry = { items: unit.items, linkId, known: knownAfter(context, written, created) };
+    return { settled: [], next: [entry], summary: synced };
+  }
+  return {
+    settled: unit.items,
+    next: [],
+    summary: { ...countOf(settlement, unit.items.length), synced: 1 },
+  };
+}
+
+export async function record(context: BatchContext, written: readonly Written[]): Promise<Concluded> {
+  const parts: Concluded[] = [];
+  for (const unit of written) parts.push(await recordWritten(context, unit));
+  return concluded(parts);
 }

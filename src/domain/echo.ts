@@ -9,14 +9,14 @@
  * Pure: no I/O, no clock.
  */
 import type { CountryCode } from 'libphonenumber-js';
-import { conditionHolds } from '../domain/conditions';
-import type { ShadowMap } from '../domain/planner';
-import type { HubspotRecord, Link, SalesforceRecord } from '../domain/records';
-import { sameSalesforceId } from '../domain/records';
-import type { Settings } from '../domain/settings/schema';
-import { canonicalEquals } from '../domain/transforms/canonical';
-import { createTransform } from '../domain/transforms/index';
-import type { OwnerIndex } from '../domain/transforms/owner';
+import { conditionHolds } from './conditions';
+import type { ShadowMap } from './planner';
+import type { HubspotRecord, Link, SalesforceRecord } from './records';
+import { sameSalesforceId } from './records';
+import type { Settings } from './settings/schema';
+import { canonicalEquals } from './transforms/canonical';
+import { createTransform } from './transforms/index';
+import type { OwnerIndex } from './transforms/owner';
 
 export type ChangedSide =
   | { readonly side: 'hubspot'; readonly record: HubspotRecord }

@@ -20,49 +20,72 @@ import { sameSalesforceId } from '../domain/records';
 import { CanonicalValueSchema, type CanonicalValue } from '../domain/transforms/canonical';
 import type { ClaimedItem } from '../queue/claim';
 import type { BatchContext } from './context';
+import { recordLockKey } from './locks';
 import type { SentInDoubt } from './inDoubt';
-import { readDirtyPayload, type SyncHint } from './payload';
+import { readDirtyPayload, type SyncHint } from '../queue/payload';
 
-export interface Unit {
+/** A unit as the database knows it, before anything is read from either system. */
+export interface StoredUnit {
   readonly key: string;
-  readonly items: ClaimedItem[];
+  readonly items: readonly ClaimedItem[];
   /** The stored link, in whatever state; null for a record that was never linked. */
   readonly link: links.Link | null;
   /** The record an unlinked unit is about (for a linked unit, its first dirty record). */
   readonly subject: RecordRef;
-  /** undefined: not read yet; null: not found at all. */
-  hubspot: HubspotRecord | null | undefined;
-  salesforce: SalesforceRecord | null | undefined;
-  /** Whether `hubspot` carries per-property change times (read with history). */
-  hubspotWithHistory: boolean;
-  /** The sides whose record came from a dirty payload (read by change detection), not from this batch. */
-  carried: { hubspot: boolean; salesforce: boolean };
+  /** Records this batch already holds: carried by change detection, or known current from the previous round. */
+  readonly held: Sides;
+  /** The sides of `held` that came from a dirty payload (read by change detection), not from this batch. */
+  readonly carried: { readonly hubspot: boolean; readonly salesforce: boolean };
   readonly hint: SyncHint | null;
   /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
   readonly requestedByPerson: boolean;
-  /** As stored, plus values found landed from a write that answered late (see inDoubt.ts). */
-  shadows: ShadowMap;
+  readonly shadows: ShadowMap;
   /** Values an earlier round of this batch sent in a write that got no answer in time. */
   readonly sentInDoubt: readonly SentInDoubt[];
   readonly openConflicts: readonly Conflict[];
   readonly resolutions: Readonly<Record<string, ConflictResolution>>;
-  /** Unlinked: the candidates found on the other side, and which of them are linked elsewhere. */
-  candidates: Array<HubspotRecord | SalesforceRecord>;
-  linkedCandidateIds: string[];
-  /**
-   * Unlinked HubSpot record: an earlier create of it in Salesforce whose answer was lost, and the records
-   * that create may have made (see domain/lostCreates.ts).
-   */
-  lostCreate: { readonly sentAt: number; readonly mayStillLand: boolean } | null;
-  createdByBridge: SalesforceRecord[];
   /** Unlinked: a person's answer to an earlier question about this record. */
   readonly choice: Choice | null;
   readonly hasOpenQuestion: boolean;
 }
 
+/** The records of a unit's two sides as far as they are read: absent, not read yet; null, not found at all. */
+export interface Sides {
+  readonly hubspot?: HubspotRecord | null;
+  readonly salesforce?: SalesforceRecord | null;
+}
+
+/** An unlinked record's possible counterparts on the other side. */
+export interface Candidates {
+  readonly candidates: ReadonlyArray<HubspotRecord | SalesforceRecord>;
+  /** Which of the candidates are linked to another record already. */
+  readonly linkedCandidateIds: readonly string[];
+  /**
+   * An unlinked HubSpot record's earlier create in Salesforce whose answer was lost, and the records that
+   * create may have made (see domain/lostCreates.ts).
+   */
+  readonly lostCreate: { readonly sentAt: number; readonly mayStillLand: boolean } | null;
+  readonly createdByBridge: readonly SalesforceRecord[];
+}
+
+export const NO_CANDIDATES: Candidates = {
+  candidates: [],
+  linkedCandidateIds: [],
+  lostCreate: null,
+  createdByBridge: [],
+};
+
+/** A unit with both sides read as far as its sync needs them (null: not found, or not needed). */
+export interface Unit extends StoredUnit, Candidates {
+  readonly hubspot: HubspotRecord | null;
+  readonly salesforce: SalesforceRecord | null;
+  /** Whether `hubspot` carries per-property change times (read with history). */
+  readonly hubspotWithHistory: boolean;
+}
+
 /** Work for a round: dirty rows, the link to use when a previous round moved or made it, and what it already knows. */
 export interface WorkEntry {
-  readonly items: ClaimedItem[];
+  readonly items: readonly ClaimedItem[];
   readonly linkId?: string;
   /** Records known to be current (just written, or read this batch and not written since). */
   readonly known?: { readonly hubspot?: HubspotRecord; readonly salesforce?: SalesforceRecord };
@@ -108,7 +131,11 @@ function resolutionOf(conflict: Conflict): ConflictResolution | null {
   return null;
 }
 
-export async function buildUnits(context: BatchContext, entries: readonly WorkEntry[]): Promise<Unit[]> {
+/** The units of a round's work, from the database alone. */
+export async function storedUnits(
+  context: BatchContext,
+  entries: readonly WorkEntry[],
+): Promise<StoredUnit[]> {
   const { db, installationId } = context;
   const grouped = new Map<
     string,
@@ -151,7 +178,7 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
   const shadows = await shadowsTable.forLinks(db, installationId, linkIds);
   const conflicts = await conflictsTable.listForLinks(db, installationId, linkIds, ['open', 'resolved']);
 
-  const units: Unit[] = [];
+  const units: StoredUnit[] = [];
   for (const [key, group] of grouped) {
     const linkShadows = group.link ? (shadows.get(group.link.id) ?? new Map()) : new Map();
     const shadowMap: Record<string, CanonicalValue> = {};
@@ -184,14 +211,18 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
     const carriedSalesforce = carried.find(
       (payload) => payload.salesforce && sameSalesforceId(payload.salesforce.id, records.salesforce?.id),
     )?.salesforce;
+    const heldHubspot = group.known?.hubspot ?? carriedHubspot;
+    const heldSalesforce = group.known?.salesforce ?? carriedSalesforce;
+    const held: Sides = {
+      ...(heldHubspot ? { hubspot: heldHubspot } : {}),
+      ...(heldSalesforce ? { salesforce: heldSalesforce } : {}),
+    };
     units.push({
       key,
       items: group.items,
       link: group.link,
       subject: group.subject,
-      hubspot: group.known?.hubspot ?? carriedHubspot ?? undefined,
-      salesforce: group.known?.salesforce ?? carriedSalesforce ?? undefined,
-      hubspotWithHistory: false,
+      held,
       carried: {
         hubspot: group.known?.hubspot === undefined && carriedHubspot !== undefined,
         salesforce: group.known?.salesforce === undefined && carriedSalesforce !== undefined,
@@ -202,10 +233,6 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
       sentInDoubt: group.sentInDoubt,
       openConflicts: own.filter((conflict) => conflict.state === 'open'),
       resolutions,
-      candidates: [],
-      linkedCandidateIds: [],
-      lostCreate: null,
-      createdByBridge: [],
       choice,
       hasOpenQuestion,
     });
@@ -222,21 +249,26 @@ export async function buildUnits(context: BatchContext, entries: readonly WorkEn
 export const CARRIED_RECORD_MARGIN_MS = 60_000;
 
 /**
- * Forgets carried records that may predate the link's last sync, so they are read again. Only for units
- * that go on past the echo test: a carried copy that equals what was synced is harmless either way.
+ * The held records a unit may trust: carried ones that may predate the link's last sync are dropped, so
+ * they are read again. Only for units that go on past the echo test: a carried copy that equals what was
+ * synced is harmless either way.
  */
-export function forgetStaleCarried(unit: Unit): void {
+export function trustedSides(unit: StoredUnit, sides: Sides): Sides {
   const syncedAt = unit.link?.lastSyncedAt ?? null;
-  if (syncedAt === null) return;
+  if (syncedAt === null) return sides;
   const trustedAfter = syncedAt + CARRIED_RECORD_MARGIN_MS;
-  if (unit.carried.hubspot && unit.hubspot && unit.hubspot.updatedAtMs <= trustedAfter) {
-    unit.hubspot = undefined;
-    unit.carried.hubspot = false;
-  }
-  if (unit.carried.salesforce && unit.salesforce && unit.salesforce.systemModstampMs <= trustedAfter) {
-    unit.salesforce = undefined;
-    unit.carried.salesforce = false;
-  }
+  const { hubspot, salesforce } = sides;
+  const staleHubspot =
+    unit.carried.hubspot && hubspot === unit.held.hubspot && hubspot && hubspot.updatedAtMs <= trustedAfter;
+  const staleSalesforce =
+    unit.carried.salesforce &&
+    salesforce === unit.held.salesforce &&
+    salesforce &&
+    salesforce.systemModstampMs <= trustedAfter;
+  return {
+    ...(hubspot !== undefined && !staleHubspot ? { hubspot } : {}),
+    ...(salesforce !== undefined && !staleSalesforce ? { salesforce } : {}),
+  };
 }
 
 export interface UnitRecords {
@@ -257,11 +289,20 @@ function recordsOf(link: links.Link | null, subject: RecordRef): UnitRecords {
 }
 
 /** The record ids a unit's link (or subject) names on each side. */
-export function unitRecords(unit: Unit): UnitRecords {
+export function unitRecords(unit: StoredUnit): UnitRecords {
   return recordsOf(unit.link, unit.subject);
 }
 
 /** The sides whose dirty rows this unit settles. */
-export function dirtySides(unit: Unit): Set<'hubspot' | 'salesforce'> {
+export function dirtySides(unit: StoredUnit): Set<'hubspot' | 'salesforce'> {
   return new Set(unit.items.map((item) => item.record.side));
+}
+
+/** The lock keys of the records a unit already names (its link's, or its own). */
+export function ownKeys(installationId: string, unit: StoredUnit): string[] {
+  const records = unitRecords(unit);
+  return [
+    ...(records.hubspotId ? [recordLockKey(installationId, 'hubspot', records.hubspotId)] : []),
+    ...(records.salesforce ? [recordLockKey(installationId, 'salesforce', records.salesforce.id)] : []),
+  ];
 }

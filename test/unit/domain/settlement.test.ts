@@ -1,9 +1,13 @@
 import { HubSpotError } from '../../../src/connectors/hubspot/errors';
-import { settlementForError } from '../../../src/sync/settlements';
+import { callFailureOf } from '../../../src/connectors/callFailure';
+import { settlementForCallFailure } from '../../../src/domain/settlement';
+
+const settlementForError = (error: unknown, nowMs: number, options: { blockedRetryMs: number }) =>
+  settlementForCallFailure(callFailureOf(error), nowMs, options);
 
 const NOW = 1_800_000_000_000;
 
-describe('settlementForError', () => {
+describe('settling the records of a call that failed as a whole', () => {
   it.each([
     ['a 423 lock', new HubSpotError('locked', 'HubSpot answered 423', { status: 423 }, 2_000), 2_000],
     ['a 429', new HubSpotError('rate_limited', 'HubSpot answered 429', { status: 429 }, 10_000), 10_000],

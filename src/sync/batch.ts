@@ -1,0 +1,169 @@
+/**
+ * One installation's share of a claimed batch, start to finish. Read it top to bottom:
+ *
+ *   settings and connections (or every row waits) → context (clients, org metadata, settings as the org allows)
+ *   → rounds, each: units from the database → hold their records → read the changed sides → echo test
+ *     → read the rest (other sides, candidates) → plan → write (Salesforce, then HubSpot) → record
+ *
+ * Every stage returns what it made, and the units it ended early as verdicts, which are concluded (their
+ * rows settled) before the next stage runs. A round ends with the units that must go again (their link
+ * moved, a record was just created, a write's answer came late, two units touched one record); a few rounds
+ * settle every row. Per-record outcomes never fail the batch; an error that fails a whole call settles only
+ * the rows not settled yet (src/domain/settlement.ts).
+ */
+import { callFailureOf } from '../connectors/callFailure';
+import type { Settlement } from '../domain/settlement';
+import { settlementForCallFailure } from '../domain/settlement';
+import type { ClaimedItem } from '../queue/claim';
+import { settleClaims } from '../queue/settle';
+import { settingsOrNull } from '../settings/installationSettings';
+import { buildContext, type BatchContext, type SyncDeps } from './context';
+import { openRecordLocks, type RecordLocks } from './locks';
+import {
+  addSummaries,
+  conclude,
+  countOf,
+  EMPTY_SUMMARY,
+  type BatchSummary,
+  type Concluded,
+} from './stages/conclude';
+import { hold, readChanged, readRest } from './stages/load';
+import { plan } from './stages/plan';
+import { record } from './stages/record';
+import { write } from './stages/write';
+import { storedUnits, type WorkEntry } from './unit';
+
+export type { BatchSummary } from './stages/conclude';
+export type { SyncDeps } from './context';
+
+const MAX_ROUNDS = 4;
+
+/** The rows a batch settled so far, and its counts. */
+interface Ledger {
+  readonly settled: ReadonlySet<number>;
+  readonly summary: BatchSummary;
+}
+
+function entered(ledger: Ledger, part: Pick<Concluded, 'settled' | 'summary'>): Ledger {
+  return {
+    settled: new Set([...ledger.settled, ...part.settled.map((item) => item.id)]),
+    summary: addSummaries(ledger.summary, part.summary),
+  };
+}
+
+/** One round: each stage a call, each stage's verdicts concluded before the next. */
+async function round(
+  context: BatchContext,
+  work: readonly WorkEntry[],
+  roundNumber: number,
+  locks: RecordLocks,
+  onConcluded: (part: Concluded) => void,
+): Promise<WorkEntry[]> {
+  const next: WorkEntry[] = [];
+  const conclude_ = async (part: Concluded) => {
+    onConcluded(part);
+    next.push(...part.next);
+  };
+  const units = await storedUnits(context, work);
+  const held = await hold(context, units, locks);
+  await conclude_(await conclude(context, held.ended));
+  const changed = await readChanged(context, held.held, roundNumber);
+  await conclude_(await conclude(context, changed.ended));
+  const loaded = await readRest(context, changed.reading);
+  const planned = await plan(context, loaded);
+  await conclude_(await conclude(context, planned.ended));
+  const written = await write(context, planned.planned, locks);
+  await conclude_(await conclude(context, written.ended));
+  await conclude_(await record(context, written.written));
+  return next;
+}
+
+/** Settles rows that never became a unit (the batch could not start, or stopped before them). */
+async function settleRows(
+  deps: SyncDeps,
+  rows: readonly ClaimedItem[],
+  settlement: Settlement,
+): Promise<Pick<Concluded, 'settled' | 'summary'>> {
+  if (rows.length === 0) return { settled: [], summary: EMPTY_SUMMARY };
+  await settleClaims(deps.db, rows, settlement, {
+    now: deps.now(),
+    maxAttempts: deps.policy.maxAttempts,
+    backoff: deps.policy.backoff,
+    random: deps.policy.random,
+    logger: deps.logger,
+  });
+  return { settled: rows, summary: countOf(settlement, rows.length) };
+}
+
+export async function syncInstallationBatch(
+  deps: SyncDeps,
+  installationId: string,
+  claims: readonly ClaimedItem[],
+): Promise<BatchSummary> {
+  const blocked = (code: string, message: string): Settlement => ({
+    kind: 'defer',
+    dueAt: deps.now() + deps.blockedRetryMs,
+    reason: { code, message },
+  });
+  const settings = await settingsOrNull(deps.db, installationId);
+  if (!settings) {
+    return (
+      await settleRows(deps, claims, blocked('invalid_settings', 'The stored settings cannot be read.'))
+    ).summary;
+  }
+  if (settings.paused) {
+    return (await settleRows(deps, claims, blocked('paused', 'Sync is paused for this installation.')))
+      .summary;
+  }
+  const clients = await deps.clients.clientsFor(installationId);
+  if (!clients.ok) {
+    return (await settleRows(deps, claims, blocked(clients.error.code, clients.error.message))).summary;
+  }
+
+  let ledger: Ledger = { settled: new Set(), summary: EMPTY_SUMMARY };
+  const locks = await openRecordLocks(deps.db);
+  try {
+    const context = await buildContext(deps, installationId, settings, clients.value);
+    let work: WorkEntry[] = claims.map((claim) => ({ items: [claim] }));
+    for (let roundNumber = 1; roundNumber <= MAX_ROUNDS && work.length > 0; roundNumber += 1) {
+      work = await round(context, work, roundNumber, locks, (part) => {
+        ledger = entered(ledger, part);
+      });
+    }
+    const leftover = work.flatMap((entry) => entry.items);
+    ledger = entered(
+      ledger,
+      await settleRows(deps, leftover, {
+        kind: 'fail',
+        error: {
+          retryable: true,
+          category: 'transient',
+          code: 'sync_incomplete',
+          message: 'The record kept changing links during its sync; it will be synced again shortly.',
+        },
+      }),
+    );
+  } catch (error) {
+    const unsettled = claims.filter((claim) => !ledger.settled.has(claim.id));
+    const failure = callFailureOf(error);
+    const message = error instanceof Error ? error.message : String(error);
+    if (failure.category !== 'unknown' || failure.code !== 'unexpected_error')
+      deps.logger.warn({ installationId, rows: unsettled.length }, `sync batch stopped: ${message}`);
+    else
+      deps.logger.error(
+        { installationId, rows: unsettled.length, error: message },
+        'sync batch failed unexpectedly',
+      );
+    // An org that refuses a query (a field was deleted, say) may have changed: describe it afresh.
+    if (failure.side === 'salesforce' && !failure.retryable) deps.metadata.forget(installationId);
+    const settlement = settlementForCallFailure(failure, deps.now(), { blockedRetryMs: deps.blockedRetryMs });
+    ledger = entered(ledger, await settleRows(deps, unsettled, settlement));
+  } finally {
+    deps.logger.debug(
+      { event: 'records_released', worker: deps.workerId, installationId, records: locks.held() },
+      `released ${locks.held().length} records`,
+    );
+    await locks.release();
+  }
+  return ledger.summary;
+}

@@ -1,0 +1,173 @@
+/**
+ * Planning a round's units: asking the planner (src/domain/planner.ts) what each needs, with what the
+ * batch adds around it.
+ *
+ * - A HubSpot contact deleted for privacy is purged; one merged into another ends (the survivor syncs).
+ * - Values an earlier round sent in a write that got no answer in time and that are found landed exactly as
+ *   sent count as synced (their shadows), and the unit is planned with them (see ../inDoubt.ts).
+ * - A create whose earlier attempt may still land in Salesforce waits (see domain/lostCreates.ts).
+ * - Where the newer change must win on a field changed on both sides, HubSpot's per-property change times
+ *   are read (one call per 50 such records) and the unit planned again.
+ */
+import { emptyPlan } from '../../domain/plan/draft';
+import { planSync, type PlanContext, type PlanInput, type SyncPlan } from '../../domain/planner';
+import type { HubspotRecord, SalesforceRecord } from '../../domain/records';
+import type { Settlement } from '../../domain/settlement';
+import type { BatchContext } from '../context';
+import { landedValues, recordingLanded } from '../inDoubt';
+import { recordLockKey } from '../locks';
+import { readHubspotHistory } from '../reads';
+import { domainLink, ownKeys, type Unit } from '../unit';
+import type { Verdict } from './conclude';
+
+export interface Planned {
+  readonly unit: Unit;
+  readonly plan: SyncPlan;
+}
+
+export function planContextOf(context: BatchContext): PlanContext {
+  return {
+    settings: context.settings,
+    nowMs: context.nowMs,
+    owners: context.metadata.owners,
+    salesforceRequiredFields: context.metadata.requiredFields,
+  };
+}
+
+function inputOf(unit: Unit): PlanInput | null {
+  if (unit.link) {
+    return {
+      kind: 'linked',
+      link: domainLink(unit.link),
+      shadows: unit.shadows,
+      hubspot: unit.hubspot,
+      salesforce: unit.salesforce,
+      openConflictKeys: unit.openConflicts.map((conflict) => conflict.fieldKey),
+      resolutions: unit.resolutions,
+    };
+  }
+  const createNew = unit.choice?.kind === 'create_new';
+  if (unit.subject.side === 'hubspot') {
+    if (!unit.hubspot) return null;
+    return {
+      kind: 'unlinked_hubspot',
+      hubspot: unit.hubspot,
+      candidates: createNew ? [] : (unit.candidates as SalesforceRecord[]),
+      linkedSalesforceIds: createNew ? [] : unit.linkedCandidateIds,
+      createdByBridge: unit.createdByBridge,
+    };
+  }
+  if (!unit.salesforce) return null;
+  return {
+    kind: 'unlinked_salesforce',
+    salesforce: unit.salesforce,
+    candidates: createNew ? [] : (unit.candidates as HubspotRecord[]),
+    linkedHubspotIds: createNew ? [] : unit.linkedCandidateIds,
+  };
+}
+
+/** The plan for a unit, or null when there is nothing to plan (an unlinked record that no longer exists). */
+export function planUnit(context: BatchContext, unit: Unit): SyncPlan | null {
+  if (!unit.link && unit.choice?.kind === 'skip') {
+    return emptyPlan('skipped', 'A person chose not to sync this record.');
+  }
+  const input = inputOf(unit);
+  return input ? planSync(input, planContextOf(context)) : null;
+}
+
+/**
+ * Whether the plan let the newer change win on a field without knowing when HubSpot's value changed
+ * (records are read without property history, which halves the batch size): then it is re-read with
+ * history and planned again. Rare: it takes a two-way field changed on both sides.
+ */
+export function needsHistory(unit: Unit, plan: SyncPlan): boolean {
+  return (
+    !unit.hubspotWithHistory &&
+    unit.hubspot !== null &&
+    plan.fields.some((field) => field.decision.reason === 'newer_wins')
+  );
+}
+
+/** Every record key a plan touches: the unit's own, plus a record it links to. */
+export function touchedKeys(installationId: string, unit: Unit, plan: SyncPlan): string[] {
+  const keys = ownKeys(installationId, unit);
+  for (const change of plan.linkChanges) {
+    if (change.kind === 'link') {
+      keys.push(recordLockKey(installationId, 'hubspot', change.hubspot.id));
+      keys.push(recordLockKey(installationId, 'salesforce', change.salesforce.id));
+    }
+  }
+  return [...new Set(keys)];
+}
+
+/**
+ * Plans a unit; when a write of the previous round got no answer in time, the values found landed exactly
+ * as sent count as synced (their shadows), and the unit is planned with them.
+ */
+function planKnowingLanded(context: BatchContext, unit: Unit): Planned | null {
+  const plan = planUnit(context, unit);
+  if (!plan || unit.sentInDoubt.length === 0) return plan && { unit, plan };
+  const landed = landedValues(plan.fields, unit.sentInDoubt);
+  if (Object.keys(landed).length === 0) return { unit, plan };
+  const knowing = { ...unit, shadows: { ...unit.shadows, ...landed } };
+  return {
+    unit: knowing,
+    plan: recordingLanded(planUnit(context, knowing) ?? plan, landed, unit.sentInDoubt),
+  };
+}
+
+/** How often a record whose earlier create may still land looks again. */
+const LOST_CREATE_RECHECK_MS = 30_000;
+
+function lostCreateWait(context: BatchContext, sentAt: number): Settlement {
+  return {
+    kind: 'defer',
+    dueAt: context.now() + LOST_CREATE_RECHECK_MS,
+    reason: {
+      code: 'create_in_doubt',
+      message: `The create sent to Salesforce at ${new Date(sentAt).toISOString()} got no answer yet; the record is not created again until that call has ended, and then only if it made nothing.`,
+    },
+  };
+}
+
+export async function plan(
+  context: BatchContext,
+  units: readonly Unit[],
+): Promise<{ planned: Planned[]; ended: Verdict[] }> {
+  const planned: Planned[] = [];
+  const ended: Verdict[] = [];
+  for (const unit of units) {
+    if (unit.hint === 'privacy_deleted' && unit.hubspot === null) {
+      ended.push({ kind: 'purge', unit });
+      continue;
+    }
+    const survivor = !unit.link && unit.subject.side === 'hubspot' ? unit.hubspot : null;
+    if (survivor && survivor.id !== unit.subject.recordId) {
+      // Merged into another contact: that one syncs instead.
+      const alsoMark = { side: 'hubspot', objectType: 'contacts', recordId: survivor.id } as const;
+      ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark } });
+      continue;
+    }
+    const found = planKnowingLanded(context, unit);
+    if (found?.plan.salesforceWrite?.kind === 'create' && unit.lostCreate?.mayStillLand) {
+      // Creating again now could make a second record next to the one that create may still make.
+      ended.push({ kind: 'settle', unit, settlement: lostCreateWait(context, unit.lostCreate.sentAt) });
+      continue;
+    }
+    if (found) planned.push(found);
+    else ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' } });
+  }
+  const needing = planned.filter((entry) => needsHistory(entry.unit, entry.plan));
+  if (needing.length === 0) return { planned, ended };
+  const histories = await readHubspotHistory(
+    context,
+    needing.map((entry) => entry.unit),
+  );
+  const replanned = planned.map((entry) => {
+    const record = histories.get(entry.unit.key);
+    if (!needing.includes(entry) || !record) return entry;
+    const unit = { ...entry.unit, hubspot: record, hubspotWithHistory: true };
+    return planKnowingLanded(context, unit) ?? { unit, plan: entry.plan };
+  });
+  return { planned: replanned, ended };
+}
