@@ -15,8 +15,8 @@
 import type { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
 import { createHubSpotClient } from '../connectors/hubspot/client';
-import { createSalesforceConnection } from '../connectors/salesforce/connection';
-import type { BridgeContext } from '../context';
+import { createSalesforceConnection } from '../connectors/salesforce/client';
+import type { BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { ok, type Result } from '../domain/result';
 import type { CredentialsError } from './errors';

@@ -2,10 +2,10 @@ import {
   APP_PROPERTY_GROUP,
   appObjectTypes,
   appProperties,
-} from '../../../src/connectors/hubspot/app-properties';
+} from '../../../src/connectors/hubspot/appProperties';
 import { getHubSpotTokenInfo } from '../../../src/connectors/hubspot/oauth';
 import { HUBSPOT_REQUIRED_SCOPES } from '../../../src/connectors/hubspot/scopes';
-import { hubspotOAuthApp } from '../../../src/context';
+import { hubspotOAuthApp } from '../../../src/auth/bridgeContext';
 import { Browser, textOf } from '../../support/browser';
 import { TEST_OPS_TOKEN } from '../../support/bridge-context';
 import { testDialects } from '../../support/db';
