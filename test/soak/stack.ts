@@ -1,23 +1,19 @@
 /**
  * The whole system the soak runs against: both emulators in this process, the bridge's HTTP server in its
  * own process (`server/main.ts --role=server`: OAuth, webhooks), change detection (the polls) in this
- * process exactly as the worker role runs it, and two sync worker processes (`src/sync/worker-main.ts`) on
+ * process exactly as the worker role runs it, and two sync worker processes (`src/app/sync-worker-main.ts`) on
  * a fresh PostgreSQL database. One of the workers is the one the soak kills.
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
-import { Credentials } from '../../src/auth/credentials';
+import { bridgeAppFromConfig, composeAppContext } from '../../src/app/appContext';
 import { createTokenCipher } from '../../src/auth/token-cipher';
 import { startChangeDetection, type ChangeDetectionHandle } from '../../src/changes/start';
-import { changeDetectionDeps } from '../../src/changes/deps';
 import { loadConfig } from '../../src/config';
-import { bridgeAppFromConfig } from '../../src/context';
 import * as installations from '../../src/db/installations';
 import { createDb, type Db } from '../../src/db/knex';
-import type { InstallContext } from '../../src/install/context';
-import { Budget } from '../../src/sync/budget';
 import { benchSettingsDocument, saveBenchSettings } from '../bench/settings';
 import { startHubSpotEmulator } from '../emulators/hubspot';
 import { startSalesforceEmulator } from '../emulators/salesforce';
@@ -124,24 +120,21 @@ export async function startSoakStack(input: {
   });
   if (!installationId) throw new Error('the install never reached the Salesforce step');
 
-  // Change detection as the worker role runs it (src/worker.ts), without its in-process sync worker: the
+  // Change detection as the worker role runs it (src/app/workerRole.ts), without its in-process sync worker: the
   // syncing is the two worker processes' alone.
   const config = loadConfig(env);
   const logger = pino(
     { level: 'info', base: { service: 'soak-change-detection' } },
     pino.destination({ dest: path.join(input.logDir, 'change-detection.log'), sync: false }),
   );
-  const base = {
+  const context = composeAppContext({
     db,
     cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY),
     app: bridgeAppFromConfig(config),
     logger,
     now: () => Date.now(),
-  };
-  const context: InstallContext = { ...base, credentials: new Credentials(base) };
-  const changes: ChangeDetectionHandle = startChangeDetection(
-    changeDetectionDeps(context, new Budget({ db, now: base.now, logger })),
-  );
+  });
+  const changes: ChangeDetectionHandle = startChangeDetection(context.changeDetection);
 
   const workerEnv = {
     ...env,
