@@ -16,6 +16,7 @@ import type { SalesforceObjectType } from '../domain/records';
 import { hubspotPropertiesToRead, salesforceFieldsToRead, settingsForOrg } from '../settings/fields';
 import type { ClientSource, InstallationClients } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
+import type { HubSpotRecordsPort, SalesforceRecordsPort } from './ports';
 import type { Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { Logger } from '../logger';
@@ -41,8 +42,8 @@ export interface BatchContext {
   readonly db: Knex;
   readonly installationId: string;
   readonly settings: Settings;
-  readonly hubspot: HubSpotObjects;
-  readonly salesforce: Readonly<Record<ContactSalesforceType, SalesforceRecords>>;
+  readonly hubspot: HubSpotRecordsPort;
+  readonly salesforce: Readonly<Record<ContactSalesforceType, SalesforceRecordsPort>>;
   readonly metadata: OrgMetadata;
   /**
    * Reads the org's describe afresh (and keeps it for the next batches), after Salesforce refused a request
