@@ -18,6 +18,7 @@ import {
   SideSchema,
   type HubspotObjectType,
   type RecordRef,
+  type SalesforceObjectType,
 } from './recordRefs';
 import {
   inTransaction,
@@ -113,10 +114,16 @@ const NewLinkSchema = z
     salesforceId: SalesforceIdSchema,
     origin: z.enum(linkOrigins),
   })
-  .refine((link) => salesforceTypesFor[link.hubspotObjectType].includes(link.salesforceObjectType), {
-    message: 'this HubSpot object type cannot link to this Salesforce object type',
-    path: ['salesforceObjectType'],
-  });
+  .refine(
+    (link) =>
+      (salesforceTypesFor[link.hubspotObjectType] as readonly SalesforceObjectType[]).includes(
+        link.salesforceObjectType,
+      ),
+    {
+      message: 'this HubSpot object type cannot link to this Salesforce object type',
+      path: ['salesforceObjectType'],
+    },
+  );
 export type NewLink = z.input<typeof NewLinkSchema>;
 
 export type { ChangeContext } from './linkEvents';

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import type { LinkState } from './linkStates';
 
 /** The two systems. */
-export type Side = 'hubspot' | 'salesforce';
+export const sides = ['hubspot', 'salesforce'] as const;
+export type Side = (typeof sides)[number];
+export const SideSchema = z.enum(sides);
 
 export function otherSide(side: Side): Side {
   return side === 'hubspot' ? 'salesforce' : 'hubspot';
@@ -21,9 +23,11 @@ export function sideLabel(side: Side): string {
 
 export const hubspotObjectTypes = ['contacts', 'companies', 'deals'] as const;
 export type HubspotObjectType = (typeof hubspotObjectTypes)[number];
+export const HubspotObjectTypeSchema = z.enum(hubspotObjectTypes);
 
 export const salesforceObjectTypes = ['Lead', 'Contact', 'Account', 'Opportunity'] as const;
 export type SalesforceObjectType = (typeof salesforceObjectTypes)[number];
+export const SalesforceObjectTypeSchema = z.enum(salesforceObjectTypes);
 
 /** Which Salesforce objects pair with each HubSpot object. */
 export const salesforceTypesFor = {
@@ -31,6 +35,26 @@ export const salesforceTypesFor = {
   companies: ['Account'],
   deals: ['Opportunity'],
 } as const satisfies Record<HubspotObjectType, readonly SalesforceObjectType[]>;
+
+export const HubspotIdSchema = z.string().regex(/^[1-9]\d{0,30}$/, 'must be a HubSpot object id (digits)');
+/**
+ * Every stored Salesforce id is the 18-character form the API returns (the 15-character form is
+ * case-sensitive and would break lookups).
+ */
+export const SalesforceIdSchema = z
+  .string()
+  .regex(/^[a-zA-Z0-9]{18}$/, 'must be an 18-character Salesforce id');
+
+/** One record on one side, as stored: which CRM, which object type, which id. */
+export const RecordRefSchema = z.discriminatedUnion('side', [
+  z.object({ side: z.literal('hubspot'), objectType: HubspotObjectTypeSchema, recordId: HubspotIdSchema }),
+  z.object({
+    side: z.literal('salesforce'),
+    objectType: SalesforceObjectTypeSchema,
+    recordId: SalesforceIdSchema,
+  }),
+]);
+export type RecordRef = z.infer<typeof RecordRefSchema>;
 
 const epochMs = z.number().int();
 
