@@ -12,6 +12,7 @@
  * the rows not settled yet (src/domain/settlement.ts).
  */
 import { callFailureOf } from '../connectors/callFailure';
+import * as installations from '../db/installations';
 import type { Settlement } from '../domain/settlement';
 import { settlementForCallFailure } from '../domain/settlement';
 import type { ClaimedItem } from '../queue/claim';
@@ -111,7 +112,9 @@ export async function syncInstallationBatch(
       await settleRows(deps, claims, blocked('invalid_settings', 'The stored settings cannot be read.'))
     ).summary;
   }
-  if (settings.paused) {
+  // Rows claimed just before an admin paused the installation wait with the rest.
+  const installation = await installations.findById(deps.db, installationId);
+  if (installation?.state.pausedByAdmin) {
     return (await settleRows(deps, claims, blocked('paused', 'Sync is paused for this installation.')))
       .summary;
   }

@@ -7,7 +7,6 @@ import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
 import * as dirty from '../../../src/db/dirty';
 import * as links from '../../../src/db/links';
 import { err } from '../../../src/domain/result';
-import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { claimBatch } from '../../../src/queue/claim';
 import { syncInstallationBatch } from '../../../src/sync/batch';
 import { notifyDirty } from '../../../src/queue/wake';
@@ -95,9 +94,11 @@ describe.each(testDialects)('the sync worker (%s)', (dialect) => {
     const [row] = await dirty.list(h.testDb.db, h.installationId);
     expect(row).toMatchObject({ attempts: 0, lastErrorCode: 'salesforce_needs_reauth' });
 
-    await h.saveSettings({ ...structuredClone(defaultSettingsInput), paused: true });
+    // Claimed just before an admin paused the installation (a paused installation's rows are not claimed).
     h.clock.advance(120_000);
-    expect(await syncInstallationBatch(h.deps, h.installationId, await claimAll())).toMatchObject({
+    const claimed = await claimAll();
+    await h.testDb.db('installations').where({ id: h.installationId }).update({ paused_by_admin: true });
+    expect(await syncInstallationBatch(h.deps, h.installationId, claimed)).toMatchObject({
       deferred: 1,
     });
     expect(totalCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
