@@ -13,7 +13,7 @@ import { createAppContext } from '../src/app/appContext';
 import { createLogger } from '../src/app/logger';
 import { startWorker } from '../src/app/workerRole';
 import { loadConfigOrExit } from '../src/config';
-import { exitOnUncaughtErrors } from '../src/crash';
+import { exitOnUncaughtErrors } from '../src/app/crash';
 import { migrateLatest } from '../src/db/migrate';
 import { createApp } from './app';
 

@@ -6,7 +6,7 @@
  * when their lease ends.
  */
 import { loadConfigOrExit } from '../config';
-import { exitOnUncaughtErrors } from '../crash';
+import { exitOnUncaughtErrors } from './crash';
 import { migrateLatest } from '../db/migrate';
 import { startSyncWorker } from '../sync/worker';
 import { createAppContext } from './appContext';

@@ -8,7 +8,7 @@ const tsx = path.join(root, 'node_modules/.bin/tsx');
 function run(body: string): Promise<{ code: number | null; output: string }> {
   const script = `
     const pino = require('pino');
-    const { exitOnUncaughtErrors } = require('./src/crash');
+    const { exitOnUncaughtErrors } = require('./src/app/crash');
     exitOnUncaughtErrors('the test process', pino({ base: null }));
     // Would keep a process without handlers alive long after the error.
     setTimeout(() => console.log('still running'), 5000);
