@@ -1,6 +1,6 @@
 /**
  * The properties the bridge keeps on each synced HubSpot contact (created at install time, named in
- * src/connectors/hubspot/app-properties.ts): which
+ * src/connectors/hubspot/appProperties.ts): which
  * Salesforce record it is linked to, a link to open it, the sync status and when it last synced. They are
  * written only inside a HubSpot write the sync makes anyway, or when what they say has changed: never as a
  * call of their own per record, and never on an echo.

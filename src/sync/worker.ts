@@ -1,6 +1,6 @@
 /**
  * The sync worker: a loop that claims a batch of dirty records (fair across installations), syncs
- * each installation's share (syncBatch.ts), and claims again; when the queue is empty it sleeps briefly or
+ * each installation's share (batch.ts), and claims again; when the queue is empty it sleeps briefly or
  * until something in the process marks a record dirty. While a batch runs, its leases are extended every
  * third of the lease (queue/heartbeat.ts). Every so often it recovers the claims of workers that died.
  * `stop()` finishes the batch in hand, gives back any claim it still holds and resolves.

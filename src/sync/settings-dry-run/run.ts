@@ -5,7 +5,7 @@
  *
  *   check the document as a save would → sample active links (most recently synced first)
  *   → context for the edited settings (org metadata, the properties and fields they need)
- *   → units with their stored shadows, open conflicts and pending resolutions (syncBatch's own path)
+ *   → units with their stored shadows, open conflicts and pending resolutions (the batch's own stages)
  *   → read both sides in batch calls (HubSpot 100 per call, Salesforce IN lists packed per object)
  *   → plan every pair; re-read HubSpot with property history where a newer change decides, as a sync does
  *   → summarize (aggregate.ts)
