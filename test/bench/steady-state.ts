@@ -307,7 +307,12 @@ async function landedInSalesforce(stack: Stack, edit: Edit, timeoutMs: number): 
 function landedInHubSpot(
   stack: Stack,
   edit: Edit,
-  event: { objectId: number; propertyName?: string; propertyValue?: string; sourceId?: string },
+  event: {
+    objectId: number;
+    propertyName?: string | undefined;
+    propertyValue?: string | undefined;
+    sourceId?: string | undefined;
+  },
 ): boolean {
   return (
     String(event.objectId) === edit.pair.hubspotId &&

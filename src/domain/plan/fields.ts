@@ -84,7 +84,7 @@ function fail(field: FieldContext, to: Side, failure: TransformFailure): string 
         side: to,
         field: field.label,
         value: failure.raw,
-        detail: code === 'no_mapping' ? undefined : failure.reason,
+        ...(code === 'no_mapping' ? {} : { detail: failure.reason }),
       },
       { fieldKey: field.mapping.key, details: { raw: failure.raw, reason: failure.reason } },
     ),

@@ -310,7 +310,11 @@ async function recordUnit(
 }
 
 /** The records a unit just created or linked already knows to be current, for its next round. */
-function knownAfter(context: BatchContext, written: Written, created: Side | null): WorkEntry['known'] {
+function knownAfter(
+  context: BatchContext,
+  written: Written,
+  created: Side | null,
+): NonNullable<WorkEntry['known']> {
   const { unit } = written;
   if (created === 'salesforce') return unit.hubspot ? { hubspot: unit.hubspot } : {};
   if (created === 'hubspot') {

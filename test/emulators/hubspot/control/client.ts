@@ -216,7 +216,7 @@ export class HubSpotEmulatorControl {
     const response = await fetch(`${this.baseUrl}/_emulator${path}`, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
     const parsed: unknown = text === '' ? undefined : safeJson(text);

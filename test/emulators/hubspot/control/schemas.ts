@@ -21,11 +21,12 @@ export const ClockSchema = z.union([
   z.object({ nowMs: z.number().int() }),
 ]);
 
+/** Spread over the emulator's limits: a limit left out keeps its value (a JSON body cannot say `undefined`). */
 export const RateLimitOverrideSchema = z.object({
-  enabled: z.boolean().optional(),
-  intervalMs: z.number().int().min(1).optional(),
-  maxPerInterval: z.number().int().min(1).optional(),
-  searchPerSecond: z.number().int().min(1).optional(),
+  enabled: z.boolean().exactOptional(),
+  intervalMs: z.number().int().min(1).exactOptional(),
+  maxPerInterval: z.number().int().min(1).exactOptional(),
+  searchPerSecond: z.number().int().min(1).exactOptional(),
 });
 
 export const OwnerCreateSchema = z.object({

@@ -7,7 +7,7 @@ import { OBJECT_TYPES, type ObjectType } from './object-types';
 export interface ReadShape {
   /** Properties to return; undefined → the type's defaults. `'all'` → every property with a value (writes). */
   properties?: string[] | 'all';
-  propertiesWithHistory?: string[];
+  propertiesWithHistory?: string[] | undefined;
   /** Object types whose associations to include (v3 `associations=` parameter). */
   associations?: ObjectType[];
 }

@@ -78,8 +78,8 @@ export class FaultRegistry {
     method: string;
     path: string;
     routeKey: string;
-    portalId?: number;
-    appId?: number;
+    portalId?: number | undefined;
+    appId?: number | undefined;
   }): Fault | null {
     for (const fault of this.faults) {
       if (fault.remaining <= 0) continue;

@@ -32,7 +32,7 @@ export interface RequestContext {
   form: URLSearchParams;
   /** Set on api routes once the bearer token is accepted. */
   grant?: TokenGrant;
-  portal?: Portal;
+  portal?: Portal | undefined;
   /** The counter key, e.g. `GET /crm/v3/objects/contacts/{objectId}`. */
   routeKey: string;
 }

@@ -27,6 +27,13 @@ export interface Role {
   requiresBillingWrite: boolean;
 }
 
+/** A role to add: a new id unless given, no billing write unless said. */
+export interface RoleInput {
+  id?: string | undefined;
+  name: string;
+  requiresBillingWrite?: boolean | undefined;
+}
+
 export interface PropertyVersion {
   value: string;
   timestampMs: number;
@@ -185,7 +192,7 @@ export class Portal {
     return owner;
   }
 
-  addRole(input: { id?: string; name: string; requiresBillingWrite?: boolean }): Role {
+  addRole(input: RoleInput): Role {
     const role: Role = {
       id: input.id ?? String(this.nextRoleId++),
       name: input.name,
@@ -196,7 +203,7 @@ export class Portal {
   }
 
   /** Replaces the account's roles; users keep only the role ids that still exist. */
-  replaceRoles(roles: Array<{ id?: string; name: string; requiresBillingWrite?: boolean }>): Role[] {
+  replaceRoles(roles: readonly RoleInput[]): Role[] {
     this.roles.clear();
     const made = roles.map((role) => this.addRole(role));
     for (const owner of this.owners.values()) {

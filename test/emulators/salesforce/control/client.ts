@@ -49,7 +49,7 @@ interface OrgOption {
 }
 interface ActorOption extends OrgOption {
   /** Username of the User making the change (default: the org's sales rep). */
-  asUser?: string;
+  asUser?: string | undefined;
 }
 
 export class SalesforceControlClient {

@@ -2,16 +2,15 @@
 
 import { z } from 'zod';
 
-const settings = z
-  .object({
-    rotateRefreshTokens: z.boolean(),
-    accessTokenTtlMs: z.number().int().positive(),
-    dailyApiLimit: z.number().int().nonnegative(),
-    maxRefreshTokensPerUser: z.number().int().positive(),
-    recycleBinDays: z.number().int().positive(),
-    queryBatchSize: z.number().int().min(1).max(2000),
-  })
-  .partial();
+/** Spread over the org's settings: a setting left out keeps its value (a JSON body cannot say `undefined`). */
+const settings = z.object({
+  rotateRefreshTokens: z.boolean().exactOptional(),
+  accessTokenTtlMs: z.number().int().positive().exactOptional(),
+  dailyApiLimit: z.number().int().nonnegative().exactOptional(),
+  maxRefreshTokensPerUser: z.number().int().positive().exactOptional(),
+  recycleBinDays: z.number().int().positive().exactOptional(),
+  queryBatchSize: z.number().int().min(1).max(2000).exactOptional(),
+});
 
 export const seedBody = z
   .object({
