@@ -197,6 +197,17 @@ function resultsByInput<T>(
   );
 }
 
+/** The ids a record lists as merged into it, from every merged-ids property of its type that was read. */
+export function mergedIdsOf(record: HubspotRecord): string[] {
+  const ids = mergedIdsProperties[record.objectType]
+    .map((property) => record.properties[property] ?? '')
+    .join(';')
+    .split(/[;,]/)
+    .map((part) => part.split(':')[0]?.trim() ?? '')
+    .filter((part) => part.length > 0 && part !== record.id);
+  return [...new Set(ids)];
+}
+
 /** One HubSpot object type of one portal. Stateless apart from the client it wraps. */
 export class HubSpotObjects {
   private readonly gate: CallGate;
@@ -432,13 +443,7 @@ export class HubSpotObjects {
     const out = new Map<string, HubspotRecord>();
     const wanted = new Set(requested);
     for (const record of records) {
-      const aliases = mergedIdsProperties[this.objectType]
-        .map((property) => record.properties[property] ?? '')
-        .join(';')
-        .split(/[;,]/)
-        .map((part) => part.split(':')[0]?.trim() ?? '')
-        .filter((part) => part.length > 0);
-      for (const alias of aliases) if (wanted.has(alias) && alias !== record.id) out.set(alias, record);
+      for (const alias of mergedIdsOf(record)) if (wanted.has(alias)) out.set(alias, record);
     }
     return out;
   }

@@ -2,7 +2,9 @@
  * Planning a round's units: asking the planner (src/domain/planner.ts) what each needs, with what the
  * batch adds around it.
  *
- * - A HubSpot contact deleted for privacy is purged; one merged into another ends (the survivor syncs).
+ * - A HubSpot contact deleted for privacy is purged; one merged into another ends (the survivor syncs), and
+ *   a survivor whose merged-away contact holds the link ends too, marking that contact so the link moves to
+ *   it (../mergeSurvivors.ts).
  * - Values an earlier round sent in a write that got no answer in time and that are found landed exactly as
  *   sent count as synced (their shadows), and the unit is planned with them (see ../inDoubt.ts).
  * - A create whose earlier attempt may still land in Salesforce waits (see domain/lostCreates.ts).
@@ -16,6 +18,7 @@ import type { Settlement } from '../../domain/settlement';
 import type { BatchContext } from '../context';
 import { landedValues, recordingLanded } from '../inDoubt';
 import { recordLockKey } from '../locks';
+import { linkedMergedAway } from '../mergeSurvivors';
 import { readHubspotHistory } from '../reads';
 import { domainLink, ownKeys, type Unit } from '../unit';
 import type { Verdict } from './conclude';
@@ -146,6 +149,12 @@ export async function plan(
       // Merged into another contact: that one syncs instead.
       const alsoMark = { side: 'hubspot', objectType: 'contacts', recordId: survivor.id } as const;
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark } });
+      continue;
+    }
+    const mergedAway = await linkedMergedAway(context, unit);
+    if (mergedAway) {
+      // Survived a merge whose merged-away contact holds the link: the link moves here first.
+      ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark: mergedAway } });
       continue;
     }
     const found = planKnowingLanded(context, unit);

@@ -1,0 +1,99 @@
+/**
+ * Lifecycle events that overlap, as people make them and the soak met them:
+ *
+ * - The survivor of a HubSpot merge has a new id. HubSpot's merge webhook names it, and the poll finds it
+ *   as a contact modified just now; either way it reaches the worker unlinked while the link still names
+ *   the contact merged into it. It takes that link over instead of being matched: no question for a person
+ *   about a Salesforce record "linked elsewhere", and no second Salesforce record when the linked one is in
+ *   the recycle bin at that moment.
+ */
+import * as links from '../../../src/db/links';
+import * as pendingMatches from '../../../src/db/pendingMatches';
+import type { HubSpotEmulator } from '../../emulators/hubspot';
+import type { SalesforceEmulator } from '../../emulators/salesforce';
+import { testDialects } from '../../support/db';
+import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { createHarness, type Harness } from '../../support/syncHarness';
+
+let hubspotEmulator: HubSpotEmulator;
+let salesforceEmulator: SalesforceEmulator;
+
+beforeAll(async () => {
+  hubspotEmulator = await startHubSpot();
+  salesforceEmulator = await startSalesforce();
+});
+afterAll(async () => {
+  await hubspotEmulator.close();
+  await salesforceEmulator.close();
+});
+
+describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
+  let h: Harness;
+  beforeEach(async () => {
+    await salesforceEmulator.control.reset();
+    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator);
+  });
+  afterEach(() => h.destroy());
+
+  const linksOf = async (hubspotId: string) =>
+    (
+      await links.listForRecord(h.testDb.db, h.installationId, {
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: hubspotId,
+      })
+    ).map((link) => ({ salesforceId: link.salesforceId, state: link.state }));
+
+  /** A contact linked to the Lead the bridge made for it, then merged with a new duplicate. */
+  async function mergedLinkedContact(email: string) {
+    const person = hubspotEmulator.control.asUser(h.portalId);
+    const contact = await person.create('contacts', { email, lastname: 'Lee', company: 'Acme' });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    if (!link) throw new Error('not linked');
+    const duplicate = await person.create('contacts', { email: `copy.${email}`, lastname: 'Lee' });
+    const survivor = await person.merge('contacts', contact.id, duplicate.id);
+    return {
+      contactId: contact.id,
+      duplicateId: duplicate.id,
+      survivorId: survivor.id,
+      leadId: link.salesforceId,
+    };
+  }
+
+  it('a merge survivor marked as the merge webhook marks it takes over the link', async () => {
+    const { contactId, duplicateId, survivorId, leadId } = await mergedLinkedContact('lee@acme.com');
+    await h.markHubspot(survivorId, {
+      hint: 'merged',
+      event: { survivorId, mergedIds: [contactId, duplicateId] },
+    });
+    await h.drain();
+
+    expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, leadId)).toMatchObject({
+      hubspotId: survivorId,
+    });
+    expect(
+      await pendingMatches.findOpen(h.testDb.db, h.installationId, {
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: survivorId,
+      }),
+    ).toBeNull();
+    expect((await salesforceEmulator.control.getRecord(leadId)).HubSpot_Id__c).toBe(survivorId);
+  });
+
+  it('a merge survivor found while its Lead is in the recycle bin creates no second Lead, and relinks on the restore', async () => {
+    const { survivorId, leadId } = await mergedLinkedContact('ada@acme.com');
+    await salesforceEmulator.control.deleteRecord(leadId);
+    // Found by the poll: no hint, no merged ids but those the survivor lists itself.
+    await h.markHubspot(survivorId);
+    await h.drain();
+    expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'tombstoned' }]);
+
+    await salesforceEmulator.control.undeleteRecord(leadId);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+  });
+});
