@@ -90,7 +90,8 @@ export async function change(
 
 /**
  * Lead conversion: the Lead link becomes superseded by a new active link from the same HubSpot record to the
- * converted Contact, atomically, so the HubSpot record is never without (or with two) active links.
+ * converted Contact, atomically, so the HubSpot record is never without (or with two) active links. When the
+ * Contact is already linked to that HubSpot record, that link is the successor.
  */
 export async function supersede(
   db: Queryable,
@@ -119,17 +120,24 @@ export async function supersede(
       await trx<links.LinkRow>(links.LINKS)
         .where({ id: linkId })
         .update({ state: verdict.to, state_changed_at: context.now, updated_at: context.now });
-      const created = await links.create(
-        trx,
-        {
-          installationId,
-          hubspotObjectType: link.hubspotObjectType,
-          hubspotId: link.hubspotId,
-          ...successor,
-          origin: 'converted',
-        },
-        { ...context },
-      );
+      // A Lead converted while its link was tombstoned: the Contact may meanwhile have been matched to this
+      // same HubSpot record, and that link is the successor.
+      const holder = await links.findActiveBySalesforce(trx, installationId, successor.salesforceId);
+      const sameRecord =
+        holder?.hubspotObjectType === link.hubspotObjectType && holder.hubspotId === link.hubspotId;
+      const created = sameRecord
+        ? ({ ok: true, link: holder } as const)
+        : await links.create(
+            trx,
+            {
+              installationId,
+              hubspotObjectType: link.hubspotObjectType,
+              hubspotId: link.hubspotId,
+              ...successor,
+              origin: 'converted',
+            },
+            { ...context },
+          );
       if (!created.ok) throw new SupersedeCollision(created);
       await trx<links.LinkRow>(links.LINKS)
         .where({ id: linkId })

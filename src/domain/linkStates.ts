@@ -4,9 +4,10 @@
  *              ┌─────────── restore ───────────┐
  *              ▼                               │
  *   create ─► active ──────── tombstone ───► tombstoned      (one side deleted; grace period)
- *              │  │                            │
- *              │  └── merge ──► merged ◄─ merge ┘             (points at the surviving link)
- *              └── supersede ─► superseded                    (a Lead link replaced by its converted Contact's)
+ *              │  │                            │  │
+ *              │  └── merge ──► merged ◄─ merge ┘  │          (points at the surviving link)
+ *              └── supersede ─► superseded ◄───────┘          (a Lead link replaced by its converted
+ *                                                              Contact's, also when converted while deleted)
  *
  *   every state but purged ── purge ──► purged                (privacy deletion: kept to block re-creation)
  *
@@ -47,6 +48,7 @@ export const linkTransitions: ReadonlyArray<{ kind: LinkChangeKind; from: LinkSt
   { kind: 'merge', from: 'active', to: 'merged' },
   { kind: 'merge', from: 'tombstoned', to: 'merged' },
   { kind: 'supersede', from: 'active', to: 'superseded' },
+  { kind: 'supersede', from: 'tombstoned', to: 'superseded' },
   { kind: 'purge', from: 'active', to: 'purged' },
   { kind: 'purge', from: 'tombstoned', to: 'purged' },
   { kind: 'purge', from: 'merged', to: 'purged' },

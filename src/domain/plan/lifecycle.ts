@@ -92,7 +92,12 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
     hubspot: !hubspot || hubspot.archived,
     salesforce: !salesforce || salesforce.isDeleted,
   };
-  if (link.state === 'tombstoned') return tombstoned(link, context, gone);
+  if (link.state === 'tombstoned') {
+    const result = tombstoned(link, context, gone);
+    // Restored and then converted while its link was tombstoned: a converted Lead is never written to, so
+    // the link follows the conversion (below) instead of coming back.
+    if (result.kind !== 'restore' || !salesforce?.conversion) return result;
+  }
 
   if (salesforce?.isDeleted && salesforce.masterRecordId) {
     return linkEvent({

@@ -6,6 +6,9 @@
  *   the contact merged into it. It takes that link over instead of being matched: no question for a person
  *   about a Salesforce record "linked elsewhere", and no second Salesforce record when the linked one is in
  *   the recycle bin at that moment.
+ * - A Lead deleted (its link tombstoned), restored and converted before the bridge saw the restore: the
+ *   link follows the conversion to the Contact, whether the Contact was already matched to the same HubSpot
+ *   contact or not, instead of trying to come back and never settling.
  */
 import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
@@ -95,5 +98,55 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
     await h.markSalesforce('Lead', leadId);
     await h.drain();
     expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+  });
+
+  /** A Lead made in Salesforce and linked, deleted (tombstoned), then restored and converted. */
+  async function convertedWhileTombstoned(email: string) {
+    const lead = await salesforceEmulator.control.createRecord('Lead', {
+      LastName: 'Lee',
+      Company: 'Acme',
+      Email: email,
+    });
+    await h.markSalesforce('Lead', lead.id);
+    await h.drain();
+    const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, lead.id);
+    if (!link) throw new Error('not linked');
+    await salesforceEmulator.control.deleteRecord(lead.id);
+    await h.markSalesforce('Lead', lead.id);
+    await h.drain();
+    expect(await linksOf(link.hubspotId)).toEqual([{ salesforceId: lead.id, state: 'tombstoned' }]);
+    await salesforceEmulator.control.undeleteRecord(lead.id);
+    const { contactId } = await salesforceEmulator.control.convertLead(lead.id, { createOpportunity: false });
+    return { leadId: lead.id, contactId, hubspotId: link.hubspotId };
+  }
+
+  it('a Lead converted while tombstoned, its Contact already matched to the same contact, ends superseded', async () => {
+    const { leadId, contactId, hubspotId } = await convertedWhileTombstoned('kim@acme.com');
+    await h.markSalesforce('Contact', contactId);
+    await h.drain();
+    await h.markSalesforce('Lead', leadId);
+    await h.drain({ maxBatches: 3 });
+
+    expect(await linksOf(hubspotId)).toEqual([
+      { salesforceId: contactId, state: 'active' },
+      { salesforceId: leadId, state: 'superseded' },
+    ]);
+    expect(await h.testDb.db('dirty').whereNot({ state: 'done' })).toEqual([]);
+  });
+
+  it('a Lead converted while tombstoned and seen first moves its link to the Contact', async () => {
+    const { leadId, contactId, hubspotId } = await convertedWhileTombstoned('max@acme.com');
+    await h.markSalesforce('Lead', leadId);
+    await h.drain({ maxBatches: 3 });
+    await h.markSalesforce('Contact', contactId);
+    await h.drain();
+
+    expect(
+      await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', hubspotId),
+    ).toMatchObject({
+      salesforceId: contactId,
+      origin: 'converted',
+    });
+    expect((await salesforceEmulator.control.getRecord(contactId)).HubSpot_Id__c).toBe(hubspotId);
   });
 });

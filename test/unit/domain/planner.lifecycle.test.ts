@@ -427,6 +427,29 @@ describe('planner: lifecycle of a link', () => {
     });
   });
 
+  it('follows the conversion of a Lead restored and converted while its link was tombstoned', () => {
+    const deletedInSalesforce = activeLink({
+      state: 'tombstoned',
+      tombstone: { deletedSide: 'salesforce', atMs: NOW - DAY },
+    });
+    const result = plan(
+      linked({ link: deletedInSalesforce, salesforce: { ...syncedLead, conversion: converted } }),
+    );
+    expect(result.outcome).toBe('lead_converted');
+    expect(result.linkChanges).toEqual([
+      {
+        kind: 'lead_converted',
+        linkId: 'link-1',
+        leadId: LEAD_ID,
+        contactId: CONTACT_ID,
+        accountId: converted.convertedAccountId,
+        opportunityId: null,
+      },
+    ]);
+    expect(result.salesforceWrite).toBeNull();
+    expect(result.hubspotWrite).toBeNull();
+  });
+
   it('leaves the link tombstoned when the restore comes after the grace period', () => {
     const old = activeLink({
       state: 'tombstoned',
