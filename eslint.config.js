@@ -51,7 +51,7 @@ const LAYERS = {
 };
 
 /** Entry points outside src/app: they read the configuration, as src/app does. */
-const ENTRY_POINTS = { 'src/db/cli.ts': 'db', 'src/auth/reseal-cli.ts': 'auth' };
+const ENTRY_POINTS = { 'src/db/cli.ts': 'db', 'src/auth/resealCli.ts': 'auth' };
 
 /** What sits beside src/ and builds on it (src/db runs the migrations). */
 const OUTSIDE = ['server', 'test', 'scripts', 'hubspot-app', 'migrations'];

@@ -4,7 +4,7 @@
  * a token only this browser got from this page). Nothing is used up or written until the button is pressed.
  */
 import { personName } from '../../src/domain/actors';
-import type { ConnectLinkReview } from '../../src/install/salesforce-start';
+import type { ConnectLinkReview } from '../../src/install/salesforceStart';
 import { html, page } from './layout';
 
 export function connectLinkPage(review: ConnectLinkReview, formAction: string): string {

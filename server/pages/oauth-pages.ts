@@ -5,7 +5,7 @@
 import type { CapabilityReport, PropertiesReport } from '../../src/domain/installationReports';
 import type { Installation } from '../../src/db/installations';
 import type { InstallError, InstallErrorCode } from '../../src/install/errors';
-import type { SalesforceConnectLinks } from '../../src/install/salesforce-links';
+import type { SalesforceConnectLinks } from '../../src/install/salesforceLinks';
 import { html, page, type Html } from './layout';
 
 export interface RetryLink {

@@ -1,7 +1,7 @@
 /**
  * The engine's endpoints for the settings page and the record card, all behind HubSpot signature v3 with
  * the portal taken from the signed query: a portal only ever reaches its own installation. Thin handlers
- * over src/settings/ and the engine API (src/sync/engine-api.ts).
+ * over src/settings/ and the engine API (src/sync/engineApi.ts).
  */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps';

@@ -1,6 +1,6 @@
 /**
  * The composition root: everything a process of the bridge shares, built once from the configuration. Every
- * entry point starts here (server/main.ts for `npm start` in each role, src/app/sync-worker-main.ts for
+ * entry point starts here (server/main.ts for `npm start` in each role, src/app/syncWorkerMain.ts for
  * `npm run sync-worker`); tests and the soak run build the same context around their own database, clock
  * and logger with `composeAppContext`.
  *
@@ -11,7 +11,7 @@
  *
  * Nothing below src/app/ builds any of these; each module takes what it needs as an argument.
  */
-import type { RefreshTiming } from '../auth/refresh-coordinator';
+import type { RefreshTiming } from '../auth/refreshCoordinator';
 import type { BridgeApp, BridgeContext } from '../auth/bridgeContext';
 import {
   clientsBySide,
@@ -20,7 +20,7 @@ import {
   type ClientSource,
 } from '../auth/clients';
 import { Credentials } from '../auth/credentials';
-import { createTokenCipher } from '../auth/token-cipher';
+import { createTokenCipher } from '../auth/tokenCipher';
 import { Budget } from '../budget/budget';
 import type { ChangeDetectionDeps } from '../changes/start';
 import type { Config } from '../config';
@@ -29,7 +29,7 @@ import type { InstallContext } from '../install/context';
 import type { Logger } from '../logger';
 import { SettingsAccess } from '../settings/access';
 import { LiveMetadataReader } from '../settings/liveMetadata';
-import type { EngineDeps } from '../sync/engine-api';
+import type { EngineDeps } from '../sync/engineApi';
 import { OrgMetadataCache } from '../sync/orgMetadata';
 import type { SyncWorkerDeps } from '../sync/worker';
 import { createLogger } from './logger';

@@ -8,7 +8,7 @@ import type { SalesforceOAuthApp } from '../connectors/salesforce/oauth';
 import type { SalesforceEnvironment } from '../db/installations';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
-import type { TokenCipher } from './token-cipher';
+import type { TokenCipher } from './tokenCipher';
 
 export interface BridgeApp {
   /** The public origin browsers and HubSpot reach; OAuth redirect URIs are built from it. */

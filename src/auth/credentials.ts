@@ -7,8 +7,8 @@
  * - Salesforce tokens carry no expiry; jsforce calls our refresh function on a 401. That function persists
  *   a rotated refresh token (jsforce's own refresh drops it, and the next refresh would then fail).
  * - Refreshes go through the RefreshCoordinator: one at a time per installation and provider, across
- *   processes, none running forever (token-refresh.ts does the refreshing; stored-tokens.ts the reading).
- *   A final refusal changes the installation's state (see connection-loss.ts).
+ *   processes, none running forever (tokenRefresh.ts does the refreshing; storedTokens.ts the reading).
+ *   A final refusal changes the installation's state (see connectionLoss.ts).
  *
  * Connectors never see the database: they get clients from here.
  */
@@ -20,18 +20,18 @@ import type { BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { ok, type Result } from '../domain/result';
 import type { CredentialsError } from './errors';
-import { RefreshCoordinator, type RefreshTiming } from './refresh-coordinator';
-import { openToken } from './sealed-columns';
+import { RefreshCoordinator, type RefreshTiming } from './refreshCoordinator';
+import { openToken } from './sealedColumns';
 import {
   connectedSalesforce,
   storedHubSpotToken,
   storedSalesforceToken,
   type HubSpotAccess,
   type SalesforceAccess,
-} from './stored-tokens';
-import { refreshHubSpot, refreshSalesforce } from './token-refresh';
+} from './storedTokens';
+import { refreshHubSpot, refreshSalesforce } from './tokenRefresh';
 
-export { HUBSPOT_REFRESH_MARGIN_MS, type HubSpotAccess, type SalesforceAccess } from './stored-tokens';
+export { HUBSPOT_REFRESH_MARGIN_MS, type HubSpotAccess, type SalesforceAccess } from './storedTokens';
 
 export class Credentials {
   private readonly coordinator: RefreshCoordinator;

@@ -12,8 +12,8 @@
  */
 import type { Db } from '../db/knex';
 import * as installations from '../db/installations';
-import { openToken, sealToken } from './sealed-columns';
-import type { TokenCipher } from './token-cipher';
+import { openToken, sealToken } from './sealedColumns';
+import type { TokenCipher } from './tokenCipher';
 
 export interface ResealReport {
   installations: number;

@@ -1,7 +1,7 @@
 /**
  * The installations table: one row per HubSpot portal that installed the app, with its Salesforce connection.
  *
- * Tokens are accepted and returned only as SealedToken (AES-256-GCM ciphertext, see src/auth/token-cipher.ts);
+ * Tokens are accepted and returned only as SealedToken (AES-256-GCM ciphertext, see src/auth/tokenCipher.ts);
  * a write of anything else throws, so a plain token can never reach the table. Connection states change only
  * through `applyEvent`, which runs the state machine in src/domain/installationState.ts.
  */

@@ -11,7 +11,7 @@ import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
 import { silentLogger } from '../logger';
 import { settingsOrNull } from '../settings/installationSettings';
-import type { EngineDeps, EngineError } from './engine-api';
+import type { EngineDeps, EngineError } from './engineApi';
 import { OrgMetadataCache } from './orgMetadata';
 import { buildContext } from './context';
 import { readChanged, readRest } from './stages/load';

@@ -20,7 +20,7 @@ import { findMapping } from '../domain/settings/defaults';
 import { fieldLabel } from '../domain/settings/schema';
 import { displayStored } from '../domain/transforms/canonical';
 import { salesforceRecordUrl } from './appProperties';
-import type { EngineDeps } from './engine-api';
+import type { EngineDeps } from './engineApi';
 import { planDryRun } from './dryRunRecord';
 import { settingsFor } from '../settings/installationSettings';
 

@@ -1,7 +1,7 @@
 /**
  * The whole system the soak runs against: both emulators in this process, the bridge's HTTP server in its
  * own process (`server/main.ts --role=server`: OAuth, webhooks), change detection (the polls) in this
- * process exactly as the worker role runs it, and two sync worker processes (`src/app/sync-worker-main.ts`) on
+ * process exactly as the worker role runs it, and two sync worker processes (`src/app/syncWorkerMain.ts`) on
  * a fresh PostgreSQL database. One of the workers is the one the soak kills.
  */
 import crypto from 'node:crypto';
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { bridgeAppFromConfig, composeAppContext } from '../../src/app/appContext';
-import { createTokenCipher } from '../../src/auth/token-cipher';
+import { createTokenCipher } from '../../src/auth/tokenCipher';
 import { startChangeDetection, type ChangeDetectionHandle } from '../../src/changes/start';
 import { loadConfig } from '../../src/config';
 import * as installations from '../../src/db/installations';

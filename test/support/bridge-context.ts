@@ -8,8 +8,8 @@ import { Writable } from 'node:stream';
 import { composeAppContext, type AppContext } from '../../src/app/appContext';
 import { createLogger } from '../../src/app/logger';
 import type { BridgeApp } from '../../src/auth/bridgeContext';
-import type { RefreshTiming } from '../../src/auth/refresh-coordinator';
-import { createTokenCipher, type TokenCipher } from '../../src/auth/token-cipher';
+import type { RefreshTiming } from '../../src/auth/refreshCoordinator';
+import { createTokenCipher, type TokenCipher } from '../../src/auth/tokenCipher';
 import type { Db } from '../../src/db/knex';
 
 export const TEST_HUBSPOT_APP = {

@@ -1,8 +1,8 @@
 /** The bridge's HTTP server on a free port, wired to a test database and to wherever the emulators listen. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RefreshTiming } from '../../src/auth/refresh-coordinator';
-import type { TokenCipher } from '../../src/auth/token-cipher';
+import type { RefreshTiming } from '../../src/auth/refreshCoordinator';
+import type { TokenCipher } from '../../src/auth/tokenCipher';
 import type { Db } from '../../src/db/knex';
 import { createApp } from '../../server/app';
 import {

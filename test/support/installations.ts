@@ -1,6 +1,6 @@
 /** Installation rows for tests, with real sealed tokens. */
-import { sealToken } from '../../src/auth/sealed-columns';
-import type { TokenCipher } from '../../src/auth/token-cipher';
+import { sealToken } from '../../src/auth/sealedColumns';
+import type { TokenCipher } from '../../src/auth/tokenCipher';
 import * as installations from '../../src/db/installations';
 import type { Db } from '../../src/db/knex';
 

@@ -1,12 +1,12 @@
 /**
  * A bridge installed for real, for tests that run the sync worker as a separate process: both emulators,
  * a database, the bridge's HTTP server, the install and Salesforce connection done through the OAuth flow
- * in a test browser, and the environment `tsx src/app/sync-worker-main.ts` needs to find all of it.
+ * in a test browser, and the environment `tsx src/app/syncWorkerMain.ts` needs to find all of it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
-import { createTokenCipher } from '../../src/auth/token-cipher';
+import { createTokenCipher } from '../../src/auth/tokenCipher';
 import * as installations from '../../src/db/installations';
 import type { Dialect } from '../../src/db/knex';
 import { startHubSpotEmulator, type HubSpotEmulator } from '../emulators/hubspot';
@@ -116,7 +116,7 @@ export function startWorkerProcess(env: Record<string, string>): WorkerProcess {
   // Node itself with tsx as a loader, so the process the test signals is the worker (the tsx launcher would
   // run it as a grandchild, which a SIGKILL of the launcher does not reach). No stdin: an open pipe would
   // outlive the process.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/sync-worker-main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app/syncWorkerMain.ts'], {
     cwd: root,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],

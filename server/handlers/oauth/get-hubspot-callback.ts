@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
-import { completeHubSpotInstall } from '../../../src/install/hubspot-install';
+import { completeHubSpotInstall } from '../../../src/install/hubspotInstall';
 import type { AppDeps } from '../../deps';
 import { readBrowserId } from '../../middleware/browser-cookie';
 import { installCompletePage, installErrorPage } from '../../pages/oauth-pages';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { beginHubSpotInstall } from '../../../src/install/hubspot-install';
+import { beginHubSpotInstall } from '../../../src/install/hubspotInstall';
 import { isSecureOrigin, type AppDeps } from '../../deps';
 import { ensureBrowserId } from '../../middleware/browser-cookie';
 

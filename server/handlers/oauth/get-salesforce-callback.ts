@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
-import { completeSalesforceConnect } from '../../../src/install/salesforce-connect';
+import { completeSalesforceConnect } from '../../../src/install/salesforceConnect';
 import type { AppDeps } from '../../deps';
 import { readBrowserId } from '../../middleware/browser-cookie';
 import { installErrorPage, salesforceConnectedPage } from '../../pages/oauth-pages';

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { HUBSPOT_INSTALL_PATH, SALESFORCE_START_PATH } from '../../../src/auth/bridgeContext';
 import { salesforceEnvironments } from '../../../src/db/installations';
-import { reviewSalesforceLink } from '../../../src/install/salesforce-start';
+import { reviewSalesforceLink } from '../../../src/install/salesforceStart';
 import { isSecureOrigin, type AppDeps } from '../../deps';
 import { ensureBrowserId } from '../../middleware/browser-cookie';
 import { connectLinkPage } from '../../pages/connect-link-page';

@@ -2,7 +2,7 @@ import express, { type RequestHandler } from 'express';
 import { z } from 'zod';
 import { HUBSPOT_INSTALL_PATH } from '../../../src/auth/bridgeContext';
 import { salesforceEnvironments } from '../../../src/db/installations';
-import { beginSalesforceConnect } from '../../../src/install/salesforce-start';
+import { beginSalesforceConnect } from '../../../src/install/salesforceStart';
 import type { AppDeps } from '../../deps';
 import { readBrowserId } from '../../middleware/browser-cookie';
 import { errorPage, installErrorPage } from '../../pages/oauth-pages';

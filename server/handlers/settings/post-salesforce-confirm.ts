@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { confirmSalesforceConnection } from '../../../src/install/connection-confirm';
+import { confirmSalesforceConnection } from '../../../src/install/connectionConfirm';
 import { statusView } from '../../../src/install/status';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { salesforceEnvironments } from '../../../src/db/installations';
-import { createSalesforceConnectUrl } from '../../../src/install/salesforce-links';
+import { createSalesforceConnectUrl } from '../../../src/install/salesforceLinks';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { personOf } from '../sync/engine-answers';

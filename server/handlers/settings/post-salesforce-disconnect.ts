@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { disconnectSalesforce } from '../../../src/install/salesforce-disconnect';
+import { disconnectSalesforce } from '../../../src/install/salesforceDisconnect';
 import { statusView } from '../../../src/install/status';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';

@@ -2,7 +2,7 @@
 import type { Request, Response } from 'express';
 import { RecordRefSchema, type RecordRef } from '../../../src/db/recordRefs';
 import type { HubSpotPerson } from '../../../src/domain/actors';
-import type { EngineError } from '../../../src/sync/engine-api';
+import type { EngineError } from '../../../src/sync/engineApi';
 import { sendError } from '../../middleware/errors';
 import type { SignedPortal } from '../../middleware/hubspot-signature';
 

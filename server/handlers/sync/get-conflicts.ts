@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { listConflicts } from '../../../src/sync/engine-api';
+import { listConflicts } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { signedInstallation } from '../settings/signed-installation';

@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { installationHealth } from '../../../src/sync/engine-api';
+import { installationHealth } from '../../../src/sync/engineApi';
 import { syncStateReport } from '../../../src/sync/syncState';
 import type { AppDeps } from '../../deps';
 import { signedInstallation } from '../settings/signed-installation';

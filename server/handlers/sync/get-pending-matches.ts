@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { listPendingMatches } from '../../../src/sync/engine-api';
+import { listPendingMatches } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { signedInstallation } from '../settings/signed-installation';
 

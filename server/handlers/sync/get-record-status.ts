@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { recordSyncStatus } from '../../../src/sync/engine-api';
+import { recordSyncStatus } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { signedInstallation } from '../settings/signed-installation';
 import { recordFromPath } from './engine-answers';

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { resolveConflict } from '../../../src/sync/engine-api';
+import { resolveConflict } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { ChoiceSchema } from '../../../src/db/pendingMatches';
-import { resolvePendingMatch } from '../../../src/sync/engine-api';
+import { resolvePendingMatch } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { parseSignedBody } from '../settings/body';
 import { signedInstallation } from '../settings/signed-installation';

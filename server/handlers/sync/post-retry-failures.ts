@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
-import { retryAllFailures, retryFailure } from '../../../src/sync/engine-api';
+import { retryAllFailures, retryFailure } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 import { ensureSettingsManager } from '../../middleware/settings-manager';
 import { parseSignedBody } from '../settings/body';

@@ -1,8 +1,8 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import { assertNever } from '../../../src/domain/result';
-import { MAX_SAMPLE_SIZE } from '../../../src/sync/settings-dry-run/sample';
-import { dryRunSettings } from '../../../src/sync/settings-dry-run/run';
+import { MAX_SAMPLE_SIZE } from '../../../src/sync/settingsDryRun/sample';
+import { dryRunSettings } from '../../../src/sync/settingsDryRun/run';
 import type { AppDeps } from '../../deps';
 import { sendError } from '../../middleware/errors';
 import { parseSignedBody } from '../settings/body';

@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import * as dirty from '../../../src/db/dirty';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
-import type { SettingsDryRunReport } from '../../../src/sync/settings-dry-run/aggregate';
+import type { SettingsDryRunReport } from '../../../src/sync/settingsDryRun/aggregate';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';

@@ -1,5 +1,5 @@
-import { disconnectSalesforce } from '../../../src/install/salesforce-disconnect';
-import { STATE_TTL_MS } from '../../../src/install/oauth-state';
+import { disconnectSalesforce } from '../../../src/install/salesforceDisconnect';
+import { STATE_TTL_MS } from '../../../src/install/oauthState';
 import { Browser, linkTo, textOf, type Page } from '../../support/browser';
 import { testDialects } from '../../support/db';
 import {

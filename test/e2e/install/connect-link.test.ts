@@ -4,7 +4,7 @@
  * page, in the same browser) uses it up and goes on to Salesforce; a link from the install page works only in
  * the installer's browser.
  */
-import { hashNonce } from '../../../src/install/oauth-state';
+import { hashNonce } from '../../../src/install/oauthState';
 import { Browser, formOf, linkTo, textOf, type Page } from '../../support/browser';
 import { testDialects } from '../../support/db';
 import { connectSalesforce, installApp, installationOf, startHarness, type Harness } from './harness';

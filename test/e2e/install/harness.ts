@@ -17,7 +17,7 @@ import type { Browser, OpenOptions } from '../../support/browser';
 import { linkTo, type Page } from '../../support/browser';
 import type { Dialect } from '../../../src/db/knex';
 import * as installations from '../../../src/db/installations';
-import { openToken } from '../../../src/auth/sealed-columns';
+import { openToken } from '../../../src/auth/sealedColumns';
 
 export interface Harness {
   testDb: TestDb;

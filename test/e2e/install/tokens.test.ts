@@ -1,7 +1,7 @@
 import { createDb, type Db } from '../../../src/db/knex';
 import { Credentials } from '../../../src/auth/credentials';
 import { credentialsErrorCodeOf } from '../../../src/auth/errors';
-import { openToken } from '../../../src/auth/sealed-columns';
+import { openToken } from '../../../src/auth/sealedColumns';
 import * as dirty from '../../../src/db/dirty';
 import { Browser, linkTo, textOf } from '../../support/browser';
 import { TEST_OPS_TOKEN } from '../../support/bridge-context';

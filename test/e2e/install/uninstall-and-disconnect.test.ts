@@ -1,5 +1,5 @@
 import { credentialsErrorCodeOf } from '../../../src/auth/errors';
-import { disconnectSalesforce } from '../../../src/install/salesforce-disconnect';
+import { disconnectSalesforce } from '../../../src/install/salesforceDisconnect';
 import { Browser } from '../../support/browser';
 import { testDialects } from '../../support/db';
 import {

@@ -7,7 +7,7 @@ import * as conflictsTable from '../../../src/db/conflicts';
 import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
-import * as engine from '../../../src/sync/engine-api';
+import * as engine from '../../../src/sync/engineApi';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';

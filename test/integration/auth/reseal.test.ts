@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import path from 'node:path';
 import { resealTokens } from '../../../src/auth/reseal';
-import { openToken, sealToken } from '../../../src/auth/sealed-columns';
-import { createTokenCipher, type TokenCipher } from '../../../src/auth/token-cipher';
+import { openToken, sealToken } from '../../../src/auth/sealedColumns';
+import { createTokenCipher, type TokenCipher } from '../../../src/auth/tokenCipher';
 import * as installations from '../../../src/db/installations';
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { makeInstallation } from '../../support/installations';
@@ -100,7 +100,7 @@ describe.each(testDialects)('re-sealing tokens under a new key, on %s', (dialect
     await seed(testDb, createTokenCipher(oldKey), 2);
     const run = (env: Record<string, string>) =>
       new Promise<{ code: number | null; output: string }>((resolve) => {
-        const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/auth/reseal-cli.ts'], {
+        const child = spawn(path.join(root, 'node_modules/.bin/tsx'), ['src/auth/resealCli.ts'], {
           cwd: root,
           env: { PATH: process.env.PATH ?? '', DATABASE_URL: testDb.url, ...env },
         });

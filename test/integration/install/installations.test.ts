@@ -1,8 +1,8 @@
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 import { testContext, type TestContext } from '../../support/bridge-context';
 import { makeInstallation } from '../../support/installations';
-import type { SealedToken } from '../../../src/auth/token-cipher';
-import { sealToken } from '../../../src/auth/sealed-columns';
+import type { SealedToken } from '../../../src/auth/tokenCipher';
+import { sealToken } from '../../../src/auth/sealedColumns';
 import * as installations from '../../../src/db/installations';
 import { setAdminPause } from '../../../src/settings/pause';
 

@@ -11,7 +11,7 @@ import {
   issueState,
   STATE_TTL_MS,
   useInstallState,
-} from '../../../src/install/oauth-state';
+} from '../../../src/install/oauthState';
 
 describe.each(testDialects)('OAuth states on %s', (dialect) => {
   let testDb: TestDb;

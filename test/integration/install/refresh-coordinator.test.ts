@@ -3,7 +3,7 @@ import {
   RefreshCoordinator,
   type RefreshGuard,
   type RefreshTiming,
-} from '../../../src/auth/refresh-coordinator';
+} from '../../../src/auth/refreshCoordinator';
 import { CredentialsError } from '../../../src/auth/errors';
 import * as leases from '../../../src/db/tokenRefreshLeases';
 import { err, ok } from '../../../src/domain/result';

@@ -1,6 +1,6 @@
 import * as linkLifecycle from '../../../src/db/linkLifecycle';
 import * as links from '../../../src/db/links';
-import { countActiveLinks, sampleLinks } from '../../../src/sync/settings-dry-run/sample';
+import { countActiveLinks, sampleLinks } from '../../../src/sync/settingsDryRun/sample';
 import { contactLink, context, insertInstallation } from '../../factories/storage';
 import { createTestDb, testDialects, type TestDb } from '../../support/db';
 

@@ -5,7 +5,7 @@ import {
   keyIdOf,
   TokenCipherError,
   type SealedToken,
-} from '../../../src/auth/token-cipher';
+} from '../../../src/auth/tokenCipher';
 
 const keyA = crypto.randomBytes(32);
 const keyB = crypto.randomBytes(32);

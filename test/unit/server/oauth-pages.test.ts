@@ -1,6 +1,6 @@
 import type { Installation } from '../../../src/db/installations';
 import { InstallError, installErrorCodes, installErrorTraits } from '../../../src/install/errors';
-import type { ConnectLinkReview } from '../../../src/install/salesforce-start';
+import type { ConnectLinkReview } from '../../../src/install/salesforceStart';
 import { connectLinkPage } from '../../../server/pages/connect-link-page';
 import { installErrorPage } from '../../../server/pages/oauth-pages';
 

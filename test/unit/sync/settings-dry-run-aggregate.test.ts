@@ -5,7 +5,7 @@ import {
   summarizeDryRun,
   type SampledPair,
   type SummaryContext,
-} from '../../../src/sync/settings-dry-run/aggregate';
+} from '../../../src/sync/settingsDryRun/aggregate';
 import { buildSettings, syncedPair } from '../domain/syncFixtures';
 import type { TwoCrms } from '../domain/crmModel';
 

@@ -28,8 +28,8 @@ import {
   rejectionError,
   type IssuedState,
   type StateRejection,
-} from './oauth-state';
-import { installationMissing, sealPkceVerifier } from './salesforce-connect';
+} from './oauthState';
+import { installationMissing, sealPkceVerifier } from './salesforceConnect';
 
 export interface ConnectLinkReview {
   /** The link's nonce, carried on by the page's form. */

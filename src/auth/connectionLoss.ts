@@ -15,8 +15,8 @@ import type { BridgeContext } from './bridgeContext';
 import { salesforceOAuthApp } from './bridgeContext';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
 import * as installations from '../db/installations';
-import type { SealedToken } from './token-cipher';
-import { openToken } from './sealed-columns';
+import type { SealedToken } from './tokenCipher';
+import { openToken } from './sealedColumns';
 
 /** True when this call marked the installation uninstalled. */
 export async function markHubSpotUninstalled(

@@ -6,7 +6,7 @@
  * Except for an installation's first org, disconnected before anyone confirmed it: nothing ever synced with
  * it, so the installation forgets it, and the right org can be connected instead.
  */
-import { openToken } from '../auth/sealed-columns';
+import { openToken } from '../auth/sealedColumns';
 import { revokeSalesforceToken } from '../connectors/salesforce/oauth';
 import { salesforceOAuthApp, type BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';

@@ -4,7 +4,7 @@
  *
  * A link is a single-use nonce valid for ten minutes, on this server (not Salesforce's). Opening it shows
  * which HubSpot account the org would sync with and who asked; continuing from there binds the browser and
- * redirects to the chosen login host (src/install/salesforce-start.ts).
+ * redirects to the chosen login host (src/install/salesforceStart.ts).
  *
  * A link on the install page works only in the installer's browser (the cookie the install callback just
  * checked), so the connection it makes is the installer's own and starts syncing at once. A link from the
@@ -15,7 +15,7 @@ import { SALESFORCE_START_PATH, type BridgeContext } from '../auth/bridgeContext
 import * as auditEntries from '../db/auditEntries';
 import type { Installation, SalesforceEnvironment } from '../db/installations';
 import type { HubSpotPerson } from '../domain/actors';
-import { browserBinding, issueState } from './oauth-state';
+import { browserBinding, issueState } from './oauthState';
 
 export interface SalesforceConnectLinks {
   production: string;

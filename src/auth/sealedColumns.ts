@@ -4,7 +4,7 @@
  */
 import type { Result } from '../domain/result';
 import { CredentialsError } from './errors';
-import { TokenCipherError, type SealedToken, type TokenCipher } from './token-cipher';
+import { TokenCipherError, type SealedToken, type TokenCipher } from './tokenCipher';
 
 export type TokenColumn =
   'hubspot_access_token' | 'hubspot_refresh_token' | 'salesforce_access_token' | 'salesforce_refresh_token';

@@ -7,7 +7,7 @@ import { loadTokenKeysConfigOrExit } from '../config';
 import { createDb } from '../db/knex';
 import { migrationStatus } from '../db/migrate';
 import { resealTokens } from './reseal';
-import { createTokenCipher } from './token-cipher';
+import { createTokenCipher } from './tokenCipher';
 
 async function main(): Promise<number> {
   const config = loadTokenKeysConfigOrExit();

@@ -1,17 +1,17 @@
 /**
- * Connecting a Salesforce org to an installation: a connect link starts it (src/install/salesforce-start.ts
+ * Connecting a Salesforce org to an installation: a connect link starts it (src/install/salesforceStart.ts
  * binds the browser), Salesforce approves, and the callback stores the tokens, the org, the connecting user
  * and where the link came from, then checks what the org offers the bridge.
  *
  * A connection started from the install page in the installer's own browser syncs at once. One started from
  * a settings-page link, which works in any browser, is stored awaiting confirmation: sync stays paused until
- * a settings manager confirms it in HubSpot (src/install/connection-confirm.ts).
+ * a settings manager confirms it in HubSpot (src/install/connectionConfirm.ts).
  *
  * Nothing half-made is left behind: tokens obtained for a connection that is then refused (another org than
  * before, no refresh token, identity unreadable, installation gone) are revoked at Salesforce and never stored.
  */
-import { openToken, sealToken } from '../auth/sealed-columns';
-import { isSealedToken, type SealedToken } from '../auth/token-cipher';
+import { openToken, sealToken } from '../auth/sealedColumns';
+import { isSealedToken, type SealedToken } from '../auth/tokenCipher';
 import { checkSalesforceCapabilities } from '../connectors/salesforce/capabilities';
 import {
   SalesforceOAuthError,
@@ -27,9 +27,9 @@ import type { CapabilityReport } from '../domain/installationReports';
 import { err, ok, type Result } from '../domain/result';
 import type { InstallContext } from './context';
 import { InstallError } from './errors';
-import type { OAuthCallbackInput } from './hubspot-install';
-import { consumeState, rejectionError } from './oauth-state';
-import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';
+import type { OAuthCallbackInput } from './hubspotInstall';
+import { consumeState, rejectionError } from './oauthState';
+import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforceLinks';
 
 export interface SalesforceConnectOutcome {
   installation: installations.Installation;

@@ -6,7 +6,7 @@
  * Every call to HubSpot happens before anything is written, so a failure at any step leaves nothing behind;
  * the one write (create, or update on a reinstall) is a single statement or transaction.
  */
-import { sealToken } from '../auth/sealed-columns';
+import { sealToken } from '../auth/sealedColumns';
 import { ensureAppProperties } from '../connectors/hubspot/bootstrap';
 import { createHubSpotClient } from '../connectors/hubspot/client';
 import { HubSpotError } from '../connectors/hubspot/errors';
@@ -24,8 +24,8 @@ import { isUniqueViolation } from '../db/support';
 import type { PropertiesReport } from '../domain/installationReports';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError } from './errors';
-import { checkInstallState, issueInstallState, rejectionError, useInstallState } from './oauth-state';
-import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforce-links';
+import { checkInstallState, issueInstallState, rejectionError, useInstallState } from './oauthState';
+import { createSalesforceConnectLinks, type SalesforceConnectLinks } from './salesforceLinks';
 
 export interface OAuthCallbackInput {
   state?: string | undefined;
@@ -43,7 +43,7 @@ export interface HubSpotInstallOutcome {
   connectLinks: SalesforceConnectLinks;
 }
 
-/** The URL that sends the admin to HubSpot to approve the install (nothing is stored: see oauth-state.ts). */
+/** The URL that sends the admin to HubSpot to approve the install (nothing is stored: see oauthState.ts). */
 export function beginHubSpotInstall(ctx: BridgeContext, browserId: string): string {
   const { state } = issueInstallState(ctx, browserId);
   return hubspotAuthorizeUrl(hubspotOAuthApp(ctx.app), state);

@@ -6,7 +6,7 @@ import type { BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
 import { CredentialsError } from './errors';
-import { openToken } from './sealed-columns';
+import { openToken } from './sealedColumns';
 
 /** A HubSpot access token with less than this left is refreshed (HubSpot advises tracking expiry). */
 export const HUBSPOT_REFRESH_MARGIN_MS = 5 * 60_000;

@@ -4,7 +4,7 @@
  * - What a refresh gets is stored only while it still holds its lease and the installation still holds the
  *   refresh token it used, on a connected side; otherwise a disconnect, an uninstall, a reconnect or another
  *   refresh happened meanwhile, and that wins (a rotated Salesforce token nobody keeps is revoked).
- * - A refusal (`invalid_grant`) changes the installation's state (see connection-loss.ts) only on the same
+ * - A refusal (`invalid_grant`) changes the installation's state (see connectionLoss.ts) only on the same
  *   conditions, and for HubSpot only once introspection says the refresh token is gone: one refusal alone is
  *   not an uninstall.
  * - A refresh that lost such a race answers with whatever is stored now.
@@ -24,10 +24,10 @@ import {
 import { hubspotOAuthApp, salesforceOAuthApp, type BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { err, ok, type Result } from '../domain/result';
-import { markHubSpotUninstalled, markSalesforceNeedsReauth, recordLastError } from './connection-loss';
+import { markHubSpotUninstalled, markSalesforceNeedsReauth, recordLastError } from './connectionLoss';
 import { CredentialsError } from './errors';
-import type { RefreshGuard } from './refresh-coordinator';
-import { openToken, sealToken } from './sealed-columns';
+import type { RefreshGuard } from './refreshCoordinator';
+import { openToken, sealToken } from './sealedColumns';
 import {
   connectedSalesforce,
   notFound,
@@ -35,7 +35,7 @@ import {
   storedSalesforceToken,
   type HubSpotAccess,
   type SalesforceAccess,
-} from './stored-tokens';
+} from './storedTokens';
 
 export async function refreshHubSpot(
   ctx: BridgeContext,

@@ -18,7 +18,7 @@ import { z } from 'zod';
 import type { BridgeContext } from '../auth/bridgeContext';
 import * as oauthStates from '../db/oauthStates';
 import { HubSpotPersonSchema, salesforceConnectionVias, salesforceEnvironments } from '../db/installations';
-import { isSealedToken } from '../auth/token-cipher';
+import { isSealedToken } from '../auth/tokenCipher';
 import { err, ok, type Result } from '../domain/result';
 import { InstallError, type Provider } from './errors';
 
