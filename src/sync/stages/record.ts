@@ -275,6 +275,14 @@ async function recordUnit(
     }
 
     if (plan.pendingMatch) {
+      // Linked since it was read, by another unit (a converted Lead's link moving to the Contact it became):
+      // the question is moot, and the retry syncs the record through its link.
+      const subject = unit.subject;
+      const linkedSince =
+        subject.side === 'hubspot'
+          ? await links.findActiveByHubspot(trx, installationId, subject.objectType, subject.recordId)
+          : await links.findActiveBySalesforce(trx, installationId, subject.recordId);
+      if (linkedSince) throw new LinkRace('linked by another unit since it was read');
       await pendingMatches.open(
         trx,
         {

@@ -6,6 +6,9 @@
  *   the contact merged into it. It takes that link over instead of being matched: no question for a person
  *   about a Salesforce record "linked elsewhere", and no second Salesforce record when the linked one is in
  *   the recycle bin at that moment.
+ * - A linked Lead converted: the poll finds the Lead changed and its Contact new at once. The Contact's unit
+ *   matches the HubSpot contact, still linked to the Lead, while the Lead's unit moves that link to it; the
+ *   question it would leave for a person ("linked elsewhere") is moot and not asked.
  * - A Lead deleted (its link tombstoned), restored and converted before the bridge saw the restore: the
  *   link follows the conversion to the Contact, whether the Contact was already matched to the same HubSpot
  *   contact or not, instead of trying to come back and never settling.
@@ -98,6 +101,28 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
     await h.markSalesforce('Lead', leadId);
     await h.drain();
     expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+  });
+
+  it('a converted Lead and the Contact it became, marked together, leave no question for a person', async () => {
+    const lead = await salesforceEmulator.control.createRecord('Lead', {
+      LastName: 'Lee',
+      Company: 'Acme',
+      Email: 'noa@acme.com',
+    });
+    await h.markSalesforce('Lead', lead.id);
+    await h.drain();
+    const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, lead.id);
+    if (!link) throw new Error('not linked');
+    const { contactId } = await salesforceEmulator.control.convertLead(lead.id, { createOpportunity: false });
+    // The poll finds both: the Lead changed, the Contact new.
+    await h.markSalesforce('Lead', lead.id);
+    await h.markSalesforce('Contact', contactId);
+    await h.drain({ maxBatches: 5 });
+
+    expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, contactId)).toMatchObject({
+      hubspotId: link.hubspotId,
+    });
+    expect(await pendingMatches.listOpen(h.testDb.db, h.installationId)).toEqual([]);
   });
 
   /** A Lead made in Salesforce and linked, deleted (tombstoned), then restored and converted. */
