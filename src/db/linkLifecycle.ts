@@ -90,8 +90,8 @@ export async function change(
 
 /**
  * Lead conversion: the Lead link becomes superseded by a new active link from the same HubSpot record to the
- * converted Contact, atomically, so the HubSpot record is never without (or with two) active links. When the
- * Contact is already linked to that HubSpot record, that link is the successor.
+ * converted Contact, with its shadows, atomically, so the HubSpot record is never without (or with two)
+ * active links. When the Contact is already linked to that HubSpot record, that link is the successor.
  */
 export async function supersede(
   db: Queryable,
@@ -139,6 +139,7 @@ export async function supersede(
             { ...context },
           );
       if (!created.ok) throw new SupersedeCollision(created);
+      if (!sameRecord) await shadows.copyToLink(trx, installationId, linkId, created.link.id);
       await trx<links.LinkRow>(links.LINKS)
         .where({ id: linkId })
         .update({ superseded_by_link_id: created.link.id });
@@ -168,8 +169,8 @@ export async function supersede(
 
 /**
  * A merge whose surviving record has no link yet: the link moves to a new active link between the survivor
- * and the other side's record, atomically (the old link becomes `merged`, pointing at the new one). When the
- * survivor already has an active link, use `change` with `merge` instead.
+ * and the other side's record, with its shadows, atomically (the old link becomes `merged`, pointing at the
+ * new one). When the survivor already has an active link, use `change` with `merge` instead.
  */
 export async function mergeIntoNewLink(
   db: Queryable,
@@ -212,6 +213,7 @@ export async function mergeIntoNewLink(
         context,
       );
       if (!created.ok) throw new SupersedeCollision(created);
+      await shadows.copyToLink(trx, installationId, linkId, created.link.id);
       await trx<links.LinkRow>(links.LINKS)
         .where({ id: linkId })
         .update({ merged_into_link_id: created.link.id });

@@ -96,6 +96,25 @@ export async function upsert(
     .merge(['value', 'synced_at']);
 }
 
+/**
+ * Gives a link the shadows of the link it takes over from (a merge's survivor, a converted Lead's Contact):
+ * its records hold what the pair last synced, and without them the first sync after the move could not tell
+ * which side changed a field since, so a record changed later for another field would win it.
+ */
+export async function copyToLink(
+  db: Queryable,
+  installationId: string,
+  fromLinkId: string,
+  toLinkId: string,
+): Promise<void> {
+  const rows = await db<ShadowRow>(SHADOWS).where({ installation_id: installationId, link_id: fromLinkId });
+  if (rows.length === 0) return;
+  await db<ShadowRow>(SHADOWS)
+    .insert(rows.map((row) => ({ ...row, link_id: toLinkId })))
+    .onConflict(['link_id', 'field_key'])
+    .ignore();
+}
+
 /** Forgets fields (for example a mapping the admin removed), so a later mapping starts from "never synced". */
 export async function remove(
   db: Queryable,

@@ -5,7 +5,8 @@
  *   as a contact modified just now; either way it reaches the worker unlinked while the link still names
  *   the contact merged into it. It takes that link over instead of being matched: no question for a person
  *   about a Salesforce record "linked elsewhere", and no second Salesforce record when the linked one is in
- *   the recycle bin at that moment.
+ *   the recycle bin at that moment. The link it takes over keeps what the pair last synced, so an edit
+ *   made on the survivor is not undone by a Salesforce record changed later in another field.
  * - A linked Lead converted: the poll finds the Lead changed and its Contact new at once. The Contact's unit
  *   matches the HubSpot contact, still linked to the Lead, while the Lead's unit moves that link to it; the
  *   question it would leave for a person ("linked elsewhere") is moot and not asked.
@@ -123,6 +124,41 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
       hubspotId: link.hubspotId,
     });
     expect(await pendingMatches.listOpen(h.testDb.db, h.installationId)).toEqual([]);
+  });
+
+  it('the survivor keeps what the pair last synced: its own edit beats a Salesforce record changed later in another field', async () => {
+    const person = hubspotEmulator.control.asUser(h.portalId);
+    const contact = await person.create('contacts', {
+      email: 'eva@acme.com',
+      lastname: 'Lee',
+      company: 'Acme',
+      city: 'Lyon',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const leadId = (await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id))
+      ?.salesforceId as string;
+    const duplicate = await person.create('contacts', { email: 'copy.eva@acme.com', lastname: 'Lee' });
+    const survivor = await person.merge('contacts', contact.id, duplicate.id);
+    await person.update('contacts', survivor.id, { city: 'Paris' });
+    // Salesforce dates a change per record: its record is now newer than HubSpot's city, for its title.
+    await salesforceEmulator.control.advanceClock(60_000);
+    await salesforceEmulator.control.updateRecord(leadId, { Title: 'VP' });
+    await h.markHubspot(survivor.id, {
+      hint: 'merged',
+      event: { survivorId: survivor.id, mergedIds: [contact.id, duplicate.id] },
+    });
+    await h.markSalesforce('Lead', leadId);
+    await h.drain({ maxBatches: 5 });
+
+    const lead = await salesforceEmulator.control.getRecord(leadId);
+    const properties = (await hubspotEmulator.control.record(h.portalId, 'contacts', survivor.id)).properties;
+    expect([lead.City, lead.Title, properties.city, properties.jobtitle]).toEqual([
+      'Paris',
+      'VP',
+      'Paris',
+      'VP',
+    ]);
   });
 
   /** A Lead made in Salesforce and linked, deleted (tombstoned), then restored and converted. */
