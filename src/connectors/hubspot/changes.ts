@@ -12,7 +12,12 @@ import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
 import type { CallGate } from '../gate';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../timeout';
 import { toHubSpotError } from './errors';
-import { HUBSPOT_SEARCH_PAGE_SIZE, lastModifiedPropertyOf, toHubspotRecord } from './records';
+import {
+  HUBSPOT_SEARCH_PAGE_SIZE,
+  lastModifiedPropertyOf,
+  mergedIdsProperties,
+  toHubspotRecord,
+} from './records';
 
 export type ModifiedQuery =
   /** Modified at or after `sinceMs`, by modification time. */
@@ -47,6 +52,9 @@ export async function searchModified(
   callTimeoutMs: number = DEFAULT_CALL_TIMEOUT_MS,
 ): Promise<ModifiedPage> {
   const modified = lastModifiedPropertyOf(objectType);
+  // The ids merged into a record come with it, as with every read: a merge's survivor the poll hands over
+  // then says whose link it takes over.
+  const read = [...new Set([...properties, modified, ...mergedIdsProperties[objectType]])];
   const filters =
     query.mode === 'since'
       ? [{ propertyName: modified, operator: 'GTE', value: String(query.sinceMs) }]
@@ -59,7 +67,7 @@ export async function searchModified(
     filterGroups: [{ filters: filters as never[] }],
     // The SDK types sorts as strings; HubSpot also takes the object form, which states the direction.
     sorts: [{ propertyName: sortBy, direction: 'ASCENDING' }] as unknown as string[],
-    properties: [...new Set([...properties, modified])],
+    properties: read,
     limit: HUBSPOT_SEARCH_PAGE_SIZE,
     ...(after ? { after } : {}),
   };
@@ -77,7 +85,7 @@ export async function searchModified(
       action,
     );
     return {
-      records: page.results.map((wire) => toHubspotRecord(objectType, wire, properties)),
+      records: page.results.map((wire) => toHubspotRecord(objectType, wire, read)),
       after: page.paging?.next?.after ?? null,
       total: page.total,
     };

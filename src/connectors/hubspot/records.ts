@@ -36,7 +36,7 @@ const lastModifiedProperty: Record<HubspotObjectType, string> = {
  * Where HubSpot lists the ids merged into a record: contacts in `hs_calculated_merged_vids` (`id:timestamp;…`)
  * and, like companies and deals, `hs_merged_object_ids` (`id;…`). Both are read: either may be the one set.
  */
-const mergedIdsProperties: Record<HubspotObjectType, readonly string[]> = {
+export const mergedIdsProperties: Record<HubspotObjectType, readonly string[]> = {
   contacts: ['hs_calculated_merged_vids', 'hs_merged_object_ids'],
   companies: ['hs_merged_object_ids'],
   deals: ['hs_merged_object_ids'],

@@ -1,7 +1,8 @@
 import type { Client } from '@hubspot/api-client';
-import { BudgetExhausted, type CallGate } from '../../../src/connectors/gate';
+import { BudgetExhausted, openGate, type CallGate } from '../../../src/connectors/gate';
+import { searchModified } from '../../../src/connectors/hubspot/changes';
 import { HubSpotError } from '../../../src/connectors/hubspot/errors';
-import { holdsEvery, HubSpotObjects } from '../../../src/connectors/hubspot/records';
+import { holdsEvery, HubSpotObjects, mergedIdsOf } from '../../../src/connectors/hubspot/records';
 import { listHubSpotOwners } from '../../../src/connectors/hubspot/owners';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import { createAppProperties, hubspotClientFor, startHubSpot } from '../../support/syncEmulators';
@@ -100,6 +101,23 @@ describe('HubSpotObjects reads', () => {
       .merge('contacts', primary as string, other as string);
     const found = await contacts.readByIds([other as string], PROPERTIES);
     expect(found.get(other as string)?.id).toBe(merged.id);
+  });
+
+  it('hands the poll a merge survivor with the ids merged into it, whose links it takes over', async () => {
+    const [primary, other] = await createContacts(2);
+    const merged = await emulator.control
+      .asUser(portalId)
+      .merge('contacts', primary as string, other as string);
+    const page = await searchModified(
+      client,
+      openGate,
+      'contacts',
+      { mode: 'since', sinceMs: 0 },
+      PROPERTIES,
+      null,
+    );
+    const survivor = page.records.find((record) => record.id === merged.id);
+    expect(survivor && mergedIdsOf(survivor).sort()).toEqual([primary, other].sort());
   });
 
   it('reads archived records only when asked for them', async () => {
