@@ -8,6 +8,7 @@ import { transitionLink, type LinkChange } from '../domain/linkStates';
 import * as conflicts from './conflicts';
 import * as linkEvents from './linkEvents';
 import * as links from './links';
+import * as pendingMatches from './pendingMatches';
 import * as shadows from './shadows';
 import { inTransaction, isUniqueViolation, type Queryable } from './support';
 
@@ -91,7 +92,8 @@ export async function change(
 /**
  * Lead conversion: the Lead link becomes superseded by a new active link from the same HubSpot record to the
  * converted Contact, with its shadows, atomically, so the HubSpot record is never without (or with two)
- * active links. When the Contact is already linked to that HubSpot record, that link is the successor.
+ * active links; a question the Contact's own sync left for a person is settled. When the Contact is already
+ * linked to that HubSpot record, that link is the successor.
  */
 export async function supersede(
   db: Queryable,
@@ -139,7 +141,16 @@ export async function supersede(
             { ...context },
           );
       if (!created.ok) throw new SupersedeCollision(created);
-      if (!sameRecord) await shadows.copyToLink(trx, installationId, linkId, created.link.id);
+      if (!sameRecord) {
+        await shadows.copyToLink(trx, installationId, linkId, created.link.id);
+        // The Contact's own sync may have asked a person which record it matches: it is linked now.
+        await pendingMatches.dismissForRecord(
+          trx,
+          installationId,
+          { side: 'salesforce', objectType: 'Contact', recordId: successor.salesforceId },
+          { resolvedBy: context.actor, now: context.now },
+        );
+      }
       await trx<links.LinkRow>(links.LINKS)
         .where({ id: linkId })
         .update({ superseded_by_link_id: created.link.id });

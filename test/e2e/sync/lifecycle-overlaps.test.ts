@@ -9,7 +9,8 @@
  *   made on the survivor is not undone by a Salesforce record changed later in another field.
  * - A linked Lead converted: the poll finds the Lead changed and its Contact new at once. The Contact's unit
  *   matches the HubSpot contact, still linked to the Lead, while the Lead's unit moves that link to it; the
- *   question it would leave for a person ("linked elsewhere") is moot and not asked.
+ *   question it would leave for a person ("linked elsewhere") is moot and not asked; asked before the
+ *   Lead's unit saw the conversion, it is settled when the link moves.
  * - A Lead deleted (its link tombstoned), restored and converted before the bridge saw the restore: the
  *   link follows the conversion to the Contact, whether the Contact was already matched to the same HubSpot
  *   contact or not, instead of trying to come back and never settling.
@@ -118,6 +119,30 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
     // The poll finds both: the Lead changed, the Contact new.
     await h.markSalesforce('Lead', lead.id);
     await h.markSalesforce('Contact', contactId);
+    await h.drain({ maxBatches: 5 });
+
+    expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, contactId)).toMatchObject({
+      hubspotId: link.hubspotId,
+    });
+    expect(await pendingMatches.listOpen(h.testDb.db, h.installationId)).toEqual([]);
+  });
+
+  it("a converted Lead's Contact synced before the Lead has its question settled by the conversion", async () => {
+    const lead = await salesforceEmulator.control.createRecord('Lead', {
+      LastName: 'Lee',
+      Company: 'Acme',
+      Email: 'ida@acme.com',
+    });
+    await h.markSalesforce('Lead', lead.id);
+    await h.drain();
+    const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, lead.id);
+    if (!link) throw new Error('not linked');
+    const { contactId } = await salesforceEmulator.control.convertLead(lead.id, { createOpportunity: false });
+    await h.markSalesforce('Contact', contactId);
+    await h.drain();
+    // Its HubSpot match is still the Lead's: a question, until the conversion is seen.
+    expect((await pendingMatches.listOpen(h.testDb.db, h.installationId)).length).toBe(1);
+    await h.markSalesforce('Lead', lead.id);
     await h.drain({ maxBatches: 5 });
 
     expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, contactId)).toMatchObject({
