@@ -143,11 +143,13 @@ export class PollDispatcher {
       if (this.running.has(candidate.name)) continue;
       if ((this.notBefore.get(candidate.name) ?? 0) > now) continue;
       const lease = await scheduleLeases.find(this.deps.db, candidate.name);
-      // A held lease means it runs elsewhere now; a released one holds the time its last run ended.
+      // A released lease holds the time its last run ended. A held one means it runs elsewhere now: its holder
+      // releases it when the run ends (at the earliest now), or it expires at heldUntil, so the next run is due
+      // an interval after that at the earliest; heldUntil itself (a whole lease away) is no bound at all.
       const dueAt = !lease
         ? 0
         : lease.heldUntil > now
-          ? lease.heldUntil
+          ? now + candidate.intervalMs
           : lease.heldUntil + candidate.intervalMs;
       if (dueAt > now) {
         this.notBefore.set(candidate.name, dueAt);

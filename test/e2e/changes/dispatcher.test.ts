@@ -2,6 +2,7 @@ import { PollDispatcher, pollLeaseName } from '../../../src/changes/pollDispatch
 import { startChangeDetection } from '../../../src/changes/start';
 import * as dirty from '../../../src/db/dirty';
 import * as installations from '../../../src/db/installations';
+import * as scheduleLeases from '../../../src/db/scheduleLeases';
 import * as settingsTable from '../../../src/db/settings';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { setAdminPause } from '../../../src/settings/pause';
@@ -157,5 +158,32 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
       .where('held_until', '>', harness.clock.now())
       .where({ held_by: 'worker-e:5' });
     expect(held).toEqual([]);
+  });
+
+  it('runs a poll an interval after another process released it, though it saw the lease held', async () => {
+    // The other process holds the lease for up to a lease (2 minutes) but releases it when its run ends:
+    // what this process remembers must not outlast the release plus one interval.
+    const { id } = await harness.install(3403);
+    const poll = pollLeaseName({ kind: 'salesforce' }, id);
+    const holder = { name: poll, holder: 'worker-g:7', installationId: id };
+    expect(
+      await scheduleLeases.tryAcquire(harness.testDb.db, {
+        ...holder,
+        now: harness.clock.now(),
+        leaseMs: 120_000,
+      }),
+    ).toBe(true);
+    const worker = dispatcher('worker-h:8');
+    const mine = async () => {
+      const started = (await worker.dispatch()).filter((name) => name.endsWith(`:${id}`)).sort();
+      await worker.idle();
+      return started;
+    };
+    expect(await mine()).not.toContain(poll);
+    await scheduleLeases.release(harness.testDb.db, { ...holder, now: harness.clock.now() });
+    harness.clock.advance(59_000);
+    expect(await mine()).not.toContain(poll);
+    harness.clock.advance(2_000);
+    expect(await mine()).toContain(poll);
   });
 });
