@@ -56,9 +56,8 @@ export async function pollHubSpot(
   const client = await deps.clients.hubspot(installationId);
   if (!client.ok) throw new Error(`HubSpot poll of ${objectType}: ${client.error.message}`);
   const settings = await settingsFor(deps.db, installationId);
-  if (objectType !== 'contacts') throw new Error(`polling HubSpot ${objectType} is not available yet`);
   // The worker's own list, so a record handed over has everything it compares and is not read again.
-  const properties = hubspotPropertiesToRead(settings);
+  const properties = hubspotPropertiesToRead(settings, objectType);
   const gate = deps.budget.gateFor(installationId);
   const state = await readCursorState(deps, installationId, hubspotCursorName(objectType), decodePollCursor);
   const outcome: PollOutcome = {

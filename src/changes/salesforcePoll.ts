@@ -1,5 +1,5 @@
 /**
- * The Salesforce polls, per synced object (Leads and Contacts for contacts):
+ * The Salesforce polls, per synced object (Leads and Contacts for contacts, Accounts for companies):
  * - changes: records whose SystemModstamp moved (edits by anyone, system updates, undeletes, and lead
  *   conversion, which stamps the Lead: that is the conversion check — the Lead arrives with IsConverted and
  *   its Converted*Id, and the worker moves the link);
@@ -91,8 +91,6 @@ export async function pollSalesforceObject(
   const missing = missingFields.get(missingKey);
   if (missing && deps.now() - missing.foundAt >= MISSING_FIELD_RECHECK_MS) missingFields.delete(missingKey);
   const leftOut = missingFields.get(missingKey)?.names ?? new Set<string>();
-  if (type !== 'Lead' && type !== 'Contact')
-    throw new Error(`polling Salesforce ${type} is not available yet`);
   // The worker's own list, so a record handed over has everything it compares and is not read again.
   let fields = salesforceFieldsToRead(settings, type).filter((name) => !leftOut.has(name.toLowerCase()));
   const gate = deps.budget.gateFor(installationId);

@@ -2,7 +2,8 @@
  * Matching before any create: which existing record on the other side is the same person, if any.
  *
  * Levels, in order: the stored cross-id (the Salesforce id in a HubSpot property, the HubSpot id in a
- * Salesforce external-id field), then the normalized email (Salesforce Contacts before unconverted Leads),
+ * Salesforce external-id field), then the normalized email (Salesforce Contacts before unconverted Leads)
+ * or, for companies, the normalized web domain (HubSpot `domain` ⇄ Account `Website`),
  * then, for a HubSpot record whose create in Salesforce got no answer, the record that create made (see
  * lostCreates.ts).
  * The first level that finds anything decides: exactly one candidate links; two or more mean no guess,
@@ -20,9 +21,9 @@ import type {
   SalesforceRef,
 } from './records';
 import { hubspotRef, salesforceRef, sameSalesforceId } from './records';
-import { normalizeEmail } from './transforms/text';
+import { normalizeDomain, normalizeEmail } from './transforms/text';
 
-export type MatchBasis = 'cross_id' | 'email' | 'created_by_bridge';
+export type MatchBasis = 'cross_id' | 'email' | 'domain' | 'created_by_bridge';
 
 export type MatchResult<Ref, Rec> =
   | { readonly kind: 'link'; readonly basis: MatchBasis; readonly target: Ref; readonly record: Rec | null }
@@ -42,6 +43,9 @@ export interface MatchKeys {
   /** The HubSpot email property, when email is mapped. */
   readonly emailProperty: string | null;
   readonly salesforceEmailField: Partial<Record<SalesforceObjectType, string | null>>;
+  /** Companies: the HubSpot domain property and the Salesforce field holding the web address. */
+  readonly domainProperty?: string | null;
+  readonly salesforceDomainField?: Partial<Record<SalesforceObjectType, string | null>>;
 }
 
 function fieldText(record: SalesforceRecord, field: string | null | undefined): string | null {
@@ -52,6 +56,10 @@ function fieldText(record: SalesforceRecord, field: string | null | undefined): 
 
 function emailOf(value: unknown): string | null {
   return typeof value === 'string' ? normalizeEmail(value) : null;
+}
+
+function domainOf(value: unknown): string | null {
+  return typeof value === 'string' ? normalizeDomain(value) : null;
 }
 
 function isLive(record: SalesforceRecord): boolean {
@@ -129,24 +137,37 @@ export function matchHubspotRecord(input: {
         .map((record) => resolveConversion(record, candidates))
         .filter((item) => item !== null),
     ) ?? { kind: 'create' };
+  const byKey = (
+    basis: 'email' | 'domain',
+    value: string | null,
+    fieldOf: (type: SalesforceObjectType) => string | null | undefined,
+    normalize: (value: unknown) => string | null,
+  ): SalesforceMatch | null => {
+    if (value === null) return null;
+    for (const type of input.emailPreference) {
+      const field = fieldOf(type);
+      const found = candidates.filter(
+        (record) =>
+          record.type === type &&
+          isLive(record) &&
+          !isConvertedLead(record) &&
+          normalize(fieldText(record, field)) === value,
+      );
+      const match = decide(
+        basis,
+        found.map((record) => ({ ref: salesforceRef(record), record })),
+      );
+      if (match) return match;
+    }
+    return null;
+  };
   const email = keys.emailProperty ? emailOf(hubspot.properties[keys.emailProperty]) : null;
-  if (email === null) return createdEarlier();
-  for (const type of input.emailPreference) {
-    const field = keys.salesforceEmailField[type];
-    const found = candidates.filter(
-      (record) =>
-        record.type === type &&
-        isLive(record) &&
-        !isConvertedLead(record) &&
-        emailOf(fieldText(record, field)) === email,
-    );
-    const match = decide(
-      'email',
-      found.map((record) => ({ ref: salesforceRef(record), record })),
-    );
-    if (match) return match;
-  }
-  return createdEarlier();
+  const domain = keys.domainProperty ? domainOf(hubspot.properties[keys.domainProperty]) : null;
+  return (
+    byKey('email', email, (type) => keys.salesforceEmailField[type], emailOf) ??
+    byKey('domain', domain, (type) => keys.salesforceDomainField?.[type], domainOf) ??
+    createdEarlier()
+  );
 }
 
 export function matchSalesforceRecord(input: {
@@ -179,12 +200,23 @@ export function matchSalesforceRecord(input: {
   if (crossIdMatch) return crossIdMatch;
 
   const email = emailOf(fieldText(salesforce, keys.salesforceEmailField[salesforce.type]));
-  if (email === null || !keys.emailProperty) return { kind: 'create' };
   const emailProperty = keys.emailProperty;
-  return (
-    decide(
-      'email',
-      live.filter((record) => emailOf(record.properties[emailProperty]) === email),
-    ) ?? { kind: 'create' }
-  );
+  const byEmail =
+    email !== null && emailProperty
+      ? decide(
+          'email',
+          live.filter((record) => emailOf(record.properties[emailProperty]) === email),
+        )
+      : null;
+  if (byEmail) return byEmail;
+  const domain = domainOf(fieldText(salesforce, keys.salesforceDomainField?.[salesforce.type]));
+  const domainProperty = keys.domainProperty;
+  const byDomain =
+    domain !== null && domainProperty
+      ? decide(
+          'domain',
+          live.filter((record) => domainOf(record.properties[domainProperty]) === domain),
+        )
+      : null;
+  return byDomain ?? { kind: 'create' };
 }

@@ -72,6 +72,7 @@ const outOfScope = () => emptyPlan('out_of_scope', 'Outside the sync scope: neit
 
 function matchKeys(objectSettings: ObjectSettings): MatchKeys {
   const email = objectSettings.fields.find((mapping) => mapping.transform.kind === 'email');
+  const domain = objectSettings.fields.find((mapping) => mapping.transform.kind === 'domain');
   const types = Object.values(salesforceTypesFor).flat() as SalesforceObjectType[];
   return {
     crossIdProperty: objectSettings.crossId.hubspotProperty,
@@ -79,6 +80,10 @@ function matchKeys(objectSettings: ObjectSettings): MatchKeys {
     emailProperty: email?.hubspotProperty ?? null,
     salesforceEmailField: Object.fromEntries(
       types.map((type) => [type, email ? salesforceFieldOf(email, type) : null]),
+    ),
+    domainProperty: domain?.hubspotProperty ?? null,
+    salesforceDomainField: Object.fromEntries(
+      types.map((type) => [type, domain ? salesforceFieldOf(domain, type) : null]),
     ),
   };
 }
@@ -195,6 +200,10 @@ function planLinked(input: LinkedInput, context: PlanContext): SyncPlan {
     : finishFields(draft, hubspot, salesforce);
 }
 
+function basisLabel(basis: string): string {
+  return basis === 'email' ? 'email' : basis === 'domain' ? 'web domain' : 'stored id';
+}
+
 function pending(
   side: Side,
   subjectId: string,
@@ -205,7 +214,7 @@ function pending(
   draft.pendingMatch = { side, subjectId, reason: match.kind, basis: match.basis, candidates };
   const summary =
     match.kind === 'ambiguous'
-      ? `${candidates.length} possible matches by ${match.basis === 'email' ? 'email' : 'stored id'}; waiting for a person to pick one.`
+      ? `${candidates.length} possible matches by ${basisLabel(match.basis)}; waiting for a person to pick one.`
       : `The matching record is already linked to another record; waiting for a person to decide.`;
   draft.audit.push({
     action: 'match_pending',
@@ -228,7 +237,7 @@ function linkAndSync(
   context: PlanContext,
 ): SyncPlan {
   const objectSettings = context.settings.objects[hubspot.objectType];
-  const summary = `Linked to Salesforce ${salesforce.type} ${salesforce.id} by ${basis === 'email' ? 'email' : 'stored id'}. `;
+  const summary = `Linked to Salesforce ${salesforce.type} ${salesforce.id} by ${basisLabel(basis)}. `;
   draft.audit.push({
     action: 'link_created',
     fieldKey: null,

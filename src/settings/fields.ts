@@ -7,12 +7,27 @@
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
-import type { SalesforceObjectType } from '../domain/records';
+import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import type { SalesforceFieldDescribe } from '../domain/settings/metadata';
-import type { Settings } from '../domain/settings/schema';
+import type { ObjectSettings, Settings } from '../domain/settings/schema';
 
 export type ContactSalesforceType = 'Lead' | 'Contact';
 export const contactSalesforceTypes: readonly ContactSalesforceType[] = ['Contact', 'Lead'];
+
+/**
+ * The Salesforce objects each HubSpot object syncs with, in the order the sync reads, matches and writes
+ * them (contacts: Contacts before Leads).
+ */
+export const salesforceTypesOf: Readonly<Record<HubspotObjectType, readonly SalesforceObjectType[]>> = {
+  contacts: contactSalesforceTypes,
+  companies: ['Account'],
+  deals: ['Opportunity'],
+};
+
+/** The HubSpot object a Salesforce object syncs with. */
+export function hubspotObjectOf(type: SalesforceObjectType): HubspotObjectType {
+  return type === 'Account' ? 'companies' : type === 'Opportunity' ? 'deals' : 'contacts';
+}
 
 export type OrgFields = Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
 
@@ -21,53 +36,76 @@ function fieldOf(describe: OrgFields, type: SalesforceObjectType, name: string |
   return describe[type]?.find((field) => field.name.toLowerCase() === name.toLowerCase());
 }
 
+/** One object's settings with the fields the org lacks taken out (see settingsForOrg). */
+function objectForOrg<T extends ObjectSettings>(
+  objectSettings: T,
+  types: readonly SalesforceObjectType[],
+  describe: OrgFields,
+): T {
+  const known = (type: SalesforceObjectType) => describe[type] !== undefined;
+  const keep = (type: SalesforceObjectType, name: string | null | undefined) =>
+    !known(type) || fieldOf(describe, type, name) !== undefined;
+  const fields = objectSettings.fields.map((mapping) => {
+    const salesforceFields: Partial<Record<SalesforceObjectType, string | null>> = {
+      ...mapping.salesforceFields,
+    };
+    for (const type of types) {
+      if (!keep(type, salesforceFields[type])) salesforceFields[type] = null;
+    }
+    return { ...mapping, salesforceFields };
+  });
+  const crossIdFields: Partial<Record<SalesforceObjectType, string | null>> = {
+    ...objectSettings.crossId.salesforceField,
+  };
+  for (const type of types) {
+    const field = fieldOf(describe, type, crossIdFields[type]);
+    // Creates are upserts on this field, so it must be an external id; otherwise creates are plain creates.
+    if (known(type) && !(field && field.externalId)) crossIdFields[type] = null;
+  }
+  return {
+    ...objectSettings,
+    fields,
+    crossId: { ...objectSettings.crossId, salesforceField: crossIdFields },
+  };
+}
+
 /**
  * The settings with every Salesforce field the org lacks taken out, so that reads never name a missing
  * column and creates never send one. An object whose describe was not read is left as it is.
  */
 export function settingsForOrg(settings: Settings, describe: OrgFields): Settings {
-  const contacts = settings.objects.contacts;
-  const known = (type: ContactSalesforceType) => describe[type] !== undefined;
-  const keep = (type: ContactSalesforceType, name: string | null | undefined) =>
-    !known(type) || fieldOf(describe, type, name) !== undefined;
-  const fields = contacts.fields.map((mapping) => {
-    const salesforceFields = { ...mapping.salesforceFields };
-    for (const type of contactSalesforceTypes) {
-      if (!keep(type, salesforceFields[type])) salesforceFields[type] = null;
-    }
-    return { ...mapping, salesforceFields };
-  });
-  const crossIdFields = { ...contacts.crossId.salesforceField };
-  for (const type of contactSalesforceTypes) {
-    const field = fieldOf(describe, type, crossIdFields[type]);
-    // Creates are upserts on this field, so it must be an external id; otherwise creates are plain creates.
-    if (known(type) && !(field && field.externalId)) crossIdFields[type] = null;
-  }
+  const known = (type: SalesforceObjectType) => describe[type] !== undefined;
   const flagField = settings.deletes.salesforceFlagField;
-  const flagKept = contactSalesforceTypes.every((type) => keep(type, flagField));
+  const flagKept = contactSalesforceTypes.every(
+    (type) => !known(type) || fieldOf(describe, type, flagField) !== undefined,
+  );
   return {
     ...settings,
     deletes: { ...settings.deletes, salesforceFlagField: flagKept ? flagField : null },
     objects: {
-      ...settings.objects,
-      contacts: { ...contacts, fields, crossId: { ...contacts.crossId, salesforceField: crossIdFields } },
+      contacts: objectForOrg(settings.objects.contacts, salesforceTypesOf.contacts, describe),
+      companies: objectForOrg(settings.objects.companies, salesforceTypesOf.companies, describe),
+      deals: objectForOrg(settings.objects.deals, salesforceTypesOf.deals, describe),
     },
   };
 }
 
-/** Every HubSpot contact property the sync compares, maintains or shows. */
-export function hubspotPropertiesToRead(settings: Settings): string[] {
-  const contacts = settings.objects.contacts;
-  const scope = (contacts.scope?.anyOf ?? []).flatMap((group) =>
+/** Every HubSpot property of one object the sync compares, maintains or shows. */
+export function hubspotPropertiesToRead(
+  settings: Settings,
+  objectType: HubspotObjectType = 'contacts',
+): string[] {
+  const objectSettings: ObjectSettings = settings.objects[objectType];
+  const scope = (objectSettings.scope?.anyOf ?? []).flatMap((group) =>
     group.allOf.map((filter) => filter.property),
   );
-  const rules = contacts.createInSalesforce.rules.flatMap((rule) =>
+  const rules = objectSettings.createInSalesforce.rules.flatMap((rule) =>
     rule.when.anyOf.flatMap((group) => group.allOf.map((filter) => filter.property)),
   );
   return [
     ...new Set([
-      ...contacts.fields.map((mapping) => mapping.hubspotProperty),
-      contacts.crossId.hubspotProperty,
+      ...objectSettings.fields.map((mapping) => mapping.hubspotProperty),
+      objectSettings.crossId.hubspotProperty,
       ...scope,
       ...rules,
       ...Object.values(APP_PROPERTY),
@@ -75,14 +113,18 @@ export function hubspotPropertiesToRead(settings: Settings): string[] {
   ];
 }
 
-/** Every field of a Salesforce Lead or Contact the sync compares or maintains (after settingsForOrg). */
-export function salesforceFieldsToRead(settings: Settings, type: ContactSalesforceType): string[] {
-  const contacts = settings.objects.contacts;
-  const names = [
-    ...contacts.fields.map((mapping) => mapping.salesforceFields[type]),
-    contacts.crossId.salesforceField[type],
-    settings.deletes.salesforceFlagField,
-  ];
+/** Every field of a Salesforce record the sync compares or maintains (after settingsForOrg). */
+export function salesforceFieldsToRead(settings: Settings, type: SalesforceObjectType): string[] {
+  const objectSettings: ObjectSettings = settings.objects[hubspotObjectOf(type)];
+  const mapped = (objectSettings.fields as ObjectSettings['fields']).map(
+    (mapping) => (mapping.salesforceFields as Partial<Record<SalesforceObjectType, string | null>>)[type],
+  );
+  const crossId = (
+    objectSettings.crossId.salesforceField as Partial<Record<SalesforceObjectType, string | null>>
+  )[type];
+  // The delete flag is a field of Leads and Contacts (HubSpot_Deleted__c).
+  const flag = hubspotObjectOf(type) === 'contacts' ? settings.deletes.salesforceFlagField : null;
+  const names = [...mapped, crossId, flag];
   return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.length > 0))];
 }
 
@@ -91,4 +133,11 @@ export function contactTypeOfId(id: string): ContactSalesforceType | null {
   if (id.startsWith('00Q')) return 'Lead';
   if (id.startsWith('003')) return 'Contact';
   return null;
+}
+
+/** The synced Salesforce object a record id names, by its key prefix. */
+export function salesforceTypeOfId(id: string): SalesforceObjectType | null {
+  if (id.startsWith('001')) return 'Account';
+  if (id.startsWith('006')) return 'Opportunity';
+  return contactTypeOfId(id);
 }

@@ -1,8 +1,8 @@
 /**
  * One installation's share of a claimed batch, start to finish. Read it top to bottom:
  *
- *   settings and connections (or every row waits) → context (clients, org metadata, settings as the org allows)
- *   → rounds, each: units from the database → hold their records → read the changed sides → echo test
+ *   settings and connections (or every row waits) → per object type (companies, contacts, deals): context
+ *   (clients, org metadata, settings as the org allows) → rounds, each: units from the database → hold their records → read the changed sides → echo test
  *     → read the rest (other sides, candidates) → plan → write (Salesforce, then HubSpot) → record
  *
  * Every stage returns what it made, and the units it ended early as verdicts, which are concluded (their
@@ -15,8 +15,10 @@ import { callFailureOf } from '../connectors/callFailure';
 import * as installations from '../db/installations';
 import type { Settlement } from '../domain/settlement';
 import { settlementForCallFailure } from '../domain/settlement';
+import type { HubspotObjectType } from '../domain/records';
 import type { ClaimedItem } from '../queue/claim';
 import { settleClaims } from '../queue/settle';
+import { hubspotObjectOf } from '../settings/fields';
 import { settingsOrNull } from '../settings/installationSettings';
 import { buildContext, type BatchContext, type SyncDeps } from './context';
 import { openRecordLocks, type RecordLocks } from './locks';
@@ -38,6 +40,14 @@ export type { BatchSummary } from './stages/conclude';
 export type { SyncDeps } from './context';
 
 const MAX_ROUNDS = 4;
+
+/** The order a batch syncs its object types in. */
+const SYNC_ORDER: readonly HubspotObjectType[] = ['companies', 'contacts', 'deals'];
+
+/** The HubSpot object a claimed row is about (a Salesforce row: the object its record syncs with). */
+function objectTypeOfClaim(claim: ClaimedItem): HubspotObjectType {
+  return claim.record.side === 'hubspot' ? claim.record.objectType : hubspotObjectOf(claim.record.objectType);
+}
 
 /** The rows a batch settled so far, and its counts. */
 interface Ledger {
@@ -126,14 +136,20 @@ export async function syncInstallationBatch(
   let ledger: Ledger = { settled: new Set(), summary: EMPTY_SUMMARY };
   const locks = await openRecordLocks(deps.db);
   try {
-    const context = await buildContext(deps, installationId, settings, clients.value);
-    let work: WorkEntry[] = claims.map((claim) => ({ items: [claim] }));
-    for (let roundNumber = 1; roundNumber <= MAX_ROUNDS && work.length > 0; roundNumber += 1) {
-      work = await round(context, work, roundNumber, locks, (part) => {
-        ledger = entered(ledger, part);
-      });
+    const leftover: ClaimedItem[] = [];
+    // Companies before contacts before deals: a record's parent is linked before the record needs it.
+    for (const objectType of SYNC_ORDER) {
+      const ofType = claims.filter((claim) => objectTypeOfClaim(claim) === objectType);
+      if (ofType.length === 0) continue;
+      const context = await buildContext(deps, installationId, settings, clients.value, objectType);
+      let work: WorkEntry[] = ofType.map((claim) => ({ items: [claim] }));
+      for (let roundNumber = 1; roundNumber <= MAX_ROUNDS && work.length > 0; roundNumber += 1) {
+        work = await round(context, work, roundNumber, locks, (part) => {
+          ledger = entered(ledger, part);
+        });
+      }
+      leftover.push(...work.flatMap((entry) => entry.items));
     }
-    const leftover = work.flatMap((entry) => entry.items);
     ledger = entered(
       ledger,
       await settleRows(deps, leftover, {
@@ -159,11 +175,18 @@ export async function syncInstallationBatch(
       );
     // An org that refuses a query (a field was deleted, say) may have changed: describe it afresh.
     if (failure.side === 'salesforce' && !failure.retryable) deps.metadata.forget(installationId);
-    const settlement = settlementForCallFailure(failure, deps.now(), { blockedRetryMs: deps.blockedRetryMs });
+    const settlement = settlementForCallFailure(failure, deps.now(), {
+      blockedRetryMs: deps.blockedRetryMs,
+    });
     ledger = entered(ledger, await settleRows(deps, unsettled, settlement));
   } finally {
     deps.logger.debug(
-      { event: 'records_released', worker: deps.workerId, installationId, records: locks.held() },
+      {
+        event: 'records_released',
+        worker: deps.workerId,
+        installationId,
+        records: locks.held(),
+      },
       `released ${locks.held().length} records`,
     );
     await locks.release();

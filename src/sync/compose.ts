@@ -7,7 +7,7 @@
 import type { SyncPlan } from '../domain/planner';
 import { APP_PROPERTY, appPropertyChanges, type SyncStatus } from './appProperties';
 import type { BatchContext } from './context';
-import type { ContactSalesforceType } from '../settings/fields';
+import type { SalesforceObjectType } from '../domain/records';
 import type { Unit } from './unit';
 import { plannedSalesforceWrite, type UnitWrites } from './writes';
 
@@ -25,7 +25,8 @@ export function composeSalesforce(
   const write = plannedSalesforceWrite(plan);
   const flag = context.settings.deletes.salesforceFlagField;
   const record = unit.salesforce;
-  if (!flag || !record || record.isDeleted) return write;
+  // Only where the flag was read with the record: the objects that carry it (Leads and Contacts).
+  if (!flag || !record || record.isDeleted || !(flag in record.fields)) return write;
   const tombstone = newlyTombstoned(plan);
   const flagged = record.fields[flag] === true;
   let value: boolean | null = null;
@@ -36,7 +37,7 @@ export function composeSalesforce(
   if (write) return write;
   return {
     kind: 'update',
-    type: record.type as ContactSalesforceType,
+    type: record.type as SalesforceObjectType,
     id: record.id,
     fields: { [flag]: value },
   };
@@ -71,22 +72,19 @@ function statusOf(unit: Unit, writes: UnitWrites): SyncStatus | null {
 }
 
 /** The Salesforce record the HubSpot contact is (now) linked to. */
-function linkedSalesforce(
-  unit: Unit,
-  writes: UnitWrites,
-): { type: ContactSalesforceType; id: string } | null {
+function linkedSalesforce(unit: Unit, writes: UnitWrites): { type: SalesforceObjectType; id: string } | null {
   for (const change of writes.plan.linkChanges) {
     if (change.kind === 'link')
-      return { type: change.salesforce.type as ContactSalesforceType, id: change.salesforce.id };
+      return { type: change.salesforce.type as SalesforceObjectType, id: change.salesforce.id };
     if (change.kind === 'link_created' && change.created === 'salesforce') {
       const outcome = writes.outcomes.salesforce;
-      return outcome?.ok ? { type: change.salesforce.type as ContactSalesforceType, id: outcome.id } : null;
+      return outcome?.ok ? { type: change.salesforce.type as SalesforceObjectType, id: outcome.id } : null;
     }
   }
   if (unit.link)
-    return { type: unit.link.salesforceObjectType as ContactSalesforceType, id: unit.link.salesforceId };
+    return { type: unit.link.salesforceObjectType as SalesforceObjectType, id: unit.link.salesforceId };
   const created = writes.plan.hubspotWrite?.kind === 'create' ? unit.salesforce : null;
-  return created ? { type: created.type as ContactSalesforceType, id: created.id } : null;
+  return created ? { type: created.type as SalesforceObjectType, id: created.id } : null;
 }
 
 export function composeHubspot(context: BatchContext, writes: UnitWrites): UnitWrites['hubspot'] {

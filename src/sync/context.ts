@@ -12,15 +12,20 @@ import { describeFields, listSalesforceUsers } from '../connectors/salesforce/me
 import { SalesforceRecords } from '../connectors/salesforce/records';
 import * as installations from '../db/installations';
 import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
-import type { SalesforceObjectType } from '../domain/records';
-import { hubspotPropertiesToRead, salesforceFieldsToRead, settingsForOrg } from '../settings/fields';
+import { salesforceObjectTypes, type HubspotObjectType, type SalesforceObjectType } from '../domain/records';
+import {
+  hubspotPropertiesToRead,
+  salesforceFieldsToRead,
+  salesforceTypesOf,
+  settingsForOrg,
+} from '../settings/fields';
 import type { ClientSource, InstallationClients } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
 import type { HubSpotRecordsPort, SalesforceRecordsPort } from './ports';
-import type { Settings } from '../domain/settings/schema';
+import type { ObjectSettings, Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { Logger } from '../logger';
-import type { ContactSalesforceType, OrgFields } from '../settings/fields';
+import type { OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
 
 export interface SettlePolicy {
@@ -42,8 +47,12 @@ export interface BatchContext {
   readonly db: Knex;
   readonly installationId: string;
   readonly settings: Settings;
+  /** The HubSpot object this batch syncs; its Salesforce objects are `salesforceTypes`. */
+  readonly objectType: HubspotObjectType;
+  /** The Salesforce objects of `objectType`, in the order they are read, matched and written. */
+  readonly salesforceTypes: readonly SalesforceObjectType[];
   readonly hubspot: HubSpotRecordsPort;
-  readonly salesforce: Readonly<Record<ContactSalesforceType, SalesforceRecordsPort>>;
+  readonly salesforce: Readonly<Record<SalesforceObjectType, SalesforceRecordsPort>>;
   readonly metadata: OrgMetadata;
   /**
    * Reads the org's describe afresh (and keeps it for the next batches), after Salesforce refused a request
@@ -55,7 +64,7 @@ export interface BatchContext {
   /** The org's instance URL, for links to Salesforce records. */
   readonly instanceUrl: string;
   readonly hubspotProperties: readonly string[];
-  readonly salesforceFields: Readonly<Record<ContactSalesforceType, readonly string[]>>;
+  readonly salesforceFields: Readonly<Record<SalesforceObjectType, readonly string[]>>;
   /** The clock; plans of one batch share `nowMs` taken at its start. */
   readonly now: () => number;
   readonly nowMs: number;
@@ -67,6 +76,13 @@ export interface BatchContext {
 }
 
 export const BRIDGE_ACTOR = 'bridge';
+
+function bySalesforceType<T>(make: (type: SalesforceObjectType) => T): Record<SalesforceObjectType, T> {
+  return Object.fromEntries(salesforceObjectTypes.map((type) => [type, make(type)])) as Record<
+    SalesforceObjectType,
+    T
+  >;
+}
 
 export interface SyncDeps {
   readonly db: Knex;
@@ -89,15 +105,20 @@ export async function buildContext(
   installationId: string,
   settings: Settings,
   clients: InstallationClients,
+  objectType: HubspotObjectType = 'contacts',
 ): Promise<BatchContext> {
   const gate = deps.gateFor?.(installationId) ?? openGate;
-  const options = { gate, ...(deps.callTimeoutMs ? { callTimeoutMs: deps.callTimeoutMs } : {}) };
-  const needsOwners = settings.objects.contacts.fields.some(
+  const options = {
+    gate,
+    ...(deps.callTimeoutMs ? { callTimeoutMs: deps.callTimeoutMs } : {}),
+  };
+  const objectSettings: ObjectSettings = settings.objects[objectType];
+  const needsOwners = objectSettings.fields.some(
     (mapping) => mapping.transform.kind === 'owner' && mapping.rule !== 'none',
   );
-  const hubspot = new HubSpotObjects(clients.hubspot, 'contacts', options);
+  const hubspot = new HubSpotObjects(clients.hubspot, objectType, options);
   // The portal's own stages matter only when the sync writes the stage to HubSpot.
-  const needsStages = settings.objects.contacts.fields.some(
+  const needsStages = objectSettings.fields.some(
     (mapping) =>
       mapping.hubspotProperty === LIFECYCLE_STAGE_PROPERTY &&
       mapping.rule !== 'none' &&
@@ -111,9 +132,11 @@ export async function buildContext(
       salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
     }),
   };
+  const types = salesforceTypesOf[objectType];
   const metadata = await deps.metadata.get(installationId, readers, {
     owners: needsOwners,
     lifecycleStages: needsStages,
+    types,
   });
   const effective = settingsForOrg(settings, metadata.describe);
   const installation = await installations.findById(deps.db, installationId);
@@ -122,23 +145,24 @@ export async function buildContext(
     db: deps.db,
     installationId,
     settings: effective,
+    objectType,
+    salesforceTypes: types,
     hubspot,
-    salesforce: {
-      Lead: new SalesforceRecords(clients.salesforce, 'Lead', options),
-      Contact: new SalesforceRecords(clients.salesforce, 'Contact', options),
-    },
+    salesforce: bySalesforceType((type) => new SalesforceRecords(clients.salesforce, type, options)),
     metadata,
     refreshSalesforceDescribe: async () => {
       deps.metadata.forgetDescribe(installationId);
-      return (await deps.metadata.get(installationId, readers, { owners: false })).describe;
+      return (
+        await deps.metadata.get(installationId, readers, {
+          owners: false,
+          types,
+        })
+      ).describe;
     },
     salesforceUserId: installation?.salesforce.userId ?? null,
     instanceUrl: clients.salesforce.instanceUrl,
-    hubspotProperties: hubspotPropertiesToRead(effective),
-    salesforceFields: {
-      Lead: salesforceFieldsToRead(effective, 'Lead'),
-      Contact: salesforceFieldsToRead(effective, 'Contact'),
-    },
+    hubspotProperties: hubspotPropertiesToRead(effective, objectType),
+    salesforceFields: bySalesforceType((type) => salesforceFieldsToRead(effective, type)),
     now: deps.now,
     nowMs,
     correlationId: crypto.randomUUID(),

@@ -1,6 +1,6 @@
 /**
  * What the sync must know about an installation's two systems besides records, cached per installation
- * for a few minutes: the Salesforce describe of Leads and Contacts (which fields exist, which are required
+ * for a few minutes: the Salesforce describe of the synced objects (which fields exist, which are required
  * on create, which is the external id to upsert on), the owner directory (HubSpot owners and Salesforce
  * users, matched by email) and, when the sync writes it, the portal's own lifecycle stages. Reading these per record would multiply the calls; reading them per batch
  * would make every echo cost calls. A cache entry lives `ttlMs`; a settings change or an error that
@@ -30,7 +30,8 @@ export interface MetadataReaders {
 }
 
 interface Entry {
-  describe?: { value: OrgFields; readAtMs: number };
+  /** Per Salesforce object: the describe of each object read so far. */
+  describe?: Partial<Record<SalesforceObjectType, { value: SalesforceFieldDescribe[]; readAtMs: number }>>;
   owners?: { value: OwnerIndex; readAtMs: number };
   stages?: { value: readonly string[]; readAtMs: number };
 }
@@ -49,14 +50,18 @@ export class OrgMetadataCache {
   async get(
     installationId: string,
     readers: MetadataReaders,
-    needs: { owners: boolean; lifecycleStages?: boolean },
+    needs: { owners: boolean; lifecycleStages?: boolean; types?: readonly SalesforceObjectType[] },
   ): Promise<OrgMetadata> {
     const entry = this.entries.get(installationId) ?? {};
-    if (!entry.describe || !this.fresh(entry.describe.readAtMs)) {
-      const value: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
-      for (const type of contactSalesforceTypes) value[type] = await readers.describe(type);
-      entry.describe = { value, readAtMs: this.options.now() };
+    const types = needs.types ?? contactSalesforceTypes;
+    const described = entry.describe ?? {};
+    for (const type of types) {
+      const known = described[type];
+      if (!known || !this.fresh(known.readAtMs)) {
+        described[type] = { value: await readers.describe(type), readAtMs: this.options.now() };
+      }
     }
+    entry.describe = described;
     if (needs.owners && (!entry.owners || !this.fresh(entry.owners.readAtMs))) {
       entry.owners = { value: indexOwners(await readers.ownerDirectory()), readAtMs: this.options.now() };
     }
@@ -68,11 +73,13 @@ export class OrgMetadataCache {
       entry.stages = { value: await readers.lifecycleStages(), readAtMs: this.options.now() };
     }
     this.entries.set(installationId, entry);
-    const describe = entry.describe.value;
+    const describe: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
     const requiredFields: Partial<Record<SalesforceObjectType, readonly string[]>> = {};
-    for (const type of contactSalesforceTypes) {
-      const fields = describe[type];
-      if (fields) requiredFields[type] = requiredFieldsFromDescribe(fields);
+    for (const type of types) {
+      const fields = described[type]?.value;
+      if (!fields) continue;
+      describe[type] = fields;
+      requiredFields[type] = requiredFieldsFromDescribe(fields);
     }
     return {
       describe,

@@ -10,7 +10,7 @@ import type { SalesforceRecords } from '../connectors/salesforce/records';
 /** One HubSpot object type's records, as the sync reads and writes them. */
 export type HubSpotRecordsPort = Pick<
   HubSpotObjects,
-  'readByIds' | 'readArchivedByIds' | 'readByUniqueProperty' | 'update' | 'upsert'
+  'readByIds' | 'readArchivedByIds' | 'readByUniqueProperty' | 'searchByValues' | 'update' | 'upsert'
 >;
 
 /** One Salesforce object's records, as the sync reads and writes them. */

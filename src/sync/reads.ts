@@ -19,9 +19,12 @@ import {
 } from '../domain/lostCreates';
 import type { HubspotRecord, SalesforceRecord, Side } from '../domain/records';
 import { sameSalesforceId } from '../domain/records';
-import { normalizeEmail } from '../domain/transforms/text';
+import { salesforceFieldOf } from '../domain/plan/fields';
+import type { FieldMapping, ObjectSettings } from '../domain/settings/schema';
+import { normalizeDomain, normalizeEmail } from '../domain/transforms/text';
 import type { BatchContext } from './context';
-import { contactSalesforceTypes, contactTypeOfId, type ContactSalesforceType } from '../settings/fields';
+import type { SalesforceObjectType } from '../domain/records';
+import { salesforceTypeOfId } from '../settings/fields';
 import { NO_CANDIDATES, unitRecords, type Candidates, type Sides, type StoredUnit, type Unit } from './unit';
 
 /** At most this many records created since a lost create are looked through, per object and batch. */
@@ -54,7 +57,7 @@ export async function readSides(
     }
   }
   const salesforceUnits = lacking.filter((want) => want.side === 'salesforce');
-  for (const type of contactSalesforceTypes) {
+  for (const type of context.salesforceTypes) {
     const ofType = salesforceUnits.filter((want) => unitRecords(want.unit).salesforce?.type === type);
     const ids = [...new Set(ofType.flatMap((want) => unitRecords(want.unit).salesforce?.id ?? []))];
     if (ids.length === 0) continue;
@@ -70,20 +73,34 @@ export async function readSides(
   return sides;
 }
 
-function emailMapping(context: BatchContext) {
-  return context.settings.objects.contacts.fields.find((mapping) => mapping.transform.kind === 'email');
+function objectSettingsOf(context: BatchContext): ObjectSettings {
+  return context.settings.objects[context.objectType];
 }
 
-function salesforceEmailField(context: BatchContext, type: ContactSalesforceType): string | null {
-  return emailMapping(context)?.salesforceFields[type] ?? null;
+/** The mapping that identifies a record across the systems besides the cross-ids: email, or web domain. */
+function naturalKey(context: BatchContext): { kind: 'email' | 'domain'; mapping: FieldMapping } | null {
+  for (const mapping of objectSettingsOf(context).fields) {
+    const kind = mapping.transform.kind;
+    if (kind === 'email' || kind === 'domain') return { kind, mapping };
+  }
+  return null;
 }
 
-function crossIdField(context: BatchContext, type: ContactSalesforceType): string | null {
-  return context.settings.objects.contacts.crossId.salesforceField[type] ?? null;
+function keyField(context: BatchContext, type: SalesforceObjectType): string | null {
+  const key = naturalKey(context);
+  return key ? salesforceFieldOf(key.mapping, type) : null;
 }
 
-function emailOf(value: unknown): string | null {
-  return typeof value === 'string' ? normalizeEmail(value) : null;
+function crossIdField(context: BatchContext, type: SalesforceObjectType): string | null {
+  const fields = objectSettingsOf(context).crossId.salesforceField as Partial<
+    Record<SalesforceObjectType, string | null>
+  >;
+  return fields[type] ?? null;
+}
+
+function keyOf(context: BatchContext, value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  return naturalKey(context)?.kind === 'domain' ? normalizeDomain(value) : normalizeEmail(value);
 }
 
 /** An unlinked unit with the record it is about, as read. */
@@ -138,14 +155,14 @@ async function readLostCreates(
   const found = new Map<string, Pick<Candidates, 'lostCreate' | 'createdByBridge'>>();
   const nowMs = context.now();
   const keyOf = new Map(units.map((unit) => [unit.record.id, unit.key]));
-  const sent = await createsInDoubt.forRecords(context.db, context.installationId, 'contacts', [
+  const sent = await createsInDoubt.forRecords(context.db, context.installationId, context.objectType, [
     ...keyOf.keys(),
   ]);
   const stale = sent.filter((create) => create.sentAt < nowMs - FORGET_AFTER_MS);
   await createsInDoubt.forget(
     context.db,
     context.installationId,
-    'contacts',
+    context.objectType,
     stale.map((create) => create.hubspotId),
   );
   const toLookUp: CreateInDoubt[] = [];
@@ -156,7 +173,7 @@ async function readLostCreates(
     found.set(key, { lostCreate: { sentAt: create.sentAt, mayStillLand: waiting }, createdByBridge: [] });
     if (!waiting) toLookUp.push(create);
   }
-  for (const type of contactSalesforceTypes) {
+  for (const type of context.salesforceTypes) {
     const ofType = toLookUp.filter((create) => create.salesforceObjectType === type);
     if (ofType.length === 0) continue;
     const since = Math.min(...ofType.map((create) => create.sentAt)) - CREATED_SINCE_MARGIN_MS;
@@ -185,26 +202,29 @@ async function salesforceCandidates(
   units: ReadonlyArray<Subject<HubspotRecord>>,
 ): Promise<Map<string, Found>> {
   const found = new Map<string, Found>();
-  const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
-  const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
+  const crossIdProperty = objectSettingsOf(context).crossId.hubspotProperty;
+  const key = naturalKey(context);
+  const keyProperty = key?.mapping.hubspotProperty ?? null;
   const subjects = units.map((unit) => unit.record);
-  const emails = subjects.flatMap((record) =>
-    emailProperty ? (emailOf(record.properties[emailProperty]) ?? []) : [],
+  const keys = subjects.flatMap((record) =>
+    keyProperty ? (keyOf(context, record.properties[keyProperty]) ?? []) : [],
   );
   const storedIds = subjects.flatMap((record) => record.properties[crossIdProperty] ?? []);
   const pool = new Map<string, SalesforceRecord>();
-  for (const type of contactSalesforceTypes) {
-    const emailField = salesforceEmailField(context, type);
+  for (const type of context.salesforceTypes) {
+    const field = keyField(context, type);
     const crossField = crossIdField(context, type);
     const conditions = [
-      ...(emailField ? [{ field: emailField, values: emails }] : []),
+      // A web address holds its domain somewhere (`https://www.acme.com/about`): found by LIKE, then
+      // compared as domains below.
+      ...(field ? [{ field, values: keys, ...(key?.kind === 'domain' ? { contains: true } : {}) }] : []),
       ...(crossField ? [{ field: crossField, values: subjects.map((record) => record.id) }] : []),
     ];
     const fields = context.salesforceFields[type];
     for (const record of await context.salesforce[type].readMatching(conditions, fields)) {
       pool.set(record.id, record);
     }
-    const ids = storedIds.filter((id) => contactTypeOfId(id) === type);
+    const ids = storedIds.filter((id) => salesforceTypeOfId(id) === type);
     if (ids.length > 0) {
       for (const record of (await context.salesforce[type].readByIds(ids, fields)).values()) {
         pool.set(record.id, record);
@@ -226,16 +246,15 @@ async function salesforceCandidates(
   }
   for (const unit of units) {
     const subject = unit.record;
-    const email = emailProperty ? emailOf(subject.properties[emailProperty]) : null;
+    const value = keyProperty ? keyOf(context, subject.properties[keyProperty]) : null;
     const storedId = subject.properties[crossIdProperty] ?? null;
     const direct = [...pool.values()].filter((record) => {
-      const type = record.type as ContactSalesforceType;
-      const emailField = salesforceEmailField(context, type);
-      const crossField = crossIdField(context, type);
+      const field = keyField(context, record.type);
+      const crossField = crossIdField(context, record.type);
       return (
         sameSalesforceId(record.id, storedId) ||
         (crossField !== null && record.fields[crossField] === subject.id) ||
-        (email !== null && emailField !== null && emailOf(record.fields[emailField]) === email)
+        (value !== null && field !== null && keyOf(context, record.fields[field]) === value)
       );
     });
     const followed = direct.flatMap((record) => {
@@ -261,17 +280,18 @@ async function hubspotCandidates(
   units: ReadonlyArray<Subject<SalesforceRecord>>,
 ): Promise<Map<string, Found>> {
   const found = new Map<string, Found>();
-  const crossIdProperty = context.settings.objects.contacts.crossId.hubspotProperty;
-  const emailProperty = emailMapping(context)?.hubspotProperty ?? null;
+  const crossIdProperty = objectSettingsOf(context).crossId.hubspotProperty;
+  const key = naturalKey(context);
+  const keyProperty = key?.mapping.hubspotProperty ?? null;
   const subjects = units.map((unit) => unit.record);
   const storedOf = (record: SalesforceRecord) => {
-    const field = crossIdField(context, record.type as ContactSalesforceType);
+    const field = crossIdField(context, record.type);
     const value = field ? record.fields[field] : null;
     return typeof value === 'string' && value.length > 0 ? value : null;
   };
-  const emailFor = (record: SalesforceRecord) => {
-    const field = salesforceEmailField(context, record.type as ContactSalesforceType);
-    return field ? emailOf(record.fields[field]) : null;
+  const keyFor = (record: SalesforceRecord) => {
+    const field = keyField(context, record.type);
+    return field ? keyOf(context, record.fields[field]) : null;
   };
   const pool = new Map<string, HubspotRecord>();
   const stored = subjects.flatMap((record) => storedOf(record) ?? []);
@@ -286,33 +306,38 @@ async function hubspotCandidates(
     context.hubspotProperties,
   );
   for (const record of byCrossId) pool.set(record.id, record);
-  // Only a unique property can be looked up in a batch; HubSpot's `email` is one.
-  if (emailProperty === 'email') {
-    const emails = subjects.flatMap((record) => emailFor(record) ?? []);
-    for (const record of await context.hubspot.readByUniqueProperty(
-      'email',
-      emails,
-      context.hubspotProperties,
-    )) {
-      pool.set(record.id, record);
-    }
+  const values = subjects.flatMap((record) => keyFor(record) ?? []);
+  if (key && keyProperty && values.length > 0) {
+    // Only a unique property can be looked up in a batch; HubSpot's `email` is one. A domain is searched
+    // for, as written bare or with `www.` (HubSpot keeps what it was given).
+    const found =
+      keyProperty === 'email'
+        ? await context.hubspot.readByUniqueProperty('email', values, context.hubspotProperties)
+        : key.kind === 'domain'
+          ? await context.hubspot.searchByValues(
+              keyProperty,
+              values.flatMap((domain) => [domain, `www.${domain}`]),
+              context.hubspotProperties,
+            )
+          : [];
+    for (const record of found) pool.set(record.id, record);
   }
   for (const unit of units) {
     const subject = unit.record;
     const storedId = storedOf(subject);
-    const email = emailFor(subject);
+    const value = keyFor(subject);
     const candidates = [...pool.values()].filter(
       (record) =>
         record.id === storedId ||
         sameSalesforceId(record.properties[crossIdProperty], subject.id) ||
-        (email !== null && emailProperty !== null && emailOf(record.properties[emailProperty]) === email),
+        (value !== null && keyProperty !== null && keyOf(context, record.properties[keyProperty]) === value),
     );
     const linkedCandidateIds: string[] = [];
     for (const candidate of candidates) {
       const link = await links.findActiveByHubspot(
         context.db,
         context.installationId,
-        'contacts',
+        context.objectType,
         candidate.id,
       );
       if (link) linkedCandidateIds.push(candidate.id);
@@ -336,8 +361,8 @@ export async function readHubspotHistory(
   ];
   const read = new Map<string, HubspotRecord>();
   if (ids.length === 0) return read;
-  const historyFor = context.settings.objects.contacts.fields
-    .filter((mapping) => mapping.rule === 'two_way')
+  const historyFor = objectSettingsOf(context)
+    .fields.filter((mapping) => mapping.rule === 'two_way')
     .map((mapping) => mapping.hubspotProperty);
   const found = await context.hubspot.readByIds(ids, context.hubspotProperties, { historyFor });
   for (const unit of units) {

@@ -33,7 +33,8 @@ import {
 } from '../domain/refusedFields';
 import type { HubspotRecord, Side } from '../domain/records';
 import type { BatchContext } from './context';
-import { contactSalesforceTypes, type ContactSalesforceType, type OrgFields } from '../settings/fields';
+import type { SalesforceObjectType } from '../domain/records';
+import type { OrgFields } from '../settings/fields';
 import type { Unit } from './unit';
 
 export type WriteOutcome =
@@ -53,10 +54,10 @@ export interface UnitWrites {
   /** As planned; a field Salesforce refused as a whole request is failed here (no shadow, its audit line). */
   plan: SyncPlan;
   salesforce:
-    | { kind: 'update'; type: ContactSalesforceType; id: string; fields: FieldValues }
+    | { kind: 'update'; type: SalesforceObjectType; id: string; fields: FieldValues }
     | {
         kind: 'create';
-        type: ContactSalesforceType;
+        type: SalesforceObjectType;
         fields: FieldValues;
         upsertField: string | null;
         key: string;
@@ -73,7 +74,7 @@ export interface UnitWrites {
 export function plannedSalesforceWrite(plan: SyncPlan): UnitWrites['salesforce'] {
   const write = plan.salesforceWrite;
   if (!write) return null;
-  const type = write.type as ContactSalesforceType;
+  const type = write.type as SalesforceObjectType;
   if (write.kind === 'update') return { kind: 'update', type, id: write.id, fields: { ...write.fields } };
   return {
     kind: 'create',
@@ -229,7 +230,7 @@ function leaveOutKnownRefusals(context: BatchContext, type: string, batch: reado
  */
 async function attemptSalesforce(
   context: BatchContext,
-  type: ContactSalesforceType,
+  type: SalesforceObjectType,
   batch: readonly UnitWrites[],
   send: (batch: readonly UnitWrites[], options: WriteOptions) => Promise<SalesforceWriteOutcome[]>,
 ): Promise<void> {
@@ -306,11 +307,11 @@ async function settleCreatesInDoubt(context: BatchContext, plain: readonly UnitW
     const outcome = writes.outcomes.salesforce;
     return outcome !== undefined && 'callError' in outcome && abandonedCallOf(outcome.callError) === null;
   });
-  await createsInDoubt.forget(context.db, context.installationId, 'contacts', hubspotIdsOf(answered));
+  await createsInDoubt.forget(context.db, context.installationId, context.objectType, hubspotIdsOf(answered));
   await createsInDoubt.markEnded(
     context.db,
     context.installationId,
-    'contacts',
+    context.objectType,
     hubspotIdsOf(ended),
     context.now(),
   );
@@ -333,7 +334,13 @@ export async function endLostCreates(
     return call && plain && writes.unit.hubspot ? [{ hubspotId: writes.unit.hubspot.id, call }] : [];
   });
   const mark = (hubspotIds: string[]) =>
-    createsInDoubt.markEnded(context.db, context.installationId, 'contacts', hubspotIds, context.now());
+    createsInDoubt.markEnded(
+      context.db,
+      context.installationId,
+      context.objectType,
+      hubspotIds,
+      context.now(),
+    );
   if (lost.length === 0) return;
   if (ended) {
     await mark(lost.map((entry) => entry.hubspotId));
@@ -358,7 +365,7 @@ export async function writeSalesforce(
 ): Promise<void> {
   type Create = Extract<UnitWrites['salesforce'], { kind: 'create' }>;
   type Update = Extract<UnitWrites['salesforce'], { kind: 'update' }>;
-  for (const type of contactSalesforceTypes) {
+  for (const type of context.salesforceTypes) {
     const records = context.salesforce[type];
     const ofType = all.filter((writes) => writes.salesforce?.type === type);
     const creates = ofType.filter((writes) => writes.salesforce?.kind === 'create');
@@ -392,7 +399,7 @@ export async function writeSalesforce(
         writes.unit.hubspot
           ? [
               {
-                hubspotObjectType: 'contacts',
+                hubspotObjectType: context.objectType,
                 hubspotId: writes.unit.hubspot.id,
                 salesforceObjectType: type,
                 fields: (writes.salesforce as Create).fields,
@@ -428,7 +435,7 @@ export async function writeSalesforce(
 
 /** The lifecycle stage value map of the settings, when the stage is mapped through one. */
 function lifecycleGroups(context: BatchContext): readonly PicklistGroup[] {
-  const mapping = context.settings.objects.contacts.fields.find(
+  const mapping = context.settings.objects[context.objectType].fields.find(
     (candidate) => candidate.hubspotProperty === LIFECYCLE_STAGE_PROPERTY,
   );
   return mapping?.transform.kind === 'picklist' ? mapping.transform.options : [];

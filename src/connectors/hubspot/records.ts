@@ -293,6 +293,44 @@ export class HubSpotObjects {
   }
 
   /**
+   * Live records whose `property` holds one of `values` (exactly, as HubSpot's search compares), for
+   * properties that are not unique and so cannot be batch-read by value (a company's domain). One search per
+   * 100 values and 200 results. Search trails writes by a few seconds: a record written just now may be
+   * missing.
+   */
+  async searchByValues(
+    property: string,
+    values: readonly string[],
+    properties: readonly string[],
+  ): Promise<HubspotRecord[]> {
+    const distinct = [...new Set(values.filter((value) => value.length > 0))];
+    const found = new Map<string, HubspotRecord>();
+    for (const batch of chunks(distinct, HUBSPOT_BATCH_SIZE)) {
+      let after: string | undefined;
+      do {
+        const request = {
+          filterGroups: [{ filters: [{ propertyName: property, operator: 'IN' as never, values: batch }] }],
+          properties: [...new Set([...properties, property])],
+          limit: HUBSPOT_SEARCH_PAGE_SIZE,
+          ...(after ? { after } : {}),
+        };
+        const action = `searching ${this.objectType} by ${property}`;
+        const page: Awaited<ReturnType<typeof this.client.crm.objects.searchApi.doSearch>> = await this.call(
+          'search',
+          action,
+          () => this.client.crm.objects.searchApi.doSearch(this.objectType, request),
+        );
+        for (const wire of page.results) {
+          const record = toHubspotRecord(this.objectType, wire, properties);
+          found.set(record.id, record);
+        }
+        after = page.paging?.next?.after;
+      } while (after);
+    }
+    return [...found.values()];
+  }
+
+  /**
    * One page of records modified at or after `sinceMs`, oldest first. The caller keeps the newest
    * timestamp it saw as its cursor; past HubSpot's 10,000-result paging cap it starts a new search from
    * that timestamp.

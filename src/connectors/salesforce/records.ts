@@ -113,6 +113,8 @@ export interface SalesforceRecordsOptions {
 export interface FieldCondition {
   readonly field: string;
   readonly values: readonly string[];
+  /** Values found anywhere in the field (a web address holding a domain), not equal to it. */
+  readonly contains?: boolean;
 }
 
 type SaveResult = { success: true; id: string; created?: boolean } | { success: false; errors: unknown };
@@ -203,6 +205,7 @@ export class SalesforceRecords {
       .map((condition) => ({
         field: condition.field,
         values: [...new Set(condition.values.filter((value) => value.length > 0))],
+        ...(condition.contains ? { contains: true } : {}),
       }))
       .filter((condition) => condition.values.length > 0);
     if (lists.length === 0) return [];

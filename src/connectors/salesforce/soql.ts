@@ -53,10 +53,18 @@ export function parseSalesforceDateTime(value: unknown): number | null {
 export const SALESFORCE_REQUEST_LIMIT_BYTES = 16_384;
 export const SOQL_ENCODED_BUDGET = 14_000;
 
-/** One condition to pack: `field IN (values)`. */
+/** One condition to pack: `field IN (values)`, or with `contains`, `field LIKE '%value%'` for each value. */
 export interface InCondition {
   readonly field: string;
   readonly values: readonly string[];
+  /** Match values anywhere in the field (case-insensitively, as SOQL's LIKE does), not the whole field. */
+  readonly contains?: boolean;
+}
+
+/** `'%value%'`: a LIKE pattern matching the value anywhere, its own `%` and `_` taken literally. */
+export function soqlContains(value: string): string {
+  const quoted = soqlString(value);
+  return `'%${quoted.slice(1, -1).replace(/[%_]/g, (char) => `\\${char}`)}%'`;
 }
 
 /**
@@ -84,20 +92,32 @@ export function packInClauses(
   const fixed = encodedLength(around(''));
   const clauses: string[] = [];
   let current = new Map<string, string[]>();
+  let likes: string[] = [];
   let used = fixed;
   const flush = () => {
-    if (current.size === 0) return;
+    if (current.size === 0 && likes.length === 0) return;
     clauses.push(
-      [...current.entries()].map(([field, values]) => `${field} IN ${soqlList(values)}`).join(' OR '),
+      [...[...current.entries()].map(([field, values]) => `${field} IN ${soqlList(values)}`), ...likes].join(
+        ' OR ',
+      ),
     );
     current = new Map();
+    likes = [];
     used = fixed;
   };
   for (const condition of conditions) {
     for (const value of condition.values) {
+      if (condition.contains) {
+        const like = `${condition.field} LIKE ${soqlContains(value)}`;
+        const cost = encodedLength(` OR ${like}`);
+        if (used + cost > budget && (current.size > 0 || likes.length > 0)) flush();
+        likes.push(like);
+        used += cost;
+        continue;
+      }
       const opening = current.has(condition.field) ? 0 : encodedLength(` OR ${condition.field} IN ()`);
       const cost = opening + encodedLength(`${soqlString(value)}, `);
-      if (used + cost > budget && current.size > 0) flush();
+      if (used + cost > budget && (current.size > 0 || likes.length > 0)) flush();
       const list = current.get(condition.field) ?? [];
       if (list.length === 0) {
         current.set(condition.field, list);

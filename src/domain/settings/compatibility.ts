@@ -9,6 +9,7 @@ import type { OwnershipRule, TransformKind } from './schema';
 export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDefinition) => boolean> = {
   text: (p) => p.type === 'string' || p.type === 'phone_number',
   email: (p) => p.type === 'string',
+  domain: (p) => p.type === 'string',
   phone: (p) => p.type === 'string' || p.type === 'phone_number',
   number: (p) => p.type === 'number',
   boolean: (p) => p.type === 'bool' || p.fieldType === 'booleancheckbox',
@@ -24,6 +25,7 @@ export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDe
 export const hubspotTypeNeeded: Record<TransformKind, string> = {
   text: 'a single-line or multi-line text property',
   email: 'a text property',
+  domain: 'a text property',
   phone: 'a text or phone number property',
   number: 'a number property',
   boolean: 'a single checkbox property',
@@ -37,6 +39,7 @@ export const hubspotTypeNeeded: Record<TransformKind, string> = {
 const salesforceTypes: Record<Exclude<TransformKind, 'owner'>, readonly string[]> = {
   text: ['string', 'textarea', 'url', 'email', 'phone', 'combobox', 'encryptedstring'],
   email: ['email', 'string'],
+  domain: ['url', 'string'],
   phone: ['phone', 'string'],
   number: ['double', 'int', 'long', 'currency', 'percent'],
   boolean: ['boolean'],
@@ -54,6 +57,7 @@ export function salesforceTypeFits(kind: TransformKind, field: SalesforceFieldDe
 export const salesforceTypeNeeded: Record<TransformKind, string> = {
   text: 'a text, text area, URL, email or phone field',
   email: 'an email or text field',
+  domain: 'a URL or text field',
   phone: 'a phone or text field',
   number: 'a number, currency or percent field',
   boolean: 'a checkbox field',

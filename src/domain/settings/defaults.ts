@@ -1,6 +1,7 @@
 /**
  * The settings a new installation starts with: contacts sync both ways with Leads and Contacts, the
- * standard fields mapped with sensible rules, new HubSpot contacts become Leads, companies and deals off.
+ * standard fields mapped with sensible rules, new HubSpot contacts become Leads; companies ⇄ Accounts mapped
+ * and ready to turn on; deals off.
  *
  * Why these rules:
  * - names, email, phones, title, address, company: `two_way`, the most recent edit wins; this is what
@@ -151,6 +152,168 @@ const contactFields: ContactFieldInput[] = [
   },
 ];
 
+type CompanyFieldInput = SettingsInput['objects']['companies'] extends infer C
+  ? C extends { fields: Array<infer F> }
+    ? F
+    : never
+  : never;
+
+function account(field: string): { Account: string } {
+  return { Account: field };
+}
+
+/**
+ * HubSpot's company industries ⇄ Salesforce's standard Account Industry values. The first value of each
+ * side is the one written there; Salesforce's `Consulting` and `Other` have no HubSpot counterpart, so an
+ * Account with either shows the field as unmapped until the admin extends the map.
+ */
+const industryOptions = [
+  { hubspot: ['FINANCIAL_SERVICES', 'ACCOUNTING'], salesforce: ['Finance'] },
+  { hubspot: ['BANKING'], salesforce: ['Banking'] },
+  { hubspot: ['BIOTECHNOLOGY', 'PHARMACEUTICALS'], salesforce: ['Biotechnology', 'Chemicals'] },
+  { hubspot: ['APPAREL_FASHION'], salesforce: ['Apparel'] },
+  { hubspot: ['CONSTRUCTION', 'REAL_ESTATE'], salesforce: ['Construction'] },
+  { hubspot: ['EDUCATION_MANAGEMENT'], salesforce: ['Education'] },
+  { hubspot: ['FOOD_BEVERAGES'], salesforce: ['Food & Beverage', 'Agriculture'] },
+  { hubspot: ['HOSPITAL_HEALTH_CARE', 'MEDICAL_DEVICES'], salesforce: ['Healthcare'] },
+  { hubspot: ['HOSPITALITY'], salesforce: ['Hospitality', 'Recreation'] },
+  {
+    hubspot: ['COMPUTER_SOFTWARE', 'INFORMATION_TECHNOLOGY_AND_SERVICES', 'INTERNET'],
+    salesforce: ['Technology', 'Electronics'],
+  },
+  { hubspot: ['INSURANCE'], salesforce: ['Insurance'] },
+  { hubspot: ['MACHINERY', 'AUTOMOTIVE'], salesforce: ['Machinery', 'Manufacturing', 'Engineering'] },
+  { hubspot: ['MARKETING_AND_ADVERTISING'], salesforce: ['Media', 'Entertainment'] },
+  { hubspot: ['NONPROFIT_ORGANIZATION_MANAGEMENT'], salesforce: ['Not For Profit', 'Government'] },
+  { hubspot: ['OIL_ENERGY', 'UTILITIES'], salesforce: ['Energy', 'Utilities', 'Environmental'] },
+  { hubspot: ['RETAIL', 'CONSUMER_GOODS'], salesforce: ['Retail'] },
+  { hubspot: ['TELECOMMUNICATIONS'], salesforce: ['Telecommunications', 'Communications'] },
+  {
+    hubspot: ['TRANSPORTATION_TRUCKING_RAILROAD', 'AIRLINES_AVIATION'],
+    salesforce: ['Transportation', 'Shipping'],
+  },
+];
+
+const companyFields: CompanyFieldInput[] = [
+  {
+    key: 'name',
+    label: 'Company name',
+    hubspotProperty: 'name',
+    salesforceFields: account('Name'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'domain',
+    label: 'Domain / Website',
+    hubspotProperty: 'domain',
+    salesforceFields: account('Website'),
+    rule: 'two_way',
+    transform: { kind: 'domain' },
+  },
+  {
+    key: 'industry',
+    label: 'Industry',
+    hubspotProperty: 'industry',
+    salesforceFields: account('Industry'),
+    rule: 'two_way',
+    transform: { kind: 'picklist', options: industryOptions },
+  },
+  {
+    key: 'numberofemployees',
+    label: 'Employees',
+    hubspotProperty: 'numberofemployees',
+    salesforceFields: account('NumberOfEmployees'),
+    rule: 'two_way',
+    transform: { kind: 'number', decimalPlaces: 0 },
+  },
+  {
+    key: 'annualrevenue',
+    label: 'Annual revenue',
+    hubspotProperty: 'annualrevenue',
+    salesforceFields: account('AnnualRevenue'),
+    rule: 'two_way',
+    transform: { kind: 'number', decimalPlaces: 0 },
+  },
+  {
+    key: 'phone',
+    label: 'Phone',
+    hubspotProperty: 'phone',
+    salesforceFields: account('Phone'),
+    rule: 'two_way',
+    transform: { kind: 'phone' },
+  },
+  {
+    key: 'address',
+    label: 'Street address',
+    hubspotProperty: 'address',
+    salesforceFields: account('BillingStreet'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'city',
+    label: 'City',
+    hubspotProperty: 'city',
+    salesforceFields: account('BillingCity'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'state',
+    label: 'State/Region',
+    hubspotProperty: 'state',
+    salesforceFields: account('BillingState'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'zip',
+    label: 'Postal code',
+    hubspotProperty: 'zip',
+    salesforceFields: account('BillingPostalCode'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'country',
+    label: 'Country',
+    hubspotProperty: 'country',
+    salesforceFields: account('BillingCountry'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'description',
+    label: 'Description',
+    hubspotProperty: 'description',
+    salesforceFields: account('Description'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'owner',
+    label: 'Owner',
+    hubspotProperty: 'hubspot_owner_id',
+    salesforceFields: account('OwnerId'),
+    rule: 'two_way',
+    transform: { kind: 'owner' },
+  },
+];
+
+/**
+ * Companies ⇄ Accounts, ready to turn on (off until an admin does): matched by the stored cross-ids, then
+ * by web domain; new companies become Accounts and new Accounts companies.
+ */
+export const defaultCompaniesInput = {
+  enabled: false,
+  fields: companyFields,
+  scope: null,
+  createInSalesforce: { default: 'Account' as const, rules: [] },
+  createInHubspot: { Account: true },
+  crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: account('HubSpot_Id__c') },
+} satisfies SettingsInput['objects']['companies'];
+
 export const defaultSettingsInput: SettingsInput = {
   schemaVersion: CURRENT_SCHEMA_VERSION,
   objects: {
@@ -162,6 +325,7 @@ export const defaultSettingsInput: SettingsInput = {
       createInHubspot: { Lead: true, Contact: true },
       crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: both('HubSpot_Id__c') },
     },
+    companies: defaultCompaniesInput,
   },
 };
 

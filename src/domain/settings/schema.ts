@@ -66,6 +66,8 @@ const picklistOptions = z.array(PicklistGroupSchema).superRefine((groups, ctx) =
 export const TransformSpecSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('text') }),
   z.object({ kind: z.literal('email') }),
+  /** A company's web domain (HubSpot `domain` ⇄ Salesforce `Website`), compared as the bare domain. */
+  z.object({ kind: z.literal('domain') }),
   z.object({ kind: z.literal('phone') }),
   z.object({ kind: z.literal('number'), decimalPlaces: z.number().int().min(0).max(10).optional() }),
   z.object({ kind: z.literal('boolean') }),

@@ -72,7 +72,7 @@ export function validateSettings(document: unknown, metadata: LiveMetadata): Set
   for (const object of ['contacts', 'companies', 'deals'] as const) {
     const objectSettings: ObjectSettings = settings.objects[object];
     if (!objectSettings.enabled) continue;
-    if (object !== 'contacts') {
+    if (object === 'deals') {
       messages.push({
         severity: 'error',
         object,
@@ -136,7 +136,8 @@ function validateObject(
   validateCreation(scope, objectSettings, salesforceTypes, metadata);
   validateConditions(scope, objectSettings, properties);
   validateCrossIds(scope, objectSettings, properties, salesforceTypes, metadata);
-  const flagField = settings.deletes.salesforceFlagField;
+  // The delete flag is kept on Leads and Contacts.
+  const flagField = object === 'contacts' ? settings.deletes.salesforceFlagField : null;
   if (flagField) {
     for (const type of salesforceTypes) {
       const field = metadata.salesforce[type]?.find((candidate) => candidate.name === flagField);

@@ -12,7 +12,7 @@ import type { OwnerIndex } from './owner';
 import { createOwnerTransform } from './owner';
 import { createPhoneTransform } from './phone';
 import { createMultiSelectTransform, createPicklistTransform } from './picklist';
-import { createEmailTransform, createTextTransform } from './text';
+import { createDomainTransform, createEmailTransform, createTextTransform } from './text';
 
 /** What transforms need besides their own settings. */
 export interface TransformContext {
@@ -26,6 +26,8 @@ export function createTransform(spec: TransformSpec, context: TransformContext):
       return createTextTransform();
     case 'email':
       return createEmailTransform();
+    case 'domain':
+      return createDomainTransform();
     case 'phone':
       return createPhoneTransform(context.phoneDefaultCountry);
     case 'number':

@@ -53,3 +53,30 @@ export function normalizeEmail(text: string): string | null {
 export function createEmailTransform(): FieldTransform {
   return textTransform((text) => text.toLowerCase());
 }
+
+/**
+ * A company's web domain, as both systems should compare it: lower case, without scheme, `www.`, port,
+ * path, query or trailing dot (`https://www.Acme.com/about` and `acme.com` are one company). Null for
+ * text that holds no domain.
+ */
+export function normalizeDomain(text: string): string | null {
+  const trimmed = normalizeText(text);
+  if (trimmed === null) return null;
+  const host = trimmed
+    .toLowerCase()
+    .replace(/^[a-z][a-z0-9+.-]*:\/\//, '')
+    .replace(/^[^@/]*@/, '')
+    .split(/[/?#]/, 1)[0]
+    ?.replace(/:\d*$/, '')
+    .replace(/\.$/, '')
+    .replace(/^www\d*\./, '');
+  return host && /^[a-z0-9-]+(\.[a-z0-9-]+)+$/.test(host) ? host : null;
+}
+
+/**
+ * HubSpot's company domain ⇄ Salesforce's Website: compared and written as the bare domain. A value that
+ * holds no domain is kept as text, so nothing an admin typed is lost or rewritten.
+ */
+export function createDomainTransform(): FieldTransform {
+  return textTransform((text) => normalizeDomain(text) ?? text);
+}

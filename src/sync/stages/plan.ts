@@ -147,7 +147,7 @@ export async function plan(
     const survivor = !unit.link && unit.subject.side === 'hubspot' ? unit.hubspot : null;
     if (survivor && survivor.id !== unit.subject.recordId) {
       // Merged into another contact: that one syncs instead.
-      const alsoMark = { side: 'hubspot', objectType: 'contacts', recordId: survivor.id } as const;
+      const alsoMark = { side: 'hubspot', objectType: context.objectType, recordId: survivor.id } as const;
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark } });
       continue;
     }

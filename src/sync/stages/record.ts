@@ -67,7 +67,12 @@ function candidateLabel(unit: Unit, ref: HubspotRef | SalesforceRef): string {
 function candidateFacts(
   unit: Unit,
   ref: HubspotRef | SalesforceRef,
-): { name: string | null; email: string | null; company: string | null; lastModifiedAt: number | null } {
+): {
+  name: string | null;
+  email: string | null;
+  company: string | null;
+  lastModifiedAt: number | null;
+} {
   const record = unit.candidates.find((candidate) => candidate.id === ref.id);
   const text = (value: unknown, max: number): string | null =>
     typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, max) : null;
@@ -233,7 +238,7 @@ async function recordUnit(
     const { plan, outcomes } = writes;
     const linkId = await applyLinkChanges(trx, context, unit, writes, options.earlyLinkId ?? null, nowMs);
     if (linkId && unit.lostCreate && unit.hubspot) {
-      await createsInDoubt.forget(trx, installationId, 'contacts', [unit.hubspot.id]);
+      await createsInDoubt.forget(trx, installationId, context.objectType, [unit.hubspot.id]);
     }
 
     if (linkId) {
@@ -241,7 +246,10 @@ async function recordUnit(
       const updates = new Map<string, { fieldKey: string; value: JsonValue }>();
       for (const update of plan.shadowUpdates) {
         if (!update.requiresWrites.every((side) => succeeded(outcomes, side))) continue;
-        updates.set(update.key, { fieldKey: update.key, value: update.value as JsonValue });
+        updates.set(update.key, {
+          fieldKey: update.key,
+          value: update.value as JsonValue,
+        });
       }
       await shadows.upsert(trx, installationId, linkId, [...updates.values()], nowMs);
       for (const conflict of plan.conflicts) {
@@ -364,7 +372,10 @@ async function recordWritten(context: BatchContext, written: Written): Promise<C
     salesforce.failure.category === 'converted_lead'
   ) {
     // Salesforce says the Lead was converted: the next round reads it again and follows the conversion.
-    const entry = { items: unit.items, ...(unit.link ? { linkId: unit.link.id } : {}) };
+    const entry = {
+      items: unit.items,
+      ...(unit.link ? { linkId: unit.link.id } : {}),
+    };
     return { settled: [], next: [entry], summary: EMPTY_SUMMARY };
   }
   const callError = callErrorOf(outcomes);
@@ -408,7 +419,11 @@ async function recordWritten(context: BatchContext, written: Written): Promise<C
     return { settled: [], next: [entry], summary: synced };
   }
   if (carry && linkId) {
-    const entry = { items: unit.items, linkId, known: knownAfter(context, written, created) };
+    const entry = {
+      items: unit.items,
+      linkId,
+      known: knownAfter(context, written, created),
+    };
     return { settled: [], next: [entry], summary: synced };
   }
   return {

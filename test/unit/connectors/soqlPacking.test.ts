@@ -114,4 +114,31 @@ describe('soqlString', () => {
       }),
     );
   });
+
+  it('packs "contains" values as LIKE patterns whose own % and _ are taken literally', () => {
+    const clauses = packInClauses(
+      [
+        { field: 'Website', values: ['acme.com', '100%_off.com'], contains: true },
+        { field: 'HubSpot_Id__c', values: ['901'] },
+      ],
+      around,
+    );
+    expect(clauses).toEqual([
+      "HubSpot_Id__c IN ('901') OR Website LIKE '%acme.com%' OR Website LIKE '%100\\%\\_off.com%'",
+    ]);
+    const tokens = tokenize(`SELECT Id FROM Account WHERE ${clauses[0] ?? ''}`);
+    expect(tokens.filter((token) => token.kind === 'string').map((token) => token.value)).toEqual([
+      '901',
+      '%acme.com%',
+      '%100\\%\\_off.com%',
+    ]);
+  });
+
+  it('starts a new query when LIKE patterns fill one', () => {
+    const values = Array.from({ length: 400 }, (_, index) => `company-${index}.example.com`);
+    const clauses = packInClauses([{ field: 'Website', values, contains: true }], around);
+    expect(clauses.length).toBeGreaterThan(1);
+    for (const clause of clauses) expect(onTheWire(around(clause))).toBeLessThanOrEqual(14_000);
+    expect(clauses.join(' OR ').match(/LIKE/g)).toHaveLength(400);
+  });
 });

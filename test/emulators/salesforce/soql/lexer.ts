@@ -36,8 +36,11 @@ export function tokenize(soql: string): Token[] {
         if (soql.charAt(j) === '\\') {
           j += 1;
           const escaped = soql.charAt(j);
-          value +=
-            ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[escaped] ?? escaped;
+          // `\%` and `\_` are LIKE's own escapes (a literal % or _): they stay escaped for the pattern.
+          if (escaped === '%' || escaped === '_') value += `\\${escaped}`;
+          else
+            value +=
+              ({ n: '\n', t: '\t', r: '\r', b: '\b', f: '\f' } as Record<string, string>)[escaped] ?? escaped;
         } else value += soql.charAt(j);
       }
       if (j >= soql.length)

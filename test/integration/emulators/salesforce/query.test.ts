@@ -184,6 +184,9 @@ describe('WHERE', () => {
       'Orphan',
     ]);
     expect(await names("SELECT LastName FROM Contact WHERE LastName LIKE 'O\\'B_ien'")).toEqual(["O'Brien"]);
+    // \% and \_ match a literal % and _, as Salesforce's LIKE escapes do.
+    expect(await names("SELECT LastName FROM Contact WHERE LastName LIKE 'O\\%'")).toEqual([]);
+    expect(await names("SELECT LastName FROM Contact WHERE LastName LIKE 'O\\'B\\_ien'")).toEqual([]);
     expect(await names('SELECT LastName FROM Contact WHERE Account.NumberOfEmployees > 100')).toEqual([
       'Young',
     ]);

@@ -19,9 +19,17 @@ function messages(document: unknown): string[] {
 describe('shipped default settings', () => {
   const settings = defaultSettings();
 
-  it('sync contacts with Leads and Contacts, companies and deals present but off', () => {
+  it('sync contacts with Leads and Contacts; companies mapped to Accounts but off; deals present but off', () => {
     expect(settings.objects.contacts.enabled).toBe(true);
-    expect(settings.objects.companies).toMatchObject({ enabled: false, fields: [] });
+    expect(settings.objects.companies).toMatchObject({
+      enabled: false,
+      createInSalesforce: { default: 'Account', rules: [] },
+      createInHubspot: { Account: true },
+      crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: { Account: 'HubSpot_Id__c' } },
+    });
+    expect(settings.objects.companies.fields.map((field) => field.key)).toEqual(
+      expect.arrayContaining(['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'owner']),
+    );
     expect(settings.objects.deals).toMatchObject({ enabled: false, fields: [] });
     expect(settings.objects.contacts.createInSalesforce).toEqual({ default: 'Lead', rules: [] });
     expect(settings.paused).toBe(false);

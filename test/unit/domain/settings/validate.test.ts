@@ -1,5 +1,5 @@
 import type { SettingsInput } from '../../../../src/domain/settings/schema';
-import { defaultSettingsInput } from '../../../../src/domain/settings/defaults';
+import { defaultCompaniesInput, defaultSettingsInput } from '../../../../src/domain/settings/defaults';
 import type { SettingsMessage } from '../../../../src/domain/settings/validate';
 import { validateSettings } from '../../../../src/domain/settings/validate';
 import { liveMetadata } from '../factories';
@@ -193,11 +193,11 @@ describe('validateSettings', () => {
     );
   });
 
-  it('refuses companies and deals for now', () => {
+  it('refuses deals for now', () => {
     const result = validateSettings(
       settingsWith(
         (_contacts, document) =>
-          (document.objects.companies = {
+          (document.objects.deals = {
             enabled: true,
             fields: [],
             createInSalesforce: { default: 'none' },
@@ -208,6 +208,21 @@ describe('validateSettings', () => {
       liveMetadata(),
     );
     expect(codes(result.messages)).toEqual(['error:-:object_not_available']);
+  });
+
+  it('checks companies once they are on, against the company properties and the Account fields', () => {
+    const result = validateSettings(
+      settingsWith((_contacts, document) => {
+        document.objects.companies = { ...structuredClone(defaultCompaniesInput), enabled: true };
+      }),
+      liveMetadata(),
+    );
+    // Neither side's metadata for companies is in this set: said, and nothing refused.
+    expect(codes(result.messages)).toEqual([
+      'warning:-:hubspot_metadata_missing',
+      'warning:-:salesforce_metadata_missing',
+    ]);
+    expect(result.valid).toBe(true);
   });
 
   it('warns, and still accepts, when metadata could not be read', () => {
