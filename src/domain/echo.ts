@@ -13,7 +13,7 @@ import { conditionHolds } from './conditions';
 import type { ShadowMap } from './planner';
 import type { HubspotRecord, Link, SalesforceRecord } from './records';
 import { sameSalesforceId } from './records';
-import type { Settings } from './settings/schema';
+import type { ObjectSettings, Settings } from './settings/schema';
 import { canonicalEquals } from './transforms/canonical';
 import { createTransform } from './transforms/index';
 import type { OwnerIndex } from './transforms/owner';
@@ -41,7 +41,7 @@ function liveAndSame(link: Link, changed: ChangedSide): boolean {
 }
 
 function crossIdHolds(settings: Settings, link: Link, changed: ChangedSide): boolean {
-  const crossId = settings.objects.contacts.crossId;
+  const crossId = settings.objects[link.hubspot.objectType].crossId;
   if (changed.side === 'hubspot') {
     const value = changed.record.properties[crossId.hubspotProperty];
     return value !== undefined && sameSalesforceId(value, link.salesforce.id);
@@ -63,11 +63,11 @@ export function matchesShadows(args: {
   if (link.state !== 'active' || !liveAndSame(link, changed) || !crossIdHolds(settings, link, changed)) {
     return false;
   }
-  const contacts = settings.objects.contacts;
+  const objectSettings: ObjectSettings = settings.objects[link.hubspot.objectType];
   if (
     changed.side === 'hubspot' &&
-    contacts.scope &&
-    !conditionHolds(contacts.scope, changed.record.properties)
+    objectSettings.scope &&
+    !conditionHolds(objectSettings.scope, changed.record.properties)
   ) {
     return false;
   }
@@ -75,7 +75,7 @@ export function matchesShadows(args: {
     phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
     owners: args.owners,
   };
-  for (const mapping of contacts.fields) {
+  for (const mapping of objectSettings.fields) {
     const salesforceField = (mapping.salesforceFields as Partial<Record<string, string | null>>)[
       link.salesforce.type
     ];

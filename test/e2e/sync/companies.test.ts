@@ -1,0 +1,238 @@
+/**
+ * Companies ⇄ Accounts through both emulators and the real SDKs: creates each way with the shipped
+ * mapping (industry through its value map, the domain as the Website), edits each way, a company matched to
+ * an existing Account by web domain instead of creating one, two Accounts with one domain left for a person,
+ * and a batch that mixes companies and contacts.
+ */
+import * as links from '../../../src/db/links';
+import * as pendingMatches from '../../../src/db/pendingMatches';
+import type { SettingsInput } from '../../../src/domain/settings/schema';
+import type { HubSpotEmulator } from '../../emulators/hubspot';
+import type { SalesforceEmulator } from '../../emulators/salesforce';
+import { testDialects } from '../../support/db';
+import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { createHarness, writeCalls, type Harness } from '../../support/syncHarness';
+
+let hubspotEmulator: HubSpotEmulator;
+let salesforceEmulator: SalesforceEmulator;
+
+beforeAll(async () => {
+  hubspotEmulator = await startHubSpot();
+  salesforceEmulator = await startSalesforce();
+});
+afterAll(async () => {
+  await hubspotEmulator.close();
+  await salesforceEmulator.close();
+});
+
+const companiesOn = (defaults: SettingsInput): SettingsInput => {
+  const companies = defaults.objects.companies;
+  if (companies) companies.enabled = true;
+  return defaults;
+};
+
+let sequence = 0;
+const uniqueDomain = (name: string) => `${name}-${Date.now().toString(36)}-${(sequence += 1)}.example.com`;
+
+const markCompany = (h: Harness, id: string) =>
+  h.mark({ side: 'hubspot', objectType: 'companies', recordId: id });
+const markAccount = (h: Harness, id: string) =>
+  h.mark({ side: 'salesforce', objectType: 'Account', recordId: id }, undefined, 'poll');
+
+describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
+  let h: Harness;
+  beforeEach(async () => {
+    // A new portal numbers its records from the start again: a fresh org keeps cross-ids apart.
+    await salesforceEmulator.control.reset();
+    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, { settings: companiesOn });
+  });
+  afterEach(async () => h.destroy());
+
+  it('creates an Account for a new company, with the mapped values, and the echo writes nothing', async () => {
+    const domain = uniqueDomain('acme');
+    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+      name: 'Acme Rockets',
+      domain,
+      industry: 'COMPUTER_SOFTWARE',
+      numberofemployees: '250',
+      city: 'Springfield',
+    });
+    await markCompany(h, company.id);
+    await h.drain();
+
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
+    expect(link).toMatchObject({ salesforceObjectType: 'Account', state: 'active' });
+    const accountId = link?.salesforceId as string;
+    const account = await salesforceEmulator.control.getRecord(accountId);
+    expect(account).toMatchObject({
+      Name: 'Acme Rockets',
+      Website: domain,
+      Industry: 'Technology',
+      NumberOfEmployees: 250,
+      BillingCity: 'Springfield',
+      HubSpot_Id__c: company.id,
+    });
+    const stored = await hubspotEmulator.control.record(h.portalId, 'companies', company.id);
+    expect(stored.properties.salesforce_record_id).toBe(accountId);
+
+    // The echo of both writes comes back: nothing to write.
+    await h.resetCalls();
+    await markCompany(h, company.id);
+    await markAccount(h, accountId);
+    await h.drain();
+    expect(writeCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
+  });
+
+  it('creates a company for a new Account, its Website read as the bare domain', async () => {
+    const domain = uniqueDomain('globex');
+    const { id } = await salesforceEmulator.control.createRecord(
+      'Account',
+      { Name: 'Globex', Website: `https://www.${domain}/about`, Industry: 'Finance', AnnualRevenue: 1200000 },
+      { asUser: 'rep@sandbox.example' },
+    );
+    await markAccount(h, id);
+    await h.drain();
+
+    const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, id);
+    expect(link).toMatchObject({ hubspotObjectType: 'companies', state: 'active' });
+    const company = await hubspotEmulator.control.record(h.portalId, 'companies', link?.hubspotId as string);
+    expect(company.properties).toMatchObject({
+      name: 'Globex',
+      domain,
+      industry: 'FINANCIAL_SERVICES',
+      annualrevenue: '1200000',
+      salesforce_record_id: id,
+    });
+    // The Website keeps what the rep typed: the bare domain is the same company.
+    expect((await salesforceEmulator.control.getRecord(id)).Website).toBe(`https://www.${domain}/about`);
+  });
+
+  it('carries edits each way', async () => {
+    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+      name: 'Initech',
+      domain: uniqueDomain('initech'),
+    });
+    await markCompany(h, company.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
+    const accountId = link?.salesforceId as string;
+
+    await hubspotEmulator.control
+      .asUser(h.portalId)
+      .update('companies', company.id, { name: 'Initech Inc.' });
+    await markCompany(h, company.id);
+    await h.drain();
+    expect((await salesforceEmulator.control.getRecord(accountId)).Name).toBe('Initech Inc.');
+
+    await salesforceEmulator.control.updateRecord(
+      accountId,
+      { NumberOfEmployees: 42, Phone: '+1 415 555 0100' },
+      { asUser: 'rep@sandbox.example' },
+    );
+    await markAccount(h, accountId);
+    await h.drain();
+    const after = await hubspotEmulator.control.record(h.portalId, 'companies', company.id);
+    expect(after.properties).toMatchObject({ numberofemployees: '42', name: 'Initech Inc.' });
+    expect(after.properties.phone).toMatch(/415/);
+  });
+
+  it('links a company to the Account that has its domain instead of creating one', async () => {
+    const domain = uniqueDomain('umbrella');
+    const { id: accountId } = await salesforceEmulator.control.createRecord(
+      'Account',
+      { Name: 'Umbrella Corp', Website: `http://www.${domain}/en` },
+      { asUser: 'rep@sandbox.example' },
+    );
+    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+      name: 'Umbrella',
+      domain,
+    });
+    await h.resetCalls();
+    await markCompany(h, company.id);
+    await h.drain();
+
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
+    expect(link?.salesforceId).toBe(accountId);
+    const calls = await h.calls();
+    expect(calls.salesforce['POST /services/data/vXX.X/composite/sobjects']).toBeUndefined();
+    // Two-way, the most recent edit wins: the company's name was set last.
+    expect((await salesforceEmulator.control.getRecord(accountId)).Name).toBe('Umbrella');
+  });
+
+  it('leaves a company whose domain two Accounts share for a person, creating nothing', async () => {
+    const domain = uniqueDomain('hooli');
+    for (const name of ['Hooli', 'Hooli EMEA']) {
+      await salesforceEmulator.control.createRecord(
+        'Account',
+        { Name: name, Website: `https://${domain}/${name.length}` },
+        { asUser: 'rep@sandbox.example' },
+      );
+    }
+    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+      name: 'Hooli',
+      domain,
+    });
+    await markCompany(h, company.id);
+    await h.drain();
+
+    expect(
+      await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id),
+    ).toBeNull();
+    const open = await pendingMatches.listOpen(h.testDb.db, h.installationId);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({
+      record: { side: 'hubspot', objectType: 'companies', recordId: company.id },
+      reason: 'ambiguous',
+    });
+    expect(open[0]?.candidates.map((candidate) => candidate.matchedBy)).toEqual(['domain', 'domain']);
+  });
+
+  it('syncs a batch of companies and contacts together, companies first, each in its own batch calls', async () => {
+    const companies = await Promise.all(
+      [1, 2, 3].map((n) =>
+        hubspotEmulator.control
+          .asUser(h.portalId)
+          .create('companies', { name: `Vendor ${n}`, domain: uniqueDomain(`vendor${n}`) }),
+      ),
+    );
+    const contacts = await Promise.all(
+      [1, 2].map((n) =>
+        hubspotEmulator.control.asUser(h.portalId).create('contacts', {
+          email: `buyer${n}-${Date.now()}@example.com`,
+          lastname: `Buyer ${n}`,
+          company: 'Vendor',
+        }),
+      ),
+    );
+    for (const company of companies) await markCompany(h, company.id);
+    for (const contact of contacts) await h.markHubspot(contact.id);
+    await h.resetCalls();
+    await h.drain();
+
+    const created = async (objectType: 'companies' | 'contacts', ids: string[]) => {
+      const times: number[] = [];
+      for (const id of ids) {
+        const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, objectType, id);
+        expect(link).toMatchObject({ salesforceObjectType: objectType === 'companies' ? 'Account' : 'Lead' });
+        const record = await salesforceEmulator.control.getRecord(link?.salesforceId as string);
+        times.push(Date.parse(String(record.CreatedDate).replace(/\+0000$/, 'Z')));
+      }
+      return times;
+    };
+    const accountsCreated = await created(
+      'companies',
+      companies.map((company) => company.id),
+    );
+    const leadsCreated = await created(
+      'contacts',
+      contacts.map((contact) => contact.id),
+    );
+    expect(Math.max(...accountsCreated)).toBeLessThanOrEqual(Math.min(...leadsCreated));
+    const calls = await h.calls();
+    // One upsert per Salesforce object (Accounts, then Leads), one HubSpot update per object type (the new
+    // Salesforce ids and the app properties).
+    expect(calls.salesforce['PATCH /services/data/vXX.X/composite/sobjects/:sobject/:field']).toBe(2);
+    expect(calls.hubspot['POST /crm/v3/objects/companies/batch/update']).toBe(1);
+    expect(calls.hubspot['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
+  });
+});
