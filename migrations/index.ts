@@ -29,6 +29,7 @@ import * as addCursorsStalls from './20261123100000_add_cursors_stalls';
 import * as createSeenSignatures from './20261124090000_create_seen_signatures';
 import * as createCreatesInDoubt from './20261207090000_create_creates_in_doubt';
 import * as addInstallationsSalesforceConfirmation from './20261207100000_add_installations_salesforce_confirmation';
+import * as createProcessHeartbeats from './20261208090000_create_process_heartbeats';
 
 export interface Migration {
   name: string;
@@ -65,4 +66,5 @@ export const migrations: Migration[] = [
     name: '20261207100000_add_installations_salesforce_confirmation',
     ...addInstallationsSalesforceConfirmation,
   },
+  { name: '20261208090000_create_process_heartbeats', ...createProcessHeartbeats },
 ];
