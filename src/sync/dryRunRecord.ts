@@ -10,6 +10,7 @@ import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
 import { silentLogger } from '../logger';
+import { hubspotObjectOf } from '../settings/fields';
 import { settingsOrNull } from '../settings/installationSettings';
 import type { EngineDeps, EngineError } from './engineApi';
 import { OrgMetadataCache } from './orgMetadata';
@@ -46,6 +47,7 @@ export async function planDryRun(
   }
   const settings = await settingsOrNull(deps.db, installationId);
   if (!settings) return err({ code: 'unavailable', message: 'The stored settings cannot be read.' });
+  const objectType = record.side === 'hubspot' ? record.objectType : hubspotObjectOf(record.objectType);
   const clients = await deps.clients.clientsFor(installationId);
   if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });
   try {
@@ -63,6 +65,7 @@ export async function planDryRun(
       installationId,
       settings,
       clients.value,
+      objectType,
     );
     // A unit for the record, as a sync of it would build (no dirty row is claimed or changed).
     const probe = { id: -1, record, payload: null, source: 'manual' } as unknown as Parameters<
@@ -80,7 +83,7 @@ export async function planDryRun(
     const changed = await readChanged(context, [stored], 2);
     const hubspot = changed.reading[0]?.sides.hubspot ?? null;
     if (!linked) {
-      const scope = settings.objects.contacts.scope;
+      const scope = settings.objects[objectType].scope;
       if (!hubspot || (scope && !conditionHolds(scope, hubspot.properties))) return err(notSyncedHere);
     }
     const [unit] = await readRest(context, changed.reading);

@@ -22,6 +22,10 @@ describe.each(testDialects)('companies through change detection on %s', (dialect
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(portalId)).id;
+    // The org's users own records in HubSpot too, so owners map both ways.
+    for (const email of ['admin@default.example', 'rep@sandbox.example']) {
+      await harness.hubspot.control.addOwner(portalId, { email });
+    }
     const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
     const document = structuredClone(defaultSettingsInput);
     if (document.objects.companies) document.objects.companies.enabled = true;
@@ -77,6 +81,24 @@ describe.each(testDialects)('companies through change detection on %s', (dialect
       name: 'Stark Industries',
       domain: 'stark.example',
       industry: 'COMPUTER_SOFTWARE',
+    });
+
+    // The card on the company says it is in sync and names its Account.
+    const card = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}/api/sync/records/hubspot/companies/${company.id}`,
+      method: 'GET',
+      portalId,
+      user: `rep@portal${portalId}.example.com`,
+    });
+    expect(card.status).toBe(200);
+    const answer = (await card.json()) as {
+      summary: { state: string };
+      link: { salesforce: { objectType: string; recordId: string } } | null;
+    };
+    expect(answer.summary.state).toBe('in_sync');
+    expect(answer.link?.salesforce).toMatchObject({
+      objectType: 'Account',
+      recordId: companyLink!.salesforceId,
     });
 
     // A person edits the company: its webhook marks it and the worker writes the Account.

@@ -126,7 +126,7 @@ describe('the HubSpot developer project', () => {
     }
     expect(
       byType('CARD').flatMap((card) => (card.config as { objectTypes: string[] }).objectTypes),
-    ).toContain('contacts');
+    ).toEqual(expect.arrayContaining(['contacts', 'companies']));
   });
 
   it('has a settings page whose entry point registers for the settings location', () => {
