@@ -21,23 +21,34 @@ const LAYERS = {
   },
   // The Logger interface the layers above the tables take.
   logger: { imports: [] },
+  // The Metrics interface the layers report to (src/ops keeps the counts).
+  metrics: { imports: [] },
   // The only reader of the environment, itself read only by src/app and the entry points (ENTRY_POINTS).
   config: { imports: [] },
   db: { imports: ['domain'], outside: ['migrations'] },
   // Wire records in and out; the database is not theirs to touch.
   connectors: { imports: ['domain'], packages: ['knex', 'pg', 'sqlite3'] },
-  queue: { imports: ['domain', 'logger', 'db'] },
-  auth: { imports: ['domain', 'logger', 'db', 'connectors'] },
-  settings: { imports: ['domain', 'logger', 'db', 'connectors', 'auth'] },
-  budget: { imports: ['domain', 'logger', 'db', 'connectors', 'settings'] },
-  install: { imports: ['domain', 'logger', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'] },
-  changes: { imports: ['domain', 'logger', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'] },
-  sync: { imports: ['domain', 'logger', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'] },
+  queue: { imports: ['domain', 'logger', 'metrics', 'db'] },
+  auth: { imports: ['domain', 'logger', 'metrics', 'db', 'connectors'] },
+  settings: { imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'auth'] },
+  budget: { imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'settings'] },
+  install: {
+    imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'],
+  },
+  changes: {
+    imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'],
+  },
+  sync: {
+    imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'],
+  },
+  // What operators read: the metrics registry and its scrape, process heartbeats, readiness.
+  ops: { imports: ['domain', 'logger', 'metrics', 'db', 'budget'] },
   // The composition root and the entry points.
   app: {
     imports: [
       'domain',
       'logger',
+      'metrics',
       'config',
       'db',
       'connectors',
@@ -45,6 +56,7 @@ const LAYERS = {
       'auth',
       'settings',
       'budget',
+      'ops',
       ...PEERS,
     ],
   },

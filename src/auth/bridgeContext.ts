@@ -8,6 +8,7 @@ import type { SalesforceOAuthApp } from '../connectors/salesforce/oauth';
 import type { SalesforceEnvironment } from '../db/installations';
 import type { Db } from '../db/knex';
 import type { Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { TokenCipher } from './tokenCipher';
 
 export interface BridgeApp {
@@ -37,6 +38,8 @@ export interface BridgeContext {
   logger: Logger;
   /** Epoch milliseconds; injected so tests can move time. */
   now: () => number;
+  /** Told of token refreshes; default none. */
+  metrics?: Metrics;
 }
 
 export const HUBSPOT_CALLBACK_PATH = '/oauth/hubspot/callback';

@@ -19,6 +19,7 @@ import { createSalesforceConnection } from '../connectors/salesforce/client';
 import type { BridgeContext } from './bridgeContext';
 import * as installations from '../db/installations';
 import { ok, type Result } from '../domain/result';
+import type { ApiProvider } from '../metrics';
 import type { CredentialsError } from './errors';
 import { RefreshCoordinator, type RefreshTiming } from './refreshCoordinator';
 import { openToken } from './sealedColumns';
@@ -57,7 +58,7 @@ export class Credentials {
       installationId,
       provider: 'hubspot',
       current: () => storedHubSpotToken(this.ctx, installationId, options.rejectedAccessToken),
-      refresh: (guard) => refreshHubSpot(this.ctx, installationId, guard),
+      refresh: (guard) => this.counted('hubspot', refreshHubSpot(this.ctx, installationId, guard)),
     });
   }
 
@@ -111,7 +112,20 @@ export class Credentials {
       installationId,
       provider: 'salesforce',
       current: () => storedSalesforceToken(this.ctx, installationId, rejectedAccessToken),
-      refresh: (guard) => refreshSalesforce(this.ctx, installationId, guard),
+      refresh: (guard) => this.counted('salesforce', refreshSalesforce(this.ctx, installationId, guard)),
     });
+  }
+
+  /** Tells the metrics how a refresh this process ran ended. */
+  private async counted<T>(
+    provider: ApiProvider,
+    refresh: Promise<Result<T, CredentialsError>>,
+  ): Promise<Result<T, CredentialsError>> {
+    const result = await refresh.catch((error: unknown) => {
+      this.ctx.metrics?.tokenRefresh(provider, 'unexpected_error');
+      throw error;
+    });
+    this.ctx.metrics?.tokenRefresh(provider, result.ok ? 'refreshed' : result.error.code);
+    return result;
   }
 }

@@ -30,6 +30,7 @@ import * as apiUsage from '../db/apiUsage';
 import type { Queryable } from '../db/support';
 import type { Settings } from '../domain/settings/schema';
 import { silentLogger, type Logger } from '../logger';
+import { silentMetrics, type Metrics } from '../metrics';
 import { settingsFor } from '../settings/installationSettings';
 
 export const HUBSPOT_CALL_WINDOW_MS = 1_000;
@@ -80,6 +81,8 @@ export interface BudgetOptions {
   sleep?: (ms: number) => Promise<void>;
   /** The longest a call waits for a short window to free up before it is refused (default 15 s). */
   maxWaitMs?: number;
+  /** Told of every call that goes out, waits and refusals; default none. */
+  metrics?: Metrics;
 }
 
 const defaultSleep = (ms: number) =>
@@ -100,6 +103,7 @@ export class Budget implements CallBudget {
   private readonly logger: Logger;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxWaitMs: number;
+  private readonly metrics: Metrics;
   /** Which waits were already logged, so a spent budget makes one log line, not one per call. */
   private readonly announced = new Map<string, number>();
 
@@ -107,6 +111,7 @@ export class Budget implements CallBudget {
     this.logger = options.logger ?? silentLogger;
     this.sleep = options.sleep ?? defaultSleep;
     this.maxWaitMs = options.maxWaitMs ?? 15_000;
+    this.metrics = options.metrics ?? silentMetrics;
   }
 
   /** The gate every connector of this installation uses; make one per batch or poll run. */
@@ -125,6 +130,7 @@ export class Budget implements CallBudget {
         const current = await settings();
         if (provider === 'hubspot') await this.acquireHubSpot(installationId, kind, current);
         else await this.acquireSalesforce(installationId, current);
+        this.metrics.apiCall(provider, kind);
       },
       observeSalesforceUsage: (used: number, limit: number) => {
         const stored = apiLimitReports
@@ -208,12 +214,14 @@ export class Budget implements CallBudget {
       });
       if (taken.ok) return;
       if (taken.retryAt - startedAt > this.maxWaitMs) {
+        this.metrics.apiBudgetRefusal('hubspot', 'hubspot_rate_limit');
         throw new BudgetExhausted(
           'hubspot',
           taken.retryAt,
           `HubSpot calls for this portal are at the rate limit; waited ${now - startedAt} ms without a free slot`,
         );
       }
+      this.metrics.apiBudgetWait('hubspot');
       await this.sleep(Math.max(1, taken.retryAt - now));
     }
   }
@@ -266,6 +274,7 @@ export class Budget implements CallBudget {
   }
 
   private refuse(installationId: string, wait: BudgetWait): never {
+    this.metrics.apiBudgetRefusal(wait.provider, wait.reason);
     const key = `${installationId}:${wait.reason}`;
     if (this.announced.get(key) !== wait.resumesAt) {
       this.announced.set(key, wait.resumesAt);

@@ -12,6 +12,7 @@ import { deferClaims } from './defer';
 import { describeRecord } from './describe';
 import { transition } from '../domain/queueItemStates';
 import { silentLogger, type Logger } from '../logger';
+import { silentMetrics, type Metrics, type SettledOutcome } from '../metrics';
 
 /** What a worker must hold to settle a row: the claim it got from claimBatch. */
 export type ClaimHandle = Pick<
@@ -90,6 +91,8 @@ export async function fail(
   policy: FailPolicy,
 ): Promise<FailOutcome> {
   const logger = policy.logger ?? silentLogger;
+  // The error's message is for the person who fixes the record (stored below, shown on the card); it may
+  // quote the record's values, so the log keeps its code and category.
   const fields = {
     dirtyId: claim.id,
     installationId: claim.installationId,
@@ -111,7 +114,7 @@ export async function fail(
       await release(trx, claim.id, { attempts: 0, next_attempt_at: nextAttemptAt, ...lastError });
       logger.info(
         fields,
-        `${progress} failed for ${describeRecord(claim)}: ${error.message}; a newer change is queued`,
+        `${progress} failed for ${describeRecord(claim)} (${error.code}); a newer change is queued`,
       );
       return { outcome: 'requeued', nextAttemptAt } as const;
     }
@@ -135,7 +138,7 @@ export async function fail(
       await trx(dirty.DIRTY).where({ id: claim.id }).delete();
       logger.error(
         { ...fields, failureId: failure.id },
-        `${progress} failed for ${describeRecord(claim)}: ${error.message}; ${error.retryable ? 'no attempts left' : 'not retryable'}, moved to failures`,
+        `${progress} failed for ${describeRecord(claim)} (${error.code}); ${error.retryable ? 'no attempts left' : 'not retryable'}, moved to failures`,
       );
       return { outcome: 'dead', failure } as const;
     }
@@ -145,7 +148,7 @@ export async function fail(
     await release(trx, claim.id, { next_attempt_at: nextAttemptAt, ...lastError });
     logger.warn(
       { ...fields, retryInMs },
-      `${progress} failed for ${describeRecord(claim)}: ${error.message}; retrying in ${retryInMs} ms`,
+      `${progress} failed for ${describeRecord(claim)} (${error.code}); retrying in ${retryInMs} ms`,
     );
     return { outcome: 'retry_scheduled', nextAttemptAt } as const;
   });
@@ -175,6 +178,13 @@ export interface SettleOptions {
   readonly logger?: Logger;
   /** The link of the record, when known, stored on a failure. */
   readonly linkId?: string | null;
+  /** Told how each row ended (syncs by outcome, failures by category). */
+  readonly metrics?: Metrics;
+}
+
+function failedOutcome(outcome: FailOutcome['outcome']): SettledOutcome {
+  if (outcome === 'dead') return 'failed';
+  return outcome === 'lease_lost' ? 'lease_lost' : 'retrying';
 }
 
 /**
@@ -188,16 +198,28 @@ export async function settleClaims(
   options: SettleOptions,
 ): Promise<readonly ClaimHandle[]> {
   const logger = options.logger ?? silentLogger;
+  const metrics = options.metrics ?? silentMetrics;
+  const settled = (claim: ClaimHandle, outcome: SettledOutcome, category?: string) =>
+    metrics.rowSettled({
+      objectType: claim.record.objectType,
+      outcome,
+      ...(category === undefined ? {} : { category }),
+    });
   switch (settlement.kind) {
     case 'carry':
       return [];
     case 'defer':
       await deferClaims(db, claims, settlement.dueAt, settlement.reason);
+      for (const claim of claims) settled(claim, 'deferred');
       return claims;
     case 'complete':
-      for (const claim of claims) await complete(db, claim, options.now, logger);
+      for (const claim of claims) {
+        const outcome = await complete(db, claim, options.now, logger);
+        settled(claim, outcome === 'lease_lost' ? 'lease_lost' : 'synced');
+      }
       return claims;
     case 'fail': {
+      const { category } = settlement.error;
       const policy = (): FailPolicy => ({
         now: options.now,
         maxAttempts: options.maxAttempts,
@@ -207,13 +229,22 @@ export async function settleClaims(
         linkId: options.linkId ?? null,
       });
       if (settlement.error.retryable) {
-        for (const claim of claims) await fail(db, claim, settlement.error, policy());
+        for (const claim of claims) {
+          const failed = await fail(db, claim, settlement.error, policy());
+          settled(claim, failedOutcome(failed.outcome), category);
+        }
         return claims;
       }
       // One failure row says what is wrong with the record; its other rows add nothing to it.
       const [first, ...rest] = claims;
-      if (first) await fail(db, first, settlement.error, policy());
-      for (const claim of rest) await complete(db, claim, options.now, logger);
+      if (first) {
+        const failed = await fail(db, first, settlement.error, policy());
+        settled(first, failedOutcome(failed.outcome), category);
+      }
+      for (const claim of rest) {
+        const outcome = await complete(db, claim, options.now, logger);
+        settled(claim, outcome === 'lease_lost' ? 'lease_lost' : 'failed', category);
+      }
       return claims;
     }
   }

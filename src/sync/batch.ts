@@ -102,6 +102,7 @@ async function settleRows(
     backoff: deps.policy.backoff,
     random: deps.policy.random,
     logger: deps.logger,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   });
   return { settled: rows, summary: countOf(settlement, rows.length) };
 }

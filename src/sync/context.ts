@@ -25,6 +25,7 @@ import type { HubSpotRecordsPort, SalesforceRecordsPort } from './ports';
 import type { ObjectSettings, Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
 import type { Logger } from '../logger';
+import { silentMetrics, type Metrics } from '../metrics';
 import type { OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
 
@@ -73,6 +74,8 @@ export interface BatchContext {
   readonly logger: Logger;
   readonly policy: SettlePolicy;
   readonly workerId: string | null;
+  /** Told how rows settle and when changes are written (src/metrics.ts). */
+  readonly metrics: Metrics;
 }
 
 export const BRIDGE_ACTOR = 'bridge';
@@ -98,6 +101,8 @@ export interface SyncDeps {
   readonly blockedRetryMs: number;
   /** Named in the log lines that say which records this worker holds. */
   readonly workerId?: string;
+  /** Default: none. */
+  readonly metrics?: Metrics;
 }
 
 export async function buildContext(
@@ -169,5 +174,6 @@ export async function buildContext(
     logger: deps.logger,
     policy: deps.policy,
     workerId: deps.workerId ?? null,
+    metrics: deps.metrics ?? silentMetrics,
   };
 }

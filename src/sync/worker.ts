@@ -16,6 +16,7 @@ import { claimBatch, type ClaimedItem } from '../queue/claim';
 import { startLeaseHeartbeat } from '../queue/heartbeat';
 import { recoverExpiredLeases, releaseClaims } from '../queue/leases';
 import { silentLogger, type Logger } from '../logger';
+import type { Metrics } from '../metrics';
 import type { ClientSource } from '../auth/clients';
 import { DEFAULT_METADATA_TTL_MS, OrgMetadataCache } from './orgMetadata';
 import { syncInstallationBatch, type SyncDeps } from './batch';
@@ -32,6 +33,8 @@ export interface SyncWorkerDeps {
   readonly logger?: Logger;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** Told how rows settle and when changes are written; default none. */
+  readonly metrics?: Metrics;
 }
 
 export interface SyncWorkerOptions {
@@ -105,6 +108,7 @@ export function startSyncWorker(deps: SyncWorkerDeps, options: SyncWorkerOptions
     ...(options.callTimeoutMs ? { callTimeoutMs: options.callTimeoutMs } : {}),
     blockedRetryMs: options.blockedRetryMs ?? 60_000,
     workerId,
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
   };
   const stopping = new AbortController();
   let nextRecoveryAt = 0;

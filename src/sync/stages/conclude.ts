@@ -126,6 +126,7 @@ export async function settleUnit(
     random: policy.random,
     logger,
     linkId,
+    metrics: context.metrics,
   });
   return settlement.kind === 'carry' ? [] : unit.items;
 }

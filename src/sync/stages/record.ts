@@ -409,6 +409,9 @@ async function recordWritten(context: BatchContext, written: Written): Promise<C
     );
     return { settled, next: [], summary: countOf(busy, unit.items.length) };
   }
+  if (Object.values(outcomes).some((outcome) => outcome?.ok)) {
+    context.metrics.changesWritten(unit.items, context.now());
+  }
   const synced = { ...EMPTY_SUMMARY, synced: 1 };
   if (inDoubt.length > 0) {
     const entry = {
