@@ -7,6 +7,7 @@ import { isSecureOrigin, type AppDeps } from './deps';
 import { getMe } from './handlers/access/get-me';
 import { getRoles } from './handlers/access/get-roles';
 import { getHealthz } from './handlers/health/get-healthz';
+import { getReadyz } from './handlers/health/get-readyz';
 import { getHelp } from './handlers/help/get-help';
 import { getHubSpotCallback } from './handlers/oauth/get-hubspot-callback';
 import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
@@ -15,6 +16,7 @@ import { getSalesforceStart } from './handlers/oauth/get-salesforce-start';
 import { postSalesforceStart, startFormBody } from './handlers/oauth/post-salesforce-start';
 import { getInstallation } from './handlers/ops/get-installation';
 import { getInstallations } from './handlers/ops/get-installations';
+import { getMetrics } from './handlers/ops/get-metrics';
 import { getInstallationStatus } from './handlers/settings/get-installation-status';
 import { postSalesforceConfirm } from './handlers/settings/post-salesforce-confirm';
 import { postSalesforceConnectUrl } from './handlers/settings/post-salesforce-connect-url';
@@ -42,6 +44,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(accessLog(context.logger));
 
   app.get('/healthz', getHealthz(deps));
+  app.get('/readyz', getReadyz(deps));
   // The marketplace listing's documentation and support links.
   app.get(['/docs', '/support'], getHelp(deps));
 
@@ -82,7 +85,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(createWebhookRouter(deps));
   app.use(createEngineRouter(deps));
 
-  app.use('/ops', requireOpsToken(deps.opsToken));
+  const operator = requireOpsToken(deps.opsToken);
+  app.get('/metrics', operator, getMetrics(deps));
+  app.use('/ops', operator);
   app.get('/ops/installations', getInstallations(deps));
   app.get('/ops/installations/:installationId', getInstallation(deps));
 

@@ -15,6 +15,7 @@ import { startWorker } from '../src/app/workerRole';
 import { loadConfigOrExit } from '../src/config';
 import { exitOnUncaughtErrors } from '../src/app/crash';
 import { migrateLatest } from '../src/db/migrate';
+import { startProcessHeartbeat } from '../src/ops/processHeartbeat';
 import { createApp } from './app';
 
 const roles = ['server', 'worker', 'all'] as const;
@@ -42,7 +43,9 @@ async function main(): Promise<void> {
   const applied = await migrateLatest(db);
   if (applied.length > 0) logger.info({ applied }, 'database migrated');
 
-  const stops: Array<() => Promise<void>> = [];
+  // Readiness reads whether a worker is alive from it; /metrics serves this process's counts through it.
+  const heartbeat = startProcessHeartbeat(context, { role });
+  const stops: Array<() => Promise<void>> = [() => heartbeat.stop()];
 
   if (role !== 'worker') {
     const server = http.createServer(createApp({ context, opsToken: config.OPS_TOKEN }));

@@ -8,6 +8,7 @@
  * receiver), since the portal the events name comes from the body.
  */
 import express, { type RequestHandler, type Router } from 'express';
+import type { BridgeMetrics, WebhookRequestOutcome } from '../../src/ops/metrics';
 import type { AppDeps } from '../deps';
 import { postHubSpotWebhooks } from '../handlers/webhooks/post-hubspot-webhooks';
 import { sendError } from '../middleware/errors';
@@ -36,11 +37,36 @@ export const refuseSignedFetchRequests: RequestHandler = (req, res, next) => {
   next();
 };
 
+/** A delivery's outcome, from the status it was answered with (every refusal below has its own). */
+export function webhookOutcomeOf(status: number): WebhookRequestOutcome {
+  switch (status) {
+    case 200:
+      return 'accepted';
+    case 401:
+      return 'invalid_signature';
+    case 403:
+      return 'not_a_webhook_delivery';
+    case 413:
+      return 'body_too_large';
+    default:
+      return status >= 500 ? 'error' : 'invalid_body';
+  }
+}
+
+/** Counts every delivery by how it was answered, refusals included (bridge_webhook_requests_total). */
+function countDeliveries(metrics: BridgeMetrics): RequestHandler {
+  return (_req, res, next) => {
+    res.on('finish', () => metrics.webhookRequest(webhookOutcomeOf(res.statusCode)));
+    next();
+  };
+}
+
 export function createWebhookRouter(deps: AppDeps): Router {
   const { context } = deps;
   const router = express.Router();
   router.post(
     HUBSPOT_WEBHOOK_PATH,
+    countDeliveries(context.metrics),
     refuseSignedFetchRequests,
     express.raw({ type: () => true, limit: WEBHOOK_BODY_LIMIT }),
     requireHubSpotSignature({

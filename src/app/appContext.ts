@@ -8,6 +8,7 @@
  *          ─► one API budget (every call's gate) ─► clients (one side at a time, or both per batch)
  *          ─► live metadata and settings-access caches, the engine API's deps (its org metadata cache),
  *             change detection's deps, the sync worker's deps
+ *   and the process's metrics, which the credentials, the budget and the sync worker report to.
  *
  * Nothing below src/app/ builds any of these; each module takes what it needs as an argument.
  */
@@ -32,6 +33,7 @@ import { LiveMetadataReader } from '../settings/liveMetadata';
 import type { EngineDeps } from '../sync/engineApi';
 import { OrgMetadataCache } from '../sync/orgMetadata';
 import type { SyncWorkerDeps } from '../sync/worker';
+import { BridgeMetrics } from '../ops/metrics';
 import { createLogger } from './logger';
 
 /** The app-wide context: the install flow's context plus every service the processes share. */
@@ -52,6 +54,8 @@ export interface AppContext extends InstallContext {
   readonly changeDetection: ChangeDetectionDeps;
   /** The sync worker's dependencies. */
   readonly syncWorker: SyncWorkerDeps;
+  /** This process's counts (src/ops/metrics.ts): `/metrics` serves them, the heartbeat relays them. */
+  readonly metrics: BridgeMetrics;
 }
 
 export function bridgeAppFromConfig(config: Config): BridgeApp {
@@ -91,26 +95,28 @@ export function createAppContext(config: Config, options: AppContextOptions = {}
     app: bridgeAppFromConfig(config),
     logger: options.logger ?? createLogger({ level: config.LOG_LEVEL }),
     now: options.now ?? (() => Date.now()),
+    metrics: new BridgeMetrics({ processMetrics: true }),
   });
 }
 
 /**
  * The app-wide context around a base the caller built (tests and the soak run bring their own database,
  * clock and logger). Keeps every extra field of `base`; uses `base.credentials` when given, else makes them
- * (with `timing` for their refresh coordination).
+ * (with `timing` for their refresh coordination), and `base.metrics` when given, else a registry of its own.
  */
-export function composeAppContext<Base extends BridgeContext & { credentials?: Credentials }>(
-  base: Base,
-  options: { timing?: Partial<RefreshTiming> } = {},
-): Base & AppContext {
+export function composeAppContext<
+  Base extends BridgeContext & { credentials?: Credentials; metrics?: BridgeMetrics },
+>(base: Base, options: { timing?: Partial<RefreshTiming> } = {}): Base & AppContext {
   const { db, now, logger } = base;
-  const credentials = base.credentials ?? new Credentials(base, options.timing);
-  const budget = new Budget({ db, now, logger });
+  const metrics = base.metrics ?? new BridgeMetrics();
+  const credentials = base.credentials ?? new Credentials({ ...base, metrics }, options.timing);
+  const budget = new Budget({ db, now, logger, metrics });
   const clients = clientsBySide(credentials);
   const clientSource = credentialsClientSource(credentials);
   const gateFor = (installationId: string) => budget.gateFor(installationId);
   return {
     ...base,
+    metrics,
     credentials,
     budget,
     clients,
@@ -126,6 +132,7 @@ export function composeAppContext<Base extends BridgeContext & { credentials?: C
       canSync: (installationId) => budget.canSync(installationId),
       logger,
       now,
+      metrics,
     },
   };
 }

@@ -8,6 +8,7 @@
 import { loadConfigOrExit } from '../config';
 import { exitOnUncaughtErrors } from './crash';
 import { migrateLatest } from '../db/migrate';
+import { startProcessHeartbeat } from '../ops/processHeartbeat';
 import { startSyncWorker } from '../sync/worker';
 import { createAppContext } from './appContext';
 import { createSyncWorkerLogger } from './logger';
@@ -23,14 +24,14 @@ async function main(): Promise<void> {
     leaseMs: config.SYNC_LEASE_MS,
     maxBatchSize: config.SYNC_BATCH_SIZE,
   });
+  const heartbeat = startProcessHeartbeat(context, { role: 'sync-worker' });
   logger.info({ worker: worker.workerId }, 'sync worker started');
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'sync worker stopping');
-    worker
-      .stop()
+    Promise.all([worker.stop(), heartbeat.stop()])
       .then(() => db.destroy())
       .then(() => process.exit(0))
       .catch((error: unknown) => {

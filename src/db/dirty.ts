@@ -286,3 +286,36 @@ export async function backlogAtLeast(
     .limit(threshold)) as unknown[];
   return rows.length >= threshold;
 }
+
+/**
+ * `counts` for every installation with rows, in one grouped pass over the queue (whose size is the backlog:
+ * rows leave it as they sync). For the metrics endpoint.
+ */
+export async function countsByInstallation(db: Queryable, now: number): Promise<Map<string, QueueCounts>> {
+  const rows = (await db<DirtyRow>(DIRTY)
+    .select(
+      'installation_id',
+      db.raw("COALESCE(SUM(CASE WHEN state = 'pending' THEN 1 ELSE 0 END), 0) AS pending"),
+      db.raw(
+        "COALESCE(SUM(CASE WHEN state = 'pending' AND next_attempt_at <= ? THEN 1 ELSE 0 END), 0) AS due",
+        [now],
+      ),
+      db.raw("COALESCE(SUM(CASE WHEN state = 'claimed' THEN 1 ELSE 0 END), 0) AS claimed"),
+      db.raw("COALESCE(SUM(CASE WHEN state = 'pending' AND attempts > 0 THEN 1 ELSE 0 END), 0) AS retrying"),
+      db.raw('MIN(first_marked_at) AS oldest_marked_at'),
+    )
+    .groupBy('installation_id')) as unknown as Array<Record<string, number | string | null>>;
+  const number = (value: number | string | null | undefined) => Number(value ?? 0);
+  return new Map(
+    rows.map((row) => [
+      String(row.installation_id),
+      {
+        pending: number(row.pending),
+        due: number(row.due),
+        claimed: number(row.claimed),
+        retrying: number(row.retrying),
+        oldestMarkedAt: row.oldest_marked_at == null ? null : Number(row.oldest_marked_at),
+      },
+    ]),
+  );
+}

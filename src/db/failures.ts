@@ -201,6 +201,34 @@ export async function countUnresolvedByCategory(
   return Object.fromEntries(rows.map((row) => [row.category, Number(row.count)]));
 }
 
+/**
+ * Unresolved failures of these installations by kind and category, through the (installation, state) index
+ * (resolved history is never read). For the metrics endpoint.
+ */
+export async function countUnresolvedByInstallation(
+  db: Queryable,
+  installationIds: readonly string[],
+): Promise<Array<{ installationId: string; kind: string; category: string; count: number }>> {
+  if (installationIds.length === 0) return [];
+  const rows = (await db<FailureRow>(FAILURES)
+    .whereIn('installation_id', [...installationIds])
+    .whereIn('state', ['open', 'retrying'])
+    .select('installation_id', 'kind', 'category')
+    .count({ count: '*' })
+    .groupBy('installation_id', 'kind', 'category')) as unknown as Array<{
+    installation_id: string;
+    kind: string;
+    category: string;
+    count: number | string;
+  }>;
+  return rows.map((row) => ({
+    installationId: row.installation_id,
+    kind: row.kind,
+    category: row.category,
+    count: Number(row.count),
+  }));
+}
+
 /** Records of the installation still failing whose latest failure is at or after `sinceMs`. */
 export async function countUnresolvedSince(
   db: Queryable,

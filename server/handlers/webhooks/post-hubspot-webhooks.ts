@@ -39,6 +39,7 @@ export function postHubSpotWebhooks(deps: AppDeps): RequestHandler {
       return;
     }
     const receipt = await receiveHubspotEvents(receiverDeps, delivery.events);
+    context.metrics.webhookReceived(receipt);
     res.status(200).json(receipt);
   };
 }

@@ -104,6 +104,42 @@ describe('npm start (server/main.ts)', () => {
     expect(await run.exited).toBe(0);
   });
 
+  it('is ready once a worker beats, its own or another process on split roles, and serves /metrics to the operator', async () => {
+    const run = start([], env);
+    await waitFor(run, 'server listening');
+    const ready = await fetch(`${env.PUBLIC_BASE_URL}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', checks: { worker: { ok: true } } });
+    expect((await fetch(`${env.PUBLIC_BASE_URL}/metrics`)).status).toBe(401);
+    const metrics = await fetch(`${env.PUBLIC_BASE_URL}/metrics`, {
+      headers: { authorization: `Bearer ${env.OPS_TOKEN}` },
+    });
+    expect(metrics.status).toBe(200);
+    const text = await metrics.text();
+    expect(text).toContain('# TYPE bridge_syncs_total counter');
+    expect(text).toMatch(/^bridge_processes\{role="all"\} 1$/m);
+    expect(text).toMatch(/^process_resident_memory_bytes\{process="[^"]+"\} \d+/m);
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+
+    // Split roles: the server alone is not ready until a worker process beats.
+    const server = start(['--role=server'], env);
+    await waitFor(server, 'server listening');
+    expect((await fetch(`${env.PUBLIC_BASE_URL}/readyz`)).status).toBe(503);
+    const worker = start(['--role=worker'], env);
+    await waitFor(worker, 'worker started');
+    for (let attempt = 0; attempt < 100; attempt += 1) {
+      if ((await fetch(`${env.PUBLIC_BASE_URL}/readyz`)).status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await fetch(`${env.PUBLIC_BASE_URL}/readyz`)).status).toBe(200);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect((await fetch(`${env.PUBLIC_BASE_URL}/readyz`)).status).toBe(503);
+    server.child.kill('SIGTERM');
+    expect(await server.exited).toBe(0);
+  });
+
   it('survives request lines that are not valid URLs, and still answers /healthz', async () => {
     const run = start([], env);
     await waitFor(run, 'server listening');
