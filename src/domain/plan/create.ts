@@ -10,7 +10,7 @@ import type { ObjectSettings } from '../settings/schema';
 import type { PlanDraft } from './draft';
 import { finish, newDraft } from './draft';
 import type { TransformContext } from '../transforms/index';
-import { planFields } from './fields';
+import { planFields, salesforceFieldOf } from './fields';
 import type { PlanContext, SyncPlan } from './types';
 
 /** Salesforce's standard required fields, used when the caller passes none from describe. */
@@ -70,6 +70,20 @@ export function planCreateInSalesforce(args: {
   if (crossIdField) draft.salesforceFields[crossIdField] = hubspot.id;
 
   const required = context.salesforceRequiredFields?.[type] ?? standardRequiredFields[type] ?? [];
+  // A required field left blank takes its mapping's placeholder, when it has one (a Lead's Company).
+  for (const field of required) {
+    const value = draft.salesforceFields[field];
+    if (value !== undefined && value !== null && value !== '') continue;
+    const mapping = objectSettings.fields.find(
+      (candidate) =>
+        candidate.transform.kind === 'text' &&
+        candidate.transform.salesforceBlank !== undefined &&
+        salesforceFieldOf(candidate, type)?.toLowerCase() === field.toLowerCase(),
+    );
+    if (mapping?.transform.kind === 'text' && mapping.transform.salesforceBlank !== undefined) {
+      draft.salesforceFields[field] = mapping.transform.salesforceBlank;
+    }
+  }
   const missing = required.filter((field) => {
     const value = draft.salesforceFields[field];
     return value === undefined || value === null || value === '';

@@ -76,7 +76,8 @@ const contactFields: ContactFieldInput[] = [
     hubspotProperty: 'company',
     salesforceFields: { Lead: 'Company', Contact: null },
     rule: 'two_way',
-    transform: { kind: 'text' },
+    // A Lead needs a Company: a contact without one gets what Salesforce's own Web-to-Lead writes.
+    transform: { kind: 'text', salesforceBlank: '[not provided]' },
   },
   {
     key: 'address',

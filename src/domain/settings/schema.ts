@@ -64,7 +64,14 @@ const picklistOptions = z.array(PicklistGroupSchema).superRefine((groups, ctx) =
 });
 
 export const TransformSpecSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text') }),
+  z.object({
+    kind: z.literal('text'),
+    /**
+     * What Salesforce holds for "blank" in a field it requires (a Lead's Company): written for a blank
+     * value and read back as blank, so the placeholder never reaches HubSpot.
+     */
+    salesforceBlank: z.string().trim().min(1).max(255).optional(),
+  }),
   z.object({ kind: z.literal('email') }),
   /** A company's web domain (HubSpot `domain` ⇄ Salesforce `Website`), compared as the bare domain. */
   z.object({ kind: z.literal('domain') }),

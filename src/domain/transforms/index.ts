@@ -23,7 +23,7 @@ export interface TransformContext {
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {
   switch (spec.kind) {
     case 'text':
-      return createTextTransform();
+      return createTextTransform({ salesforceBlank: spec.salesforceBlank });
     case 'email':
       return createEmailTransform();
     case 'domain':

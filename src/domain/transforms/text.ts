@@ -1,5 +1,5 @@
 /**
- * Free text and email addresses.
+ * Free text, email addresses and web domains.
  *
  * Text is trimmed and line endings become "\n" (Salesforce text areas may hold "\r\n", HubSpot returns
  * "\n"); both systems drop surrounding whitespace on their own, so keeping it would make our own write
@@ -41,8 +41,24 @@ function textTransform(finish: (text: string) => string): FieldTransform {
   };
 }
 
-export function createTextTransform(): FieldTransform {
-  return textTransform((text) => text);
+export function createTextTransform(options: { salesforceBlank?: string | undefined } = {}): FieldTransform {
+  const plain = textTransform((text) => text);
+  const placeholder = options.salesforceBlank ? normalizeText(options.salesforceBlank) : null;
+  if (placeholder === null) return plain;
+  return {
+    ...plain,
+    fromSalesforce(wire) {
+      const value = plain.fromSalesforce(wire);
+      return value.ok &&
+        typeof value.value === 'string' &&
+        value.value.toLowerCase() === placeholder.toLowerCase()
+        ? ok(null)
+        : value;
+    },
+    toSalesforce(value) {
+      return value === null ? ok(placeholder) : plain.toSalesforce(value);
+    },
+  };
 }
 
 export function normalizeEmail(text: string): string | null {

@@ -214,6 +214,51 @@ describe.each(testDialects)('creating records (%s)', (dialect) => {
     expect((await hubspotEmulator.control.records(h.portalId, 'contacts')).results).toHaveLength(1);
   });
 
+  it('creates a Lead for a contact without a company, its Company "[not provided]", which never reaches HubSpot', async () => {
+    await start();
+    const contact = await newHubspotContact({
+      email: 'solo@example.com',
+      firstname: 'Solo',
+      lastname: 'Rider',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    expect(link).toMatchObject({ salesforceObjectType: 'Lead' });
+    const leadId = link?.salesforceId as string;
+    expect(await salesforceEmulator.control.getRecord(leadId)).toMatchObject({
+      Company: '[not provided]',
+      LastName: 'Rider',
+    });
+
+    // The echo of the create, from both sides: the placeholder reads as blank, nothing is written.
+    await h.resetCalls();
+    await h.markHubspot(contact.id);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(writeCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
+    expect(
+      (await hubspotEmulator.control.record(h.portalId, 'contacts', contact.id)).properties.company ?? null,
+    ).toBe(null);
+
+    // A company filled in later replaces the placeholder; cleared again, the placeholder comes back.
+    await hubspotEmulator.control.asUser(h.portalId).update('contacts', contact.id, { company: 'Solo Inc.' });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    expect((await salesforceEmulator.control.getRecord(leadId)).Company).toBe('Solo Inc.');
+    await hubspotEmulator.control.asUser(h.portalId).update('contacts', contact.id, { company: '' });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    expect((await salesforceEmulator.control.getRecord(leadId)).Company).toBe('[not provided]');
+    expect(
+      await failures.findUnresolved(h.testDb.db, h.installationId, {
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: contact.id,
+      }),
+    ).toBeNull();
+  });
+
   it('blocks a create Salesforce would refuse, with a sentence saying which field to fill in', async () => {
     await start();
     const contact = await newHubspotContact({ email: 'nolast@acme.com', firstname: 'No', company: 'Acme' });

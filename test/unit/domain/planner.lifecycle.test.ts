@@ -126,10 +126,21 @@ describe('planner: a new HubSpot contact', () => {
     );
   });
 
-  it('waits, with a failure a person can act on, when a required field is blank', () => {
+  it('gives a Lead without a company the placeholder Company, as Web-to-Lead does', () => {
     const result = plan({
       kind: 'unlinked_hubspot',
       hubspot: hubspotContact({ id: '901', properties: { lastname: 'Diaz', email: 'x@y.com' } }),
+      candidates: [],
+    });
+    expect(result.outcome).toBe('created');
+    expect(result.salesforceWrite?.fields).toMatchObject({ LastName: 'Diaz', Company: '[not provided]' });
+    expect(result.shadowUpdates.map((shadow) => shadow.key)).not.toContain('company');
+  });
+
+  it('waits, with a failure a person can act on, when a required field is blank', () => {
+    const result = plan({
+      kind: 'unlinked_hubspot',
+      hubspot: hubspotContact({ id: '901', properties: { company: 'Diaz & Co', email: 'x@y.com' } }),
       candidates: [],
     });
     expect(result.outcome).toBe('blocked');
@@ -141,7 +152,7 @@ describe('planner: a new HubSpot contact', () => {
         category: 'required_field_missing',
         retryable: false,
         message:
-          'Salesforce requires Company to create a Lead, and the value is blank. Fill it in HubSpot, then press Retry.',
+          'Salesforce requires LastName to create a Lead, and the value is blank. Fill it in HubSpot, then press Retry.',
       }),
     ]);
   });

@@ -256,3 +256,23 @@ describe('stored values on the card', () => {
     expect(displayStored(value)).toBe(text);
   });
 });
+
+describe("a text field's Salesforce placeholder for blank (a Lead's Company)", () => {
+  const transform = createTransform(
+    { kind: 'text', salesforceBlank: '[not provided]' },
+    { phoneDefaultCountry: 'US', owners },
+  );
+
+  it('writes the placeholder for blank and reads it back as blank, in any case', () => {
+    expect(transform.toSalesforce(null)).toEqual({ ok: true, value: '[not provided]' });
+    expect(transform.fromSalesforce('[not provided]')).toEqual({ ok: true, value: null });
+    expect(transform.fromSalesforce(' [Not Provided] ')).toEqual({ ok: true, value: null });
+  });
+
+  it('leaves every other value, and HubSpot, alone', () => {
+    expect(transform.toSalesforce('Acme')).toEqual({ ok: true, value: 'Acme' });
+    expect(transform.fromSalesforce('Acme')).toEqual({ ok: true, value: 'Acme' });
+    expect(transform.toHubspot(null)).toEqual({ ok: true, value: '' });
+    expect(transform.fromHubspot('[not provided]')).toEqual({ ok: true, value: '[not provided]' });
+  });
+});

@@ -39,6 +39,7 @@ export const ruleOptions = (Object.keys(ruleLabels) as OwnershipRule[]).map((rul
 export const transformLabels: Record<TransformSpec['kind'], string> = {
   text: 'Text',
   email: 'Email',
+  domain: 'Web domain',
   phone: 'Phone number',
   number: 'Number',
   boolean: 'Checkbox',

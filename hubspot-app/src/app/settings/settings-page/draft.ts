@@ -108,6 +108,10 @@ export function transformOfKind(kind: TransformSpec['kind'], previous?: Transfor
     return { kind, options, passThrough };
   }
   if (kind === 'number') return { kind };
+  // Text keeps its blank placeholder (a Lead's Company) when it stays text.
+  if (kind === 'text' && previous?.kind === 'text' && previous.salesforceBlank !== undefined) {
+    return { kind, salesforceBlank: previous.salesforceBlank };
+  }
   return { kind };
 }
 

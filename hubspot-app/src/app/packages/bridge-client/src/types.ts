@@ -266,7 +266,9 @@ export interface PicklistGroup {
 }
 
 export type TransformSpec =
-  | { readonly kind: 'text' | 'email' | 'phone' | 'boolean' | 'date' | 'datetime' | 'owner' }
+  | { readonly kind: 'email' | 'domain' | 'phone' | 'boolean' | 'date' | 'datetime' | 'owner' }
+  /** `salesforceBlank`: what Salesforce holds for blank in a field it requires (a Lead's Company). */
+  | { readonly kind: 'text'; readonly salesforceBlank?: string }
   | { readonly kind: 'number'; readonly decimalPlaces?: number }
   | {
       readonly kind: 'picklist' | 'multiselect';
