@@ -169,6 +169,35 @@ export async function findOpen(
   return row ? fromRow(row) : null;
 }
 
+/**
+ * Open questions about other records that name this record as a candidate already linked elsewhere: for a
+ * HubSpot contact, the Salesforce Leads or Contacts with its email that could not link to it because it syncs
+ * with another record (possible duplicates in Salesforce). At most `limit`, oldest first.
+ */
+export async function listNamingLinkedCandidate(
+  db: Queryable,
+  installationId: string,
+  record: RecordRef,
+  limit = 20,
+): Promise<PendingMatch[]> {
+  // The candidates column is JSON text on both databases: narrowed by the id, then checked exactly.
+  const rows = await db<PendingMatchRow>(PENDING_MATCHES)
+    .where({ installation_id: installationId, state: 'open', reason: 'linked_elsewhere' })
+    .where('candidates', 'like', `%"recordId":"${record.recordId.replace(/[\\%_"]/g, '')}"%`)
+    .orderBy([{ column: 'opened_at' }, { column: 'id' }])
+    .limit(limit);
+  return rows
+    .map(fromRow)
+    .filter((match) =>
+      match.candidates.some(
+        (candidate) =>
+          candidate.record.side === record.side &&
+          candidate.record.objectType === record.objectType &&
+          candidate.record.recordId === record.recordId,
+      ),
+    );
+}
+
 /** The newest question about a record that a person answered, if any (the sync acts on the choice). */
 export async function findLatestResolved(
   db: Queryable,

@@ -98,6 +98,11 @@ export function matchHubspotRecord(input: {
   readonly keys: MatchKeys;
   /** Email matching tries these objects in this order (contacts: Contact, then Lead). */
   readonly emailPreference: readonly SalesforceObjectType[];
+  /**
+   * `most_recently_modified`: one record of each object with the email (a Lead and a Contact) is no
+   * question, the most recently modified links. Default: the objects in `emailPreference` order.
+   */
+  readonly leadContactPreference?: 'contacts_first' | 'most_recently_modified';
   readonly linkedSalesforceIds?: readonly string[];
   /** Records the bridge's own earlier create of this record may have made, its answer lost. */
   readonly createdByBridge?: readonly SalesforceRecord[];
@@ -144,18 +149,35 @@ export function matchHubspotRecord(input: {
     normalize: (value: unknown) => string | null,
   ): SalesforceMatch | null => {
     if (value === null) return null;
-    for (const type of input.emailPreference) {
-      const field = fieldOf(type);
-      const found = candidates.filter(
-        (record) =>
-          record.type === type &&
-          isLive(record) &&
-          !isConvertedLead(record) &&
-          normalize(fieldText(record, field)) === value,
+    const foundOf = (type: SalesforceObjectType) =>
+      uniqueBy(
+        candidates.filter(
+          (record) =>
+            record.type === type &&
+            isLive(record) &&
+            !isConvertedLead(record) &&
+            normalize(fieldText(record, fieldOf(type))) === value,
+        ),
+        (record) => id15(record.id),
       );
+    if (input.leadContactPreference === 'most_recently_modified') {
+      const byType = input.emailPreference.map(foundOf);
+      // Two records of one object are a duplicate only a person can settle; one of each, the newest links.
+      if (byType.every((found) => found.length <= 1)) {
+        const newest = byType
+          .flat()
+          .sort((a, b) => b.lastModifiedAtMs - a.lastModifiedAtMs)
+          .slice(0, 1);
+        return decide(
+          basis,
+          newest.map((record) => ({ ref: salesforceRef(record), record })),
+        );
+      }
+    }
+    for (const type of input.emailPreference) {
       const match = decide(
         basis,
-        found.map((record) => ({ ref: salesforceRef(record), record })),
+        foundOf(type).map((record) => ({ ref: salesforceRef(record), record })),
       );
       if (match) return match;
     }

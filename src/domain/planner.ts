@@ -208,14 +208,16 @@ function pending(
   side: Side,
   subjectId: string,
   match: Extract<SalesforceMatch | HubspotMatch, { kind: 'ambiguous' | 'linked_elsewhere' }>,
+  explained?: string,
 ): SyncPlan {
   const draft = newDraft();
   const candidates = match.kind === 'ambiguous' ? match.candidates : [match.candidate];
   draft.pendingMatch = { side, subjectId, reason: match.kind, basis: match.basis, candidates };
   const summary =
-    match.kind === 'ambiguous'
+    explained ??
+    (match.kind === 'ambiguous'
       ? `${candidates.length} possible matches by ${basisLabel(match.basis)}; waiting for a person to pick one.`
-      : `The matching record is already linked to another record; waiting for a person to decide.`;
+      : `The matching record is already linked to another record; waiting for a person to decide.`);
   draft.audit.push({
     action: 'match_pending',
     fieldKey: null,
@@ -264,6 +266,7 @@ function planUnlinkedHubspot(input: UnlinkedHubspotInput, context: PlanContext):
     candidates: input.candidates,
     keys: matchKeys(objectSettings),
     emailPreference: [...salesforceTypesFor[hubspot.objectType]].reverse(),
+    leadContactPreference: context.settings.matching.leadContactPreference,
     ...(input.linkedSalesforceIds ? { linkedSalesforceIds: input.linkedSalesforceIds } : {}),
     ...(input.createdByBridge ? { createdByBridge: input.createdByBridge } : {}),
   });
@@ -315,8 +318,17 @@ function planUnlinkedSalesforce(input: UnlinkedSalesforceInput, context: PlanCon
     ...(input.linkedHubspotIds ? { linkedHubspotIds: input.linkedHubspotIds } : {}),
   });
   switch (match.kind) {
-    case 'ambiguous':
     case 'linked_elsewhere':
+      // A person who is both a Lead and a Contact: the HubSpot contact with the email syncs with the other.
+      return match.basis === 'email' && objectType === 'contacts'
+        ? pending(
+            'salesforce',
+            salesforce.id,
+            match,
+            `Possible duplicate in Salesforce: HubSpot contact ${match.candidate.id} has this email and syncs with another Salesforce record. Convert or merge the duplicate in Salesforce, or choose to skip this ${salesforce.type}.`,
+          )
+        : pending('salesforce', salesforce.id, match);
+    case 'ambiguous':
       return pending('salesforce', salesforce.id, match);
     case 'link': {
       const hubspot = match.record;

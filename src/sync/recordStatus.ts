@@ -88,6 +88,17 @@ export interface RecordSyncStatus {
         readonly candidates: CandidateView[];
       })
     | null;
+  /**
+   * Salesforce records that match this HubSpot record but could not link to it, because it syncs with
+   * another one (a person who is both a Lead and a Contact): possible duplicates in Salesforce, each with
+   * the question waiting about it.
+   */
+  readonly possibleDuplicates: ReadonlyArray<{
+    readonly questionId: string;
+    readonly record: RecordRef;
+    readonly salesforceUrl: string | null;
+    readonly openedAt: number;
+  }>;
 }
 
 /** The link a card shows: the active one, else a tombstone, else the newest ended one. */
@@ -135,7 +146,7 @@ export async function recordSyncStatus(
   const unresolved = (
     await Promise.all(records.map((ref) => failures.findUnresolved(db, installationId, ref)))
   ).filter((failure) => failure !== null);
-  const [openConflicts, pendingMatch, writes] = await Promise.all([
+  const [openConflicts, pendingMatch, writes, duplicates] = await Promise.all([
     link ? conflictsTable.listOpen(db, installationId, { linkId: link.id }) : Promise.resolve([]),
     link ? Promise.resolve(null) : pendingMatches.findOpen(db, installationId, record),
     auditEntries.lastWrites(
@@ -143,6 +154,9 @@ export async function recordSyncStatus(
       installationId,
       allLinks.map((candidate) => candidate.id),
     ),
+    record.side === 'hubspot'
+      ? pendingMatches.listNamingLinkedCandidate(db, installationId, record)
+      : Promise.resolve([]),
   ]);
   let dryRun: RecordSyncStatus['dryRun'] = null;
   let dryRunError: string | null = null;
@@ -218,6 +232,15 @@ export async function recordSyncStatus(
       };
     }),
     failures: unresolved.map(failureView),
+    possibleDuplicates: duplicates.map((question) => ({
+      questionId: question.id,
+      record: question.record,
+      salesforceUrl:
+        question.record.side === 'salesforce'
+          ? urlOf(question.record.objectType, question.record.recordId)
+          : null,
+      openedAt: question.openedAt,
+    })),
     pendingMatch: pendingMatch && {
       ...pendingMatch,
       candidates: pendingMatch.candidates.map((candidate) => ({

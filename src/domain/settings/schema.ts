@@ -222,6 +222,15 @@ export const SettingsSchema = z.object({
       hubspotCallsPer10s: z.number().int().min(1).max(110).default(90),
     })
     .prefault({}),
+  matching: z
+    .object({
+      /**
+       * A person who is both an unconverted Lead and a Contact in Salesforce (one email): which one their
+       * HubSpot contact links to. The other shows on the card as a possible duplicate in Salesforce.
+       */
+      leadContactPreference: z.enum(['contacts_first', 'most_recently_modified']).default('contacts_first'),
+    })
+    .prefault({}),
   deletes: z
     .object({
       /** After the grace period: keep the counterpart flagged, or archive it (never one with open deals). */

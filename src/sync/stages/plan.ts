@@ -119,6 +119,52 @@ function planKnowingLanded(context: BatchContext, unit: Unit): Planned | null {
   };
 }
 
+/** The lowercased email a Salesforce record's new HubSpot contact would have, when the email is mapped. */
+function newContactEmail(context: BatchContext, unit: Unit, plan: SyncPlan): string | null {
+  if (context.objectType !== 'contacts' || unit.link || unit.subject.side !== 'salesforce') return null;
+  if (plan.hubspotWrite?.kind !== 'create') return null;
+  const mapping = context.settings.objects.contacts.fields.find((field) => field.transform.kind === 'email');
+  const email = mapping ? plan.hubspotWrite.properties[mapping.hubspotProperty] : undefined;
+  return email ? email.trim().toLowerCase() : null;
+}
+
+/**
+ * Salesforce records of one person (a Lead and a Contact with one email) that would each create a HubSpot
+ * contact this round: only the preferred one creates it (Contacts first, or the most recently modified, as
+ * the settings say); the others go another round, where they find that contact linked to it and wait on the
+ * card as possible duplicates in Salesforce, instead of a second create HubSpot refuses.
+ */
+function holdBackSamePerson(
+  context: BatchContext,
+  planned: readonly Planned[],
+): { planned: Planned[]; again: Planned[] } {
+  const byEmail = new Map<string, Planned[]>();
+  for (const entry of planned) {
+    const email = newContactEmail(context, entry.unit, entry.plan);
+    if (email) byEmail.set(email, [...(byEmail.get(email) ?? []), entry]);
+  }
+  const preferNewest = context.settings.matching.leadContactPreference === 'most_recently_modified';
+  const rank = (entry: Planned) => {
+    const record = entry.unit.salesforce;
+    const contactFirst = record?.type === 'Contact' ? 0 : 1;
+    return { contactFirst, modified: record?.lastModifiedAtMs ?? 0, id: record?.id ?? '' };
+  };
+  const again = new Set<Planned>();
+  for (const group of byEmail.values()) {
+    if (group.length < 2) continue;
+    const [first] = [...group].sort((a, b) => {
+      const left = rank(a);
+      const right = rank(b);
+      if (!preferNewest && left.contactFirst !== right.contactFirst)
+        return left.contactFirst - right.contactFirst;
+      if (left.modified !== right.modified) return right.modified - left.modified;
+      return left.id < right.id ? -1 : left.id > right.id ? 1 : 0;
+    });
+    for (const entry of group) if (entry !== first) again.add(entry);
+  }
+  return { planned: planned.filter((entry) => !again.has(entry)), again: [...again] };
+}
+
 /** How often a record whose earlier create may still land looks again. */
 const LOST_CREATE_RECHECK_MS = 30_000;
 
@@ -166,6 +212,9 @@ export async function plan(
     if (found) planned.push(found);
     else ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' } });
   }
+  const held = holdBackSamePerson(context, planned);
+  planned.splice(0, planned.length, ...held.planned);
+  ended.push(...held.again.map((entry) => ({ kind: 'again' as const, entry: { items: entry.unit.items } })));
   const needing = planned.filter((entry) => needsHistory(entry.unit, entry.plan));
   if (needing.length === 0) return { planned, ended };
   const histories = await readHubspotHistory(

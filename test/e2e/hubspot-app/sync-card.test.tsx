@@ -5,6 +5,7 @@
  * Salesforce, a paused installation, and a bridge that is down.
  */
 import {
+  Alert,
   Button,
   ErrorState,
   LoadingButton,
@@ -246,6 +247,15 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
       reason: 'linked_elsewhere',
       candidates: [expect.objectContaining({ record: expect.objectContaining({ recordId: id }) })],
     });
+    // The contact's card names it as a possible duplicate in Salesforce.
+    const again = renderCard(id);
+    await again.showsTag('In sync');
+    await again.until(() =>
+      expect(textOf(again.findByTestId(Alert, 'possible-duplicates'))).toContain(`Contact ${twins[0]}`),
+    );
+    expect(again.findByTestId(Alert, 'possible-duplicates').props.title).toBe(
+      'Possible duplicate in Salesforce',
+    );
     await harness.salesforce.control.deleteRecord(twins[0]!);
   });
 

@@ -19,6 +19,7 @@ import { Failures } from './Failures';
 import { FieldTable } from './FieldTable';
 import { History } from './History';
 import { PendingMatchQuestion } from './PendingMatchQuestion';
+import { PossibleDuplicates } from './PossibleDuplicates';
 import { StatusHeader } from './StatusHeader';
 
 /** While a record is syncing (or a retry is pending) the card looks again on its own, a bounded number of times. */
@@ -94,6 +95,9 @@ function RecordCard(props: SyncCardViewProps & { client: BridgeClient; record: R
         <Conflicts {...part} conflicts={current.conflicts} fields={fieldsOf(fields.state)} />
       ) : null}
       {current.failures.length > 0 ? <Failures {...part} failures={current.failures} /> : null}
+      {current.possibleDuplicates && current.possibleDuplicates.length > 0 ? (
+        <PossibleDuplicates duplicates={current.possibleDuplicates} />
+      ) : null}
       {current.link ? (
         <>
           <Divider />

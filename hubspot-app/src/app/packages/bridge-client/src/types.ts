@@ -133,6 +133,16 @@ export interface RecordStatus {
   readonly conflicts: readonly Conflict[];
   readonly failures: readonly Failure[];
   readonly pendingMatch: PendingMatch | null;
+  /**
+   * Salesforce records that match this record but could not link to it, because it syncs with another one
+   * (a person who is both a Lead and a Contact). Absent from bridges that predate it.
+   */
+  readonly possibleDuplicates?: ReadonlyArray<{
+    readonly questionId: string;
+    readonly record: RecordRef;
+    readonly salesforceUrl: string | null;
+    readonly openedAt: number;
+  }>;
 }
 
 export interface HistoryEntry {
