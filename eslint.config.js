@@ -165,7 +165,7 @@ function layerBlocks() {
 }
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'bench-results/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'data/**', 'bench-results/**', 'coverage/**', 'dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

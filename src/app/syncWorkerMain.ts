@@ -1,7 +1,7 @@
 /**
- * A sync worker as a process of its own: `npm run sync-worker` (`tsx src/app/syncWorkerMain.ts`; any number
- * against PostgreSQL). Reads the same configuration as `npm start`, applies pending migrations, runs
- * startSyncWorker with the app context's credentials and API budget, and on SIGTERM/SIGINT finishes its
+ * A sync worker as a process of its own: `npm run sync-worker` (the build's dist/src/app/syncWorkerMain.js;
+ * any number against PostgreSQL). Reads the same configuration as `npm start`, applies pending migrations,
+ * runs startSyncWorker with the app context's credentials and API budget, and on SIGTERM/SIGINT finishes its
  * batch, gives back its claims and exits. Killed outright, it loses nothing: its claims return to the queue
  * when their lease ends.
  */
