@@ -17,3 +17,16 @@ export const silentLogger: Logger = {
   warn: () => undefined,
   error: () => undefined,
 };
+
+/**
+ * A logger whose every line also carries `fields` (a batch's correlation id, say); a line's own fields win
+ * over them.
+ */
+export function withLogFields(logger: Logger, fields: object): Logger {
+  return {
+    debug: (own, message) => logger.debug({ ...fields, ...own }, message),
+    info: (own, message) => logger.info({ ...fields, ...own }, message),
+    warn: (own, message) => logger.warn({ ...fields, ...own }, message),
+    error: (own, message) => logger.error({ ...fields, ...own }, message),
+  };
+}

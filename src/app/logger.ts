@@ -1,12 +1,18 @@
 /**
- * The bridge's loggers. The app's logger redacts tokens, secrets, OAuth codes and verifiers and cookies by key
- * wherever they appear in a log object, and URLs are logged with their credential and identity query values
- * masked (OAuth codes, states, connect links, the email HubSpot's proxy appends), so no credential and no
- * person's address reaches a log line. A plain `code` key is an error code and stays readable.
+ * The bridge's loggers: one JSON line per event. Both (the app's, in every role of `npm start`, and a sync
+ * worker process's) redact by key, wherever the key sits in a log object (up to two levels down):
+ *
+ * - credentials: tokens, secrets, OAuth codes and verifiers, states, cookies, passwords;
+ * - personal data: emails, names and phone numbers, as either CRM names those fields.
+ *
+ * Errors are logged with their type, message, code, status and stack only: an SDK's error also carries the
+ * request it made (its headers, its body, a record's values), which a log has no use for. URLs are logged
+ * with their credential and identity query values masked (`loggableUrl`). A plain `code` key is an error
+ * code and stays readable. Messages never carry a record's values: modules log ids, codes and counts.
  */
-import pino, { type DestinationStream, type Logger as PinoLogger } from 'pino';
+import pino, { type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 
-const sensitiveKeys = [
+const credentialKeys = [
   'access_token',
   'refresh_token',
   'accessToken',
@@ -24,6 +30,32 @@ const sensitiveKeys = [
   'password',
 ];
 
+/** Person fields, by the names HubSpot, Salesforce and the bridge give them. */
+const personalKeys = [
+  'email',
+  'Email',
+  'userEmail',
+  'username',
+  'Username',
+  'firstname',
+  'lastname',
+  'firstName',
+  'lastName',
+  'FirstName',
+  'LastName',
+  'Name',
+  'fullName',
+  'phone',
+  'Phone',
+  'mobilephone',
+  'MobilePhone',
+  'mobilePhone',
+  // A HubSpot record's values.
+  'properties',
+];
+
+const sensitiveKeys = [...credentialKeys, ...personalKeys];
+
 const redactPaths = [
   ...sensitiveKeys,
   ...sensitiveKeys.map((key) => `*.${key}`),
@@ -33,21 +65,47 @@ const redactPaths = [
   'req.headers["x-hubspot-signature-v3"]',
 ];
 
+const errorKeys = ['type', 'name', 'message', 'code', 'status', 'statusCode', 'category', 'stack'];
+
+/**
+ * An error as a log line keeps it: its type, message, code, status and stack. A string (`String(error)`)
+ * stays as it is.
+ */
+export function loggableError(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value;
+  const source = value as Record<string, unknown>;
+  const kept: Record<string, unknown> = {};
+  if (value instanceof Error) kept.type = value.constructor.name;
+  for (const key of errorKeys) {
+    const field = source[key];
+    if (typeof field === 'string' || typeof field === 'number') kept[key] = field;
+  }
+  return kept;
+}
+
+function loggerOptions(level: string, base: Record<string, unknown>): LoggerOptions {
+  return {
+    level,
+    base,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    serializers: { err: loggableError, error: loggableError },
+  };
+}
+
 /** The app's logger (`npm start`, in every role). */
 export function createLogger(options: { level: string; destination?: DestinationStream }): PinoLogger {
-  return pino(
-    {
-      level: options.level,
-      base: { service: 'bridge' },
-      redact: { paths: redactPaths, censor: '[redacted]' },
-    },
-    options.destination,
-  );
+  return pino(loggerOptions(options.level, { service: 'bridge' }), options.destination);
 }
 
 /** A sync worker process's logger (`npm run sync-worker`): its own service name and the process id. */
-export function createSyncWorkerLogger(options: { level: string }): PinoLogger {
-  return pino({ level: options.level, base: { service: 'bridge-sync-worker', pid: process.pid } });
+export function createSyncWorkerLogger(options: {
+  level: string;
+  destination?: DestinationStream;
+}): PinoLogger {
+  return pino(
+    loggerOptions(options.level, { service: 'bridge-sync-worker', pid: process.pid }),
+    options.destination,
+  );
 }
 
 const sensitiveQueryParams = new Set([

@@ -166,7 +166,7 @@ export async function saveSettings(
     if (switched.ok) paused = switched.value.state.pausedByAdmin;
   }
   context.logger.info(
-    { installationId: installation.id, version: saved.version, savedBy: personName(input.savedBy) },
+    { installationId: installation.id, version: saved.version, savedByUserId: input.savedBy.userId },
     `settings version ${saved.version} saved`,
   );
   return ok({

@@ -11,11 +11,13 @@
  * settle every row. Per-record outcomes never fail the batch; an error that fails a whole call settles only
  * the rows not settled yet (src/domain/settlement.ts).
  */
+import crypto from 'node:crypto';
 import { callFailureOf } from '../connectors/callFailure';
 import * as installations from '../db/installations';
 import type { Settlement } from '../domain/settlement';
 import { settlementForCallFailure } from '../domain/settlement';
 import type { HubspotObjectType } from '../domain/records';
+import { withLogFields } from '../logger';
 import type { ClaimedItem } from '../queue/claim';
 import { settleClaims } from '../queue/settle';
 import { hubspotObjectOf } from '../settings/fields';
@@ -108,10 +110,18 @@ async function settleRows(
 }
 
 export async function syncInstallationBatch(
-  deps: SyncDeps,
+  workerDeps: SyncDeps,
   installationId: string,
   claims: readonly ClaimedItem[],
 ): Promise<BatchSummary> {
+  // One id for the batch: every line it logs, and its audit lines and link events, carry it.
+  const correlationId = crypto.randomUUID();
+  const deps: SyncDeps = {
+    ...workerDeps,
+    correlationId,
+    logger: withLogFields(workerDeps.logger, { correlationId, installationId }),
+  };
+  const startedAt = deps.now();
   const blocked = (code: string, message: string): Settlement => ({
     kind: 'defer',
     dueAt: deps.now() + deps.blockedRetryMs,
@@ -166,14 +176,13 @@ export async function syncInstallationBatch(
   } catch (error) {
     const unsettled = claims.filter((claim) => !ledger.settled.has(claim.id));
     const failure = callFailureOf(error);
-    const message = error instanceof Error ? error.message : String(error);
+    // A failed call is logged by its code: its message, kept on the rows, may quote a record's values.
     if (failure.category !== 'unknown' || failure.code !== 'unexpected_error')
-      deps.logger.warn({ installationId, rows: unsettled.length }, `sync batch stopped: ${message}`);
-    else
-      deps.logger.error(
-        { installationId, rows: unsettled.length, error: message },
-        'sync batch failed unexpectedly',
+      deps.logger.warn(
+        { rows: unsettled.length, side: failure.side, code: failure.code, category: failure.category },
+        `sync batch stopped: ${failure.side ?? 'a'} call failed (${failure.code})`,
       );
+    else deps.logger.error({ rows: unsettled.length, err: error }, 'sync batch failed unexpectedly');
     // An org that refuses a query (a field was deleted, say) may have changed: describe it afresh.
     if (failure.side === 'salesforce' && !failure.retryable) deps.metadata.forget(installationId);
     const settlement = settlementForCallFailure(failure, deps.now(), {
@@ -192,5 +201,10 @@ export async function syncInstallationBatch(
     );
     await locks.release();
   }
+  const { synced, echoes, deferred, failed } = ledger.summary;
+  deps.logger.info(
+    { rows: claims.length, synced, echoes, deferred, failed, durationMs: deps.now() - startedAt },
+    `sync batch done: ${synced} synced, ${echoes} echoes, ${deferred} deferred, ${failed} failed`,
+  );
   return ledger.summary;
 }

@@ -24,7 +24,7 @@ import type { OrgMetadataCache } from './orgMetadata';
 import type { HubSpotRecordsPort, SalesforceRecordsPort } from './ports';
 import type { ObjectSettings, Settings } from '../domain/settings/schema';
 import type { BackoffPolicy } from '../queue/backoff';
-import type { Logger } from '../logger';
+import { withLogFields, type Logger } from '../logger';
 import { silentMetrics, type Metrics } from '../metrics';
 import type { OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
@@ -69,7 +69,7 @@ export interface BatchContext {
   /** The clock; plans of one batch share `nowMs` taken at its start. */
   readonly now: () => number;
   readonly nowMs: number;
-  /** Ties the audit lines, link events and log lines of one batch together. */
+  /** Ties the audit lines, link events and log lines of one batch together (`logger` adds it to each). */
   readonly correlationId: string;
   readonly logger: Logger;
   readonly policy: SettlePolicy;
@@ -101,6 +101,8 @@ export interface SyncDeps {
   readonly blockedRetryMs: number;
   /** Named in the log lines that say which records this worker holds. */
   readonly workerId?: string;
+  /** The batch's correlation id, set by syncInstallationBatch; a context built on its own makes one. */
+  readonly correlationId?: string;
   /** Default: none. */
   readonly metrics?: Metrics;
 }
@@ -146,6 +148,7 @@ export async function buildContext(
   const effective = settingsForOrg(settings, metadata.describe);
   const installation = await installations.findById(deps.db, installationId);
   const nowMs = deps.now();
+  const correlationId = deps.correlationId ?? crypto.randomUUID();
   return {
     db: deps.db,
     installationId,
@@ -170,8 +173,8 @@ export async function buildContext(
     salesforceFields: bySalesforceType((type) => salesforceFieldsToRead(effective, type)),
     now: deps.now,
     nowMs,
-    correlationId: crypto.randomUUID(),
-    logger: deps.logger,
+    correlationId,
+    logger: withLogFields(deps.logger, { correlationId, installationId }),
     policy: deps.policy,
     workerId: deps.workerId ?? null,
     metrics: deps.metrics ?? silentMetrics,
