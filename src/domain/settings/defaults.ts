@@ -165,8 +165,9 @@ function account(field: string): { Account: string } {
 
 /**
  * HubSpot's company industries ⇄ Salesforce's standard Account Industry values. The first value of each
- * side is the one written there; Salesforce's `Consulting` and `Other` have no HubSpot counterpart, so an
- * Account with either shows the field as unmapped until the admin extends the map.
+ * side is the one written there. Salesforce's `Other` has no HubSpot counterpart, and HubSpot knows many
+ * more industries than Salesforce: a value in no group is not written, the record's card says so, and the
+ * settings page lists such values as notes until the admin extends the map.
  */
 const industryOptions = [
   { hubspot: ['FINANCIAL_SERVICES', 'ACCOUNTING'], salesforce: ['Finance'] },
@@ -183,6 +184,7 @@ const industryOptions = [
     salesforce: ['Technology', 'Electronics'],
   },
   { hubspot: ['INSURANCE'], salesforce: ['Insurance'] },
+  { hubspot: ['MANAGEMENT_CONSULTING'], salesforce: ['Consulting'] },
   { hubspot: ['MACHINERY', 'AUTOMOTIVE'], salesforce: ['Machinery', 'Manufacturing', 'Engineering'] },
   { hubspot: ['MARKETING_AND_ADVERTISING'], salesforce: ['Media', 'Entertainment'] },
   { hubspot: ['NONPROFIT_ORGANIZATION_MANAGEMENT'], salesforce: ['Not For Profit', 'Government'] },

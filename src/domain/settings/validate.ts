@@ -222,7 +222,10 @@ function validateMapping(
     }
     if ((kind === 'picklist' || kind === 'multiselect') && mapping.transform.kind === kind) {
       for (const problem of checkPicklistMapping(mapping, property ?? null, field, type)) {
-        push(problem.code, problem.message);
+        // A value in no group is not written and the record's card says so; the other fields and records
+        // sync. Worth knowing, not worth refusing the save: a portal's long option lists (HubSpot knows about
+        // 150 industries) would otherwise keep a shipped map from ever being saved.
+        push(problem.code, problem.message, problem.code === 'picklist_value_unmapped' ? 'warning' : 'error');
       }
     }
   }

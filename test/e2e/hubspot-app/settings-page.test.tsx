@@ -372,4 +372,32 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       salesforce: { awaitingConfirmation: false, origin: { confirmedBy: { email: admin } } },
     });
   });
+
+  it("turns companies on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with", async () => {
+    const page = renderPage();
+    await loaded(page);
+    page.findByTestId(Toggle, 'enable-companies').trigger('onChange', true as never);
+    await page.waitFor(() => expect(page.findByTestId(Table, 'mappings-companies')).toBeTruthy(), WAIT);
+    const table = textOf(page.findByTestId(Table, 'mappings-companies'));
+    for (const property of ['name', 'domain', 'industry']) expect(table).toContain(property);
+    page.find(Tabs).trigger('onSelectedChange', 'records' as never);
+    await page.waitFor(() => expect(page.findByTestId(Select, 'lead-contact-preference')).toBeTruthy(), WAIT);
+    expect(page.findByTestId(Select, 'lead-contact-preference').props.value).toBe('contacts_first');
+    page
+      .findByTestId(Select, 'lead-contact-preference')
+      .trigger('onChange', 'most_recently_modified' as never);
+    // The server checks the shipped company mapping against the portal's and the org's live fields.
+    await page.waitFor(() => expect(page.findByTestId(Text, 'draft-state').text).toMatch(/no problem/), WAIT);
+    page.findByTestId(LoadingButton, 'save').trigger('onClick');
+    await page.waitFor(
+      () => expect(page.mocks.actions.addAlert.calls.at(-1)?.[0]).toMatchObject({ type: 'success' }),
+      WAIT,
+    );
+    const saved = (await api('GET', '/api/settings')).body.document as {
+      objects: { companies: { enabled: boolean } };
+      matching: { leadContactPreference: string };
+    };
+    expect(saved.objects.companies.enabled).toBe(true);
+    expect(saved.matching.leadContactPreference).toBe('most_recently_modified');
+  });
 });

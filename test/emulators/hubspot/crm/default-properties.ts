@@ -84,6 +84,7 @@ export const COMPANY_INDUSTRIES: Array<[string, string]> = [
   ['INSURANCE', 'Insurance'],
   ['INTERNET', 'Internet'],
   ['MACHINERY', 'Machinery'],
+  ['MANAGEMENT_CONSULTING', 'Management Consulting'],
   ['MARKETING_AND_ADVERTISING', 'Marketing and Advertising'],
   ['MEDICAL_DEVICES', 'Medical Devices'],
   ['NONPROFIT_ORGANIZATION_MANAGEMENT', 'Nonprofit Organization Management'],

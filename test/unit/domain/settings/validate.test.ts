@@ -114,26 +114,6 @@ describe('validateSettings', () => {
       /names the Salesforce value "Open", which Lead\.Status does not have/,
     ],
     [
-      'a HubSpot option with no mapping',
-      (contacts) => {
-        const transform = field(contacts, 'lifecyclestage').transform;
-        if (transform.kind === 'picklist')
-          transform.options = transform.options.filter((group) => !group.hubspot.includes('other'));
-      },
-      'error:lifecyclestage:picklist_value_unmapped',
-      /the HubSpot option "other" has no Lead\.Status value in the value map/,
-    ],
-    [
-      'a Salesforce value with no mapping',
-      (contacts) => {
-        const transform = field(contacts, 'lifecyclestage').transform;
-        if (transform.kind === 'picklist')
-          transform.options = transform.options.filter((group) => !group.hubspot.includes('other'));
-      },
-      'error:lifecyclestage:picklist_value_unmapped',
-      /the Salesforce value "Closed - Not Converted" of Lead\.Status has no HubSpot option/,
-    ],
-    [
       'a Salesforce field the creation needs and nothing sends',
       (contacts) => (field(contacts, 'lastname').rule = 'salesforce'),
       'error:-:required_field_unmapped',
@@ -159,6 +139,37 @@ describe('validateSettings', () => {
     expect(codes(result.messages)).toContain(code);
     expect(result.messages.map((m) => m.message).join('\n')).toMatch(message);
   });
+
+  it.each<[string, (contacts: ContactsInput) => void, string, RegExp]>([
+    [
+      'a HubSpot option with no mapping',
+      (contacts) => {
+        const transform = field(contacts, 'lifecyclestage').transform;
+        if (transform.kind === 'picklist')
+          transform.options = transform.options.filter((group) => !group.hubspot.includes('other'));
+      },
+      'warning:lifecyclestage:picklist_value_unmapped',
+      /the HubSpot option "other" has no Lead\.Status value in the value map/,
+    ],
+    [
+      'a Salesforce value with no mapping',
+      (contacts) => {
+        const transform = field(contacts, 'lifecyclestage').transform;
+        if (transform.kind === 'picklist')
+          transform.options = transform.options.filter((group) => !group.hubspot.includes('other'));
+      },
+      'warning:lifecyclestage:picklist_value_unmapped',
+      /the Salesforce value "Closed - Not Converted" of Lead\.Status has no HubSpot option/,
+    ],
+  ])(
+    'warns about %s, and still accepts the settings (the card says so on each record with it)',
+    (_name, patch, code, message) => {
+      const result = validateSettings(settingsWith(patch), liveMetadata());
+      expect(result.valid).toBe(true);
+      expect(codes(result.messages)).toContain(code);
+      expect(result.messages.map((m) => m.message).join('\n')).toMatch(message);
+    },
+  );
 
   it('checks a restricted Salesforce picklist when values pass through', () => {
     const metadata = liveMetadata();

@@ -24,6 +24,7 @@ import {
   objectOf,
   setRule,
   setTransformKind,
+  mappingId,
   removeMapping,
   updateObject,
   type ObjectKey,
@@ -150,7 +151,7 @@ function MappingTable(props: EditorProps & { object: ObjectKey; mappings: readon
               ))}
               <TableCell>
                 <Select
-                  name={`rule-${mapping.key}`}
+                  name={`rule-${mappingId(object, mapping.key)}`}
                   value={mapping.rule}
                   options={ruleOptions}
                   readOnly={props.readOnly}
@@ -159,12 +160,12 @@ function MappingTable(props: EditorProps & { object: ObjectKey; mappings: readon
                   onChange={(value) =>
                     props.setDraft((current) => setRule(current, object, mapping.key, value as OwnershipRule))
                   }
-                  testId={`rule-${mapping.key}`}
+                  testId={`rule-${mappingId(object, mapping.key)}`}
                 />
               </TableCell>
               <TableCell>
                 <Select
-                  name={`transform-${mapping.key}`}
+                  name={`transform-${mappingId(object, mapping.key)}`}
                   value={mapping.transform.kind}
                   options={transformOptions}
                   readOnly={props.readOnly}
@@ -173,7 +174,7 @@ function MappingTable(props: EditorProps & { object: ObjectKey; mappings: readon
                       setTransformKind(current, object, mapping.key, value as TransformSpec['kind']),
                     )
                   }
-                  testId={`transform-${mapping.key}`}
+                  testId={`transform-${mappingId(object, mapping.key)}`}
                 />
               </TableCell>
               <TableCell>
@@ -182,7 +183,7 @@ function MappingTable(props: EditorProps & { object: ObjectKey; mappings: readon
                   variant="transparent"
                   disabled={props.readOnly}
                   onClick={() => props.setDraft((current) => removeMapping(current, object, mapping.key))}
-                  testId={`remove-${mapping.key}`}
+                  testId={`remove-${mappingId(object, mapping.key)}`}
                 >
                   Remove
                 </Button>

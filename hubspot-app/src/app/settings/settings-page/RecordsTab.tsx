@@ -147,6 +147,33 @@ function ObjectRecords(
           testId={`${object}-create-in-hubspot-${sobject}`}
         />
       ))}
+      {object === 'contacts' ? (
+        <>
+          <Divider />
+          <Select
+            label="A person who is both a Lead and a Contact in Salesforce syncs with"
+            description="The other record shows on the HubSpot contact's card as a possible duplicate in Salesforce."
+            name="lead-contact-preference"
+            value={props.draft.matching?.leadContactPreference ?? 'contacts_first'}
+            options={[
+              { value: 'contacts_first', label: 'the Contact' },
+              { value: 'most_recently_modified', label: 'whichever was modified most recently' },
+            ]}
+            readOnly={props.readOnly}
+            onChange={(value) =>
+              props.setDraft((current) => ({
+                ...current,
+                matching: {
+                  ...current.matching,
+                  leadContactPreference:
+                    value === 'most_recently_modified' ? 'most_recently_modified' : 'contacts_first',
+                },
+              }))
+            }
+            testId="lead-contact-preference"
+          />
+        </>
+      ) : null}
     </Flex>
   );
 }

@@ -4,7 +4,7 @@
  */
 import { Accordion, Button, Flex, Input, Text, Toggle } from '@hubspot/ui-extensions';
 import type { FieldMapping, LiveMetadata, PicklistGroup, RequestState } from '@sf-bridge/client';
-import { joinList, setValueMap, splitList, type ObjectKey } from './draft';
+import { joinList, mappingId, setValueMap, splitList, type ObjectKey } from './draft';
 import { messageFor, type EditorProps } from './editor';
 
 export function ValueMapEditor(
@@ -23,7 +23,7 @@ export function ValueMapEditor(
   return (
     <Accordion
       title={`Value map: ${mapping.label ?? mapping.hubspotProperty} (${groups.length} groups)`}
-      testId={`value-map-${mapping.key}`}
+      testId={`value-map-${mappingId(object, mapping.key)}`}
     >
       <Flex direction="column" gap="xs">
         {known ? <Text variant="microcopy">{known}</Text> : null}
@@ -31,19 +31,19 @@ export function ValueMapEditor(
           <Flex key={index} direction="row" gap="sm" align="end">
             <Input
               label={index === 0 ? 'HubSpot values' : ''}
-              name={`map-${mapping.key}-${index}-hubspot`}
+              name={`map-${mappingId(object, mapping.key)}-${index}-hubspot`}
               value={joinList(group.hubspot)}
               readOnly={props.readOnly}
               onChange={(text: string) => setGroup(index, 'hubspot', text)}
-              testId={`map-${mapping.key}-${index}-hubspot`}
+              testId={`map-${mappingId(object, mapping.key)}-${index}-hubspot`}
             />
             <Input
               label={index === 0 ? 'Salesforce values' : ''}
-              name={`map-${mapping.key}-${index}-salesforce`}
+              name={`map-${mappingId(object, mapping.key)}-${index}-salesforce`}
               value={joinList(group.salesforce)}
               readOnly={props.readOnly}
               onChange={(text: string) => setGroup(index, 'salesforce', text)}
-              testId={`map-${mapping.key}-${index}-salesforce`}
+              testId={`map-${mappingId(object, mapping.key)}-${index}-salesforce`}
             />
             <Button
               size="xs"
@@ -61,7 +61,7 @@ export function ValueMapEditor(
             size="xs"
             disabled={props.readOnly}
             onClick={() => save([...groups, { hubspot: [], salesforce: [] }])}
-            testId={`map-${mapping.key}-add`}
+            testId={`map-${mappingId(object, mapping.key)}-add`}
           >
             Add a group
           </Button>

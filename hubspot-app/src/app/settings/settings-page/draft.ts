@@ -165,3 +165,11 @@ export function updateCondition(
 export function sameDocument(a: SettingsDocument, b: SettingsDocument): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
+
+/**
+ * How a mapping's controls are named on the page: by its key for contacts, by object and key for the other
+ * objects (a company and a contact can both map `phone`).
+ */
+export function mappingId(object: ObjectKey, key: string): string {
+  return object === 'contacts' ? key : `${object}-${key}`;
+}

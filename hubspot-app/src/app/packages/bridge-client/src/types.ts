@@ -334,6 +334,8 @@ export interface SettingsDocument {
   };
   readonly polling?: { readonly hubspotIntervalMs?: number; readonly salesforceIntervalMs?: number };
   readonly apiBudget?: { readonly salesforceDailyPercent?: number; readonly hubspotCallsPer10s?: number };
+  /** Which of a Lead and a Contact with one email a HubSpot contact links to. */
+  readonly matching?: { readonly leadContactPreference?: 'contacts_first' | 'most_recently_modified' };
   readonly deletes?: {
     readonly policy?: 'keep_flagged' | 'archive_counterpart';
     readonly graceDays?: number;
