@@ -124,9 +124,9 @@ describe('the HubSpot developer project', () => {
       expect(fs.readFileSync(entry, 'utf8')).toContain(`hubspot.extend<'${config.location}'>`);
       expect(fs.existsSync(path.join(path.dirname(entry), 'package.json'))).toBe(true);
     }
-    expect(
-      byType('CARD').flatMap((card) => (card.config as { objectTypes: string[] }).objectTypes),
-    ).toEqual(expect.arrayContaining(['contacts', 'companies']));
+    expect(byType('CARD').flatMap((card) => (card.config as { objectTypes: string[] }).objectTypes)).toEqual(
+      expect.arrayContaining(['contacts', 'companies']),
+    );
   });
 
   it('has a settings page whose entry point registers for the settings location', () => {
