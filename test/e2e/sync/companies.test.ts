@@ -235,4 +235,94 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
     expect(calls.hubspot['POST /crm/v3/objects/companies/batch/update']).toBe(1);
     expect(calls.hubspot['POST /crm/v3/objects/contacts/batch/update']).toBe(1);
   });
+
+  async function linkedCompany(name: string) {
+    const company = await hubspotEmulator.control
+      .asUser(h.portalId)
+      .create('companies', { name, domain: uniqueDomain(name.toLowerCase()) });
+    await markCompany(h, company.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
+    if (!link) throw new Error('no link');
+    return { companyId: company.id, accountId: link.salesforceId, link };
+  }
+
+  it('tombstones a pair whose Account is deleted, creates nothing meanwhile, and revives it on undelete', async () => {
+    const { companyId, accountId, link } = await linkedCompany('Soylent');
+    await salesforceEmulator.control.deleteRecord(accountId);
+    await markAccount(h, accountId);
+    await h.drain();
+    expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({
+      state: 'tombstoned',
+      tombstonedSide: 'salesforce',
+    });
+    const flagged = await hubspotEmulator.control.record(h.portalId, 'companies', companyId);
+    expect(flagged.properties.salesforce_sync_status).toBe('deleted_in_salesforce');
+    // An edit while the Account is in the recycle bin creates no second Account.
+    await hubspotEmulator.control.asUser(h.portalId).update('companies', companyId, { city: 'Gone' });
+    await markCompany(h, companyId);
+    await h.resetCalls();
+    await h.drain();
+    expect(writeCalls(await h.calls()).salesforce).toBe(0);
+
+    await salesforceEmulator.control.undeleteRecord(accountId);
+    await markAccount(h, accountId);
+    await h.drain();
+    expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({ state: 'active' });
+    expect((await salesforceEmulator.control.getRecord(accountId)).BillingCity).toBe('Gone');
+  });
+
+  it('tombstones a pair whose company is archived, leaving the Account', async () => {
+    const { companyId, accountId, link } = await linkedCompany('Cyberdyne');
+    await hubspotEmulator.control.asUser(h.portalId).archive('companies', companyId);
+    await markCompany(h, companyId);
+    await h.drain();
+    expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({
+      state: 'tombstoned',
+    });
+    expect((await salesforceEmulator.control.getRecord(accountId)).IsDeleted).toBe(false);
+    // The Account changing does not bring the company back.
+    await salesforceEmulator.control.updateRecord(accountId, { Phone: '+1 212 555 0199' });
+    await markAccount(h, accountId);
+    await h.drain();
+    const live = (await hubspotEmulator.control.records(h.portalId, 'companies')).results.filter(
+      (record) => !record.archived,
+    );
+    expect(live).toHaveLength(0);
+  });
+
+  it('moves the link to the survivor of a HubSpot company merge, and to the master of an Account merge', async () => {
+    const { companyId, accountId } = await linkedCompany('Tyrell');
+    const other = await hubspotEmulator.control
+      .asUser(h.portalId)
+      .create('companies', { name: 'Tyrell Corporation', domain: uniqueDomain('tyrell-corp') });
+    const merged = await hubspotEmulator.control.asUser(h.portalId).merge('companies', companyId, other.id);
+    await h.mark(
+      { side: 'hubspot', objectType: 'companies', recordId: companyId },
+      { hint: 'merged', event: { survivorId: merged.id } },
+    );
+    await h.drain();
+    expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, accountId)).toMatchObject({
+      hubspotObjectType: 'companies',
+      hubspotId: merged.id,
+    });
+    expect((await salesforceEmulator.control.getRecord(accountId)).HubSpot_Id__c).toBe(merged.id);
+
+    const master = await salesforceEmulator.control.createRecord(
+      'Account',
+      { Name: 'Tyrell Holdings', Website: uniqueDomain('tyrell-holdings') },
+      { asUser: 'rep@sandbox.example' },
+    );
+    await salesforceEmulator.control.merge({ type: 'Account', masterId: master.id, mergeIds: [accountId] });
+    await markAccount(h, accountId);
+    await h.drain();
+    expect(
+      await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', merged.id),
+    ).toMatchObject({ salesforceId: master.id });
+    // One company for the merged pair: the master created no company of its own.
+    const live = (await hubspotEmulator.control.records(h.portalId, 'companies')).results.filter(
+      (record) => !record.archived,
+    );
+    expect(live.map((record) => record.id)).toEqual([merged.id]);
+  });
 });
