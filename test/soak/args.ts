@@ -11,6 +11,10 @@ export interface SoakOptions {
   faultRate: number;
   /** Where the worker processes' and the bridge's logs go. */
   logDir: string;
+  /** Keep the run's database afterwards, for reading what happened to a record. */
+  keepDatabase: boolean;
+  /** How long the drain after the stream may take before the run reports it as not drained. */
+  drainTimeoutMs: number;
 }
 
 export const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -23,7 +27,8 @@ const HELP = `npm run soak -- [options]
   --fault-rate F        share of API calls that meet a fault (default 0.2)
   --database URL        PostgreSQL server to create the run's database on
                         (default SOAK_DATABASE_URL, else ${DEFAULT_DATABASE_URL})
-  --log-dir DIR         where the processes' logs go (default test-output/soak)`;
+  --log-dir DIR         where the processes' logs go (default test-output/soak)
+  --keep-database       keep the run's database afterwards (its URL is printed) instead of dropping it`;
 
 export function parseSoakArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): SoakOptions {
   const options: SoakOptions = {
@@ -33,6 +38,8 @@ export function parseSoakArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
     operationsPerSecond: 1,
     faultRate: 0.2,
     logDir: 'test-output/soak',
+    keepDatabase: false,
+    drainTimeoutMs: 6 * 60_000,
   };
   for (let index = 0; index < argv.length; index += 1) {
     const flag = argv[index];
@@ -68,6 +75,9 @@ export function parseSoakArgs(argv: readonly string[], env: NodeJS.ProcessEnv = 
         if (!value) throw new Error('--log-dir needs a directory');
         options.logDir = value;
         index += 1;
+        break;
+      case '--keep-database':
+        options.keepDatabase = true;
         break;
       case '--help':
       case '-h':

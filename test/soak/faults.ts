@@ -1,8 +1,13 @@
 /**
  * Faults on about a fifth of the API calls while the stream runs: every quarter second the injector looks
- * at how many calls each emulator has answered since it last looked and arms that share of one-shot faults
- * (kinds drawn from the seeded generator) through the emulators' fault APIs. A fault is "met" once a call
- * consumed it; faults still armed when the stream ends are cleared and not counted.
+ * at how many calls each emulator has answered on the faulted routes since it last looked and arms that
+ * share of one-shot faults (kinds drawn from the seeded generator) through the emulators' fault APIs. The
+ * fraction left over carries to the next look, and nothing is armed ahead of calls, so each side's share
+ * follows its own traffic: a side with few calls meets as few faults. A fault is "met" once a call consumed
+ * it; faults still armed when the stream ends are cleared and not counted.
+ *
+ * Salesforce's counter counts a call when its answer is sent, so a call the emulator dropped (the `hang`
+ * kinds) is never counted there: the injector adds each one it saw met to that side's calls.
  */
 import type { HubSpotEmulator } from '../emulators/hubspot';
 import type { SalesforceEmulator } from '../emulators/salesforce';
@@ -76,6 +81,28 @@ export interface FaultFigures {
   armed: Record<Side, number>;
   /** Faults a call consumed, per side and kind. */
   met: Record<Side, Record<string, number>>;
+  /** Calls on the faulted routes (HubSpot `/crm/*`, Salesforce `/services/data/*`) while faults were on. */
+  calls: Record<Side, number>;
+}
+
+/** The share of a side's calls that met a fault while faults were on (0 when it made none). */
+export function metShare(figures: FaultFigures, side: Side): number {
+  const met = Object.values(figures.met[side]).reduce((sum, n) => sum + n, 0);
+  return figures.calls[side] === 0 ? 0 : met / figures.calls[side];
+}
+
+/** The routes faults are armed on, as the emulators' call counters key them (`METHOD /path`). */
+const FAULTED_PATH: Record<Side, string> = { hubspot: '/crm/', salesforce: '/services/data/' };
+/** At most this many faults wait per side at once; what is owed beyond them is armed at a later look. */
+const MAX_ARMED = 4;
+
+function faultedCalls(side: Side, byRoute: Record<string, number>): number {
+  let total = 0;
+  for (const [route, count] of Object.entries(byRoute)) {
+    const path = route.slice(route.indexOf(' ') + 1);
+    if (path.startsWith(FAULTED_PATH[side])) total += count;
+  }
+  return total;
 }
 
 export interface FaultInjector {
@@ -91,43 +118,65 @@ export function startFaults(input: {
 }): FaultInjector {
   const hubspotOptions = hubspotPlans(input.withTimeouts);
   const salesforceOptions = salesforcePlans(input.withTimeouts);
-  const armed = { hubspot: new Map<number, string>(), salesforce: new Map<number, string>() };
+  const armed = {
+    hubspot: new Map<number, HubSpotFaultPlan>(),
+    salesforce: new Map<number, SalesforceFaultPlan>(),
+  };
   const figures: FaultFigures = {
     armed: { hubspot: 0, salesforce: 0 },
     met: { hubspot: {}, salesforce: {} },
+    calls: { hubspot: 0, salesforce: 0 },
   };
   const owed = { hubspot: 0, salesforce: 0 };
-  const seen = { hubspot: -1, salesforce: -1 };
+  /** What the counters said at the last look (null before the first). */
+  const counted: Record<Side, number | null> = { hubspot: null, salesforce: null };
+  /** Salesforce calls dropped by a met `hang` fault since the last look: its counter never sees them. */
+  let droppedSinceLook = 0;
   let stopped = false;
 
   const settle = async () => {
     const hubspotLive = new Map((await input.hubspot.control.faults()).results.map((f) => [f.id, f]));
-    for (const [id, label] of armed.hubspot) {
+    for (const [id, plan] of armed.hubspot) {
       const live = hubspotLive.get(id);
       if (live && live.remaining > 0) continue;
-      figures.met.hubspot[label] = (figures.met.hubspot[label] ?? 0) + 1;
+      figures.met.hubspot[plan.label] = (figures.met.hubspot[plan.label] ?? 0) + 1;
       armed.hubspot.delete(id);
     }
     const salesforceLive = new Map((await input.salesforce.control.listFaults()).map((f) => [f.id, f]));
-    for (const [id, label] of armed.salesforce) {
+    for (const [id, plan] of armed.salesforce) {
       const live = salesforceLive.get(id);
       if (live && live.remaining > 0) continue;
-      figures.met.salesforce[label] = (figures.met.salesforce[label] ?? 0) + 1;
+      figures.met.salesforce[plan.label] = (figures.met.salesforce[plan.label] ?? 0) + 1;
+      if (plan.kind === 'hang') droppedSinceLook += 1;
       armed.salesforce.delete(id);
     }
   };
 
+  /** Adds the calls made since the last look to each side's figure and returns them. */
+  const look = async (): Promise<Record<Side, number>> => {
+    const now = {
+      hubspot: faultedCalls('hubspot', (await input.hubspot.control.calls()).byRoute),
+      salesforce: faultedCalls('salesforce', (await input.salesforce.control.calls()).byRoute),
+    };
+    const made = {
+      hubspot: counted.hubspot === null ? 0 : now.hubspot - counted.hubspot,
+      salesforce: counted.salesforce === null ? 0 : now.salesforce - counted.salesforce + droppedSinceLook,
+    };
+    droppedSinceLook = 0;
+    counted.hubspot = now.hubspot;
+    counted.salesforce = now.salesforce;
+    figures.calls.hubspot += made.hubspot;
+    figures.calls.salesforce += made.salesforce;
+    return made;
+  };
+
   const tick = async () => {
     await settle();
-    const hubspotTotal = (await input.hubspot.control.calls()).total;
-    const salesforceTotal = (await input.salesforce.control.calls()).total;
-    if (seen.hubspot >= 0) owed.hubspot += (hubspotTotal - seen.hubspot) * input.rate;
-    if (seen.salesforce >= 0) owed.salesforce += (salesforceTotal - seen.salesforce) * input.rate;
-    seen.hubspot = hubspotTotal;
-    seen.salesforce = salesforceTotal;
-    // At least one fault waits on each side, so a quiet spell still meets one.
-    while (owed.hubspot >= 1 || armed.hubspot.size === 0) {
-      owed.hubspot = Math.max(0, owed.hubspot - 1);
+    const made = await look();
+    owed.hubspot += made.hubspot * input.rate;
+    owed.salesforce += made.salesforce * input.rate;
+    while (owed.hubspot >= 1 && armed.hubspot.size < MAX_ARMED) {
+      owed.hubspot -= 1;
       const plan = pick(input.random, hubspotOptions);
       const fault = await input.hubspot.control.addFault({
         match: '/crm/*',
@@ -135,12 +184,11 @@ export function startFaults(input: {
         times: 1,
         ...(plan.delayMs !== undefined ? { delayMs: plan.delayMs } : {}),
       });
-      armed.hubspot.set(fault.id, plan.label);
+      armed.hubspot.set(fault.id, plan);
       figures.armed.hubspot += 1;
-      if (armed.hubspot.size >= 4) break;
     }
-    while (owed.salesforce >= 1 || armed.salesforce.size === 0) {
-      owed.salesforce = Math.max(0, owed.salesforce - 1);
+    while (owed.salesforce >= 1 && armed.salesforce.size < MAX_ARMED) {
+      owed.salesforce -= 1;
       const plan = pick(input.random, salesforceOptions);
       const fault = await input.salesforce.control.addFault({
         kind: plan.kind,
@@ -149,9 +197,8 @@ export function startFaults(input: {
         ...(plan.status !== undefined ? { status: plan.status } : {}),
         ...(plan.delayMs !== undefined ? { delayMs: plan.delayMs } : {}),
       });
-      armed.salesforce.set(fault.id, plan.label);
+      armed.salesforce.set(fault.id, plan);
       figures.armed.salesforce += 1;
-      if (armed.salesforce.size >= 4) break;
     }
   };
 
@@ -169,6 +216,7 @@ export function startFaults(input: {
       await settle();
       await input.hubspot.control.clearFaults();
       await input.salesforce.control.clearFaults();
+      await look();
       return figures;
     },
   };

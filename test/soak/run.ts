@@ -7,7 +7,7 @@ import { differenceOf, snapshotCalls, summarize, type CallSummary } from '../ben
 import { seededRandom } from '../bench/dataset';
 import { waitUntilSettled } from '../bench/progress';
 import type { SoakOptions } from './args';
-import { startFaults, type FaultFigures } from './faults';
+import { metShare, startFaults, type FaultFigures } from './faults';
 import { SOAK_POLL_INTERVAL_MS, startSoakStack } from './stack';
 import { createStream, type StreamFigures } from './stream';
 import { judge, type Verdict } from './verdict';
@@ -29,13 +29,13 @@ export interface SoakResult {
   problems: string[];
 }
 
-const DRAIN_TIMEOUT_MS = 6 * 60_000;
-
 export async function runSoak(options: SoakOptions, log: (line: string) => void): Promise<SoakResult> {
   const stack = await startSoakStack({
     serverUrl: options.databaseUrl,
     logDir: options.logDir,
     seed: options.seed,
+    keepDatabase: options.keepDatabase,
+    log,
   });
   try {
     const db = stack.db();
@@ -88,9 +88,9 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     await stack.hubspot.control.waitForWebhooksIdle(60_000).catch(() => undefined);
     const settled = await waitUntilSettled(db, stack.installationId, {
       quietMs: SOAK_POLL_INTERVAL_MS + 5_000,
-      timeoutMs: DRAIN_TIMEOUT_MS,
+      timeoutMs: options.drainTimeoutMs,
       done: (progress) => progress.waiting === 0,
-      giveUpQuietMs: DRAIN_TIMEOUT_MS,
+      giveUpQuietMs: options.drainTimeoutMs,
     });
     const convergeMs = Math.max(0, settled.lastChangeAt - faultsOffAt);
     const callsAtDrain = await snapshotCalls(stack.hubspot.control, stack.salesforce.control, stack.portalId);
@@ -114,11 +114,14 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
     };
     const problems: string[] = [];
     if (!settled.settled)
-      problems.push(`not drained after ${DRAIN_TIMEOUT_MS / 1000} s: ${JSON.stringify(settled.progress)}`);
+      problems.push(
+        `not drained after ${options.drainTimeoutMs / 1000} s: ${JSON.stringify(settled.progress)}`,
+      );
     problems.push(...verdict.lost.map((line) => `lost: ${line}`));
     problems.push(...verdict.duplicated.map((line) => `duplicated: ${line}`));
     problems.push(...verdict.unequal.map((line) => `unequal: ${line}`));
     problems.push(...verdict.unexplainedFailures.map((line) => `unexplained failure: ${line}`));
+    problems.push(...verdict.openQuestions.map((line) => `question: ${line}`));
     if (echoWrites.hubspot.writes > 0 || echoWrites.salesforce.writes > 0) {
       const routes = (summary: CallSummary) =>
         Object.entries(summary.byRoute)
@@ -151,30 +154,38 @@ export async function runSoak(options: SoakOptions, log: (line: string) => void)
 }
 
 export function formatResult(result: SoakResult): string {
-  const met = (side: Record<string, number>) =>
-    Object.entries(side)
-      .map(([kind, n]) => `${kind} ${n}`)
-      .join(', ') || 'none';
+  const met = (side: 'hubspot' | 'salesforce') => {
+    const kinds = Object.entries(result.faults.met[side]).sort(([, a], [, b]) => b - a);
+    const total = kinds.reduce((sum, [, n]) => sum + n, 0);
+    const share = (100 * metShare(result.faults, side)).toFixed(1);
+    const list = kinds.map(([kind, n]) => `${kind} ${n}`).join(', ') || 'none';
+    return `${total} of ${result.faults.calls[side]} calls (${share} %): ${list}`;
+  };
+  const operations = Object.entries(result.operations.operations).map(([kind, n]) => {
+    const sides = result.operations.bySide[kind as keyof StreamFigures['bySide']];
+    return sides && n > 0
+      ? `${kind} ${n} (HubSpot ${sides.hubspot}, Salesforce ${sides.salesforce})`
+      : `${kind} ${n}`;
+  });
   const lines = [
     `soak, seed ${result.seed}, stream ${Math.round(result.streamMs / 1000)} s`,
-    `  operations: ${Object.entries(result.operations.operations)
-      .map(([kind, n]) => `${kind} ${n}`)
-      .join(', ')} (${result.people} people)`,
+    `  operations: ${operations.join(', ')} (${result.people} people)`,
     `  refused by an emulator: ${
       Object.entries(result.operations.refused)
         .map(([why, n]) => `${why} ×${n}`)
         .join('; ') || 'none'
     }`,
-    `  faults met, HubSpot: ${met(result.faults.met.hubspot)}`,
-    `  faults met, Salesforce: ${met(result.faults.met.salesforce)}`,
+    `  faults met, HubSpot: ${met('hubspot')}`,
+    `  faults met, Salesforce: ${met('salesforce')}`,
     `  worker kills (SIGKILL): ${result.kills}`,
     `  time to converge after faults off: ${(result.convergeMs / 1000).toFixed(1)} s${result.drained ? '' : ' (NOT drained)'}`,
     `  API calls, HubSpot: ${result.calls.hubspot.total} (${result.calls.hubspot.reads} reads, ${result.calls.hubspot.writes} writes, ${result.calls.hubspot.auth} auth)`,
     `  API calls, Salesforce: ${result.calls.salesforce.total} (${result.calls.salesforce.reads} reads, ${result.calls.salesforce.writes} writes, ${result.calls.salesforce.auth} auth)`,
     `  active links ${result.verdict.verification.activeLinks}; open failures explained ${result.verdict.explainedFailures}`,
+    `  questions waiting for a person: ${result.verdict.openQuestions.length}`,
     `  echo writes after the drain: HubSpot ${result.echoWrites.hubspot.writes}, Salesforce ${result.echoWrites.salesforce.writes}`,
     result.problems.length === 0
-      ? 'HELD: both CRMs equal, nothing lost, duplicated or echoed, every failure explained'
+      ? 'HELD: both CRMs equal, nothing lost, duplicated or echoed, every failure explained, no question left'
       : `FAILED (${result.problems.length}):\n${result.problems.map((line) => `  - ${line}`).join('\n')}`,
   ];
   return lines.join('\n');

@@ -49,19 +49,44 @@ export async function startSoakStack(input: {
   serverUrl: string;
   logDir: string;
   seed: number;
+  /** Leave the run's database in place after it (its URL is logged) instead of dropping it. */
+  keepDatabase: boolean;
+  log: (line: string) => void;
 }): Promise<SoakStack> {
   fs.mkdirSync(input.logDir, { recursive: true });
+  // What has been started, stopped in reverse order by close(), or at once when starting fails halfway.
+  const started: Array<() => Promise<void>> = [];
+  const stopStarted = async () => {
+    for (const stop of started.splice(0).reverse()) await stop();
+  };
+  try {
+    return await startInOrder(input, started, stopStarted);
+  } catch (error) {
+    await stopStarted().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function startInOrder(
+  input: Parameters<typeof startSoakStack>[0],
+  started: Array<() => Promise<void>>,
+  stopStarted: () => Promise<void>,
+): Promise<SoakStack> {
   const databaseName = `bridge_soak_${input.seed}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
   const admin = createDb(input.serverUrl, { maxConnections: 1 });
   await admin.raw(`CREATE DATABASE "${databaseName}"`);
   await admin.destroy();
   const databaseUrl = new URL(input.serverUrl);
   databaseUrl.pathname = `/${databaseName}`;
-  const dropDatabase = async () => {
+  started.push(async () => {
+    if (input.keepDatabase) {
+      input.log(`database kept: ${databaseUrl.toString()}`);
+      return;
+    }
     const dropper = createDb(input.serverUrl, { maxConnections: 1 });
     await dropper.raw(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
     await dropper.destroy();
-  };
+  });
 
   const credentials = generateAppCredentials();
   const hubspotAppId = Number(credentials.hubspot.appId);
@@ -78,10 +103,12 @@ export async function startSoakStack(input: {
     settings: { search: { indexingDelayMs: 2_000 } },
     env: {},
   });
+  started.push(() => hubspot.close());
   const salesforce = await startSalesforceEmulator({
     clientId: credentials.salesforce.clientId,
     clientSecret: credentials.salesforce.clientSecret,
   });
+  started.push(() => salesforce.close());
   const env = bridgeEnv({
     port: await freePort(),
     databaseUrl: databaseUrl.toString(),
@@ -96,7 +123,11 @@ export async function startSoakStack(input: {
     args: ['--role=server'],
     logFile: path.join(input.logDir, 'bridge-server.log'),
   });
+  started.push(async () => {
+    await bridge.stop();
+  });
   const db: Db = createDb(databaseUrl.toString(), { maxConnections: 4 });
+  started.push(() => db.destroy());
   await subscribeBridgeWebhooks(hubspot.control, hubspotAppId, bridge.baseUrl);
   // The portal's owners are the org's users, so owner fields map both ways.
   for (const user of await salesforce.control.listUsers()) {
@@ -127,6 +158,7 @@ export async function startSoakStack(input: {
     { level: 'info', base: { service: 'soak-change-detection' } },
     pino.destination({ dest: path.join(input.logDir, 'change-detection.log'), sync: false }),
   );
+  started.push(async () => logger.flush());
   const context = composeAppContext({
     db,
     cipher: createTokenCipher(config.TOKEN_ENCRYPTION_KEY),
@@ -135,18 +167,36 @@ export async function startSoakStack(input: {
     now: () => Date.now(),
   });
   const changes: ChangeDetectionHandle = startChangeDetection(context.changeDetection);
+  started.push(() => changes.stop());
 
   const workerEnv = {
     ...env,
     PATH: process.env.PATH ?? '',
     SYNC_LEASE_MS: String(WORKER_LEASE_MS),
     SYNC_BATCH_SIZE: '50',
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: 'info',
   };
-  const workers: [WorkerProcess, WorkerProcess] = [
-    startWorkerProcess(workerEnv),
-    startWorkerProcess(workerEnv),
-  ];
+  // Each slot's processes, the killed ones and those started in their place, append to one log file.
+  const workerLogs = [0, 1].map((index) =>
+    fs.createWriteStream(path.join(input.logDir, `worker-${index}.log`), { flags: 'w' }),
+  );
+  started.push(async () => {
+    for (const logFile of workerLogs) await new Promise((resolve) => logFile.end(resolve));
+  });
+  const startWorker = (index: 0 | 1): WorkerProcess => {
+    const worker = startWorkerProcess(workerEnv);
+    const logFile = workerLogs[index]!;
+    worker.child.stdout?.on('data', (chunk: Buffer) => logFile.write(chunk));
+    worker.child.stderr?.on('data', (chunk: Buffer) => logFile.write(chunk));
+    return worker;
+  };
+  const workers: [WorkerProcess, WorkerProcess] = [startWorker(0), startWorker(1)];
+  started.push(async () => {
+    for (const worker of workers) {
+      worker.child.kill('SIGKILL');
+      await worker.exited;
+    }
+  });
   const finalInstallationId: string = installationId;
   const stack: SoakStack = {
     hubspot,
@@ -164,24 +214,12 @@ export async function startSoakStack(input: {
     workerEnv,
     workers,
     restartWorker: async (index, signal) => {
-      const worker = stack.workers[index];
+      const worker = workers[index];
       worker.child.kill(signal);
       await worker.exited;
-      stack.workers[index] = startWorkerProcess(workerEnv);
+      workers[index] = startWorker(index);
     },
-    close: async () => {
-      for (const worker of stack.workers) {
-        worker.child.kill('SIGKILL');
-        await worker.exited;
-      }
-      await changes.stop();
-      await bridge.stop();
-      await db.destroy();
-      logger.flush();
-      await hubspot.close();
-      await salesforce.close();
-      await dropDatabase();
-    },
+    close: stopStarted,
   };
   return stack;
 }

@@ -40,6 +40,8 @@ export interface Person {
 
 export interface StreamFigures {
   operations: Record<OperationKind, number>;
+  /** Operations done, by the side they were done on (a conversion is always Salesforce's). */
+  bySide: Record<Exclude<OperationKind, 'skipped'>, Record<Side, number>>;
   /** Operations an emulator refused (e.g. an edit of a record a merge had just moved), by reason. */
   refused: Record<string, number>;
 }
@@ -51,18 +53,41 @@ export interface Stream {
   step(index: number): Promise<void>;
 }
 
+/**
+ * Every step draws this many numbers from the generator whatever it does, so the kinds, sides and picks the
+ * seed makes are the same on every run: only whether the bridge has linked a person yet depends on timing.
+ */
+const DRAWS_PER_STEP = 8;
+
+/** The upper bounds of each kind's share of the draws (after the first four people are made). */
+const SHARES: ReadonlyArray<readonly [bound: number, kind: Exclude<OperationKind, 'skipped'>]> = [
+  [0.15, 'create'],
+  [0.67, 'edit'],
+  [0.77, 'delete'],
+  [0.86, 'restore'],
+  [0.93, 'merge'],
+  [1, 'convert'],
+];
+
 export function createStream(stack: SoakStack, random: () => number): Stream {
   const people: Person[] = [];
+  const perSide = () => ({ hubspot: 0, salesforce: 0 });
   const figures: StreamFigures = {
     operations: { edit: 0, create: 0, delete: 0, restore: 0, merge: 0, convert: 0, skipped: 0 },
+    bySide: {
+      edit: perSide(),
+      create: perSide(),
+      delete: perSide(),
+      restore: perSide(),
+      merge: perSide(),
+      convert: perSide(),
+    },
     refused: {},
   };
   const hubspotUser = stack.hubspot.control.asUser(stack.portalId);
   const salesforce = stack.salesforce.control;
   const db: Db = stack.db();
   const installationId = stack.installationId;
-  const choose = <T>(items: readonly T[]): T | undefined =>
-    items.length === 0 ? undefined : items[Math.floor(random() * items.length)];
 
   /** Fills in the side the stream did not make from the bridge's link, once there is one. */
   const resolve = async (person: Person): Promise<void> => {
@@ -77,12 +102,24 @@ export function createStream(stack: SoakStack, random: () => number): Stream {
       if (link) person.hubspotId = link.hubspotId;
     }
   };
+  /** People with no side deleted, each with both ids as far as the bridge has linked them. */
+  const livePeople = async (): Promise<Person[]> => {
+    const live = people.filter((person) => person.deleted === null);
+    for (const person of live) await resolve(person);
+    return live;
+  };
+  const idOn = (person: Person, side: Side) => (side === 'hubspot' ? person.hubspotId : person.salesforceId);
+  const done = (kind: Exclude<OperationKind, 'skipped'>, side: Side) => {
+    figures.operations[kind] += 1;
+    figures.bySide[kind][side] += 1;
+  };
 
-  const create = async (index: number, side: Side): Promise<void> => {
+  const create = async (index: number, draw: () => number): Promise<boolean> => {
+    const side: Side = draw() < 0.5 ? 'hubspot' : 'salesforce';
     const key = people.length;
     const email = `person${key}@soak.example`;
     const editSide = Object.fromEntries(
-      EDITED_FIELDS.map((field) => [field, random() < 0.5 ? 'hubspot' : 'salesforce']),
+      EDITED_FIELDS.map((field) => [field, draw() < 0.5 ? 'hubspot' : 'salesforce']),
     ) as Record<EditedField, Side>;
     const firstname = `First${index}`;
     const person: Person = {
@@ -97,19 +134,18 @@ export function createStream(stack: SoakStack, random: () => number): Stream {
       last: { firstname },
       history: [`#${index} created in ${side}`],
     };
+    const variant = draw() < 0.5;
     if (side === 'hubspot') {
-      const withCompany = random() < 0.5;
+      // Half have a company, so the creation rule makes them Leads; the others become Contacts.
       const contact = await hubspotUser.create('contacts', {
         email,
         firstname,
         lastname: `Soak${key}`,
-        ...(withCompany ? { company: `Company ${key}` } : {}),
+        ...(variant ? { company: `Company ${key}` } : {}),
       });
       person.hubspotId = contact.id;
-      // A field the other side will own starts blank-free on the side that made it, so its first value
-      // travels by create; from then on only its own side edits it.
     } else {
-      const type = random() < 0.5 ? 'Lead' : 'Contact';
+      const type = variant ? 'Lead' : 'Contact';
       const [id] = await salesforce.createRecords(type, [
         {
           Email: email,
@@ -122,73 +158,82 @@ export function createStream(stack: SoakStack, random: () => number): Stream {
       person.salesforceType = type;
     }
     people.push(person);
-    figures.operations.create += 1;
+    done('create', side);
+    return true;
   };
 
-  const edit = async (index: number): Promise<boolean> => {
-    const person = choose(people.filter((p) => p.deleted === null));
-    if (!person) return false;
-    await resolve(person);
-    const field = choose(EDITED_FIELDS)!;
+  /** A field of a person, on the side that edits it, among those whose record there is known. */
+  const edit = async (index: number, draw: () => number): Promise<boolean> => {
+    const editable = (await livePeople()).flatMap((person) =>
+      EDITED_FIELDS.filter((field) => idOn(person, person.editSide[field]) !== null).map(
+        (field) => [person, field] as const,
+      ),
+    );
+    const chosen = choose(editable, draw());
+    if (!chosen) return false;
+    const [person, field] = chosen;
     const side = person.editSide[field];
     const value = `${field} ${index}`;
     if (side === 'hubspot') {
-      if (!person.hubspotId) return false;
-      await hubspotUser.update('contacts', person.hubspotId, { [field]: value });
+      await hubspotUser.update('contacts', person.hubspotId!, { [field]: value });
     } else {
-      if (!person.salesforceId) return false;
       const fields = SALESFORCE_FIELD[person.salesforceType ?? 'Contact'];
-      await salesforce.updateRecord(person.salesforceId, { [fields[field]]: value });
+      await salesforce.updateRecord(person.salesforceId!, { [fields[field]]: value });
     }
     person.last[field] = value;
     person.history.push(`#${index} ${side} ${field} = "${value}"`);
-    figures.operations.edit += 1;
+    done('edit', side);
     return true;
   };
 
-  const remove = async (index: number): Promise<boolean> => {
-    const person = choose(people.filter((p) => p.deleted === null));
+  const remove = async (index: number, draw: () => number): Promise<boolean> => {
+    const side: Side = draw() < 0.5 ? 'hubspot' : 'salesforce';
+    const person = choose(
+      (await livePeople()).filter((candidate) => idOn(candidate, side) !== null),
+      draw(),
+    );
     if (!person) return false;
-    await resolve(person);
-    const side: Side = random() < 0.5 ? 'hubspot' : 'salesforce';
-    if (side === 'hubspot') {
-      if (!person.hubspotId) return false;
-      await hubspotUser.archive('contacts', person.hubspotId);
-    } else {
-      if (!person.salesforceId) return false;
-      await salesforce.deleteRecord(person.salesforceId);
-    }
+    if (side === 'hubspot') await hubspotUser.archive('contacts', person.hubspotId!);
+    else await salesforce.deleteRecord(person.salesforceId!);
     person.deleted = side;
     person.history.push(`#${index} deleted in ${side}`);
-    figures.operations.delete += 1;
+    done('delete', side);
     return true;
   };
 
-  const restore = async (index: number): Promise<boolean> => {
-    const person = choose(people.filter((p) => p.deleted !== null));
+  const restore = async (index: number, draw: () => number): Promise<boolean> => {
+    const side: Side = draw() < 0.5 ? 'hubspot' : 'salesforce';
+    const person = choose(
+      people.filter((candidate) => candidate.deleted === side),
+      draw(),
+    );
     if (!person) return false;
-    if (person.deleted === 'hubspot') await hubspotUser.restore('contacts', person.hubspotId!);
+    if (side === 'hubspot') await hubspotUser.restore('contacts', person.hubspotId!);
     else await salesforce.undeleteRecord(person.salesforceId!);
-    person.history.push(`#${index} restored in ${person.deleted}`);
+    person.history.push(`#${index} restored in ${side}`);
     person.deleted = null;
-    figures.operations.restore += 1;
+    done('restore', side);
     return true;
   };
 
-  /** A duplicate someone entered just now is merged into a person the bridge has synced. */
-  const merge = async (index: number): Promise<boolean> => {
-    const person = choose(people.filter((p) => p.deleted === null));
+  /**
+   * A duplicate someone entered just now is merged into a person, synced or not yet: the link (or the
+   * create under way) follows the survivor.
+   */
+  const merge = async (index: number, draw: () => number): Promise<boolean> => {
+    const side: Side = draw() < 0.5 ? 'hubspot' : 'salesforce';
+    const person = choose(
+      (await livePeople()).filter((candidate) => idOn(candidate, side) !== null),
+      draw(),
+    );
     if (!person) return false;
-    await resolve(person);
-    if (!person.hubspotId || !person.salesforceId) return false;
-    const side: Side = random() < 0.5 ? 'hubspot' : 'salesforce';
     const duplicateEmail = `duplicate${index}@soak.example`;
     if (side === 'hubspot') {
       const duplicate = await hubspotUser.create('contacts', {
         email: duplicateEmail,
         lastname: `Soak${person.key}`,
       });
-      const survivor = await hubspotUser.merge('contacts', person.hubspotId, duplicate.id);
+      const survivor = await hubspotUser.merge('contacts', person.hubspotId!, duplicate.id);
       person.hubspotId = survivor.id;
     } else {
       const type = person.salesforceType ?? 'Contact';
@@ -199,48 +244,57 @@ export function createStream(stack: SoakStack, random: () => number): Stream {
           ...(type === 'Lead' ? { Company: `Company ${person.key}` } : {}),
         },
       ]);
-      await salesforce.merge({ type, masterId: person.salesforceId, mergeIds: [duplicate!] });
+      await salesforce.merge({ type, masterId: person.salesforceId!, mergeIds: [duplicate!] });
     }
     person.history.push(`#${index} merged a new duplicate (${duplicateEmail}) into it in ${side}`);
-    figures.operations.merge += 1;
+    done('merge', side);
     return true;
   };
 
-  const convert = async (index: number): Promise<boolean> => {
-    const leads = people.filter((p) => p.deleted === null && p.salesforceType !== 'Contact');
-    const person = choose(leads);
+  const convert = async (index: number, draw: () => number): Promise<boolean> => {
+    const person = choose(
+      (await livePeople()).filter(
+        (candidate) => candidate.salesforceId !== null && candidate.salesforceType === 'Lead',
+      ),
+      draw(),
+    );
     if (!person) return false;
-    await resolve(person);
-    if (!person.salesforceId || person.salesforceType !== 'Lead') return false;
-    const converted = await salesforce.convertLead(person.salesforceId, { createOpportunity: false });
+    const converted = await salesforce.convertLead(person.salesforceId!, { createOpportunity: false });
     person.salesforceId = converted.contactId;
     person.salesforceType = 'Contact';
     person.history.push(`#${index} Lead converted to Contact ${converted.contactId}`);
-    figures.operations.convert += 1;
+    done('convert', 'salesforce');
     return true;
   };
+
+  const operations = { create, edit, delete: remove, restore, merge, convert };
 
   return {
     people,
     figures,
     async step(index) {
-      const roll = random();
-      let done: boolean;
+      const draws = Array.from({ length: DRAWS_PER_STEP }, () => random());
+      let used = 0;
+      const draw = () => {
+        const point = draws[used++];
+        if (point === undefined) throw new Error(`a step drew more than ${DRAWS_PER_STEP} numbers`);
+        return point;
+      };
+      const roll = draw();
+      const kind = people.length < 4 ? 'create' : (SHARES.find(([bound]) => roll < bound)?.[1] ?? 'convert');
+      let happened: boolean;
       try {
-        if (people.length < 4 || roll < 0.15) {
-          await create(index, random() < 0.5 ? 'hubspot' : 'salesforce');
-          done = true;
-        } else if (roll < 0.75) done = await edit(index);
-        else if (roll < 0.82) done = await remove(index);
-        else if (roll < 0.88) done = await restore(index);
-        else if (roll < 0.94) done = await merge(index);
-        else done = await convert(index);
+        happened = await operations[kind](index, draw);
       } catch (error) {
         const reason = error instanceof Error ? error.message.slice(0, 80) : String(error);
         figures.refused[reason] = (figures.refused[reason] ?? 0) + 1;
-        done = false;
+        happened = false;
       }
-      if (!done) figures.operations.skipped += 1;
+      if (!happened) figures.operations.skipped += 1;
     },
   };
+}
+
+function choose<T>(items: readonly T[], point: number): T | undefined {
+  return items.length === 0 ? undefined : items[Math.floor(point * items.length)];
 }

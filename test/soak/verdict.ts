@@ -2,11 +2,13 @@
  * The soak's verdict, read from outside after the drain: both CRMs equal per the ownership map (the
  * benchmarks' check, test/bench/verify.ts), no edit lost (each field the stream wrote holds its last value
  * on both sides of the person's live pair), no duplicate (one live record per person and side, one active
- * link per record), and every open failure explained (a category, a sentence, and a person the stream
- * deleted, merged or converted). Each problem is one line saying exactly what.
+ * link per record), every open failure explained (a category, a sentence, and a person the stream
+ * deleted, merged or converted), and no question left for a person. Each problem is one line saying exactly
+ * what.
  */
 import { FAILURES, type FailureRow } from '../../src/db/failures';
 import { LINKS, type LinkRow } from '../../src/db/links';
+import { PENDING_MATCHES, type PendingMatchRow } from '../../src/db/pendingMatches';
 import { SALESFORCE_SEED_USER } from '../bench/seed';
 import { verifySync, type Verification } from '../bench/verify';
 import { salesforceSessionOf } from '../support/stack/salesforce-login';
@@ -19,6 +21,11 @@ export interface Verdict {
   unequal: string[];
   unexplainedFailures: string[];
   explainedFailures: number;
+  /**
+   * Questions left open for a person (which record is this one's match). Every person's email is unique
+   * and no duplicate shares it, so in the soak each one is the bridge's mistake.
+   */
+  openQuestions: string[];
   verification: Verification;
 }
 
@@ -166,7 +173,23 @@ export async function judge(stack: SoakStack, people: readonly Person[]): Promis
       `${failure.side} ${failure.object_type} ${failure.record_id}: ${failure.category}/${failure.code} "${failure.message}" (${failure.state}, ${failure.attempts} attempt(s))`,
     );
   }
-  return { lost, duplicated, unequal, unexplainedFailures, explainedFailures, verification };
+  const questions = await db<PendingMatchRow>(PENDING_MATCHES).where({
+    installation_id: installationId,
+    state: 'open',
+  });
+  const openQuestions = questions.map(
+    (question) =>
+      `${question.side} ${question.object_type} ${question.record_id}: ${question.reason} (${question.candidates})`,
+  );
+  return {
+    lost,
+    duplicated,
+    unequal,
+    unexplainedFailures,
+    explainedFailures,
+    openQuestions,
+    verification,
+  };
 }
 
 function ids(records: ReadonlyArray<{ id?: string; Id?: unknown }>): string {
