@@ -30,6 +30,8 @@ import * as createSeenSignatures from './20261124090000_create_seen_signatures';
 import * as createCreatesInDoubt from './20261207090000_create_creates_in_doubt';
 import * as addInstallationsSalesforceConfirmation from './20261207100000_add_installations_salesforce_confirmation';
 import * as createProcessHeartbeats from './20261208090000_create_process_heartbeats';
+import * as createAlerts from './20261209090000_create_alerts';
+import * as createAlertDeliveries from './20261209090100_create_alert_deliveries';
 
 export interface Migration {
   name: string;
@@ -67,4 +69,6 @@ export const migrations: Migration[] = [
     ...addInstallationsSalesforceConfirmation,
   },
   { name: '20261208090000_create_process_heartbeats', ...createProcessHeartbeats },
+  { name: '20261209090000_create_alerts', ...createAlerts },
+  { name: '20261209090100_create_alert_deliveries', ...createAlertDeliveries },
 ];

@@ -270,6 +270,23 @@ export async function counts(db: Queryable, installationId: string, now: number)
 }
 
 /**
+ * When the oldest change of an installation that is due or being synced now was first marked, or null when
+ * none is (rows waiting for a later retry are not counted). For the stall alert.
+ */
+export async function oldestWaitingMarkedAt(
+  db: Queryable,
+  installationId: string,
+  now: number,
+): Promise<number | null> {
+  const row = (await db<DirtyRow>(DIRTY)
+    .where({ installation_id: installationId })
+    .andWhere((query) => query.where('next_attempt_at', '<=', now).orWhere('state', 'claimed'))
+    .min({ oldest: 'first_marked_at' })
+    .first()) as { oldest?: number | string | null } | undefined;
+  return row?.oldest == null ? null : Number(row.oldest);
+}
+
+/**
  * Whether an installation has at least `threshold` rows the worker has yet to finish (due now or claimed).
  * Stops counting at the threshold, so a large backlog costs no more than a small one.
  */
