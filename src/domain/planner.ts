@@ -44,7 +44,14 @@ import type {
 export type * from './plan/types';
 
 function transformContextOf(context: PlanContext): TransformContext {
-  return { phoneDefaultCountry: context.settings.phoneDefaultCountry as CountryCode, owners: context.owners };
+  return {
+    phoneDefaultCountry: context.settings.phoneDefaultCountry as CountryCode,
+    owners: context.owners,
+    ownerFallback: {
+      hubspot: context.settings.owners.hubspotDefaultOwnerEmail,
+      salesforce: context.settings.owners.salesforceDefaultUserEmail,
+    },
+  };
 }
 
 function hubspotObjectOf(type: SalesforceObjectType): HubspotObjectType {

@@ -12,6 +12,7 @@ import { assertNever } from '../result';
 import type { FieldMapping, ObjectSettings } from '../settings/schema';
 import { fieldLabel } from '../settings/schema';
 import type {
+  CanonicalValue,
   FieldTransform,
   Observed,
   TransformFailure,
@@ -65,6 +66,7 @@ export function salesforceFieldOf(mapping: FieldMapping, type: SalesforceObjectT
 }
 
 interface FieldContext {
+  readonly ownerFallback?: TransformContext['ownerFallback'];
   readonly mapping: FieldMapping;
   readonly label: string;
   readonly salesforceField: string;
@@ -102,6 +104,12 @@ function fail(field: FieldContext, to: Side, failure: TransformFailure): string 
   return code;
 }
 
+/** The default owner's email on `to`, for an owner that has no counterpart there (null: none set). */
+function ownerFallbackOf(field: FieldContext, to: Side): string | null {
+  if (field.mapping.transform.kind !== 'owner') return null;
+  return field.ownerFallback?.[to] ?? null;
+}
+
 /** Puts one value on the wire toward `to`. Returns a failure code, or null when written. */
 function write(
   field: FieldContext,
@@ -110,8 +118,34 @@ function write(
   shadowRequires: readonly Side[] | 'no_shadow',
 ): string | null {
   if (value.kind === 'unrepresentable') return fail(field, to, value.failure);
-  const wire =
-    to === 'hubspot' ? field.transform.toHubspot(value.value) : field.transform.toSalesforce(value.value);
+  const toWire = (canonical: Observed & { kind: 'value' }) =>
+    to === 'hubspot'
+      ? field.transform.toHubspot(canonical.value)
+      : field.transform.toSalesforce(canonical.value);
+  let wire = toWire(value);
+  const fallback = ownerFallbackOf(field, to);
+  if (
+    !wire.ok &&
+    fallback !== null &&
+    (wire.error.code === 'owner_not_found' || wire.error.code === 'owner_inactive')
+  ) {
+    // The owner has no counterpart there: the admin's default owner takes the record. The shadow keeps the
+    // owner it stands for, so the default is never copied back over the real owner.
+    const instead = toWire({ kind: 'value', value: fallback });
+    if (instead.ok) {
+      field.draft.audit.push({
+        action: 'field_written',
+        fieldKey: field.mapping.key,
+        direction: to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
+        rule: field.mapping.rule,
+        before: null,
+        after: fallback,
+        reason: 'default_owner',
+        message: `${field.label}: "${wire.error.raw}" ${wire.error.reason}; the default owner ${fallback} was set in ${sideLabel(to)} instead.`,
+      });
+      wire = instead;
+    }
+  }
   if (!wire.ok) return fail(field, to, wire.error);
   if (to === 'hubspot') field.draft.hubspotProperties[field.mapping.hubspotProperty] = wire.value as string;
   else field.draft.salesforceFields[field.salesforceField] = wire.value;
@@ -195,6 +229,27 @@ function read(
     : { present: false, value: undefined };
 }
 
+/**
+ * A side holding the default owner set for an owner with no counterpart there (the shadow's owner, still
+ * without one) holds, for the sync, that owner: nothing changed on that side.
+ */
+function standInFor(
+  mapping: FieldMapping,
+  value: Observed,
+  shadow: CanonicalValue | undefined,
+  side: Side,
+  context: TransformContext,
+): Observed {
+  const fallback = context.ownerFallback?.[side] ?? null;
+  if (mapping.transform.kind !== 'owner' || fallback === null || typeof shadow !== 'string') return value;
+  if (value.kind !== 'value' || value.value !== fallback || shadow === fallback) return value;
+  const counterparts =
+    side === 'hubspot'
+      ? context.owners.hubspotByEmail.get(shadow)
+      : context.owners.salesforceByEmail.get(shadow);
+  return counterparts?.some((person) => person.usable) ? value : { kind: 'value', value: shadow };
+}
+
 export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
   const openConflicts = new Set(args.openConflictKeys);
   for (const mapping of args.objectSettings.fields) {
@@ -229,14 +284,25 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       continue;
     }
     const field: FieldContext = {
+      ownerFallback: args.transformContext.ownerFallback,
       mapping,
       label,
       salesforceField,
       transform,
-      hubspot: args.hubspot
-        ? observed(transform.fromHubspot((hubspotRead.value as string | null) ?? null))
-        : BLANK,
-      salesforce: args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
+      hubspot: standInFor(
+        mapping,
+        args.hubspot ? observed(transform.fromHubspot((hubspotRead.value as string | null) ?? null)) : BLANK,
+        shadow,
+        'hubspot',
+        args.transformContext,
+      ),
+      salesforce: standInFor(
+        mapping,
+        args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
+        shadow,
+        'salesforce',
+        args.transformContext,
+      ),
       draft,
     };
     const hubspotChangedAtMs =

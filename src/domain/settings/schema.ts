@@ -222,6 +222,18 @@ export const SettingsSchema = z.object({
       hubspotCallsPer10s: z.number().int().min(1).max(110).default(90),
     })
     .prefault({}),
+  /**
+   * An owner with no counterpart on the other side (no user with that email, or an inactive one): left as
+   * it is there (null, the default), or set to this person's record there. The card and the audit say so.
+   */
+  owners: z
+    .object({
+      /** The HubSpot owner (by email) for records whose Salesforce owner has no HubSpot counterpart. */
+      hubspotDefaultOwnerEmail: z.string().trim().toLowerCase().email().max(254).nullable().default(null),
+      /** The Salesforce user (by email) for records whose HubSpot owner has no Salesforce counterpart. */
+      salesforceDefaultUserEmail: z.string().trim().toLowerCase().email().max(254).nullable().default(null),
+    })
+    .prefault({}),
   matching: z
     .object({
       /**

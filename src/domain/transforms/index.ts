@@ -18,6 +18,8 @@ import { createDomainTransform, createEmailTransform, createTextTransform } from
 export interface TransformContext {
   readonly phoneDefaultCountry: CountryCode;
   readonly owners: OwnerIndex;
+  /** Who owns a record on each side when its owner has no counterpart there (emails; absent: nobody). */
+  readonly ownerFallback?: { readonly hubspot: string | null; readonly salesforce: string | null };
 }
 
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {

@@ -373,7 +373,7 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     });
   });
 
-  it("turns companies on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with", async () => {
+  it("turns companies on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with and a default owner", async () => {
     const page = renderPage();
     await loaded(page);
     page.findByTestId(Toggle, 'enable-companies').trigger('onChange', true as never);
@@ -386,6 +386,11 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     page
       .findByTestId(Select, 'lead-contact-preference')
       .trigger('onChange', 'most_recently_modified' as never);
+    page.find(Tabs).trigger('onSelectedChange', 'operations' as never);
+    await page.waitFor(() => expect(page.findByTestId(Input, 'salesforce-default-owner')).toBeTruthy(), WAIT);
+    page
+      .findByTestId(Input, 'salesforce-default-owner')
+      .trigger('onChange', ' admin@default.example ' as never);
     // The server checks the shipped company mapping against the portal's and the org's live fields.
     await page.waitFor(() => expect(page.findByTestId(Text, 'draft-state').text).toMatch(/no problem/), WAIT);
     page.findByTestId(LoadingButton, 'save').trigger('onClick');
@@ -396,8 +401,13 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     const saved = (await api('GET', '/api/settings')).body.document as {
       objects: { companies: { enabled: boolean } };
       matching: { leadContactPreference: string };
+      owners: { salesforceDefaultUserEmail: string | null; hubspotDefaultOwnerEmail: string | null };
     };
     expect(saved.objects.companies.enabled).toBe(true);
     expect(saved.matching.leadContactPreference).toBe('most_recently_modified');
+    expect(saved.owners).toEqual({
+      salesforceDefaultUserEmail: 'admin@default.example',
+      hubspotDefaultOwnerEmail: null,
+    });
   });
 });

@@ -1,4 +1,7 @@
-/** Deletes and their grace period, the Salesforce API budget, how often each side is polled. */
+/**
+ * Deletes and their grace period, the Salesforce API budget, how often each side is polled, and who owns a
+ * record whose owner has no counterpart.
+ */
 import { Flex, Heading, Input, NumberInput, Select, Text } from '@hubspot/ui-extensions';
 import type { SettingsDocument } from '@sf-bridge/client';
 import type { EditorProps } from './editor';
@@ -13,6 +16,11 @@ export function OperationsTab(props: EditorProps) {
   const polling: Section<'polling'> = draft.polling ?? {};
   const set = <K extends 'deletes' | 'apiBudget' | 'polling'>(key: K, value: Section<K>) =>
     props.setDraft((current) => ({ ...current, [key]: { ...(current[key] ?? {}), ...value } }));
+  const setOwner = (key: 'salesforceDefaultUserEmail' | 'hubspotDefaultOwnerEmail', value: string) =>
+    props.setDraft((current) => ({
+      ...current,
+      owners: { ...current.owners, [key]: value.trim() === '' ? null : value.trim() },
+    }));
   const messageOf = (prefix: string) =>
     props.messages.find(
       (message) => !message.fieldKey && (message.path ?? message.message).toLowerCase().includes(prefix),
@@ -137,6 +145,31 @@ export function OperationsTab(props: EditorProps) {
             props.setDraft((current) => ({ ...current, phoneDefaultCountry: value.toUpperCase() }))
           }
           testId="phone-country"
+        />
+      </Flex>
+
+      <Heading>Owners with no counterpart</Heading>
+      <Text>
+        An owner syncs to the person with the same email on the other side. When there is none (or that user
+        is inactive), the owner there stays as it is and the record's card says why; or, with an email below,
+        that person owns the record there instead. The default is never copied back over the real owner.
+      </Text>
+      <Flex direction="row" gap="md" wrap="wrap">
+        <Input
+          label="Salesforce user for HubSpot owners without one (email)"
+          name="salesforce-default-owner"
+          value={draft.owners?.salesforceDefaultUserEmail ?? ''}
+          readOnly={props.readOnly}
+          onChange={(value: string) => setOwner('salesforceDefaultUserEmail', value)}
+          testId="salesforce-default-owner"
+        />
+        <Input
+          label="HubSpot owner for Salesforce owners without one (email)"
+          name="hubspot-default-owner"
+          value={draft.owners?.hubspotDefaultOwnerEmail ?? ''}
+          readOnly={props.readOnly}
+          onChange={(value: string) => setOwner('hubspotDefaultOwnerEmail', value)}
+          testId="hubspot-default-owner"
         />
       </Flex>
     </Flex>

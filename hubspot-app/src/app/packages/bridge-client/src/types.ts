@@ -334,6 +334,11 @@ export interface SettingsDocument {
   };
   readonly polling?: { readonly hubspotIntervalMs?: number; readonly salesforceIntervalMs?: number };
   readonly apiBudget?: { readonly salesforceDailyPercent?: number; readonly hubspotCallsPer10s?: number };
+  /** Who owns a record whose owner has no counterpart on that side (emails; null: left as it is). */
+  readonly owners?: {
+    readonly hubspotDefaultOwnerEmail?: string | null;
+    readonly salesforceDefaultUserEmail?: string | null;
+  };
   /** Which of a Lead and a Contact with one email a HubSpot contact links to. */
   readonly matching?: { readonly leadContactPreference?: 'contacts_first' | 'most_recently_modified' };
   readonly deletes?: {
