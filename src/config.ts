@@ -93,6 +93,18 @@ export const ConfigSchema = z
      * full batch calls: the connectors split every read and write into calls of the APIs' own sizes.
      */
     SYNC_BATCH_SIZE: z.coerce.number().int().min(1).max(2_000).default(1_000),
+    /** Where alerts are POSTed when they open and when they resolve (docs/operations.md); none when unset. */
+    ALERT_WEBHOOK_URL: httpUrl.optional(),
+    /** The key of the deliveries' HMAC-SHA256 signature; required with ALERT_WEBHOOK_URL. */
+    ALERT_WEBHOOK_SECRET: secret(16).optional(),
+  })
+  .refine((config) => config.ALERT_WEBHOOK_URL === undefined || config.ALERT_WEBHOOK_SECRET !== undefined, {
+    path: ['ALERT_WEBHOOK_SECRET'],
+    message: 'is required when ALERT_WEBHOOK_URL is set (deliveries are signed with it)',
+    when: (payload) =>
+      payload.issues.every(
+        (issue) => !['ALERT_WEBHOOK_URL', 'ALERT_WEBHOOK_SECRET'].includes(String(issue.path?.[0])),
+      ),
   })
   .refine(
     // OAuth codes, HubSpot's signed requests and the browser cookie must not cross a network in clear text. A

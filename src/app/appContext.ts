@@ -34,6 +34,8 @@ import type { EngineDeps } from '../sync/engineApi';
 import { OrgMetadataCache } from '../sync/orgMetadata';
 import type { SyncWorkerDeps } from '../sync/worker';
 import { BridgeMetrics } from '../ops/metrics';
+import type { AlertWebhook } from '../ops/alertDelivery';
+import type { AlertsJobDeps } from './alertsJob';
 import { createLogger } from './logger';
 
 /** The app-wide context: the install flow's context plus every service the processes share. */
@@ -56,6 +58,8 @@ export interface AppContext extends InstallContext {
   readonly syncWorker: SyncWorkerDeps;
   /** This process's counts (src/ops/metrics.ts): `/metrics` serves them, the heartbeat relays them. */
   readonly metrics: BridgeMetrics;
+  /** The alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), run by the worker role. */
+  readonly alerts: AlertsJobDeps;
 }
 
 export function bridgeAppFromConfig(config: Config): BridgeApp {
@@ -96,16 +100,26 @@ export function createAppContext(config: Config, options: AppContextOptions = {}
     logger: options.logger ?? createLogger({ level: config.LOG_LEVEL }),
     now: options.now ?? (() => Date.now()),
     metrics: new BridgeMetrics({ processMetrics: true }),
+    alertWebhook:
+      config.ALERT_WEBHOOK_URL && config.ALERT_WEBHOOK_SECRET
+        ? { url: config.ALERT_WEBHOOK_URL, secret: config.ALERT_WEBHOOK_SECRET }
+        : null,
   });
 }
 
 /**
  * The app-wide context around a base the caller built (tests and the soak run bring their own database,
  * clock and logger). Keeps every extra field of `base`; uses `base.credentials` when given, else makes them
- * (with `timing` for their refresh coordination), and `base.metrics` when given, else a registry of its own.
+ * (with `timing` for their refresh coordination), and `base.metrics` when given, else a registry of its own;
+ * alerts go to `base.alertWebhook` when given.
  */
 export function composeAppContext<
-  Base extends BridgeContext & { credentials?: Credentials; metrics?: BridgeMetrics },
+  Base extends BridgeContext & {
+    credentials?: Credentials;
+    metrics?: BridgeMetrics;
+    /** Where alerts are delivered; none by default. */
+    alertWebhook?: AlertWebhook | null;
+  },
 >(base: Base, options: { timing?: Partial<RefreshTiming> } = {}): Base & AppContext {
   const { db, now, logger } = base;
   const metrics = base.metrics ?? new BridgeMetrics();
@@ -134,5 +148,6 @@ export function composeAppContext<
       now,
       metrics,
     },
+    alerts: { db, now, logger, budget, webhook: base.alertWebhook ?? null },
   };
 }

@@ -1,9 +1,11 @@
 /**
  * The background role of the bridge (`npm start -- --role=worker`, or `all`): change detection (polls and
- * housekeeping) and the sync worker, sharing the process's API budget. `stop` stops both cleanly.
+ * housekeeping) and the sync worker, sharing the process's API budget, and the alerts' evaluation and webhook
+ * deliveries (src/app/alertsJob.ts). `stop` stops them all cleanly.
  */
 import { startChangeDetection } from '../changes/start';
 import { startSyncWorker } from '../sync/worker';
+import { startAlerts } from './alertsJob';
 import type { AppContext } from './appContext';
 
 export interface WorkerHandle {
@@ -14,10 +16,11 @@ export interface WorkerHandle {
 export function startWorker(context: AppContext): WorkerHandle {
   const changes = startChangeDetection(context.changeDetection);
   const sync = startSyncWorker(context.syncWorker);
+  const alerts = startAlerts(context.alerts);
   context.logger.info({ worker: sync.workerId }, 'worker started: change detection and sync');
   return {
     stop: async () => {
-      await Promise.all([changes.stop(), sync.stop()]);
+      await Promise.all([changes.stop(), sync.stop(), alerts.stop()]);
       context.logger.info({}, 'worker stopped');
     },
   };

@@ -3,7 +3,7 @@
  * heartbeat, each labelled with its `process`), and gauges read from the database now, the same whichever
  * server answers. The reads are bounded: one grouped pass over the queue (its size is the backlog), open
  * failures through their (installation, state) index, a few keyed reads per connected installation for its
- * API budget, and the small installations and process tables.
+ * API budget, and the small installations, open alerts and process tables.
  */
 import type { Knex } from 'knex';
 import {
@@ -14,6 +14,7 @@ import {
   type PrometheusContentType,
 } from 'prom-client';
 import type { BudgetStatus } from '../budget/budget';
+import * as alerts from '../db/alerts';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as installations from '../db/installations';
@@ -123,6 +124,20 @@ async function failureGauges(source: ScrapeSource, registry: Registry, ids: Read
   }
 }
 
+/** Open alerts (src/ops/alerts.ts), one series per installation and kind. */
+async function alertGauges(source: ScrapeSource, registry: Registry, ids: ReadonlySet<string>) {
+  const open = gaugeIn(
+    registry,
+    'bridge_alerts_open',
+    'Open alerts of an installation by kind and severity (1 while open)',
+    ['installation_id', 'kind', 'severity'],
+  );
+  for (const alert of await alerts.listAllOpen(source.db)) {
+    if (!ids.has(alert.installationId)) continue;
+    open.set({ installation_id: alert.installationId, kind: alert.kind, severity: alert.severity }, 1);
+  }
+}
+
 /** The Salesforce budget of every connected installation, as the budget itself reckons it. */
 async function budgetGauges(source: ScrapeSource, registry: Registry, active: readonly Installation[]) {
   const labelNames = ['installation_id', 'provider'];
@@ -220,6 +235,7 @@ async function readDatabase(source: ScrapeSource, registry: Registry): Promise<M
   const ids = new Set(current.map((installation) => installation.id));
   await queueGauges(source, registry, ids, now);
   await failureGauges(source, registry, ids);
+  await alertGauges(source, registry, ids);
   await budgetGauges(
     source,
     registry,

@@ -25,6 +25,11 @@ export interface LeaseOptions {
   /** How long a run may go silent before another process may take over; renewed every third of it. */
   leaseMs: number;
   installationId?: string | null;
+  /**
+   * For jobs every process ticks on the same schedule: the lease stays free only this long after its last
+   * release, so processes ticking a little apart make one run per period between them, not one each.
+   */
+  intervalMs?: number;
 }
 
 export interface SchedulerOptions {
@@ -63,6 +68,7 @@ export function schedulePeriodic(job: PeriodicJob, options: SchedulerOptions = {
           holder: lease.holder,
           now: startedAt,
           leaseMs: lease.leaseMs,
+          intervalMs: lease.intervalMs ?? 0,
         })
         .catch((error: unknown) => error);
       if (acquired !== true) {

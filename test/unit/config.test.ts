@@ -59,6 +59,27 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the alert webhook, whose secret it requires with the URL', () => {
+    expect(loadConfig(valid).ALERT_WEBHOOK_URL).toBeUndefined();
+    const webhook = {
+      ALERT_WEBHOOK_URL: 'https://alerts.example.org/hook/',
+      ALERT_WEBHOOK_SECRET: 's'.repeat(16),
+    };
+    expect(loadConfig({ ...valid, ...webhook })).toMatchObject({
+      ALERT_WEBHOOK_URL: 'https://alerts.example.org/hook',
+      ALERT_WEBHOOK_SECRET: 's'.repeat(16),
+    });
+    expect(() => loadConfig({ ...valid, ALERT_WEBHOOK_URL: webhook.ALERT_WEBHOOK_URL })).toThrow(
+      /ALERT_WEBHOOK_SECRET is required when ALERT_WEBHOOK_URL is set/,
+    );
+    expect(() => loadConfig({ ...valid, ...webhook, ALERT_WEBHOOK_SECRET: 'short' })).toThrow(
+      /ALERT_WEBHOOK_SECRET must be at least 16 characters/,
+    );
+    expect(() => loadConfig({ ...valid, ...webhook, ALERT_WEBHOOK_URL: 'ftp://x' })).toThrow(
+      /ALERT_WEBHOOK_URL/,
+    );
+  });
+
   it('accepts a base64 key', () => {
     const key = Buffer.alloc(32, 7).toString('base64');
     expect(loadConfig({ ...valid, TOKEN_ENCRYPTION_KEY: key }).TOKEN_ENCRYPTION_KEY).toEqual(
