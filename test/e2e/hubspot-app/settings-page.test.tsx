@@ -21,6 +21,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-page/SettingsView';
+import { runAlertCycle } from '../../../src/app/alertsJob';
 import * as installations from '../../../src/db/installations';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { Browser } from '../../support/browser';
@@ -268,17 +269,23 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     expect((await harness.salesforce.control.getRecord(leadId)).Website).toBe('https://turing.example');
   });
 
-  it('shows failures by category on the health tab, and "Retry all" sends them back to the queue', async () => {
+  it('shows failures by category and the open alerts on the health tab, and "Retry all" sends them back to the queue', async () => {
     await harness.hubspot.control
       .asUser(portalId)
       .create('contacts', { email: 'nobody@settings.example', firstname: 'Nobody' });
     await harness.hubspot.control.waitForWebhooksIdle();
     await harness.drained(installationId);
+    // The worker's alert cycle finds one record of a few failing in the last hour.
+    const alerts = await runAlertCycle(harness.bridge.context.alerts);
+    expect(alerts.evaluation.opened.map((alert) => alert.kind)).toEqual(['sync_failure_rate']);
     const page = renderPage();
     await loaded(page);
     page.find(Tabs).trigger('onSelectedChange', 'health' as never);
     await page.waitFor(() => expect(page.findByTestId(Table, 'failures-by-category')).toBeTruthy(), WAIT);
     expect(textOf(page.findByTestId(Table, 'failures-by-category'))).toMatch(/required field|blank/i);
+    const alert = page.findByTestId(Alert, 'alert-sync_failure_rate');
+    expect(alert.props).toMatchObject({ title: 'Records are failing to sync', variant: 'warning' });
+    expect(textOf(alert)).toMatch(/of syncs failed in the last hour \(1 of \d+ records\)/);
     const health = (await api('GET', '/api/sync/health')).body as {
       recent: { synced: number; failed: number; successRate: number };
     };

@@ -1,6 +1,6 @@
 /**
- * How the sync is doing: success rate, lag, the queue, failures by category with "Retry all", the conflict
- * queue, records waiting for a person, and the Salesforce API budget.
+ * How the sync is doing: the bridge's open alerts, success rate, lag, the queue, failures by category with
+ * "Retry all", the conflict queue, records waiting for a person, and the Salesforce API budget.
  */
 import {
   Alert,
@@ -27,6 +27,7 @@ import {
   useAction,
   useRequest,
   type ConflictChoice,
+  type HealthAlert,
   type SyncHealth,
 } from '@sf-bridge/client';
 import type { EditorProps } from './editor';
@@ -76,6 +77,7 @@ function Health(props: EditorProps & { health: SyncHealth; onChanged: () => void
   const salesforce = health.budget.salesforce;
   return (
     <Flex direction="column" gap="md" testId="health-tab">
+      <OpenAlerts alerts={health.alerts ?? []} now={now} />
       <Statistics>
         <StatisticsItem label="Linked records" number={health.activeLinks} />
         <StatisticsItem
@@ -145,6 +147,31 @@ function Health(props: EditorProps & { health: SyncHealth; onChanged: () => void
       )}
       <ConflictQueue {...props} />
       <PendingMatches {...props} count={health.pendingMatches} />
+    </Flex>
+  );
+}
+
+const alertTitles: Record<string, string> = {
+  salesforce_needs_reauth: 'Salesforce needs you to sign in again',
+  salesforce_api_budget: 'Salesforce API budget running low',
+  sync_failure_rate: 'Records are failing to sync',
+  sync_stalled: 'Sync has stopped making progress',
+};
+
+function OpenAlerts(props: { alerts: ReadonlyArray<HealthAlert>; now: number }) {
+  if (props.alerts.length === 0) return null;
+  return (
+    <Flex direction="column" gap="sm" testId="open-alerts">
+      {props.alerts.map((alert) => (
+        <Alert
+          key={alert.id}
+          title={alertTitles[alert.kind] ?? alert.kind.replace(/_/g, ' ')}
+          variant={alert.severity === 'critical' ? 'danger' : 'warning'}
+          testId={`alert-${alert.kind}`}
+        >
+          {`${alert.message} (opened ${relativeTime(alert.openedAt, props.now)})`}
+        </Alert>
+      ))}
     </Flex>
   );
 }

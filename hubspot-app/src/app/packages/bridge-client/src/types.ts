@@ -468,6 +468,19 @@ export interface SyncHealth {
     readonly failed: number;
     readonly successRate: number | null;
   };
+  /** The installation's open alerts, oldest first (absent from a bridge older than alerts). */
+  readonly alerts?: ReadonlyArray<HealthAlert>;
+}
+
+/** An alert the bridge raised about this installation and has not seen end yet. */
+export interface HealthAlert {
+  readonly id: string;
+  /** salesforce_needs_reauth, salesforce_api_budget, sync_failure_rate, sync_stalled, … */
+  readonly kind: string;
+  readonly severity: 'critical' | 'warning' | string;
+  /** What is wrong and what to do, in a sentence. */
+  readonly message: string;
+  readonly openedAt: number;
 }
 
 export interface PauseState {
