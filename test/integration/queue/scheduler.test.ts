@@ -128,6 +128,26 @@ describe.each(testDialects)('the scheduler across processes on %s', (dialect) =>
     expect(await inB.runNow()).toBe('completed');
   });
 
+  it('makes one run per period between processes ticking together, with an interval on the lease', async () => {
+    let clock = 1_000_000;
+    let runs = 0;
+    const make = (holder: string) => {
+      const job = schedulePeriodic(
+        { name: 'ops:alerts:test', cron: yearly, run: async () => void (runs += 1) },
+        { clock: () => clock, lease: { db: testDb.db, holder, leaseMs: 60_000, intervalMs: 15_000 } },
+      );
+      jobs.push(job);
+      return job;
+    };
+    const [inA, inB] = [make('worker-a'), make('worker-b')];
+    expect(await inA.runNow()).toBe('completed');
+    clock += 500;
+    expect(await inB.runNow()).toBe('skipped_lease_held');
+    clock += 30_000;
+    expect(await inB.runNow()).toBe('completed');
+    expect(runs).toBe(2);
+  });
+
   it('takes over a lease whose holder died', async () => {
     const name = 'retention';
     expect(
