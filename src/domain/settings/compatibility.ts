@@ -13,7 +13,8 @@ export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDe
   phone: (p) => p.type === 'string' || p.type === 'phone_number',
   number: (p) => p.type === 'number',
   boolean: (p) => p.type === 'bool' || p.fieldType === 'booleancheckbox',
-  date: (p) => p.type === 'date',
+  // A date-time property holds a day too (a deal's close date): its UTC day, written as midnight UTC.
+  date: (p) => p.type === 'date' || p.type === 'datetime',
   datetime: (p) => p.type === 'datetime',
   picklist: (p) => (p.type === 'enumeration' && p.fieldType !== 'checkbox') || p.type === 'string',
   multiselect: (p) => p.type === 'enumeration' && p.fieldType === 'checkbox',

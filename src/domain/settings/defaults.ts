@@ -1,7 +1,7 @@
 /**
  * The settings a new installation starts with: contacts sync both ways with Leads and Contacts, the
  * standard fields mapped with sensible rules, new HubSpot contacts become Leads; companies ⇄ Accounts mapped
- * and ready to turn on; deals off.
+ * and deals ⇄ Opportunities mapped and ready to turn on.
  *
  * Why these rules:
  * - names, email, phones, title, address, company: `two_way`, the most recent edit wins; this is what
@@ -317,6 +317,117 @@ export const defaultCompaniesInput = {
   crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: account('HubSpot_Id__c') },
 } satisfies SettingsInput['objects']['companies'];
 
+type DealFieldInput = SettingsInput['objects']['deals'] extends infer D
+  ? D extends { fields: Array<infer F> }
+    ? F
+    : never
+  : never;
+
+function opportunity(field: string): { Opportunity: string } {
+  return { Opportunity: field };
+}
+
+/**
+ * HubSpot's default sales pipeline ⇄ Salesforce's standard Opportunity stages. A deal in another pipeline
+ * has stages this map does not name: its stage is not written and its card says so until the map covers
+ * that pipeline's stages too.
+ */
+const stageOptions = [
+  { hubspot: ['appointmentscheduled'], salesforce: ['Prospecting'] },
+  { hubspot: ['qualifiedtobuy'], salesforce: ['Qualification'] },
+  { hubspot: ['presentationscheduled'], salesforce: ['Needs Analysis', 'Value Proposition'] },
+  { hubspot: ['decisionmakerboughtin'], salesforce: ['Id. Decision Makers', 'Perception Analysis'] },
+  { hubspot: ['contractsent'], salesforce: ['Proposal/Price Quote', 'Negotiation/Review'] },
+  { hubspot: ['closedwon'], salesforce: ['Closed Won'] },
+  { hubspot: ['closedlost'], salesforce: ['Closed Lost'] },
+];
+
+/** Amount, close date and stage are critical: when both sides changed them, a person decides (`review`). */
+const dealFields: DealFieldInput[] = [
+  {
+    key: 'dealname',
+    label: 'Deal name',
+    hubspotProperty: 'dealname',
+    salesforceFields: opportunity('Name'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'amount',
+    label: 'Amount',
+    hubspotProperty: 'amount',
+    salesforceFields: opportunity('Amount'),
+    rule: 'review',
+    transform: { kind: 'number', decimalPlaces: 2 },
+  },
+  {
+    key: 'closedate',
+    label: 'Close date',
+    hubspotProperty: 'closedate',
+    salesforceFields: opportunity('CloseDate'),
+    rule: 'review',
+    transform: { kind: 'date' },
+  },
+  {
+    key: 'dealstage',
+    label: 'Deal stage',
+    hubspotProperty: 'dealstage',
+    salesforceFields: opportunity('StageName'),
+    rule: 'review',
+    transform: { kind: 'picklist', options: stageOptions },
+  },
+  {
+    key: 'dealtype',
+    label: 'Deal type',
+    hubspotProperty: 'dealtype',
+    salesforceFields: opportunity('Type'),
+    rule: 'two_way',
+    transform: {
+      kind: 'picklist',
+      options: [
+        { hubspot: ['newbusiness'], salesforce: ['New Customer'] },
+        {
+          hubspot: ['existingbusiness'],
+          salesforce: [
+            'Existing Customer - Upgrade',
+            'Existing Customer - Replacement',
+            'Existing Customer - Downgrade',
+          ],
+        },
+      ],
+    },
+  },
+  {
+    key: 'description',
+    label: 'Description',
+    hubspotProperty: 'description',
+    salesforceFields: opportunity('Description'),
+    rule: 'two_way',
+    transform: { kind: 'text' },
+  },
+  {
+    key: 'owner',
+    label: 'Owner',
+    hubspotProperty: 'hubspot_owner_id',
+    salesforceFields: opportunity('OwnerId'),
+    rule: 'two_way',
+    transform: { kind: 'owner' },
+  },
+];
+
+/**
+ * Deals ⇄ Opportunities, ready to turn on (off until an admin does): matched by the stored cross-ids only
+ * (a deal has no natural key); new deals become Opportunities and new Opportunities deals.
+ */
+export const defaultDealsInput = {
+  enabled: false,
+  fields: dealFields,
+  scope: null,
+  createInSalesforce: { default: 'Opportunity' as const, rules: [] },
+  createInHubspot: { Opportunity: true },
+  crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: opportunity('HubSpot_Id__c') },
+} satisfies SettingsInput['objects']['deals'];
+
 export const defaultSettingsInput: SettingsInput = {
   schemaVersion: CURRENT_SCHEMA_VERSION,
   objects: {
@@ -329,6 +440,7 @@ export const defaultSettingsInput: SettingsInput = {
       crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: both('HubSpot_Id__c') },
     },
     companies: defaultCompaniesInput,
+    deals: defaultDealsInput,
   },
 };
 

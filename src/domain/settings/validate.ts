@@ -72,16 +72,6 @@ export function validateSettings(document: unknown, metadata: LiveMetadata): Set
   for (const object of ['contacts', 'companies', 'deals'] as const) {
     const objectSettings: ObjectSettings = settings.objects[object];
     if (!objectSettings.enabled) continue;
-    if (object === 'deals') {
-      messages.push({
-        severity: 'error',
-        object,
-        fieldKey: null,
-        code: 'object_not_available',
-        message: `Syncing ${objectNouns[object]} records is not available yet. Turn it off to save.`,
-      });
-      continue;
-    }
     messages.push(...validateObject(object, objectSettings, settings, metadata));
   }
   return { valid: !messages.some((message) => message.severity === 'error'), settings, messages };

@@ -380,10 +380,11 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     });
   });
 
-  it("turns companies on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with and a default owner", async () => {
+  it("turns companies and deals on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with and a default owner", async () => {
     const page = renderPage();
     await loaded(page);
     page.findByTestId(Toggle, 'enable-companies').trigger('onChange', true as never);
+    page.findByTestId(Toggle, 'enable-deals').trigger('onChange', true as never);
     await page.waitFor(() => expect(page.findByTestId(Table, 'mappings-companies')).toBeTruthy(), WAIT);
     const table = textOf(page.findByTestId(Table, 'mappings-companies'));
     for (const property of ['name', 'domain', 'industry']) expect(table).toContain(property);
@@ -406,11 +407,12 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       WAIT,
     );
     const saved = (await api('GET', '/api/settings')).body.document as {
-      objects: { companies: { enabled: boolean } };
+      objects: { companies: { enabled: boolean }; deals: { enabled: boolean } };
       matching: { leadContactPreference: string };
       owners: { salesforceDefaultUserEmail: string | null; hubspotDefaultOwnerEmail: string | null };
     };
     expect(saved.objects.companies.enabled).toBe(true);
+    expect(saved.objects.deals.enabled).toBe(true);
     expect(saved.matching.leadContactPreference).toBe('most_recently_modified');
     expect(saved.owners).toEqual({
       salesforceDefaultUserEmail: 'admin@default.example',

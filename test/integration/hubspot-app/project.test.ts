@@ -125,7 +125,7 @@ describe('the HubSpot developer project', () => {
       expect(fs.existsSync(path.join(path.dirname(entry), 'package.json'))).toBe(true);
     }
     expect(byType('CARD').flatMap((card) => (card.config as { objectTypes: string[] }).objectTypes)).toEqual(
-      expect.arrayContaining(['contacts', 'companies']),
+      expect.arrayContaining(['contacts', 'companies', 'deals']),
     );
   });
 

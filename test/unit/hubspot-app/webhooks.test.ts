@@ -9,6 +9,7 @@ describe("the app's webhook subscriptions (webhooks-hsmeta.json)", () => {
   it.each([
     ['contact', 'contacts'],
     ['company', 'companies'],
+    ['deal', 'deals'],
   ] as const)(
     'subscribes to a property change of every %s property whose change matters to the shipped settings',
     (objectType, settingsObject) => {
@@ -28,6 +29,7 @@ describe("the app's webhook subscriptions (webhooks-hsmeta.json)", () => {
   it.each([
     ['contact', '0-1', ['privacyDeletion']],
     ['company', '0-2', []],
+    ['deal', '0-3', []],
   ] as const)('covers every %s lifecycle event the engine acts on', (objectType, objectTypeId, hubEvents) => {
     const kinds = subscriptions
       .filter(

@@ -19,7 +19,7 @@ function messages(document: unknown): string[] {
 describe('shipped default settings', () => {
   const settings = defaultSettings();
 
-  it('sync contacts with Leads and Contacts; companies mapped to Accounts but off; deals present but off', () => {
+  it('sync contacts with Leads and Contacts; companies and deals mapped but off', () => {
     expect(settings.objects.contacts.enabled).toBe(true);
     expect(settings.objects.companies).toMatchObject({
       enabled: false,
@@ -30,7 +30,18 @@ describe('shipped default settings', () => {
     expect(settings.objects.companies.fields.map((field) => field.key)).toEqual(
       expect.arrayContaining(['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'owner']),
     );
-    expect(settings.objects.deals).toMatchObject({ enabled: false, fields: [] });
+    expect(settings.objects.deals).toMatchObject({
+      enabled: false,
+      createInSalesforce: { default: 'Opportunity', rules: [] },
+      crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: { Opportunity: 'HubSpot_Id__c' } },
+    });
+    expect(settings.objects.deals.fields.map((field) => [field.key, field.rule])).toEqual(
+      expect.arrayContaining([
+        ['amount', 'review'],
+        ['closedate', 'review'],
+        ['dealstage', 'review'],
+      ]),
+    );
     expect(settings.objects.contacts.createInSalesforce).toEqual({ default: 'Lead', rules: [] });
     expect(settings.paused).toBe(false);
   });

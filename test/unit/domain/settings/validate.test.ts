@@ -1,5 +1,9 @@
 import type { SettingsInput } from '../../../../src/domain/settings/schema';
-import { defaultCompaniesInput, defaultSettingsInput } from '../../../../src/domain/settings/defaults';
+import {
+  defaultCompaniesInput,
+  defaultDealsInput,
+  defaultSettingsInput,
+} from '../../../../src/domain/settings/defaults';
 import type { SettingsMessage } from '../../../../src/domain/settings/validate';
 import { validateSettings } from '../../../../src/domain/settings/validate';
 import { liveMetadata } from '../factories';
@@ -204,21 +208,18 @@ describe('validateSettings', () => {
     );
   });
 
-  it('refuses deals for now', () => {
+  it('checks deals once they are on, against the deal properties and the Opportunity fields', () => {
     const result = validateSettings(
-      settingsWith(
-        (_contacts, document) =>
-          (document.objects.deals = {
-            enabled: true,
-            fields: [],
-            createInSalesforce: { default: 'none' },
-            createInHubspot: {},
-            crossId: { salesforceField: {} },
-          }),
-      ),
+      settingsWith((_contacts, document) => {
+        document.objects.deals = { ...structuredClone(defaultDealsInput), enabled: true };
+      }),
       liveMetadata(),
     );
-    expect(codes(result.messages)).toEqual(['error:-:object_not_available']);
+    expect(codes(result.messages)).toEqual([
+      'warning:-:hubspot_metadata_missing',
+      'warning:-:salesforce_metadata_missing',
+    ]);
+    expect(result.valid).toBe(true);
   });
 
   it('checks companies once they are on, against the company properties and the Account fields', () => {
