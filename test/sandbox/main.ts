@@ -38,15 +38,23 @@ let shutdown: ((reason: string, code: number) => Promise<void>) | null = null;
 const DEFAULT_DATABASE_FILE = path.join(PROJECT_ROOT, 'data', 'sandbox.sqlite');
 const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
-const SandboxEnvSchema = z.object({
-  PORT: port(3000),
-  HUBSPOT_EMULATOR_PORT: port(4100),
-  SALESFORCE_EMULATOR_PORT: port(4200),
-  PREVIEW_PORT: port(4300),
-  DATABASE_URL: z.string().optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  SANDBOX_ACTIVITY_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
-});
+const SandboxEnvSchema = z
+  .object({
+    PORT: port(3000),
+    HUBSPOT_EMULATOR_PORT: port(4100),
+    SALESFORCE_EMULATOR_PORT: port(4200),
+    PREVIEW_PORT: port(4300),
+    DATABASE_URL: z.string().optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SANDBOX_ACTIVITY_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+    /** Passed to the bridge, so its alerts reach a webhook of your own (docs/operations.md#alerts). */
+    ALERT_WEBHOOK_URL: z.string().url().optional(),
+    ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  })
+  .refine((env) => !env.ALERT_WEBHOOK_URL || env.ALERT_WEBHOOK_SECRET, {
+    path: ['ALERT_WEBHOOK_SECRET'],
+    message: 'is required with ALERT_WEBHOOK_URL (16+ characters)',
+  });
 
 function readEnv() {
   const cleaned = Object.fromEntries(
@@ -87,6 +95,9 @@ async function main(): Promise<void> {
     logLevel: env.LOG_LEVEL,
     logFile,
     opsToken,
+    ...(env.ALERT_WEBHOOK_URL && env.ALERT_WEBHOOK_SECRET
+      ? { alertWebhook: { url: env.ALERT_WEBHOOK_URL, secret: env.ALERT_WEBHOOK_SECRET } }
+      : {}),
   });
   let activity: Activity | null = null;
   let preview: PreviewServer | null = null;

@@ -45,6 +45,8 @@ export interface BridgeEnvInput {
   /** Generated when absent. */
   tokenEncryptionKey?: string;
   opsToken?: string;
+  /** ALERT_WEBHOOK_URL and ALERT_WEBHOOK_SECRET, when alerts should be delivered somewhere. */
+  alertWebhook?: { url: string; secret: string };
 }
 
 /** Every variable src/config.ts reads, pointing the bridge at the emulators. */
@@ -67,6 +69,9 @@ export function bridgeEnv(input: BridgeEnvInput): Record<string, string> {
     SALESFORCE_SANDBOX_LOGIN_URL: input.salesforceSandboxLoginUrl,
     OPS_TOKEN: input.opsToken ?? crypto.randomBytes(24).toString('hex'),
     LOG_LEVEL: input.logLevel,
+    ...(input.alertWebhook
+      ? { ALERT_WEBHOOK_URL: input.alertWebhook.url, ALERT_WEBHOOK_SECRET: input.alertWebhook.secret }
+      : {}),
   };
 }
 

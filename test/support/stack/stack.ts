@@ -34,6 +34,8 @@ export interface StackOptions {
   credentials?: AppCredentials;
   tokenEncryptionKey?: string;
   opsToken?: string;
+  /** Where the bridge delivers its alerts (none by default). */
+  alertWebhook?: { url: string; secret: string };
   /**
    * How long HubSpot's search lags behind writes (its index is seconds behind; reports say up to ~30 s).
    * Default 2,000 ms, so the sandbox and the benchmarks meet the lag the bridge meets for real.
@@ -100,6 +102,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     logLevel: options.logLevel ?? 'info',
     ...(options.tokenEncryptionKey ? { tokenEncryptionKey: options.tokenEncryptionKey } : {}),
     ...(options.opsToken ? { opsToken: options.opsToken } : {}),
+    ...(options.alertWebhook ? { alertWebhook: options.alertWebhook } : {}),
   });
   let db: Db | null = null;
 
