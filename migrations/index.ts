@@ -32,6 +32,7 @@ import * as addInstallationsSalesforceConfirmation from './20261207100000_add_in
 import * as createProcessHeartbeats from './20261208090000_create_process_heartbeats';
 import * as createAlerts from './20261209090000_create_alerts';
 import * as createAlertDeliveries from './20261209090100_create_alert_deliveries';
+import * as createOpsSamples from './20261209100000_create_ops_samples';
 
 export interface Migration {
   name: string;
@@ -71,4 +72,5 @@ export const migrations: Migration[] = [
   { name: '20261208090000_create_process_heartbeats', ...createProcessHeartbeats },
   { name: '20261209090000_create_alerts', ...createAlerts },
   { name: '20261209090100_create_alert_deliveries', ...createAlertDeliveries },
+  { name: '20261209100000_create_ops_samples', ...createOpsSamples },
 ];

@@ -1,9 +1,13 @@
 /**
  * The background role of the bridge (`npm start -- --role=worker`, or `all`): change detection (polls and
- * housekeeping) and the sync worker, sharing the process's API budget, and the alerts' evaluation and webhook
- * deliveries (src/app/alertsJob.ts). `stop` stops them all cleanly.
+ * housekeeping), the sync worker, sharing the process's API budget, and the operator dashboard's sampler
+ * (one sample per installation a minute, under a schedule lease so several workers write one), and the
+ * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts). `stop` stops them all cleanly.
  */
+import os from 'node:os';
 import { startChangeDetection } from '../changes/start';
+import { SAMPLES_CRON, takeSamples } from '../ops/samples';
+import { schedulePeriodic } from '../queue/scheduler';
 import { startSyncWorker } from '../sync/worker';
 import { startAlerts } from './alertsJob';
 import type { AppContext } from './appContext';
@@ -17,10 +21,24 @@ export function startWorker(context: AppContext): WorkerHandle {
   const changes = startChangeDetection(context.changeDetection);
   const sync = startSyncWorker(context.syncWorker);
   const alerts = startAlerts(context.alerts);
+  const sampler = schedulePeriodic(
+    {
+      name: 'ops:samples',
+      cron: SAMPLES_CRON,
+      run: async () => {
+        await takeSamples(context);
+      },
+    },
+    {
+      logger: context.logger,
+      clock: context.now,
+      lease: { db: context.db, holder: `${os.hostname()}:${process.pid}`, leaseMs: 60_000 },
+    },
+  );
   context.logger.info({ worker: sync.workerId }, 'worker started: change detection and sync');
   return {
     stop: async () => {
-      await Promise.all([changes.stop(), sync.stop(), alerts.stop()]);
+      await Promise.all([changes.stop(), sync.stop(), sampler.stop(), alerts.stop()]);
       context.logger.info({}, 'worker stopped');
     },
   };
