@@ -14,9 +14,14 @@ import { getHubSpotInstall } from './handlers/oauth/get-hubspot-install';
 import { getSalesforceCallback } from './handlers/oauth/get-salesforce-callback';
 import { getSalesforceStart } from './handlers/oauth/get-salesforce-start';
 import { postSalesforceStart, startFormBody } from './handlers/oauth/post-salesforce-start';
+import { getDashboard } from './handlers/ops/get-dashboard';
 import { getInstallation } from './handlers/ops/get-installation';
 import { getInstallations } from './handlers/ops/get-installations';
 import { getMetrics } from './handlers/ops/get-metrics';
+import { postLogin } from './handlers/ops/post-login';
+import { postLogout } from './handlers/ops/post-logout';
+import { postPause } from './handlers/ops/post-pause';
+import { postRetryFailure } from './handlers/ops/post-retry-failure';
 import { getInstallationStatus } from './handlers/settings/get-installation-status';
 import { postSalesforceConfirm } from './handlers/settings/post-salesforce-confirm';
 import { postSalesforceConnectUrl } from './handlers/settings/post-salesforce-connect-url';
@@ -29,9 +34,13 @@ import {
   requireSignedPortal,
 } from './middleware/hubspot-signature';
 import { requireOpsToken } from './middleware/ops-auth';
+import { opsSessions } from './middleware/ops-session';
 import { requireSettingsManager } from './middleware/settings-manager';
 import { createEngineRouter } from './routes/engine';
 import { createWebhookRouter } from './routes/webhooks';
+
+/** The dashboard's forms: a token and a form token at most. */
+const opsFormBody = express.urlencoded({ extended: false, limit: '4kb', parameterLimit: 5 });
 
 /** hubspot.fetch bodies are at most 1 MB; the settings API needs far less. */
 export const SIGNED_BODY_LIMIT = '64kb';
@@ -87,6 +96,26 @@ export function createApp(deps: AppDeps): Express {
 
   const operator = requireOpsToken(deps.opsToken);
   app.get('/metrics', operator, getMetrics(deps));
+
+  // The dashboard, for a browser: a session cookie from a login form, and forms that carry its token.
+  const sessions = opsSessions({
+    opsToken: deps.opsToken,
+    publicBaseUrl: context.app.publicBaseUrl,
+    now: context.now,
+  });
+  const opsForm = [opsFormBody, sessions.requireSameOrigin()];
+  const signedIn = [...opsForm, sessions.requireSessionForm()];
+  app.get('/ops', getDashboard(deps, sessions));
+  app.post('/ops/login', ...opsForm, postLogin(deps, sessions));
+  app.post('/ops/logout', ...signedIn, postLogout(sessions));
+  app.post('/ops/installations/:installationId/pause', ...signedIn, postPause(deps, true));
+  app.post('/ops/installations/:installationId/resume', ...signedIn, postPause(deps, false));
+  app.post(
+    '/ops/installations/:installationId/failures/:failureId/retry',
+    ...signedIn,
+    postRetryFailure(deps),
+  );
+  // The JSON API, for tooling: the bearer.
   app.use('/ops', operator);
   app.get('/ops/installations', getInstallations(deps));
   app.get('/ops/installations/:installationId', getInstallation(deps));

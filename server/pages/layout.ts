@@ -51,15 +51,23 @@ const styles = `
   small { color: #516f90; }
 `;
 
-export function page(title: string, body: Html): string {
+/**
+ * `styles`: a page's own rules, after (and so over) the frame's. `referrer`: `same-origin` for pages whose
+ * forms the server checks by their Origin (browsers send `Origin: null` under `no-referrer`).
+ */
+export function page(
+  title: string,
+  body: Html,
+  options: { styles?: string; referrer?: 'no-referrer' | 'same-origin' } = {},
+): string {
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
+<meta name="referrer" content="${options.referrer ?? 'no-referrer'}">
 <title>${escapeHtml(title)} · Salesforce Bridge</title>
-<style>${styles}</style>
+<style>${styles}${options.styles ?? ''}</style>
 </head>
 <body>
 ${body.html}
