@@ -220,6 +220,7 @@ async function readyText(
     '',
     'The installation, as operators see it:',
     `  curl -H 'authorization: Bearer ${where.opsToken}' ${bridge.baseUrl}/ops/installations/${installationId}`,
+    `  the operator dashboard: ${bridge.baseUrl}/ops   (operator token ${where.opsToken})`,
   ];
   if (sample) {
     lines.push(

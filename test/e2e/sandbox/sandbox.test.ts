@@ -87,6 +87,22 @@ describe('npm run sandbox', () => {
       expect(String(salesforce.Email ?? '').toLowerCase()).toBe(hubspot.properties.email ?? '');
       expect(String(salesforce.LastName).trim()).toBe((hubspot.properties.lastname ?? '').trim());
 
+      // The operator dashboard, signed in with the token the sandbox printed, lists the installation.
+      const dashboard = new RegExp(`(http://127\\.0\\.0\\.1:${port}/ops) +\\(operator token (\\w+)\\)`).exec(
+        output,
+      );
+      expect(dashboard).not.toBeNull();
+      const login = await fetch(`${dashboard![1]}/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ token: dashboard![2]! }).toString(),
+        redirect: 'manual',
+      });
+      expect(login.status).toBe(303);
+      const session = (login.headers.get('set-cookie') ?? '').split(';')[0]!;
+      const ops = await fetch(dashboard![1]!, { headers: { cookie: session } });
+      expect(await ops.text()).toContain(`data-installation="${link!.installation_id}"`);
+
       await waitForOutput(() => output, /\[activity\] (HubSpot|Salesforce):/, 10_000);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       expect(health.ok).toBe(true);
