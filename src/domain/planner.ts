@@ -27,6 +27,7 @@ import type {
 import { hubspotRef, salesforceRef, salesforceTypesFor, sameSalesforceId } from './records';
 import type { ObjectSettings } from './settings/schema';
 import type { TransformContext } from './transforms/index';
+import { ownerEmailOf } from './transforms/owner';
 import type { PlanDraft } from './plan/draft';
 import { emptyPlan, finish, hasWrites, newDraft } from './plan/draft';
 import { creationTarget, planCreateInHubspot, planCreateInSalesforce } from './plan/create';
@@ -50,6 +51,10 @@ function transformContextOf(context: PlanContext): TransformContext {
     ownerFallback: {
       hubspot: context.settings.owners.hubspotDefaultOwnerEmail,
       salesforce: context.settings.owners.salesforceDefaultUserEmail,
+    },
+    assignedOwners: {
+      hubspot: null,
+      salesforce: context.salesforceUserId ? ownerEmailOf(context.owners, context.salesforceUserId) : null,
     },
   };
 }

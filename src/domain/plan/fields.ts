@@ -76,21 +76,25 @@ interface FieldContext {
   readonly draft: PlanDraft;
 }
 
+/** The failure a field's value meets on its way to `to`, as the card shows it. */
+function failureOf(field: FieldContext, to: Side, failure: TransformFailure) {
+  const code = failure.code;
+  return makeFailure(
+    categoryOf(code),
+    code,
+    {
+      side: to,
+      field: field.label,
+      value: failure.raw,
+      ...(code === 'no_mapping' ? {} : { detail: failure.reason }),
+    },
+    { fieldKey: field.mapping.key, details: { raw: failure.raw, reason: failure.reason } },
+  );
+}
+
 function fail(field: FieldContext, to: Side, failure: TransformFailure): string {
   const code = failure.code;
-  field.draft.failures.push(
-    makeFailure(
-      categoryOf(code),
-      code,
-      {
-        side: to,
-        field: field.label,
-        value: failure.raw,
-        ...(code === 'no_mapping' ? {} : { detail: failure.reason }),
-      },
-      { fieldKey: field.mapping.key, details: { raw: failure.raw, reason: failure.reason } },
-    ),
-  );
+  field.draft.failures.push(failureOf(field, to, failure));
   field.draft.audit.push({
     action: 'field_failed',
     fieldKey: field.mapping.key,
@@ -146,7 +150,18 @@ function write(
       wire = instead;
     }
   }
-  if (!wire.ok) return fail(field, to, wire.error);
+  if (!wire.ok) {
+    if (
+      field.mapping.transform.kind === 'owner' &&
+      shadowRequires !== 'no_shadow' &&
+      (wire.error.code === 'owner_not_found' || wire.error.code === 'owner_inactive')
+    ) {
+      // The owner stays as it is over there; the shadow keeps the owner it answers to, so that what that side
+      // gave the record by itself is never taken for a change and copied back (see standInFor).
+      field.draft.shadowUpdates.push({ key: field.mapping.key, value: value.value, requiresWrites: [] });
+    }
+    return fail(field, to, wire.error);
+  }
   if (to === 'hubspot') field.draft.hubspotProperties[field.mapping.hubspotProperty] = wire.value as string;
   else field.draft.salesforceFields[field.salesforceField] = wire.value;
   if (shadowRequires !== 'no_shadow') {
@@ -229,9 +244,19 @@ function read(
     : { present: false, value: undefined };
 }
 
+function hasCounterpart(context: TransformContext, side: Side, email: string): boolean {
+  const people =
+    side === 'hubspot'
+      ? context.owners.hubspotByEmail.get(email)
+      : context.owners.salesforceByEmail.get(email);
+  return people?.some((person) => person.usable) ?? false;
+}
+
 /**
- * A side holding the default owner set for an owner with no counterpart there (the shadow's owner, still
- * without one) holds, for the sync, that owner: nothing changed on that side.
+ * A side whose owner stands in for the shadow's owner, who has no counterpart there, holds that owner for the
+ * sync: nothing changed on that side. Stand-ins are the default owner an admin set for that side, and the
+ * owner the side gave the record by itself when the bridge could not name one (Salesforce: the user the
+ * bridge acts as). Anyone else there is a real change.
  */
 function standInFor(
   mapping: FieldMapping,
@@ -240,14 +265,11 @@ function standInFor(
   side: Side,
   context: TransformContext,
 ): Observed {
-  const fallback = context.ownerFallback?.[side] ?? null;
-  if (mapping.transform.kind !== 'owner' || fallback === null || typeof shadow !== 'string') return value;
-  if (value.kind !== 'value' || value.value !== fallback || shadow === fallback) return value;
-  const counterparts =
-    side === 'hubspot'
-      ? context.owners.hubspotByEmail.get(shadow)
-      : context.owners.salesforceByEmail.get(shadow);
-  return counterparts?.some((person) => person.usable) ? value : { kind: 'value', value: shadow };
+  if (mapping.transform.kind !== 'owner' || typeof shadow !== 'string') return value;
+  if (value.kind !== 'value' || typeof value.value !== 'string' || value.value === shadow) return value;
+  const standIns = [context.ownerFallback?.[side] ?? null, context.assignedOwners?.[side] ?? null];
+  if (!standIns.includes(value.value) || hasCounterpart(context, side, shadow)) return value;
+  return { kind: 'value', value: shadow };
 }
 
 export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
@@ -283,28 +305,44 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       skip('not_read');
       continue;
     }
+    const held = (side: Side, raw: Observed) => ({
+      raw,
+      value: standInFor(mapping, raw, shadow, side, args.transformContext),
+    });
+    const hubspotHeld = held(
+      'hubspot',
+      args.hubspot ? observed(transform.fromHubspot((hubspotRead.value as string | null) ?? null)) : BLANK,
+    );
+    const salesforceHeld = held(
+      'salesforce',
+      args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
+    );
     const field: FieldContext = {
       ownerFallback: args.transformContext.ownerFallback,
       mapping,
       label,
       salesforceField,
       transform,
-      hubspot: standInFor(
-        mapping,
-        args.hubspot ? observed(transform.fromHubspot((hubspotRead.value as string | null) ?? null)) : BLANK,
-        shadow,
-        'hubspot',
-        args.transformContext,
-      ),
-      salesforce: standInFor(
-        mapping,
-        args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
-        shadow,
-        'salesforce',
-        args.transformContext,
-      ),
+      hubspot: hubspotHeld.value,
+      salesforce: salesforceHeld.value,
       draft,
     };
+    // An owner still without a counterpart over there, where the record keeps the owner that side gave it
+    // (not an admin's default): the card keeps saying why the owners differ.
+    for (const side of ['hubspot', 'salesforce'] as const) {
+      const { raw, value } = side === 'hubspot' ? hubspotHeld : salesforceHeld;
+      const fallback = args.transformContext.ownerFallback?.[side] ?? null;
+      const byDefault = raw.kind === 'value' && raw.value === fallback;
+      if (value !== raw && !byDefault && typeof shadow === 'string') {
+        draft.failures.push(
+          failureOf(field, side, {
+            code: 'owner_not_found',
+            raw: shadow,
+            reason: `has no ${sideLabel(side)} user with this email, so the owner there is left as it is`,
+          }),
+        );
+      }
+    }
     const hubspotChangedAtMs =
       args.hubspot?.propertyTimestampsMs[mapping.hubspotProperty] ?? args.hubspot?.updatedAtMs ?? 0;
     const salesforceChangedAtMs = args.salesforce?.lastModifiedAtMs ?? 0;

@@ -29,6 +29,11 @@ export interface PlanContext {
    * standard ones: LastName and Company on Leads, LastName on Contacts.
    */
   readonly salesforceRequiredFields?: Partial<Record<SalesforceObjectType, readonly string[]>>;
+  /**
+   * The Salesforce user the bridge acts as: the owner Salesforce gives a record the bridge creates when it
+   * could not name one (its owner in HubSpot has no Salesforce user).
+   */
+  readonly salesforceUserId?: string | null;
 }
 
 /** The last synced canonical value of each mapped field of one link, by field key. */

@@ -20,6 +20,11 @@ export interface TransformContext {
   readonly owners: OwnerIndex;
   /** Who owns a record on each side when its owner has no counterpart there (emails; absent: nobody). */
   readonly ownerFallback?: { readonly hubspot: string | null; readonly salesforce: string | null };
+  /**
+   * Owners a side gives a record by itself when the bridge could not name one (emails): Salesforce's is the
+   * user the bridge acts as, who owns what the bridge creates.
+   */
+  readonly assignedOwners?: { readonly hubspot: string | null; readonly salesforce: string | null };
 }
 
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {

@@ -117,3 +117,9 @@ export function createOwnerTransform(index: OwnerIndex): FieldTransform {
     },
   };
 }
+
+/** The email of a Salesforce user by id (15 or 18 characters), lowercased; null when unknown. */
+export function ownerEmailOf(index: OwnerIndex, salesforceUserId: string): string | null {
+  const user = index.salesforceUsers.find((candidate) => sameSalesforceId(candidate.id, salesforceUserId));
+  return user && user.email !== '' ? user.email : null;
+}

@@ -34,6 +34,7 @@ export function planContextOf(context: BatchContext): PlanContext {
     nowMs: context.nowMs,
     owners: context.metadata.owners,
     salesforceRequiredFields: context.metadata.requiredFields,
+    salesforceUserId: context.salesforceUserId,
   };
 }
 

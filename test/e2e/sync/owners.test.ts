@@ -5,22 +5,11 @@
 import * as failures from '../../../src/db/failures';
 import * as links from '../../../src/db/links';
 import type { SettingsInput } from '../../../src/domain/settings/schema';
-import type { HubSpotEmulator } from '../../emulators/hubspot';
-import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';
-import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { suiteEmulators } from '../../support/syncEmulators';
 import { createHarness, writeCalls, type Harness } from '../../support/syncHarness';
 
-let hubspotEmulator: HubSpotEmulator;
-let salesforceEmulator: SalesforceEmulator;
-beforeAll(async () => {
-  hubspotEmulator = await startHubSpot();
-  salesforceEmulator = await startSalesforce();
-});
-afterAll(async () => {
-  await hubspotEmulator.close();
-  await salesforceEmulator.close();
-});
+const emulators = suiteEmulators();
 
 const ADMIN = 'admin@default.example';
 const REP = 'rep@sandbox.example';
@@ -33,17 +22,17 @@ const withDefaultUser = (defaults: SettingsInput): SettingsInput => ({
 describe.each(testDialects)('owners with no counterpart (%s)', (dialect) => {
   let h: Harness;
   const start = async (settings?: (defaults: SettingsInput) => SettingsInput) => {
-    await salesforceEmulator.control.reset();
-    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, settings ? { settings } : {});
+    await emulators.salesforce.control.reset();
+    h = await createHarness(dialect, emulators.hubspot, emulators.salesforce, settings ? { settings } : {});
   };
   afterEach(() => h.destroy());
 
   const userId = async (email: string) =>
-    (await salesforceEmulator.control.listUsers()).find((user) => user.email === email)?.id as string;
+    (await emulators.salesforce.control.listUsers()).find((user) => user.email === email)?.id as string;
 
   async function contactOwnedByHubspotOnlyOwner(email: string) {
-    const onlyInHubspot = await hubspotEmulator.control.addOwner(h.portalId, { email: `only-${email}` });
-    const contact = await hubspotEmulator.control.asUser(h.portalId).create('contacts', {
+    const onlyInHubspot = await emulators.hubspot.control.addOwner(h.portalId, { email: `only-${email}` });
+    const contact = await emulators.hubspot.control.asUser(h.portalId).create('contacts', {
       email,
       lastname: 'Owned',
       company: 'Acme',
@@ -57,10 +46,10 @@ describe.each(testDialects)('owners with no counterpart (%s)', (dialect) => {
 
   it('leaves the Salesforce owner as it is by default, and the card says why', async () => {
     await start();
-    const { contactId, leadId } = await contactOwnedByHubspotOnlyOwner('leave@acme.com');
+    const { contactId, ownerId, leadId } = await contactOwnedByHubspotOnlyOwner('leave@acme.com');
     expect(leadId).toBeTruthy();
     // Salesforce gave the new Lead its creator as owner; the bridge did not change it.
-    expect((await salesforceEmulator.control.getRecord(leadId)).OwnerId).toBe(await userId(ADMIN));
+    expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(ADMIN));
     const failure = await failures.findUnresolved(h.testDb.db, h.installationId, {
       side: 'hubspot',
       objectType: 'contacts',
@@ -68,12 +57,36 @@ describe.each(testDialects)('owners with no counterpart (%s)', (dialect) => {
     });
     expect(failure).toMatchObject({ code: 'owner_not_found' });
     expect(failure?.message).toContain('has no Salesforce user with this email');
+
+    // The Lead changes later, so Salesforce's copy is the newer: the owner Salesforce gave it is still not
+    // copied over the HubSpot owner, and the card still says why they differ.
+    await emulators.salesforce.control.updateRecord(leadId, { Title: 'Buyer' }, { asUser: REP });
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    const contact = await emulators.hubspot.control.record(h.portalId, 'contacts', contactId);
+    expect(contact.properties).toMatchObject({ hubspot_owner_id: ownerId, jobtitle: 'Buyer' });
+    expect(
+      await failures.findUnresolved(h.testDb.db, h.installationId, {
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: contactId,
+      }),
+    ).toMatchObject({ code: 'owner_not_found' });
+
+    // A rep who really gives the Lead an owner HubSpot knows: that goes over.
+    await emulators.salesforce.control.updateRecord(leadId, { OwnerId: await userId(REP) }, { asUser: REP });
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    const rep = (await emulators.hubspot.control.portal(h.portalId)).users.find((user) => user.email === REP);
+    expect(
+      (await emulators.hubspot.control.record(h.portalId, 'contacts', contactId)).properties.hubspot_owner_id,
+    ).toBe(rep?.ownerId);
   });
 
   it("gives the record the admin's default owner, says so, and never copies it back", async () => {
     await start(withDefaultUser);
     const { contactId, ownerId, leadId } = await contactOwnedByHubspotOnlyOwner('default@acme.com');
-    expect((await salesforceEmulator.control.getRecord(leadId)).OwnerId).toBe(await userId(ADMIN));
+    expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(ADMIN));
     const audit = await h.testDb
       .db('audit_entries')
       .where({ installation_id: h.installationId, field_key: 'owner', reason: 'default_owner' });
@@ -87,22 +100,22 @@ describe.each(testDialects)('owners with no counterpart (%s)', (dialect) => {
     ).toBeNull();
 
     // The echoes, and a Salesforce edit of another field: the default owner is not written to HubSpot.
-    await salesforceEmulator.control.updateRecord(leadId, { Title: 'Buyer' }, { asUser: REP });
+    await emulators.salesforce.control.updateRecord(leadId, { Title: 'Buyer' }, { asUser: REP });
     await h.resetCalls();
     await h.markHubspot(contactId);
     await h.markSalesforce('Lead', leadId);
     await h.drain();
-    const contact = await hubspotEmulator.control.record(h.portalId, 'contacts', contactId);
+    const contact = await emulators.hubspot.control.record(h.portalId, 'contacts', contactId);
     expect(contact.properties).toMatchObject({ hubspot_owner_id: ownerId, jobtitle: 'Buyer' });
     expect(writeCalls(await h.calls()).salesforce).toBe(0);
 
     // An owner with a counterpart goes over as usual.
-    const rep = (await hubspotEmulator.control.portal(h.portalId)).users.find((user) => user.email === REP);
-    await hubspotEmulator.control
+    const rep = (await emulators.hubspot.control.portal(h.portalId)).users.find((user) => user.email === REP);
+    await emulators.hubspot.control
       .asUser(h.portalId)
       .update('contacts', contactId, { hubspot_owner_id: rep?.ownerId as string });
     await h.markHubspot(contactId);
     await h.drain();
-    expect((await salesforceEmulator.control.getRecord(leadId)).OwnerId).toBe(await userId(REP));
+    expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(REP));
   });
 });
