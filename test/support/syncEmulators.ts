@@ -68,3 +68,20 @@ export async function salesforceConnectionFor(
     },
   });
 }
+
+/** Both emulators for the suite that calls this: started before its tests, closed after them. */
+export function suiteEmulators(): {
+  readonly hubspot: HubSpotEmulator;
+  readonly salesforce: SalesforceEmulator;
+} {
+  const emulators = {} as { hubspot: HubSpotEmulator; salesforce: SalesforceEmulator };
+  beforeAll(async () => {
+    emulators.hubspot = await startHubSpot();
+    emulators.salesforce = await startSalesforce();
+  });
+  afterAll(async () => {
+    await emulators.hubspot.close();
+    await emulators.salesforce.close();
+  });
+  return emulators;
+}

@@ -7,23 +7,11 @@
 import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
 import type { SettingsInput } from '../../../src/domain/settings/schema';
-import type { HubSpotEmulator } from '../../emulators/hubspot';
-import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';
-import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { suiteEmulators } from '../../support/syncEmulators';
 import { createHarness, writeCalls, type Harness } from '../../support/syncHarness';
 
-let hubspotEmulator: HubSpotEmulator;
-let salesforceEmulator: SalesforceEmulator;
-
-beforeAll(async () => {
-  hubspotEmulator = await startHubSpot();
-  salesforceEmulator = await startSalesforce();
-});
-afterAll(async () => {
-  await hubspotEmulator.close();
-  await salesforceEmulator.close();
-});
+const emulators = suiteEmulators();
 
 const companiesOn = (defaults: SettingsInput): SettingsInput => {
   const companies = defaults.objects.companies;
@@ -43,14 +31,14 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
     // A new portal numbers its records from the start again: a fresh org keeps cross-ids apart.
-    await salesforceEmulator.control.reset();
-    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, { settings: companiesOn });
+    await emulators.salesforce.control.reset();
+    h = await createHarness(dialect, emulators.hubspot, emulators.salesforce, { settings: companiesOn });
   });
   afterEach(async () => h.destroy());
 
   it('creates an Account for a new company, with the mapped values, and the echo writes nothing', async () => {
     const domain = uniqueDomain('acme');
-    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+    const company = await emulators.hubspot.control.asUser(h.portalId).create('companies', {
       name: 'Acme Rockets',
       domain,
       industry: 'COMPUTER_SOFTWARE',
@@ -63,7 +51,7 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
     const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
     expect(link).toMatchObject({ salesforceObjectType: 'Account', state: 'active' });
     const accountId = link?.salesforceId as string;
-    const account = await salesforceEmulator.control.getRecord(accountId);
+    const account = await emulators.salesforce.control.getRecord(accountId);
     expect(account).toMatchObject({
       Name: 'Acme Rockets',
       Website: domain,
@@ -72,7 +60,7 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
       BillingCity: 'Springfield',
       HubSpot_Id__c: company.id,
     });
-    const stored = await hubspotEmulator.control.record(h.portalId, 'companies', company.id);
+    const stored = await emulators.hubspot.control.record(h.portalId, 'companies', company.id);
     expect(stored.properties.salesforce_record_id).toBe(accountId);
 
     // The echo of both writes comes back: nothing to write.
@@ -85,7 +73,7 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
 
   it('creates a company for a new Account, its Website read as the bare domain', async () => {
     const domain = uniqueDomain('globex');
-    const { id } = await salesforceEmulator.control.createRecord(
+    const { id } = await emulators.salesforce.control.createRecord(
       'Account',
       { Name: 'Globex', Website: `https://www.${domain}/about`, Industry: 'Finance', AnnualRevenue: 1200000 },
       { asUser: 'rep@sandbox.example' },
@@ -95,7 +83,11 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
 
     const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, id);
     expect(link).toMatchObject({ hubspotObjectType: 'companies', state: 'active' });
-    const company = await hubspotEmulator.control.record(h.portalId, 'companies', link?.hubspotId as string);
+    const company = await emulators.hubspot.control.record(
+      h.portalId,
+      'companies',
+      link?.hubspotId as string,
+    );
     expect(company.properties).toMatchObject({
       name: 'Globex',
       domain,
@@ -104,11 +96,11 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
       salesforce_record_id: id,
     });
     // The Website keeps what the rep typed: the bare domain is the same company.
-    expect((await salesforceEmulator.control.getRecord(id)).Website).toBe(`https://www.${domain}/about`);
+    expect((await emulators.salesforce.control.getRecord(id)).Website).toBe(`https://www.${domain}/about`);
   });
 
   it('carries edits each way', async () => {
-    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+    const company = await emulators.hubspot.control.asUser(h.portalId).create('companies', {
       name: 'Initech',
       domain: uniqueDomain('initech'),
     });
@@ -117,33 +109,33 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
     const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
     const accountId = link?.salesforceId as string;
 
-    await hubspotEmulator.control
+    await emulators.hubspot.control
       .asUser(h.portalId)
       .update('companies', company.id, { name: 'Initech Inc.' });
     await markCompany(h, company.id);
     await h.drain();
-    expect((await salesforceEmulator.control.getRecord(accountId)).Name).toBe('Initech Inc.');
+    expect((await emulators.salesforce.control.getRecord(accountId)).Name).toBe('Initech Inc.');
 
-    await salesforceEmulator.control.updateRecord(
+    await emulators.salesforce.control.updateRecord(
       accountId,
       { NumberOfEmployees: 42, Phone: '+1 415 555 0100' },
       { asUser: 'rep@sandbox.example' },
     );
     await markAccount(h, accountId);
     await h.drain();
-    const after = await hubspotEmulator.control.record(h.portalId, 'companies', company.id);
+    const after = await emulators.hubspot.control.record(h.portalId, 'companies', company.id);
     expect(after.properties).toMatchObject({ numberofemployees: '42', name: 'Initech Inc.' });
     expect(after.properties.phone).toMatch(/415/);
   });
 
   it('links a company to the Account that has its domain instead of creating one', async () => {
     const domain = uniqueDomain('umbrella');
-    const { id: accountId } = await salesforceEmulator.control.createRecord(
+    const { id: accountId } = await emulators.salesforce.control.createRecord(
       'Account',
       { Name: 'Umbrella Corp', Website: `http://www.${domain}/en` },
       { asUser: 'rep@sandbox.example' },
     );
-    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+    const company = await emulators.hubspot.control.asUser(h.portalId).create('companies', {
       name: 'Umbrella',
       domain,
     });
@@ -156,19 +148,19 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
     const calls = await h.calls();
     expect(calls.salesforce['POST /services/data/vXX.X/composite/sobjects']).toBeUndefined();
     // Two-way, the most recent edit wins: the company's name was set last.
-    expect((await salesforceEmulator.control.getRecord(accountId)).Name).toBe('Umbrella');
+    expect((await emulators.salesforce.control.getRecord(accountId)).Name).toBe('Umbrella');
   });
 
   it('leaves a company whose domain two Accounts share for a person, creating nothing', async () => {
     const domain = uniqueDomain('hooli');
     for (const name of ['Hooli', 'Hooli EMEA']) {
-      await salesforceEmulator.control.createRecord(
+      await emulators.salesforce.control.createRecord(
         'Account',
         { Name: name, Website: `https://${domain}/${name.length}` },
         { asUser: 'rep@sandbox.example' },
       );
     }
-    const company = await hubspotEmulator.control.asUser(h.portalId).create('companies', {
+    const company = await emulators.hubspot.control.asUser(h.portalId).create('companies', {
       name: 'Hooli',
       domain,
     });
@@ -190,14 +182,14 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
   it('syncs a batch of companies and contacts together, companies first, each in its own batch calls', async () => {
     const companies = await Promise.all(
       [1, 2, 3].map((n) =>
-        hubspotEmulator.control
+        emulators.hubspot.control
           .asUser(h.portalId)
           .create('companies', { name: `Vendor ${n}`, domain: uniqueDomain(`vendor${n}`) }),
       ),
     );
     const contacts = await Promise.all(
       [1, 2].map((n) =>
-        hubspotEmulator.control.asUser(h.portalId).create('contacts', {
+        emulators.hubspot.control.asUser(h.portalId).create('contacts', {
           email: `buyer${n}-${Date.now()}@example.com`,
           lastname: `Buyer ${n}`,
           company: 'Vendor',
@@ -214,7 +206,7 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
       for (const id of ids) {
         const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, objectType, id);
         expect(link).toMatchObject({ salesforceObjectType: objectType === 'companies' ? 'Account' : 'Lead' });
-        const record = await salesforceEmulator.control.getRecord(link?.salesforceId as string);
+        const record = await emulators.salesforce.control.getRecord(link?.salesforceId as string);
         times.push(Date.parse(String(record.CreatedDate).replace(/\+0000$/, 'Z')));
       }
       return times;
@@ -237,7 +229,7 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
   });
 
   async function linkedCompany(name: string) {
-    const company = await hubspotEmulator.control
+    const company = await emulators.hubspot.control
       .asUser(h.portalId)
       .create('companies', { name, domain: uniqueDomain(name.toLowerCase()) });
     await markCompany(h, company.id);
@@ -249,43 +241,43 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
 
   it('tombstones a pair whose Account is deleted, creates nothing meanwhile, and revives it on undelete', async () => {
     const { companyId, accountId, link } = await linkedCompany('Soylent');
-    await salesforceEmulator.control.deleteRecord(accountId);
+    await emulators.salesforce.control.deleteRecord(accountId);
     await markAccount(h, accountId);
     await h.drain();
     expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({
       state: 'tombstoned',
       tombstonedSide: 'salesforce',
     });
-    const flagged = await hubspotEmulator.control.record(h.portalId, 'companies', companyId);
+    const flagged = await emulators.hubspot.control.record(h.portalId, 'companies', companyId);
     expect(flagged.properties.salesforce_sync_status).toBe('deleted_in_salesforce');
     // An edit while the Account is in the recycle bin creates no second Account.
-    await hubspotEmulator.control.asUser(h.portalId).update('companies', companyId, { city: 'Gone' });
+    await emulators.hubspot.control.asUser(h.portalId).update('companies', companyId, { city: 'Gone' });
     await markCompany(h, companyId);
     await h.resetCalls();
     await h.drain();
     expect(writeCalls(await h.calls()).salesforce).toBe(0);
 
-    await salesforceEmulator.control.undeleteRecord(accountId);
+    await emulators.salesforce.control.undeleteRecord(accountId);
     await markAccount(h, accountId);
     await h.drain();
     expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({ state: 'active' });
-    expect((await salesforceEmulator.control.getRecord(accountId)).BillingCity).toBe('Gone');
+    expect((await emulators.salesforce.control.getRecord(accountId)).BillingCity).toBe('Gone');
   });
 
   it('tombstones a pair whose company is archived, leaving the Account', async () => {
     const { companyId, accountId, link } = await linkedCompany('Cyberdyne');
-    await hubspotEmulator.control.asUser(h.portalId).archive('companies', companyId);
+    await emulators.hubspot.control.asUser(h.portalId).archive('companies', companyId);
     await markCompany(h, companyId);
     await h.drain();
     expect(await links.findById(h.testDb.db, h.installationId, link.id)).toMatchObject({
       state: 'tombstoned',
     });
-    expect((await salesforceEmulator.control.getRecord(accountId)).IsDeleted).toBe(false);
+    expect((await emulators.salesforce.control.getRecord(accountId)).IsDeleted).toBe(false);
     // The Account changing does not bring the company back.
-    await salesforceEmulator.control.updateRecord(accountId, { Phone: '+1 212 555 0199' });
+    await emulators.salesforce.control.updateRecord(accountId, { Phone: '+1 212 555 0199' });
     await markAccount(h, accountId);
     await h.drain();
-    const live = (await hubspotEmulator.control.records(h.portalId, 'companies')).results.filter(
+    const live = (await emulators.hubspot.control.records(h.portalId, 'companies')).results.filter(
       (record) => !record.archived,
     );
     expect(live).toHaveLength(0);
@@ -293,10 +285,10 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
 
   it('moves the link to the survivor of a HubSpot company merge, and to the master of an Account merge', async () => {
     const { companyId, accountId } = await linkedCompany('Tyrell');
-    const other = await hubspotEmulator.control
+    const other = await emulators.hubspot.control
       .asUser(h.portalId)
       .create('companies', { name: 'Tyrell Corporation', domain: uniqueDomain('tyrell-corp') });
-    const merged = await hubspotEmulator.control.asUser(h.portalId).merge('companies', companyId, other.id);
+    const merged = await emulators.hubspot.control.asUser(h.portalId).merge('companies', companyId, other.id);
     await h.mark(
       { side: 'hubspot', objectType: 'companies', recordId: companyId },
       { hint: 'merged', event: { survivorId: merged.id } },
@@ -306,21 +298,21 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
       hubspotObjectType: 'companies',
       hubspotId: merged.id,
     });
-    expect((await salesforceEmulator.control.getRecord(accountId)).HubSpot_Id__c).toBe(merged.id);
+    expect((await emulators.salesforce.control.getRecord(accountId)).HubSpot_Id__c).toBe(merged.id);
 
-    const master = await salesforceEmulator.control.createRecord(
+    const master = await emulators.salesforce.control.createRecord(
       'Account',
       { Name: 'Tyrell Holdings', Website: uniqueDomain('tyrell-holdings') },
       { asUser: 'rep@sandbox.example' },
     );
-    await salesforceEmulator.control.merge({ type: 'Account', masterId: master.id, mergeIds: [accountId] });
+    await emulators.salesforce.control.merge({ type: 'Account', masterId: master.id, mergeIds: [accountId] });
     await markAccount(h, accountId);
     await h.drain();
     expect(
       await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', merged.id),
     ).toMatchObject({ salesforceId: master.id });
     // One company for the merged pair: the master created no company of its own.
-    const live = (await hubspotEmulator.control.records(h.portalId, 'companies')).results.filter(
+    const live = (await emulators.hubspot.control.records(h.portalId, 'companies')).results.filter(
       (record) => !record.archived,
     );
     expect(live.map((record) => record.id)).toEqual([merged.id]);

@@ -7,22 +7,11 @@ import * as conflicts from '../../../src/db/conflicts';
 import * as failures from '../../../src/db/failures';
 import * as links from '../../../src/db/links';
 import type { SettingsInput } from '../../../src/domain/settings/schema';
-import type { HubSpotEmulator } from '../../emulators/hubspot';
-import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';
-import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { suiteEmulators } from '../../support/syncEmulators';
 import { createHarness, writeCalls, type Harness } from '../../support/syncHarness';
 
-let hubspotEmulator: HubSpotEmulator;
-let salesforceEmulator: SalesforceEmulator;
-beforeAll(async () => {
-  hubspotEmulator = await startHubSpot();
-  salesforceEmulator = await startSalesforce();
-});
-afterAll(async () => {
-  await hubspotEmulator.close();
-  await salesforceEmulator.close();
-});
+const emulators = suiteEmulators();
 
 const dealsOn = (defaults: SettingsInput): SettingsInput => {
   const deals = defaults.objects.deals;
@@ -38,13 +27,13 @@ const markOpportunity = (h: Harness, id: string) =>
 describe.each(testDialects)('deals ⇄ Opportunities on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
-    await salesforceEmulator.control.reset();
-    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, { settings: dealsOn });
+    await emulators.salesforce.control.reset();
+    h = await createHarness(dialect, emulators.hubspot, emulators.salesforce, { settings: dealsOn });
   });
   afterEach(async () => h.destroy());
 
   async function syncedDeal() {
-    const deal = await hubspotEmulator.control.asUser(h.portalId).create('deals', {
+    const deal = await emulators.hubspot.control.asUser(h.portalId).create('deals', {
       dealname: 'Rocket order',
       amount: '12500.5',
       closedate: String(Date.UTC(2027, 2, 31, 15, 30)),
@@ -61,7 +50,7 @@ describe.each(testDialects)('deals ⇄ Opportunities on %s', (dialect) => {
   it('creates an Opportunity for a new deal, stage, day and amount mapped, and the echo writes nothing', async () => {
     const { dealId, opportunityId, link } = await syncedDeal();
     expect(link).toMatchObject({ salesforceObjectType: 'Opportunity', state: 'active' });
-    expect(await salesforceEmulator.control.getRecord(opportunityId)).toMatchObject({
+    expect(await emulators.salesforce.control.getRecord(opportunityId)).toMatchObject({
       Name: 'Rocket order',
       Amount: 12500.5,
       CloseDate: '2027-03-31',
@@ -77,7 +66,7 @@ describe.each(testDialects)('deals ⇄ Opportunities on %s', (dialect) => {
   });
 
   it('creates a deal for a new Opportunity and carries edits each way', async () => {
-    const { id } = await salesforceEmulator.control.createRecord(
+    const { id } = await emulators.salesforce.control.createRecord(
       'Opportunity',
       { Name: 'Renewal', StageName: 'Negotiation/Review', CloseDate: '2027-06-30', Amount: 900 },
       { asUser: REP },
@@ -87,43 +76,43 @@ describe.each(testDialects)('deals ⇄ Opportunities on %s', (dialect) => {
     const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, id);
     expect(link).toMatchObject({ hubspotObjectType: 'deals' });
     const dealId = link?.hubspotId as string;
-    const deal = await hubspotEmulator.control.record(h.portalId, 'deals', dealId);
+    const deal = await emulators.hubspot.control.record(h.portalId, 'deals', dealId);
     expect(deal.properties).toMatchObject({ dealname: 'Renewal', dealstage: 'contractsent', amount: '900' });
     // HubSpot answers date-time properties as ISO text: the day, at midnight UTC.
     const closedate = String(deal.properties.closedate);
     const closedMs = /^\d+$/.test(closedate) ? Number(closedate) : Date.parse(closedate);
     expect(new Date(closedMs).toISOString()).toBe('2027-06-30T00:00:00.000Z');
 
-    await salesforceEmulator.control.updateRecord(id, { StageName: 'Closed Won' }, { asUser: REP });
+    await emulators.salesforce.control.updateRecord(id, { StageName: 'Closed Won' }, { asUser: REP });
     await markOpportunity(h, id);
     await h.drain();
-    expect((await hubspotEmulator.control.record(h.portalId, 'deals', dealId)).properties.dealstage).toBe(
+    expect((await emulators.hubspot.control.record(h.portalId, 'deals', dealId)).properties.dealstage).toBe(
       'closedwon',
     );
-    await hubspotEmulator.control.asUser(h.portalId).update('deals', dealId, { amount: '950' });
+    await emulators.hubspot.control.asUser(h.portalId).update('deals', dealId, { amount: '950' });
     await markDeal(h, dealId);
     await h.drain();
-    expect((await salesforceEmulator.control.getRecord(id)).Amount).toBe(950);
+    expect((await emulators.salesforce.control.getRecord(id)).Amount).toBe(950);
   });
 
   it('leaves an amount changed on both sides for a person, writing neither', async () => {
     const { dealId, opportunityId } = await syncedDeal();
     await h.clock.advance(1_000);
-    await hubspotEmulator.control.asUser(h.portalId).update('deals', dealId, { amount: '13000' });
-    await salesforceEmulator.control.updateRecord(opportunityId, { Amount: 14000 }, { asUser: REP });
+    await emulators.hubspot.control.asUser(h.portalId).update('deals', dealId, { amount: '13000' });
+    await emulators.salesforce.control.updateRecord(opportunityId, { Amount: 14000 }, { asUser: REP });
     await markDeal(h, dealId);
     await markOpportunity(h, opportunityId);
     await h.drain();
     const open = await conflicts.listOpen(h.testDb.db, h.installationId, {});
     expect(open.map((conflict) => conflict.fieldKey)).toEqual(['amount']);
-    expect((await salesforceEmulator.control.getRecord(opportunityId)).Amount).toBe(14000);
-    expect((await hubspotEmulator.control.record(h.portalId, 'deals', dealId)).properties.amount).toBe(
+    expect((await emulators.salesforce.control.getRecord(opportunityId)).Amount).toBe(14000);
+    expect((await emulators.hubspot.control.record(h.portalId, 'deals', dealId)).properties.amount).toBe(
       '13000',
     );
   });
 
   it('waits, saying what to fill in, for a deal Salesforce cannot take without a close date', async () => {
-    const deal = await hubspotEmulator.control
+    const deal = await emulators.hubspot.control
       .asUser(h.portalId)
       .create('deals', { dealname: 'Someday', dealstage: 'appointmentscheduled', pipeline: 'default' });
     await markDeal(h, deal.id);

@@ -9,22 +9,11 @@ import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
 import type { SettingsInput } from '../../../src/domain/settings/schema';
 import * as engine from '../../../src/sync/engineApi';
-import type { HubSpotEmulator } from '../../emulators/hubspot';
-import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';
-import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
+import { suiteEmulators } from '../../support/syncEmulators';
 import { createHarness, type Harness } from '../../support/syncHarness';
 
-let hubspotEmulator: HubSpotEmulator;
-let salesforceEmulator: SalesforceEmulator;
-beforeAll(async () => {
-  hubspotEmulator = await startHubSpot();
-  salesforceEmulator = await startSalesforce();
-});
-afterAll(async () => {
-  await hubspotEmulator.close();
-  await salesforceEmulator.close();
-});
+const emulators = suiteEmulators();
 
 const newestFirst = (defaults: SettingsInput): SettingsInput => ({
   ...defaults,
@@ -34,25 +23,25 @@ const newestFirst = (defaults: SettingsInput): SettingsInput => ({
 describe.each(testDialects)('a person who is both a Lead and a Contact (%s)', (dialect) => {
   let h: Harness;
   const start = async (settings?: (defaults: SettingsInput) => SettingsInput) => {
-    await salesforceEmulator.control.reset();
-    h = await createHarness(dialect, hubspotEmulator, salesforceEmulator, settings ? { settings } : {});
+    await emulators.salesforce.control.reset();
+    h = await createHarness(dialect, emulators.hubspot, emulators.salesforce, settings ? { settings } : {});
   };
   afterEach(() => h.destroy());
 
   /** A Lead, then a Contact a second later, with one email: both new to the bridge. */
   async function leadAndContact(email: string) {
-    const [leadId] = await salesforceEmulator.control.createRecords('Lead', [
+    const [leadId] = await emulators.salesforce.control.createRecords('Lead', [
       { LastName: 'Both', Company: 'Acme', Email: email },
     ]);
-    await salesforceEmulator.control.advanceClock(1_000);
-    const [contactId] = await salesforceEmulator.control.createRecords('Contact', [
+    await emulators.salesforce.control.advanceClock(1_000);
+    const [contactId] = await emulators.salesforce.control.createRecords('Contact', [
       { LastName: 'Both', Email: email },
     ]);
     return { leadId: leadId as string, contactId: contactId as string };
   }
 
   async function expectOneContactLinkedTo(salesforceId: string, duplicateId: string) {
-    const contacts = (await hubspotEmulator.control.records(h.portalId, 'contacts')).results;
+    const contacts = (await emulators.hubspot.control.records(h.portalId, 'contacts')).results;
     expect(contacts).toHaveLength(1);
     const hubspotId = contacts[0]?.id as string;
     expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, salesforceId)).toMatchObject({
@@ -95,8 +84,8 @@ describe.each(testDialects)('a person who is both a Lead and a Contact (%s)', (d
   it('links the most recently modified of the two when the settings say so', async () => {
     await start(newestFirst);
     const { leadId, contactId } = await leadAndContact('newest@acme.com');
-    await salesforceEmulator.control.advanceClock(1_000);
-    await salesforceEmulator.control.updateRecord(
+    await emulators.salesforce.control.advanceClock(1_000);
+    await emulators.salesforce.control.updateRecord(
       leadId,
       { Title: 'Buyer' },
       { asUser: 'rep@sandbox.example' },
@@ -110,13 +99,13 @@ describe.each(testDialects)('a person who is both a Lead and a Contact (%s)', (d
   it('matches a new HubSpot contact by the same preference', async () => {
     await start(newestFirst);
     const { leadId } = await leadAndContact('hs-first@acme.com');
-    await salesforceEmulator.control.advanceClock(1_000);
-    await salesforceEmulator.control.updateRecord(
+    await emulators.salesforce.control.advanceClock(1_000);
+    await emulators.salesforce.control.updateRecord(
       leadId,
       { Title: 'Buyer' },
       { asUser: 'rep@sandbox.example' },
     );
-    const contact = await hubspotEmulator.control
+    const contact = await emulators.hubspot.control
       .asUser(h.portalId)
       .create('contacts', { email: 'hs-first@acme.com', lastname: 'Both' });
     await h.markHubspot(contact.id);
