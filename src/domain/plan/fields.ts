@@ -67,6 +67,9 @@ export function salesforceFieldOf(mapping: FieldMapping, type: SalesforceObjectT
 
 interface FieldContext {
   readonly ownerFallback?: TransformContext['ownerFallback'];
+  readonly assignedOwners?: TransformContext['assignedOwners'];
+  /** The side being created, whose record does not exist yet. */
+  readonly creating: Side | null;
   readonly mapping: FieldMapping;
   readonly label: string;
   readonly salesforceField: string;
@@ -114,6 +117,14 @@ function ownerFallbackOf(field: FieldContext, to: Side): string | null {
   return field.ownerFallback?.[to] ?? null;
 }
 
+/** Whether `to` holds (or, being created, will hold) an owner it gave the record by itself, or the default. */
+function holdsStandIn(field: FieldContext, to: Side): boolean {
+  if (field.creating === to) return true;
+  const current = to === 'hubspot' ? field.hubspot : field.salesforce;
+  if (current.kind !== 'value' || typeof current.value !== 'string') return false;
+  return [field.ownerFallback?.[to] ?? null, field.assignedOwners?.[to] ?? null].includes(current.value);
+}
+
 /** Puts one value on the wire toward `to`. Returns a failure code, or null when written. */
 function write(
   field: FieldContext,
@@ -154,10 +165,12 @@ function write(
     if (
       field.mapping.transform.kind === 'owner' &&
       shadowRequires !== 'no_shadow' &&
-      (wire.error.code === 'owner_not_found' || wire.error.code === 'owner_inactive')
+      (wire.error.code === 'owner_not_found' || wire.error.code === 'owner_inactive') &&
+      holdsStandIn(field, to)
     ) {
-      // The owner stays as it is over there; the shadow keeps the owner it answers to, so that what that side
-      // gave the record by itself is never taken for a change and copied back (see standInFor).
+      // The owner stays as it is over there, which is only what that side gave the record by itself: the
+      // shadow keeps the owner it answers to, so that this is never taken for a change and copied back (see
+      // standInFor). An owner a person chose over there keeps its shadow, and a change of it still goes over.
       field.draft.shadowUpdates.push({ key: field.mapping.key, value: value.value, requiresWrites: [] });
     }
     return fail(field, to, wire.error);
@@ -319,6 +332,8 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
     );
     const field: FieldContext = {
       ownerFallback: args.transformContext.ownerFallback,
+      assignedOwners: args.transformContext.assignedOwners,
+      creating: args.creating,
       mapping,
       label,
       salesforceField,

@@ -118,4 +118,38 @@ describe.each(testDialects)('owners with no counterpart (%s)', (dialect) => {
     await h.drain();
     expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(REP));
   });
+
+  it('keeps an owner a person set in HubSpot without a Salesforce user, while the Lead keeps its own', async () => {
+    await start();
+    const rep = (await emulators.hubspot.control.portal(h.portalId)).users.find((user) => user.email === REP);
+    const contact = await emulators.hubspot.control.asUser(h.portalId).create('contacts', {
+      email: 'kept@acme.com',
+      lastname: 'Kept',
+      company: 'Acme',
+      hubspot_owner_id: rep?.ownerId as string,
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const leadId = (await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id))
+      ?.salesforceId as string;
+    expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(REP));
+
+    const onlyInHubspot = await emulators.hubspot.control.addOwner(h.portalId, {
+      email: 'only-kept@acme.com',
+    });
+    await emulators.hubspot.control
+      .asUser(h.portalId)
+      .update('contacts', contact.id, { hubspot_owner_id: onlyInHubspot.ownerId });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    // Later the Lead changes for another field: the rep who owns it there is not copied back over the owner
+    // a person chose in HubSpot.
+    await emulators.salesforce.control.updateRecord(leadId, { Title: 'Buyer' }, { asUser: REP });
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(
+      (await emulators.hubspot.control.record(h.portalId, 'contacts', contact.id)).properties,
+    ).toMatchObject({ hubspot_owner_id: onlyInHubspot.ownerId, jobtitle: 'Buyer' });
+    expect((await emulators.salesforce.control.getRecord(leadId)).OwnerId).toBe(await userId(REP));
+  });
 });
