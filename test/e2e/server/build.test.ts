@@ -7,11 +7,10 @@
  * it finds dist/ beside itself), so the build and the database never touch this checkout.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, localBridgeEnv } from '../../support/stack/bridge-process';
 
 // tsc on two busy cores takes a while.
 jest.setTimeout(240_000);
@@ -34,14 +33,6 @@ function npm(dir: string, args: string[], env: Record<string, string> = {}): Run
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 async function waitFor(run: Run, text: string): Promise<void> {
@@ -68,18 +59,7 @@ describe('npm run build, then npm start', () => {
     fs.mkdirSync(path.join(dir, 'scripts'));
     fs.copyFileSync(path.join(root, 'scripts/start.js'), path.join(dir, 'scripts/start.js'));
     const port = await freePort();
-    env = {
-      PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite:${path.join(dir, 'bridge.sqlite')}`,
-      TOKEN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
-      HUBSPOT_CLIENT_ID: 'client',
-      HUBSPOT_CLIENT_SECRET: 'client-secret',
-      HUBSPOT_APP_ID: '123',
-      SALESFORCE_CLIENT_ID: 'sf-client',
-      SALESFORCE_CLIENT_SECRET: 'sf-client-secret',
-      OPS_TOKEN: 'an-operator-token-long-enough',
-    };
+    env = localBridgeEnv(port, dir);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { freePort, localBridgeEnv } from '../../support/stack/bridge-process';
 
 const root = path.join(__dirname, '../../..');
 const tsx = path.join(root, 'node_modules/.bin/tsx');
@@ -24,14 +24,6 @@ function start(args: string[], env: Record<string, string>): Run {
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Sends one raw request over a fresh socket and returns the status line (or what the socket did instead). */
@@ -64,18 +56,7 @@ describe('npm start (server/main.ts)', () => {
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bridge-main-'));
     const port = await freePort();
-    env = {
-      PORT: String(port),
-      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-      DATABASE_URL: `sqlite:${path.join(dir, 'bridge.sqlite')}`,
-      TOKEN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
-      HUBSPOT_CLIENT_ID: 'client',
-      HUBSPOT_CLIENT_SECRET: 'client-secret',
-      HUBSPOT_APP_ID: '123',
-      SALESFORCE_CLIENT_ID: 'sf-client',
-      SALESFORCE_CLIENT_SECRET: 'sf-client-secret',
-      OPS_TOKEN: 'an-operator-token-long-enough',
-    };
+    env = localBridgeEnv(port, dir);
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

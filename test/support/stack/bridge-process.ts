@@ -176,3 +176,22 @@ async function healthy(baseUrl: string): Promise<boolean> {
     return false;
   }
 }
+
+/**
+ * The least configuration a bridge starts with, for tests of the process itself (no emulators behind it):
+ * SQLite in `dir`, placeholder app credentials, a fresh token key.
+ */
+export function localBridgeEnv(port: number, dir: string): Record<string, string> {
+  return {
+    PORT: String(port),
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: `sqlite:${path.join(dir, 'bridge.sqlite')}`,
+    TOKEN_ENCRYPTION_KEY: crypto.randomBytes(32).toString('hex'),
+    HUBSPOT_CLIENT_ID: 'client',
+    HUBSPOT_CLIENT_SECRET: 'client-secret',
+    HUBSPOT_APP_ID: '123',
+    SALESFORCE_CLIENT_ID: 'sf-client',
+    SALESFORCE_CLIENT_SECRET: 'sf-client-secret',
+    OPS_TOKEN: 'an-operator-token-long-enough',
+  };
+}
