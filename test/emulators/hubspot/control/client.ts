@@ -383,6 +383,14 @@ export class HubSpotEmulatorControl {
     return this.request('DELETE', '/webhooks/deliveries');
   }
 
+  /**
+   * Loses the app's next `count` webhook deliveries for good, unsent, as HubSpot does once every retry of a
+   * delivery failed; the delivery log lists them as dropped.
+   */
+  dropWebhookDeliveries(appId: number, count = 1): Promise<void> {
+    return this.request('POST', `/apps/${appId}/webhooks/drop`, { count });
+  }
+
   webhookStatus(): Promise<DispatcherStatus> {
     return this.request('GET', '/webhooks/status');
   }

@@ -1,4 +1,5 @@
-/** /_emulator/ routes for webhook subscriptions per app and the delivery log. */
+/** /_emulator/ routes for webhook subscriptions per app, the delivery log, and deliveries lost for good. */
+import { z } from 'zod';
 import { OBJECT_TYPES, resolveObjectType } from '../crm/object-types';
 import { parseInput } from '../crm/route-helpers';
 import { errors } from '../http/errors';
@@ -17,6 +18,8 @@ const KINDS = new Set([
   'associationChange',
   'privacyDeletion',
 ]);
+
+const DropInputSchema = z.object({ count: z.number().int().min(1).max(10_000).default(1) });
 
 let nextSubscriptionId = 3_000_001;
 
@@ -53,7 +56,7 @@ function subscriptionFrom(input: {
 
 export function registerWebhookRoutes(router: Router, state: EmulatorState): void {
   const add = (
-    method: 'GET' | 'PUT' | 'DELETE',
+    method: 'GET' | 'PUT' | 'DELETE' | 'POST',
     pattern: string,
     handler: (ctx: RequestContext) => unknown,
   ) =>
@@ -92,4 +95,10 @@ export function registerWebhookRoutes(router: Router, state: EmulatorState): voi
     return undefined;
   });
   add('GET', '/webhooks/status', () => state.webhooks.status());
+  add('POST', '/apps/:appId/webhooks/drop', (ctx) => {
+    const app = appParam(state, ctx);
+    const input = parseInput(DropInputSchema, ctx.body);
+    state.webhooks.dropNext(app.appId, input.count);
+    return undefined;
+  });
 }

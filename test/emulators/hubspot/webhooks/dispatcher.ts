@@ -7,6 +7,9 @@
  *                               │
  *                               └─fail─► retry scheduled ──delay──► in flight (attemptNumber + 1)
  *                                          └─ no retries left or non-retryable ─► dropped
+ *
+ * `dropNext` loses the next deliveries of an app for good without sending them, as HubSpot does after every
+ * retry of a delivery failed (the log records them as dropped): what the events said never arrives.
  */
 import type { ChangeEvent } from '../crm/changes';
 import type { AppRuntime } from '../state/apps';
@@ -64,6 +67,7 @@ export class WebhookDispatcher {
   private nextDeliveryId = 1;
   private generation = 0;
   private counts = { delivered: 0, failed: 0, dropped: 0 };
+  private dropping = new Map<number, number>();
 
   /** While true, changes produce no events (seeding a portal's past). */
   muted = false;
@@ -83,6 +87,11 @@ export class WebhookDispatcher {
       for (const draft of drafts) queue.push({ eventId: this.nextEventId++, ...draft });
       this.scheduleFlush(app.appId);
     }
+  }
+
+  /** The next `count` deliveries (requests) of the app are lost without being sent. */
+  dropNext(appId: number, count: number): void {
+    this.dropping.set(appId, (this.dropping.get(appId) ?? 0) + count);
   }
 
   status(): DispatcherStatus {
@@ -113,6 +122,7 @@ export class WebhookDispatcher {
     this.controllers.clear();
     this.queues.clear();
     this.inFlight.clear();
+    this.dropping.clear();
     this.clearLog();
   }
 
@@ -141,6 +151,12 @@ export class WebhookDispatcher {
     const settings = app.webhooks;
     if (!settings) return;
     const generation = this.generation;
+    const toDrop = this.dropping.get(app.appId) ?? 0;
+    if (toDrop > 0) {
+      this.dropping.set(app.appId, toDrop - 1);
+      this.logDropped(batch, attemptNumber);
+      return;
+    }
     this.inFlight.set(app.appId, (this.inFlight.get(app.appId) ?? 0) + 1);
     const body = JSON.stringify(batch.events.map((event) => ({ ...withAttempt(event, attemptNumber) })));
     const timestamp = String(this.state.nowMs());
@@ -225,6 +241,34 @@ export class WebhookDispatcher {
     this.log.push(record);
     if (this.log.length > MAX_LOG_ENTRIES) this.log.splice(0, this.log.length - MAX_LOG_ENTRIES);
     this.flush(app.appId);
+  }
+
+  private logDropped(batch: PendingBatch, attemptNumber: number): void {
+    const settings = batch.app.webhooks;
+    if (!settings) return;
+    const timestamp = String(this.state.nowMs());
+    this.counts.failed += 1;
+    this.counts.dropped += 1;
+    this.log.push({
+      id: this.nextDeliveryId++,
+      appId: batch.app.appId,
+      targetUrl: settings.targetUrl,
+      attemptNumber,
+      eventIds: batch.events.map((event) => event.eventId),
+      portalIds: [...new Set(batch.events.map((event) => event.portalId))],
+      body: JSON.stringify(batch.events.map((event) => withAttempt(event, attemptNumber))),
+      timestamp,
+      signatureV1: '',
+      signatureV3: '',
+      startedAtMs: Number(timestamp),
+      durationMs: 0,
+      outcome: 'failed',
+      responseStatus: null,
+      error: 'lost: every retry of this delivery failed',
+      next: 'dropped',
+      nextAttemptAtMs: null,
+    });
+    this.flush(batch.app.appId);
   }
 
   /** The delay before the next attempt, or null when these events are given up. */

@@ -315,4 +315,28 @@ describe('retries', () => {
     expect(events(receiver.requests).map((event) => event.attemptNumber)).toEqual([0, 1, 2]);
     expect((await emulator.control.deliveries()).results.at(-1)?.next).toBe('dropped');
   });
+  it('loses the deliveries it is told to drop for good, unsent and logged as dropped, and delivers the next', async () => {
+    receiver = await startReceiver();
+    const ids = await subscribe([{ subscriptionType: 'contact.deletion' }]);
+    const [kept, lost] = await Promise.all(
+      ['kept@example.com', 'lost@example.com'].map((email) =>
+        client.crm.contacts.basicApi.create({ properties: { email }, associations: [] }),
+      ),
+    );
+    await emulator.control.dropWebhookDeliveries(BRIDGE.appId, 1);
+    await client.crm.contacts.basicApi.archive(lost!.id);
+    await emulator.control.waitForWebhooksIdle();
+    await client.crm.contacts.basicApi.archive(kept!.id);
+    const received = await settle();
+    expect(received.map((event) => [event.subscriptionId, event.objectId])).toEqual([
+      [ids.get('contact.deletion'), Number(kept!.id)],
+    ]);
+    const log = (await emulator.control.deliveries({ appId: BRIDGE.appId })).results;
+    expect(log.map((entry) => [entry.outcome, entry.responseStatus, entry.next])).toEqual([
+      ['failed', null, 'dropped'],
+      ['delivered', 204, 'none'],
+    ]);
+    expect(JSON.parse(log[0]!.body)).toEqual([expect.objectContaining({ objectId: Number(lost!.id) })]);
+    expect(await emulator.control.webhookStatus()).toMatchObject({ delivered: 1, dropped: 1 });
+  });
 });
