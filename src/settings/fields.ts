@@ -7,6 +7,7 @@
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
+import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import type { SalesforceFieldDescribe } from '../domain/settings/metadata';
 import type { ObjectSettings, Settings } from '../domain/settings/schema';
@@ -75,13 +76,23 @@ function objectForOrg<T extends ObjectSettings>(
  */
 export function settingsForOrg(settings: Settings, describe: OrgFields): Settings {
   const known = (type: SalesforceObjectType) => describe[type] !== undefined;
-  const flagField = settings.deletes.salesforceFlagField;
-  const flagKept = contactSalesforceTypes.every(
-    (type) => !known(type) || fieldOf(describe, type, flagField) !== undefined,
-  );
+  // The delete checkbox is used whenever the org has it as an editable checkbox (read afresh with each
+  // describe); otherwise the mark of a HubSpot delete lives in the bridge alone.
+  const flagField = salesforceDeleteFlagOf(settings);
+  const flagKept =
+    flagField !== null &&
+    contactSalesforceTypes.every((type) => {
+      if (!known(type)) return true;
+      const field = fieldOf(describe, type, flagField);
+      return field !== undefined && field.type === 'boolean' && field.updateable !== false;
+    });
   return {
     ...settings,
-    deletes: { ...settings.deletes, salesforceFlagField: flagKept ? flagField : null },
+    deletes: {
+      ...settings.deletes,
+      salesforceFlag: flagKept ? 'when_present' : 'off',
+      salesforceFlagField: flagKept ? flagField : null,
+    },
     objects: {
       contacts: objectForOrg(settings.objects.contacts, salesforceTypesOf.contacts, describe),
       companies: objectForOrg(settings.objects.companies, salesforceTypesOf.companies, describe),
@@ -123,7 +134,7 @@ export function salesforceFieldsToRead(settings: Settings, type: SalesforceObjec
     objectSettings.crossId.salesforceField as Partial<Record<SalesforceObjectType, string | null>>
   )[type];
   // The delete flag is a field of Leads and Contacts (HubSpot_Deleted__c).
-  const flag = hubspotObjectOf(type) === 'contacts' ? settings.deletes.salesforceFlagField : null;
+  const flag = hubspotObjectOf(type) === 'contacts' ? salesforceDeleteFlagOf(settings) : null;
   const names = [...mapped, crossId, flag];
   return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.length > 0))];
 }

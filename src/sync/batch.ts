@@ -32,6 +32,7 @@ import {
   type BatchSummary,
   type Concluded,
 } from './stages/conclude';
+import { brakeDeletes } from './deleteBrake';
 import { hold, readChanged, readRest } from './stages/load';
 import { plan } from './stages/plan';
 import { record } from './stages/record';
@@ -85,7 +86,9 @@ async function round(
   const loaded = await readRest(context, changed.reading);
   const planned = await plan(context, loaded);
   await conclude_(await conclude(context, planned.ended));
-  const written = await write(context, planned.planned, locks);
+  const braked = await brakeDeletes(context, planned.planned);
+  await conclude_(await conclude(context, braked.ended));
+  const written = await write(context, braked.planned, locks);
   await conclude_(await conclude(context, written.ended));
   await conclude_(await record(context, written.written));
   return next;

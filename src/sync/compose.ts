@@ -4,6 +4,7 @@
  * link to it, sync status, last synced). The HubSpot side is composed after the Salesforce writes have
  * answered, so it can carry the id of a record just created there and say whether the write failed.
  */
+import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { SyncPlan } from '../domain/planner';
 import { APP_PROPERTY, appPropertyChanges, type SyncStatus } from './appProperties';
 import type { BatchContext } from './context';
@@ -23,7 +24,7 @@ export function composeSalesforce(
   plan: SyncPlan,
 ): UnitWrites['salesforce'] {
   const write = plannedSalesforceWrite(plan);
-  const flag = context.settings.deletes.salesforceFlagField;
+  const flag = salesforceDeleteFlagOf(context.settings);
   const record = unit.salesforce;
   // Only where the flag was read with the record: the objects that carry it (Leads and Contacts).
   if (!flag || !record || record.isDeleted || !(flag in record.fields)) return write;

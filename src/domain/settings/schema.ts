@@ -248,8 +248,25 @@ export const SettingsSchema = z.object({
       /** After the grace period: keep the counterpart flagged, or archive it (never one with open deals). */
       policy: z.enum(['keep_flagged', 'archive_counterpart']).default('keep_flagged'),
       graceDays: z.number().int().min(1).max(365).default(30),
-      /** A Salesforce checkbox the admin names, set on a record whose HubSpot counterpart was deleted. */
+      /**
+       * Whether a Salesforce record whose HubSpot counterpart was deleted is marked with a checkbox: used
+       * whenever the org has the field (`when_present`), or never (`off`: the mark stays in the bridge).
+       */
+      salesforceFlag: z.enum(['when_present', 'off']).default('when_present'),
+      /** The checkbox's name; null means the standard `HubSpot_Deleted__c`. */
       salesforceFlagField: salesforceFieldName.nullable().default(null),
+      /**
+       * The mass-delete brake: more deletes from one side within an hour than the smaller of `maxPerHour`
+       * and `linkedPercent` of the linked records (but never fewer than `minPerHour`) hold every delete of
+       * the installation until an admin releases or discards them.
+       */
+      brake: z
+        .object({
+          maxPerHour: z.number().int().min(1).max(1_000_000).default(50),
+          linkedPercent: z.number().min(0.1).max(100).default(5),
+          minPerHour: z.number().int().min(1).max(1_000_000).default(10),
+        })
+        .prefault({}),
     })
     .prefault({}),
   /**

@@ -127,7 +127,11 @@ function validateObject(
   validateConditions(scope, objectSettings, properties);
   validateCrossIds(scope, objectSettings, properties, salesforceTypes, metadata);
   // The delete flag is kept on Leads and Contacts.
-  const flagField = object === 'contacts' ? settings.deletes.salesforceFlagField : null;
+  // Only a checkbox the admin named must exist; the standard one is used where the org has it.
+  const flagField =
+    object === 'contacts' && settings.deletes.salesforceFlag !== 'off'
+      ? settings.deletes.salesforceFlagField
+      : null;
   if (flagField) {
     for (const type of salesforceTypes) {
       const field = metadata.salesforce[type]?.find((candidate) => candidate.name === flagField);

@@ -52,6 +52,30 @@ describe('what the sync reads', () => {
     expect(new Set(properties).size).toBe(properties.length);
   });
 
+  it('uses the delete checkbox whenever the org has it as an editable checkbox, and says so', () => {
+    const checkbox = field('HubSpot_Deleted__c', { type: 'boolean' });
+    const withFlag = settingsForOrg(defaultSettings(), { Lead: [checkbox], Contact: [checkbox] });
+    expect(withFlag.deletes).toMatchObject({
+      salesforceFlag: 'when_present',
+      salesforceFlagField: 'HubSpot_Deleted__c',
+    });
+    expect(salesforceFieldsToRead(withFlag, 'Contact')).toContain('HubSpot_Deleted__c');
+
+    const contactOnly = settingsForOrg(defaultSettings(), { Lead: [], Contact: [checkbox] });
+    expect(contactOnly.deletes).toMatchObject({ salesforceFlag: 'off', salesforceFlagField: null });
+    expect(salesforceFieldsToRead(contactOnly, 'Contact')).not.toContain('HubSpot_Deleted__c');
+
+    const readOnly = field('HubSpot_Deleted__c', { type: 'boolean', updateable: false });
+    expect(
+      settingsForOrg(defaultSettings(), { Lead: [readOnly], Contact: [readOnly] }).deletes.salesforceFlag,
+    ).toBe('off');
+    const turnedOff = defaultSettings();
+    const off = { ...turnedOff, deletes: { ...turnedOff.deletes, salesforceFlag: 'off' as const } };
+    expect(
+      settingsForOrg(off, { Lead: [checkbox], Contact: [checkbox] }).deletes.salesforceFlagField,
+    ).toBeNull();
+  });
+
   it('leaves out the fields an org lacks, and upserts only on a real external id', () => {
     const withoutCrossId = settingsForOrg(defaultSettings(), { Lead: leadFields, Contact: [] });
     expect(salesforceFieldsToRead(withoutCrossId, 'Lead')).not.toContain('HubSpot_Id__c');
