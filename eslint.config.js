@@ -41,6 +41,22 @@ const LAYERS = {
   sync: {
     imports: ['domain', 'logger', 'metrics', 'db', 'connectors', 'queue', 'auth', 'settings', 'budget'],
   },
+  // Reconciliation: a full comparison of both systems with the links, which marks what change detection
+  // missed; it reads with the sync's context and hands findings over as change detection's payloads.
+  reconcile: {
+    imports: [
+      'domain',
+      'logger',
+      'metrics',
+      'db',
+      'connectors',
+      'queue',
+      'auth',
+      'settings',
+      'budget',
+      ...PEERS,
+    ],
+  },
   // What operators read: the metrics registry and its scrape, process heartbeats, readiness.
   ops: { imports: ['domain', 'logger', 'metrics', 'db', 'budget'] },
   // The composition root and the entry points.
@@ -57,6 +73,7 @@ const LAYERS = {
       'settings',
       'budget',
       'ops',
+      'reconcile',
       ...PEERS,
     ],
   },

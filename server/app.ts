@@ -21,6 +21,7 @@ import { getMetrics } from './handlers/ops/get-metrics';
 import { postLogin } from './handlers/ops/post-login';
 import { postLogout } from './handlers/ops/post-logout';
 import { postPause } from './handlers/ops/post-pause';
+import { postReconcile } from './handlers/ops/post-reconcile';
 import { postRetryFailure } from './handlers/ops/post-retry-failure';
 import { getInstallationStatus } from './handlers/settings/get-installation-status';
 import { postSalesforceConfirm } from './handlers/settings/post-salesforce-confirm';
@@ -110,6 +111,7 @@ export function createApp(deps: AppDeps): Express {
   app.post('/ops/logout', ...signedIn, postLogout(sessions));
   app.post('/ops/installations/:installationId/pause', ...signedIn, postPause(deps, true));
   app.post('/ops/installations/:installationId/resume', ...signedIn, postPause(deps, false));
+  app.post('/ops/installations/:installationId/reconcile', ...signedIn, postReconcile(deps));
   app.post(
     '/ops/installations/:installationId/failures/:failureId/retry',
     ...signedIn,

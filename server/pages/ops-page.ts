@@ -205,6 +205,7 @@ function installationSection(panel: InstallationPanel, now: number, csrf: string
         null,
         pausedByAdmin,
       )}
+      ${form(`/ops/installations/${id}/reconcile`, csrf, 'Reconcile now')}
     </p>
     ${panel.sync.message ? html`<p><small>${panel.sync.message}</small></p>` : null}
     <dl>
@@ -287,6 +288,8 @@ export const opsNotices = {
   retried: 'The record went back to the queue; the next sync resolves the failure or records it again.',
   not_open: 'That failure is no longer waiting for a retry.',
   missing: 'That installation no longer exists.',
+  reconcile_requested:
+    'Reconciliation asked for: the next worker compares both systems with the links and queues what differs.',
 } as const;
 export type OpsNotice = keyof typeof opsNotices;
 

@@ -35,6 +35,7 @@ import { OrgMetadataCache } from '../sync/orgMetadata';
 import type { SyncWorkerDeps } from '../sync/worker';
 import { BridgeMetrics } from '../ops/metrics';
 import type { AlertWebhook } from '../ops/alertDelivery';
+import type { ReconcileDeps } from '../reconcile/run';
 import type { AlertsJobDeps } from './alertsJob';
 import { createLogger } from './logger';
 
@@ -60,6 +61,8 @@ export interface AppContext extends InstallContext {
   readonly metrics: BridgeMetrics;
   /** The alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), run by the worker role. */
   readonly alerts: AlertsJobDeps;
+  /** Reconciliation's dependencies (src/reconcile/), run by the worker role. */
+  readonly reconcile: ReconcileDeps;
 }
 
 export function bridgeAppFromConfig(config: Config): BridgeApp {
@@ -149,5 +152,7 @@ export function composeAppContext<
       metrics,
     },
     alerts: { db, now, logger, budget, webhook: base.alertWebhook ?? null },
+    // Its own metadata cache: a run reads the org's describe and owners once, as a batch does.
+    reconcile: { db, now, logger, clients: clientSource, gateFor, metadata: new OrgMetadataCache({ now }) },
   };
 }

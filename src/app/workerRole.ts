@@ -2,12 +2,14 @@
  * The background role of the bridge (`npm start -- --role=worker`, or `all`): change detection (polls and
  * housekeeping), the sync worker, sharing the process's API budget, and the operator dashboard's sampler
  * (one sample per installation a minute, under a schedule lease so several workers write one), and the
- * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts). `stop` stops them all cleanly.
+ * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), and reconciliation's schedule
+ * (src/reconcile/job.ts). `stop` stops them all cleanly.
  */
 import os from 'node:os';
 import { startChangeDetection } from '../changes/start';
 import { SAMPLES_CRON, takeSamples } from '../ops/samples';
 import { schedulePeriodic } from '../queue/scheduler';
+import { startReconciliation } from '../reconcile/job';
 import { startSyncWorker } from '../sync/worker';
 import { startAlerts } from './alertsJob';
 import type { AppContext } from './appContext';
@@ -21,6 +23,7 @@ export function startWorker(context: AppContext): WorkerHandle {
   const changes = startChangeDetection(context.changeDetection);
   const sync = startSyncWorker(context.syncWorker);
   const alerts = startAlerts(context.alerts);
+  const reconciliation = startReconciliation(context.reconcile);
   const sampler = schedulePeriodic(
     {
       name: 'ops:samples',
@@ -38,7 +41,7 @@ export function startWorker(context: AppContext): WorkerHandle {
   context.logger.info({ worker: sync.workerId }, 'worker started: change detection and sync');
   return {
     stop: async () => {
-      await Promise.all([changes.stop(), sync.stop(), sampler.stop(), alerts.stop()]);
+      await Promise.all([changes.stop(), sync.stop(), sampler.stop(), alerts.stop(), reconciliation.stop()]);
       context.logger.info({}, 'worker stopped');
     },
   };

@@ -225,6 +225,21 @@ export async function listForRecord(
   return rows.map(fromRow);
 }
 
+/**
+ * Every link of one HubSpot object type, in any state, in creation order: what a reconciliation run compares
+ * both systems with (the active ones), and which records ever had a link (kept out of its matching).
+ */
+export async function listForHubspotObjectType(
+  db: Queryable,
+  installationId: string,
+  objectType: HubspotObjectType,
+): Promise<Link[]> {
+  const rows = await db<LinkRow>(LINKS)
+    .where({ installation_id: installationId, hubspot_object_type: objectType })
+    .orderBy([{ column: 'created_at' }, { column: 'id' }]);
+  return rows.map(fromRow);
+}
+
 /** Records that a sync of these links just finished. */
 export async function markSynced(
   db: Queryable,

@@ -33,5 +33,6 @@ export const personActions = [
   'salesforce_connect_link_created',
   'salesforce_connection_confirmed',
   'salesforce_disconnected',
+  'reconciliation_requested',
 ] as const;
 export type PersonAction = (typeof personActions)[number];

@@ -363,6 +363,34 @@ export class HubSpotObjects {
   }
 
   /**
+   * One page of every record of the type, live or archived (HubSpot's recycle bin), in id order, 100 per
+   * call (`GET /crm/v3/objects/{type}?archived=…`): the listing a full comparison walks.
+   */
+  async listPage(
+    properties: readonly string[],
+    after: string | null,
+    options: { archived: boolean },
+  ): Promise<{ records: HubspotRecord[]; after: string | null }> {
+    const wanted = [...new Set([...properties, ...mergedIdsProperties[this.objectType]])];
+    const what = `${options.archived ? 'archived ' : ''}${this.objectType}`;
+    const page = await this.call('read', `listing ${what}${after ? ` after ${after}` : ''}`, () =>
+      this.client.crm.objects.basicApi.getPage(
+        this.objectType,
+        HUBSPOT_BATCH_SIZE,
+        after ?? undefined,
+        wanted,
+        undefined,
+        undefined,
+        options.archived,
+      ),
+    );
+    return {
+      records: page.results.map((wire) => toHubspotRecord(this.objectType, wire, wanted)),
+      after: page.paging?.next?.after ?? null,
+    };
+  }
+
+  /**
    * Updates existing records; one outcome per input, in input order. The outcome's record holds what
    * HubSpot's answer holds: a property it leaves out is absent, not blank.
    */

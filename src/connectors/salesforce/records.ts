@@ -258,6 +258,27 @@ export class SalesforceRecords {
     return { records: records.slice(0, limit), more: records.length > limit };
   }
 
+  /**
+   * One keyset page of every record of the object after `afterId`, in id order, at most `limit`: the live
+   * ones (`query`), or those in the recycle bin (`queryAll` with `IsDeleted = true`, merge losers included).
+   * The walk of a full comparison; Salesforce may hand a page out in several batches (followed here).
+   */
+  async readPageAfter(
+    afterId: string | null,
+    fields: readonly string[],
+    limit: number,
+    options: { deleted: boolean },
+  ): Promise<PollPage> {
+    const conditions = [
+      ...(afterId ? [`Id > ${soqlString(afterId)}`] : []),
+      ...(options.deleted ? ['IsDeleted = true'] : []),
+    ];
+    const where = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
+    const soql = `SELECT ${this.select(fields)} FROM ${this.type}${where} ORDER BY Id ASC LIMIT ${limit + 1}`;
+    const records = await this.query(soql, { includeDeleted: options.deleted });
+    return { records: records.slice(0, limit), more: records.length > limit };
+  }
+
   /** Updates records by id; one outcome per input, in order. */
   async update(
     inputs: ReadonlyArray<{ id: string; fields: FieldValues }>,

@@ -283,6 +283,17 @@ export const SettingsSchema = z.object({
         .default([]),
     })
     .prefault({}),
+  /**
+   * Reconciliation: a full comparison of both systems with the links, for what change detection missed
+   * (a lost webhook, a poll cursor moved past a change). See docs/change-detection.md.
+   */
+  reconciliation: z
+    .object({
+      enabled: z.boolean().default(true),
+      /** Hours between scheduled runs; default daily. */
+      intervalHours: z.number().int().min(1).max(720).default(24),
+    })
+    .prefault({}),
 });
 
 /** A settings document as the engine uses it: every default filled in. */

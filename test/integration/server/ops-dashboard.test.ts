@@ -10,6 +10,7 @@ import { OPS_SESSION_COOKIE, OPS_SESSION_TTL_MS } from '../../../server/middlewa
 import { LOGIN_FAILURES_PER_MINUTE } from '../../../server/handlers/ops/post-login';
 import * as alerts from '../../../src/db/alerts';
 import * as dirty from '../../../src/db/dirty';
+import * as reconcileReports from '../../../src/db/reconcileReports';
 import * as failures from '../../../src/db/failures';
 import * as installations from '../../../src/db/installations';
 import * as opsSamples from '../../../src/db/opsSamples';
@@ -172,6 +173,24 @@ describe.each(testDialects)('the operator dashboard on %s', (dialect) => {
 
     expect((await post(`/ops/installations/${installationId}/resume`, cookie, { csrf })).status).toBe(303);
     expect(await isPaused()).toBe(false);
+  });
+
+  it('asks for a reconciliation with the form token, once while one is waiting', async () => {
+    const { cookie, csrf } = await signIn();
+    const reconcile = `/ops/installations/${installationId}/reconcile`;
+    const page = await request(app).get('/ops').set('cookie', cookie);
+    expect(page.text).toContain(`action="${reconcile}"`);
+    expect((await post(reconcile, cookie, {})).status).toBe(403);
+    expect(await reconcileReports.listRecent(testDb.db, installationId)).toEqual([]);
+
+    const asked = await post(reconcile, cookie, { csrf });
+    expect(asked.status).toBe(303);
+    expect(asked.headers.location).toBe(`/ops?notice=reconcile_requested#installation-${installationId}`);
+    expect((await post(reconcile, cookie, { csrf })).status).toBe(303);
+    const waiting = await reconcileReports.listRecent(testDb.db, installationId);
+    expect(waiting).toMatchObject([{ state: 'requested', trigger: 'on_demand', requestedBy: 'ops' }]);
+    const shown = await request(app).get('/ops?notice=reconcile_requested').set('cookie', cookie);
+    expect(shown.text).toContain('Reconciliation asked for');
   });
 
   it('retries a dead letter: the record goes back to the queue', async () => {

@@ -1,0 +1,165 @@
+/**
+ * Reconciliation end to end: what change detection missed is found by comparing both systems with the
+ * links, and the sync worker carries it out by the usual rules. A HubSpot delete whose webhook HubSpot
+ * dropped, and a Salesforce edit the poll's cursor moved past, each reach the other side only through a
+ * run asked for from the settings page; a run right after finds nothing more.
+ */
+import * as links from '../../../src/db/links';
+import type * as reports from '../../../src/db/reconcileReports';
+import { emptyCounts } from '../../../src/domain/reconcile';
+import { reconcileDue } from '../../../src/reconcile/job';
+import { salesforceCursorName } from '../../../src/changes/salesforcePoll';
+import type { SyncWorker } from '../../../src/sync/worker';
+import { testDialects } from '../../support/db';
+import { HUBSPOT_APP_ID, startChangeHarness, type ChangeHarness } from './harness';
+
+type Json = Record<string, unknown>;
+
+describe.each(testDialects)('reconciliation on %s', (dialect) => {
+  let harness: ChangeHarness;
+  let installationId: string;
+  let worker: SyncWorker;
+  const portalId = 4311;
+  const ADMIN = `admin@portal${portalId}.example.com`;
+
+  beforeAll(async () => {
+    harness = await startChangeHarness(dialect);
+    installationId = (await harness.install(portalId)).id;
+    worker = harness.startWorker();
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await harness.close();
+  });
+
+  const drained = () => harness.drained(installationId);
+
+  async function as(method: 'GET' | 'POST', path: string, body?: Json) {
+    const response = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}${path}`,
+      method,
+      portalId,
+      user: ADMIN,
+      ...(body ? { body } : {}),
+    });
+    return { status: response.status, body: (await response.json()) as Json };
+  }
+
+  /** "Reconcile now" from the settings page, then one tick of the worker's reconciliation schedule. */
+  async function reconcileFromSettingsPage(): Promise<reports.ReconcileReport> {
+    const asked = await as('POST', '/api/sync/reconcile', {});
+    expect(asked.status).toBe(202);
+    const ended = await reconcileDue(harness.bridge.context.reconcile, { holder: 'test:reconcile' });
+    expect(ended).toHaveLength(1);
+    await drained();
+    return ended[0]!;
+  }
+
+  /** A HubSpot contact created by a person, synced to a new Salesforce record, and the polls caught up. */
+  async function syncedPair(email: string, lastname: string) {
+    const person = harness.hubspot.control.asUser(portalId);
+    const contact = await person.create('contacts', { email, firstname: 'Ada', lastname });
+    await harness.hubspot.control.waitForWebhooksIdle();
+    await drained();
+    await harness.pollAll();
+    await drained();
+    const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
+    if (!link) throw new Error(`${email} was not linked`);
+    return { person, contact, link };
+  }
+
+  it('finds a HubSpot delete whose webhook was dropped, and the sync tombstones the link without deleting anything', async () => {
+    const { person, contact, link } = await syncedPair('dropped@example.com', 'Dropped');
+    // Nothing drifted yet: a first run finds nothing.
+    const clean = await reconcileFromSettingsPage();
+    expect(clean).toMatchObject({ state: 'completed', trigger: 'on_demand', counts: emptyCounts() });
+    expect(clean.requestedBy).toMatch(/^hubspot-user:/);
+
+    await harness.hubspot.control.dropWebhookDeliveries(HUBSPOT_APP_ID, 1);
+    await person.archive('contacts', contact.id);
+    await harness.hubspot.control.waitForWebhooksIdle();
+    const log = (await harness.hubspot.control.deliveries({ appId: HUBSPOT_APP_ID })).results;
+    expect(log.at(-1)).toMatchObject({ outcome: 'failed', next: 'dropped' });
+    // The polls cannot see it either: HubSpot's search does not return archived records.
+    await harness.pollAll();
+    await drained();
+    expect((await links.findById(harness.testDb.db, installationId, link.id))?.state).toBe('active');
+
+    const found = await reconcileFromSettingsPage();
+    expect(found).toMatchObject({
+      state: 'completed',
+      counts: { ...emptyCounts(), hubspot_deleted: 1 },
+    });
+    expect(found.calls.hubspot).toBeGreaterThan(0);
+    expect(found.calls.salesforce).toBeGreaterThan(0);
+    const after = await links.findById(harness.testDb.db, installationId, link.id);
+    expect(after).toMatchObject({ state: 'tombstoned', tombstonedSide: 'hubspot' });
+    // Deletes are never propagated: the Salesforce record is still there, and HubSpot's still archived.
+    const salesforceRecord = await harness.salesforce.control.getRecord(link.salesforceId);
+    expect(salesforceRecord.IsDeleted).toBe(false);
+    expect((await harness.hubspot.control.record(portalId, 'contacts', contact.id)).archived).toBe(true);
+
+    // Found once: the next run finds nothing more.
+    const again = await reconcileFromSettingsPage();
+    expect(again.counts).toEqual(emptyCounts());
+
+    const listed = await as('GET', '/api/sync/reconcile/reports');
+    expect(listed.status).toBe(200);
+    const listedReports = listed.body.reports as Array<{ id: string; counts: Json }>;
+    expect(listedReports.slice(0, 3).map((report) => report.id)).toEqual([again.id, found.id, clean.id]);
+    expect(listedReports[1]?.counts).toMatchObject({ hubspot_deleted: 1 });
+  });
+
+  it('finds a Salesforce edit the poll missed because its cursor moved past it, and syncs it to HubSpot', async () => {
+    const { contact, link } = await syncedPair('cursor@example.com', 'Cursor');
+    await harness.salesforce.control.updateRecord(link.salesforceId, { Title: 'Chief Archivist' });
+    // The cursor is lost past the edit (restored from a later copy): the poll reads nothing before it.
+    const name = salesforceCursorName(link.salesforceObjectType, 'changes');
+    const updated = await harness.testDb
+      .db('cursors')
+      .where({ installation_id: installationId, name })
+      .update({ value: JSON.stringify({ v: 1, newestMs: harness.clock.now() + 3_600_000, recent: [] }) });
+    expect(updated).toBe(1);
+    await harness.pollAll();
+    await drained();
+    const before = await harness.hubspot.control.record(portalId, 'contacts', contact.id);
+    expect(before.properties.jobtitle ?? null).toBeNull();
+
+    const found = await reconcileFromSettingsPage();
+    expect(found).toMatchObject({
+      state: 'completed',
+      counts: { ...emptyCounts(), salesforce_changed: 1 },
+    });
+    const synced = await harness.hubspot.control.record(portalId, 'contacts', contact.id);
+    expect(synced.properties.jobtitle).toBe('Chief Archivist');
+    expect((await links.findById(harness.testDb.db, installationId, link.id))?.state).toBe('active');
+    const shadow = await harness.testDb
+      .db('shadows')
+      .where({ installation_id: installationId, link_id: link.id, field_key: 'jobtitle' })
+      .first();
+    expect(JSON.parse((shadow as { value: string }).value)).toBe('Chief Archivist');
+
+    const again = await reconcileFromSettingsPage();
+    expect(again.counts).toEqual(emptyCounts());
+  });
+
+  it('queues an unlinked pair with the same email for the sync to link', async () => {
+    // Both made while change detection saw neither: HubSpot's webhook dropped, the polls' cursors past them.
+    await harness.hubspot.control.dropWebhookDeliveries(HUBSPOT_APP_ID, 1);
+    const contact = await harness.hubspot.control
+      .asUser(portalId)
+      .create('contacts', { email: 'twins@example.com', firstname: 'Grace', lastname: 'Twin' });
+    await harness.hubspot.control.waitForWebhooksIdle();
+    const [salesforceId] = await harness.salesforce.control.createRecords('Contact', [
+      { FirstName: 'Grace', LastName: 'Twin', Email: 'twins@example.com' },
+    ]);
+    expect(
+      await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id),
+    ).toBeNull();
+
+    const found = await reconcileFromSettingsPage();
+    expect(found.counts).toEqual({ ...emptyCounts(), unlinked_match: 1 });
+    const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
+    expect(link?.salesforceId).toBe(salesforceId);
+  });
+});
