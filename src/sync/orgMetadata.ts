@@ -5,6 +5,10 @@
  * users, matched by email) and, when the sync writes it, the portal's own lifecycle stages. Reading these per record would multiply the calls; reading them per batch
  * would make every echo cost calls. A cache entry lives `ttlMs`; a settings change or an error that
  * suggests the org changed (an unknown field) drops it.
+ *
+ * The cache holds at most `maxInstallations` installations, dropping the one used longest ago: a describe of
+ * the synced objects runs to hundreds of kilobytes per org, and a worker serving thousands of portals would
+ * otherwise keep every one it ever synced.
  */
 import type { SalesforceObjectType } from '../domain/records';
 import { requiredFieldsFromDescribe, type SalesforceFieldDescribe } from '../domain/settings/metadata';
@@ -12,6 +16,9 @@ import { indexOwners, type OwnerDirectory, type OwnerIndex } from '../domain/tra
 import { contactSalesforceTypes, type OrgFields } from '../settings/fields';
 
 export const DEFAULT_METADATA_TTL_MS = 10 * 60_000;
+
+/** Installations whose metadata a cache keeps unless told otherwise. */
+export const DEFAULT_METADATA_MAX_INSTALLATIONS = 50;
 
 export interface OrgMetadata {
   readonly describe: OrgFields;
@@ -41,7 +48,24 @@ const NO_OWNERS = indexOwners({ hubspotOwners: [], salesforceUsers: [] });
 export class OrgMetadataCache {
   private readonly entries = new Map<string, Entry>();
 
-  constructor(private readonly options: { ttlMs?: number; now: () => number }) {}
+  constructor(private readonly options: { ttlMs?: number; maxInstallations?: number; now: () => number }) {}
+
+  /** How many installations the cache holds now. */
+  get size(): number {
+    return this.entries.size;
+  }
+
+  /** Stores an installation's entry as the most recent, dropping the least recently used past the bound. */
+  private keep(installationId: string, entry: Entry): void {
+    // A Map iterates in insertion order: deleting and setting again moves the entry to the end.
+    this.entries.delete(installationId);
+    this.entries.set(installationId, entry);
+    const max = Math.max(1, this.options.maxInstallations ?? DEFAULT_METADATA_MAX_INSTALLATIONS);
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size <= max) break;
+      this.entries.delete(oldest);
+    }
+  }
 
   private fresh(readAtMs: number): boolean {
     return this.options.now() - readAtMs < (this.options.ttlMs ?? DEFAULT_METADATA_TTL_MS);
@@ -72,7 +96,7 @@ export class OrgMetadataCache {
     ) {
       entry.stages = { value: await readers.lifecycleStages(), readAtMs: this.options.now() };
     }
-    this.entries.set(installationId, entry);
+    this.keep(installationId, entry);
     const describe: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
     const requiredFields: Partial<Record<SalesforceObjectType, readonly string[]>> = {};
     for (const type of types) {
@@ -87,6 +111,20 @@ export class OrgMetadataCache {
       owners: needs.owners ? (entry.owners?.value ?? NO_OWNERS) : NO_OWNERS,
       lifecycleStages: needs.lifecycleStages ? (entry.stages?.value ?? null) : null,
     };
+  }
+
+  /** The Salesforce describe read so far for an installation, without reading anything (null: none yet). */
+  cachedDescribe(installationId: string): OrgFields | null {
+    const described = this.entries.get(installationId)?.describe;
+    if (!described) return null;
+    const fields: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
+    for (const [type, entry] of Object.entries(described) as [
+      SalesforceObjectType,
+      { value: SalesforceFieldDescribe[] },
+    ][]) {
+      fields[type] = entry.value;
+    }
+    return fields;
   }
 
   forget(installationId: string): void {
