@@ -5,7 +5,13 @@
  * sync (and its log lines) together.
  */
 import { z } from 'zod';
-import { personActorId, type HubSpotPerson, type PersonAction } from '../domain/actors';
+import {
+  isOperator,
+  OPERATOR_ACTOR_ID,
+  personActorId,
+  type PersonAction,
+  type Requester,
+} from '../domain/actors';
 import { JsonValueSchema, RecordRefSchema, type RecordRef } from './recordRefs';
 import { parseInput, parseJsonColumn, parseRow, type Queryable } from './support';
 
@@ -51,7 +57,7 @@ const NewAuditEntrySchema = z.object({
   before: JsonValueSchema.optional(),
   after: JsonValueSchema.optional(),
   reason: z.string().min(1),
-  /** `bridge`, or the person: `hubspot-user:123`. */
+  /** `bridge`, the person (`hubspot-user:123`), or `operator` (the dashboard). */
   actor: z.string().min(1).max(128),
   /** The HubSpot user behind a person's action, as the signed request named them. */
   actorUserId: z.string().max(32).nullable().default(null),
@@ -100,17 +106,21 @@ export function fromRow(row: AuditEntryRow): AuditEntry {
   );
 }
 
-/** The actor columns of an action a person took. */
+/** The actor columns of an action a person (or the operator, who names nobody) took. */
 export function byPerson(
-  person: HubSpotPerson,
+  person: Requester,
 ): Required<Pick<NewAuditEntry, 'actor' | 'actorUserId' | 'actorEmail'>> {
+  if (isOperator(person)) return { actor: OPERATOR_ACTOR_ID, actorUserId: null, actorEmail: null };
   return { actor: personActorId(person), actorUserId: person.userId, actorEmail: person.email };
 }
 
-/** The line for an action a person took: no field written, no rule applied, written with the action. */
+/**
+ * The line for an action a person or the operator took: no field written, no rule applied, written with the
+ * action.
+ */
 export function personEntry(input: {
   installationId: string;
-  person: HubSpotPerson;
+  person: Requester;
   action: PersonAction;
   /** A short code: what the person chose or asked for (`keep_salesforce`, `retry_all`, `version_3`). */
   reason: string;

@@ -1,7 +1,8 @@
 /**
  * Who did something. The bridge acts on its own (`bridge`); a person acts through the record card or the
- * settings page, and HubSpot's signing proxy names them (user id and email). Stored with every audit line
- * and shown in a record's history.
+ * settings page, and HubSpot's signing proxy names them (user id and email); the bridge's operator acts
+ * from the operator dashboard (/ops), signed in with the operator token, which names nobody (`operator`).
+ * Stored with every audit line and shown in a record's history.
  */
 
 /** A person in the HubSpot portal, as the signed request names them. Either may be missing. */
@@ -14,6 +15,23 @@ export interface HubSpotPerson {
 export function personName(person: HubSpotPerson): string {
   if (person.email) return person.email;
   return person.userId ? `HubSpot user ${person.userId}` : 'a HubSpot user';
+}
+
+/** The bridge's operator, acting from the dashboard: not a person of any portal. */
+export interface Operator {
+  readonly kind: 'operator';
+}
+
+export const OPERATOR: Operator = { kind: 'operator' };
+
+/** The `actor` of the operator's audit lines. */
+export const OPERATOR_ACTOR_ID = 'operator';
+
+/** Who asked for an action: a person in the portal (card, settings page) or the operator (dashboard). */
+export type Requester = HubSpotPerson | Operator;
+
+export function isOperator(requester: Requester): requester is Operator {
+  return 'kind' in requester && requester.kind === 'operator';
 }
 
 /** The `actor` stored with an audit line or link event: `hubspot-user:<id>`. */

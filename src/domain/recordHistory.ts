@@ -6,7 +6,7 @@
  * Pure: the caller reads the rows; this names them. Entries are ordered by time, then by id, so a page cursor
  * (`at` and `id` of the last entry shown) picks up exactly where the page stopped.
  */
-import { personName } from './actors';
+import { OPERATOR_ACTOR_ID, personName } from './actors';
 import { otherSide, sideLabel, type Side } from './records';
 
 export const historyKinds = [
@@ -30,7 +30,7 @@ export const historyKinds = [
 export type HistoryKind = (typeof historyKinds)[number];
 
 export interface HistoryActor {
-  readonly kind: 'hubspot_user' | 'salesforce_user' | 'bridge';
+  readonly kind: 'hubspot_user' | 'salesforce_user' | 'bridge' | 'operator';
   readonly name: string;
   readonly userId: string | null;
   readonly email: string | null;
@@ -85,13 +85,21 @@ export const BRIDGE_NAME = 'Salesforce Bridge';
 
 const bridge: HistoryActor = { kind: 'bridge', name: BRIDGE_NAME, userId: null, email: null };
 
-/** Who an audit line or link event names: the bridge, or a HubSpot user (emails known from other lines). */
+export const OPERATOR_NAME = "The bridge's operator";
+
+const operator: HistoryActor = { kind: 'operator', name: OPERATOR_NAME, userId: null, email: null };
+
+/**
+ * Who an audit line or link event names: the bridge, its operator (the dashboard), or a HubSpot user (emails
+ * known from other lines).
+ */
 export function actorOf(
   actor: string,
   person: { userId: string | null; email: string | null },
   knownEmails: ReadonlyMap<string, string> = new Map(),
 ): HistoryActor {
   if (actor === 'bridge') return bridge;
+  if (actor === OPERATOR_ACTOR_ID) return operator;
   const fromActor = /^hubspot-user:(\d+)$/.exec(actor)?.[1] ?? null;
   const userId = person.userId ?? fromActor;
   const email =
@@ -192,7 +200,7 @@ function groupedEntry(
 function singleEntry(row: AuditFact, context: HistoryContext, actor: HistoryActor): HistoryEntry | null {
   const base = { id: `a${row.id}`, at: row.occurredAt, actor };
   const label = row.fieldKey ? context.labelOf(row.fieldKey) : 'a field';
-  const by = actor.kind === 'hubspot_user' ? actor.name : 'Someone';
+  const by = actor.kind === 'hubspot_user' || actor.kind === 'operator' ? actor.name : 'Someone';
   switch (row.action) {
     case 'record_created':
       if (row.reason === 'created_in_salesforce' || row.reason === 'created_in_hubspot') {

@@ -6,7 +6,7 @@
 import type { BridgeContext } from '../auth/bridgeContext';
 import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
-import type { HubSpotPerson } from '../domain/actors';
+import type { Requester } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
 
 /** Why the switch could not be moved: the installation is gone. */
@@ -15,12 +15,15 @@ export interface PauseRefused {
   readonly message: string;
 }
 
-/** Pauses or resumes; with the person who asked, the audit log says who, in the same transaction. */
+/**
+ * Pauses or resumes; with the person (or the operator) who asked, the audit log says who, in the same
+ * transaction.
+ */
 export async function setAdminPause(
   ctx: BridgeContext,
   installationId: string,
   paused: boolean,
-  person?: HubSpotPerson,
+  person?: Requester,
 ): Promise<Result<installations.Installation, PauseRefused>> {
   const result = await ctx.db.transaction(async (trx) => {
     const now = ctx.now();

@@ -23,7 +23,7 @@ import * as failures from '../db/failures';
 import * as links from '../db/links';
 import * as pendingMatches from '../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../db/recordRefs';
-import { personActorId, personName, type HubSpotPerson } from '../domain/actors';
+import { personActorId, personName, type HubSpotPerson, type Requester } from '../domain/actors';
 import { err, ok, type Result } from '../domain/result';
 import type { ClientSource } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
@@ -84,12 +84,15 @@ export async function syncNow(
   notifyDirty();
 }
 
-/** "Retry": the failed record goes back to the queue; the sync resolves the failure or records it again. */
+/**
+ * "Retry": the failed record goes back to the queue; the sync resolves the failure or records it again. Asked
+ * by a person from the card or the settings page, or by the operator from the dashboard.
+ */
 export async function retryFailure(
   deps: EngineDeps,
   installationId: string,
   failureId: string,
-  person: HubSpotPerson,
+  person: Requester,
   options: { all?: boolean } = {},
 ): Promise<Result<failures.Failure, EngineError>> {
   const result = await deps.db.transaction(async (trx) => {
@@ -120,7 +123,7 @@ export async function retryFailure(
 export async function retryAllFailures(
   deps: EngineDeps,
   installationId: string,
-  person: HubSpotPerson,
+  person: Requester,
 ): Promise<number> {
   let retried = 0;
   for (;;) {

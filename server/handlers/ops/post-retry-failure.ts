@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
+import { OPERATOR } from '../../../src/domain/actors';
 import { retryFailure } from '../../../src/sync/engineApi';
 import type { AppDeps } from '../../deps';
 
@@ -14,11 +15,8 @@ export function postRetryFailure(deps: AppDeps): RequestHandler {
       return;
     }
     const { installationId, failureId } = params.data;
-    // The audit line of a retry names a HubSpot person; an operator is none, so it names nobody.
-    const result = await retryFailure(deps.context.engine, installationId, failureId, {
-      userId: null,
-      email: null,
-    });
+    // The audit line names the operator: someone signed in to the dashboard, no person of the portal.
+    const result = await retryFailure(deps.context.engine, installationId, failureId, OPERATOR);
     deps.context.logger.info(
       { installationId, failureId, retried: result.ok },
       'operator retried a failure from the dashboard',

@@ -1,14 +1,15 @@
 /**
  * The operator dashboard's HTTP surface: the login form and the session cookie it sets (flags, signature,
  * expiry), signing out, the refusals (a wrong token, too many of them, a forged or expired cookie, a form
- * without its token or from another site), the actions (pause, resume, retry) and what the page shows. The
- * JSON API under /ops keeps answering the bearer only.
+ * without its token or from another site), the actions (pause, resume, retry), audited with the operator as
+ * their actor, and what the page shows. The JSON API under /ops keeps answering the bearer only.
  */
 import request from 'supertest';
 import { createApp } from '../../../server/app';
 import { OPS_SESSION_COOKIE, OPS_SESSION_TTL_MS } from '../../../server/middleware/ops-session';
 import { LOGIN_FAILURES_PER_MINUTE } from '../../../server/handlers/ops/post-login';
 import * as alerts from '../../../src/db/alerts';
+import { AUDIT_ENTRIES, listForRecord } from '../../../src/db/auditEntries';
 import * as dirty from '../../../src/db/dirty';
 import * as reconcileReports from '../../../src/db/reconcileReports';
 import * as failures from '../../../src/db/failures';
@@ -173,6 +174,17 @@ describe.each(testDialects)('the operator dashboard on %s', (dialect) => {
 
     expect((await post(`/ops/installations/${installationId}/resume`, cookie, { csrf })).status).toBe(303);
     expect(await isPaused()).toBe(false);
+
+    // The audit says the operator did it (the refused attempts left no line): no person of the portal.
+    const audited = await testDb
+      .db(AUDIT_ENTRIES)
+      .where({ installation_id: installationId })
+      .whereIn('action', ['sync_paused', 'sync_resumed'])
+      .orderBy('id');
+    expect(audited).toMatchObject([
+      { action: 'sync_paused', actor: 'operator', actor_user_id: null, actor_email: null },
+      { action: 'sync_resumed', actor: 'operator', actor_user_id: null, actor_email: null },
+    ]);
   });
 
   it('asks for a reconciliation with the form token, once while one is waiting', async () => {
@@ -222,6 +234,18 @@ describe.each(testDialects)('the operator dashboard on %s', (dialect) => {
     expect(await dirty.findByRecord(testDb.db, installationId, record)).toMatchObject({ source: 'retry' });
     const again = await post(retry, cookie, { csrf });
     expect(again.headers.location).toBe(`/ops?notice=not_open#installation-${installationId}`);
+    // One audit line, for the retry that happened, with the operator as its actor.
+    const audited = await listForRecord(testDb.db, installationId, record);
+    expect(audited).toEqual([
+      expect.objectContaining({
+        action: 'retry_requested',
+        reason: 'retry_one',
+        actor: 'operator',
+        actorUserId: null,
+        actorEmail: null,
+        after: { failureId: failure.id, category: 'transient', code: 'SERVER_UNAVAILABLE' },
+      }),
+    ]);
   });
 
   it("lists the installation's open alerts", async () => {

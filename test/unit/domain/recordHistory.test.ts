@@ -1,5 +1,6 @@
 import {
   BRIDGE_NAME,
+  OPERATOR_NAME,
   historyCursor,
   historyEntries,
   isOlderThan,
@@ -142,6 +143,28 @@ describe("a record's history", () => {
     ]);
     const person = { kind: 'hubspot_user', name: 'rep@acme.com', userId: '77', email: 'rep@acme.com' };
     for (const entry of entries) expect(entry.actor).toEqual(person);
+  });
+
+  it("names the bridge's operator for a retry asked from the operator dashboard", () => {
+    const entries = historyEntries(
+      [
+        line({
+          action: 'retry_requested',
+          fieldKey: null,
+          direction: 'none',
+          reason: 'retry_one',
+          actor: 'operator',
+          correlationId: null,
+          occurredAt: 3_000,
+        }),
+      ],
+      [],
+      context,
+    );
+    expect(entries.map((entry) => [entry.kind, entry.title, entry.detail])).toEqual([
+      ['retry', 'Retry', `${OPERATOR_NAME} asked to retry this record.`],
+    ]);
+    expect(entries[0]?.actor).toEqual({ kind: 'operator', name: OPERATOR_NAME, userId: null, email: null });
   });
 
   it('names link events: conversion, merge, deletion, restore, privacy deletion', () => {

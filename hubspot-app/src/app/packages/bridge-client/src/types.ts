@@ -152,7 +152,7 @@ export interface HistoryEntry {
   readonly title: string;
   readonly detail: string | null;
   readonly actor: {
-    readonly kind: 'hubspot_user' | 'salesforce_user' | 'bridge';
+    readonly kind: 'hubspot_user' | 'salesforce_user' | 'bridge' | 'operator';
     readonly name: string | null;
     readonly userId: string | null;
     readonly email: string | null;
