@@ -33,6 +33,7 @@ import * as createProcessHeartbeats from './20261208090000_create_process_heartb
 import * as createAlerts from './20261209090000_create_alerts';
 import * as createAlertDeliveries from './20261209090100_create_alert_deliveries';
 import * as createOpsSamples from './20261209100000_create_ops_samples';
+import * as addDirtyCorrelationId from './20261210090000_add_dirty_correlation_id';
 import * as createReconcileReports from './20261212090000_create_reconcile_reports';
 import * as createDeleteHolds from './20261211090000_create_delete_holds';
 import * as createDeleteExpiries from './20261211090100_create_delete_expiries';
@@ -76,6 +77,7 @@ export const migrations: Migration[] = [
   { name: '20261209090000_create_alerts', ...createAlerts },
   { name: '20261209090100_create_alert_deliveries', ...createAlertDeliveries },
   { name: '20261209100000_create_ops_samples', ...createOpsSamples },
+  { name: '20261210090000_add_dirty_correlation_id', ...addDirtyCorrelationId },
   { name: '20261211090000_create_delete_holds', ...createDeleteHolds },
   { name: '20261211090100_create_delete_expiries', ...createDeleteExpiries },
   { name: '20261212090000_create_reconcile_reports', ...createReconcileReports },

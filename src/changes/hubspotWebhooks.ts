@@ -13,6 +13,7 @@
  * Refusing the whole delivery would make HubSpot resend it for a day and hold back this app's own events in
  * it; storing it would let it name any portal. A warning in the log is what an operator needs to look.
  */
+import crypto from 'node:crypto';
 import * as dirty from '../db/dirty';
 import * as installations from '../db/installations';
 import { RecordRefSchema } from '../db/recordRefs';
@@ -43,6 +44,8 @@ export interface ReceivedEvent {
 }
 
 export interface WebhookReceipt {
+  /** The delivery's correlation id: on its log line and on the rows it marks, whose syncs name it. */
+  correlationId: string;
   events: number;
   /** Events stored for the first time. */
   stored: number;
@@ -61,6 +64,7 @@ export async function receiveHubspotEvents(
   received: readonly ReceivedEvent[],
 ): Promise<WebhookReceipt> {
   const receipt: WebhookReceipt = {
+    correlationId: crypto.randomUUID(),
     events: received.length,
     stored: 0,
     duplicates: 0,
@@ -106,6 +110,16 @@ export async function receiveHubspotEvents(
     });
     await deps.db.transaction((trx) => storeAndMark(deps, trx, installation.id, settings, events, receipt));
   }
+  deps.logger.info(
+    {
+      correlationId: receipt.correlationId,
+      events: receipt.events,
+      stored: receipt.stored,
+      duplicates: receipt.duplicates,
+      marked: receipt.marked,
+    },
+    `webhook delivery: ${receipt.events} event(s), ${receipt.marked} record(s) marked`,
+  );
   // A worker sleeping in this process starts on the marks at once.
   if (receipt.marked > 0) notifyDirty();
   return receipt;
@@ -185,6 +199,7 @@ async function storeAndMark(
         installationId,
         record: record.data,
         source: 'webhook',
+        correlationId: receipt.correlationId,
         payload: toDirtyPayload({
           ...(hint ? { hint } : {}),
           event: {

@@ -18,6 +18,7 @@
  * never waits longer than `maxBacklogWaitMs` past its due time, and the first run (the initial walk) never
  * waits.
  */
+import crypto from 'node:crypto';
 import { isBudgetExhausted } from '../connectors/gate';
 import * as dirty from '../db/dirty';
 import * as installations from '../db/installations';
@@ -25,6 +26,7 @@ import * as scheduleLeases from '../db/scheduleLeases';
 import type { HubspotObjectType } from '../domain/records';
 import { enabledHubspotObjects } from '../domain/settings/readLists';
 import type { Settings } from '../domain/settings/schema';
+import { withLogFields, type Logger } from '../logger';
 import { settingsFor } from '../settings/installationSettings';
 import type { ChangeDetectionDeps } from './start';
 import { pollHubSpot, type HubSpotPollOptions } from './hubspotPoll';
@@ -188,7 +190,11 @@ export class PollDispatcher {
   }
 
   private async run(due: Due): Promise<void> {
-    const { db, logger } = this.deps;
+    // One id per run: its log lines, and the rows it marks, whose syncs name it as their trigger.
+    const correlationId = crypto.randomUUID();
+    const logger = withLogFields(this.deps.logger, { correlationId, installationId: due.installationId });
+    const deps: ChangeDetectionDeps = { ...this.deps, logger, correlationId };
+    const { db } = deps;
     const holder = this.options.holder;
     const acquired = await scheduleLeases
       .tryAcquire(db, {
@@ -222,13 +228,13 @@ export class PollDispatcher {
     const shouldStop = () => this.stopping;
     try {
       if (due.unit.kind === 'hubspot') {
-        const outcome = await pollHubSpot(this.deps, due.installationId, due.unit.objectType, {
+        const outcome = await pollHubSpot(deps, due.installationId, due.unit.objectType, {
           ...this.options.hubspot,
           shouldStop,
         });
         logger.debug({ poll: due.name, ...outcome }, `${due.name}: ${outcome.handedOver} record(s) marked`);
       } else {
-        const run = await pollSalesforce(this.deps, due.installationId, {
+        const run = await pollSalesforce(deps, due.installationId, {
           ...this.options.salesforce,
           shouldStop,
         });
@@ -236,7 +242,7 @@ export class PollDispatcher {
         logger.debug({ poll: due.name, marked }, `${due.name}: ${marked} record(s) marked`);
       }
     } catch (error) {
-      this.logFailure(due, error);
+      this.logFailure(due, error, logger);
     } finally {
       clearInterval(renewal);
       const endedAt = this.deps.now();
@@ -245,22 +251,16 @@ export class PollDispatcher {
     }
   }
 
-  private logFailure(due: Due, error: unknown): void {
+  private logFailure(due: Due, error: unknown, logger: Logger): void {
     const fields = { poll: due.name, installationId: due.installationId };
     if (isBudgetExhausted(error)) {
       // The budget logs the wait once; here it is routine.
-      this.deps.logger.debug(
-        { ...fields, resumesAt: error.freesAtMs },
-        `${due.name} waits: ${error.message}`,
-      );
+      logger.debug({ ...fields, resumesAt: error.freesAtMs }, `${due.name} waits: ${error.message}`);
     } else if (error instanceof CursorMoved) {
-      this.deps.logger.info(fields, error.message);
+      logger.info(fields, error.message);
     } else {
       const message = error instanceof Error ? error.message : String(error);
-      this.deps.logger.warn(
-        { ...fields, err: error },
-        `${due.name} failed; it runs again next interval: ${message}`,
-      );
+      logger.warn({ ...fields, err: error }, `${due.name} failed; it runs again next interval: ${message}`);
     }
   }
 }

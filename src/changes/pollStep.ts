@@ -53,7 +53,7 @@ export async function readCursorState(
  * handed over in this version are skipped). Throws CursorMoved when someone else moved the cursor.
  */
 export async function handOverPage(
-  deps: Pick<ChangeDetectionDeps, 'db' | 'now'>,
+  deps: Pick<ChangeDetectionDeps, 'db' | 'now' | 'correlationId'>,
   installationId: string,
   state: CursorState,
   items: readonly PollItem[],
@@ -85,6 +85,7 @@ export async function handOverPage(
         record: item.ref,
         source: 'poll' as const,
         payload: toDirtyPayload(item.payload),
+        correlationId: deps.correlationId ?? null,
       })),
       now,
     );

@@ -27,6 +27,8 @@ export interface ChangeDetectionDeps {
   clients: ClientsBySide;
   /** Every API call of a poll passes the installation's gate. */
   budget: CallBudget;
+  /** The poll run's correlation id: on its log lines and on the rows it marks (the dispatcher sets one). */
+  correlationId?: string;
 }
 
 /** Usage windows are kept two days, for the health page. */

@@ -13,6 +13,8 @@
  *   rather than looping).
  * - claim_token: new for every claim; settling a row requires it, which fences off a worker whose lease
  *   expired and was taken over (even by a later claim of the same worker).
+ * - correlation_id: the id of what marked the row (a webhook delivery, a poll run, a person's request), which
+ *   the sync serving the row names in its log lines. The latest mark that has one wins.
  */
 import { z } from 'zod';
 import { queueItemStates } from '../domain/queueItemStates';
@@ -52,6 +54,7 @@ export interface DirtyRow {
   last_error: string | null;
   first_marked_at: number;
   last_marked_at: number;
+  correlation_id: string | null;
 }
 
 /** A carried record: any JSON object; the sync engine parses it with its own record schema. */
@@ -75,6 +78,8 @@ const DirtyItemSchema = z.object({
   lastError: z.string().nullable(),
   firstMarkedAt: z.number(),
   lastMarkedAt: z.number(),
+  /** The latest trigger's correlation id (absent on rows a sync makes up in memory, such as a dry run's). */
+  correlationId: z.string().nullable().optional(),
 });
 export type DirtyItem = z.infer<typeof DirtyItemSchema>;
 
@@ -101,6 +106,7 @@ export function fromRow(row: DirtyRow): DirtyItem {
       lastError: row.last_error,
       firstMarkedAt: row.first_marked_at,
       lastMarkedAt: row.last_marked_at,
+      correlationId: row.correlation_id ?? null,
     },
     DIRTY,
   );
@@ -113,6 +119,8 @@ const MarkSchema = z.object({
   payload: PayloadSchema.nullable().default(null),
   /** Earliest time to sync; defaults to now. "Sync now" passes 0 to go ahead of its installation's backlog. */
   dueAt: z.number().optional(),
+  /** The correlation id of the trigger (the webhook delivery, the poll run, the request). */
+  correlationId: z.string().min(1).max(64).nullable().default(null),
 });
 export type MarkInput = z.input<typeof MarkSchema>;
 
@@ -180,6 +188,7 @@ async function upsertMarks(
         next_attempt_at: item.dueAt ?? now,
         first_marked_at: now,
         last_marked_at: now,
+        correlation_id: item.correlationId,
       })),
     )
     .onConflict(['installation_id', 'side', 'object_type', 'record_id'])
@@ -188,6 +197,7 @@ async function upsertMarks(
       payload: db.raw('excluded.payload'),
       source: db.raw('excluded.source'),
       last_marked_at: db.raw('excluded.last_marked_at'),
+      correlation_id: db.raw('COALESCE(excluded.correlation_id, dirty.correlation_id)'),
       attempts: db.raw("CASE WHEN dirty.state = 'pending' THEN 0 ELSE dirty.attempts END"),
       next_attempt_at: db.raw(
         "CASE WHEN dirty.state = 'pending' AND excluded.next_attempt_at < dirty.next_attempt_at THEN excluded.next_attempt_at ELSE dirty.next_attempt_at END",

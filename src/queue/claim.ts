@@ -58,6 +58,7 @@ export async function claimBatch(db: Knex, options: ClaimOptions): Promise<Claim
         installationId: item.installationId,
         dirtyId: item.id,
         generation: item.generation,
+        trigger: item.correlationId,
       },
       `claimed ${describeRecord(item)} attempt ${item.attempts} of ${options.maxAttempts}`,
     );

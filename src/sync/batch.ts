@@ -44,6 +44,20 @@ export type { SyncDeps } from './context';
 
 const MAX_ROUNDS = 4;
 
+/** Trigger ids a batch's log lines name at most (the rest are counted). */
+export const MAX_TRIGGERS_LOGGED = 20;
+
+/**
+ * The correlation ids of what marked the batch's rows (webhook deliveries, poll runs, requests), each once,
+ * oldest row first; beyond `MAX_TRIGGERS_LOGGED` only their number, so a batch of single webhooks keeps its
+ * lines short.
+ */
+export function triggersOf(claims: readonly ClaimedItem[]): { triggers: string[]; moreTriggers?: number } {
+  const ids = [...new Set(claims.flatMap((claim) => (claim.correlationId ? [claim.correlationId] : [])))];
+  if (ids.length <= MAX_TRIGGERS_LOGGED) return { triggers: ids };
+  return { triggers: ids.slice(0, MAX_TRIGGERS_LOGGED), moreTriggers: ids.length - MAX_TRIGGERS_LOGGED };
+}
+
 /** The order a batch syncs its object types in. */
 const SYNC_ORDER: readonly HubspotObjectType[] = ['companies', 'contacts', 'deals'];
 
@@ -117,12 +131,13 @@ export async function syncInstallationBatch(
   installationId: string,
   claims: readonly ClaimedItem[],
 ): Promise<BatchSummary> {
-  // One id for the batch: every line it logs, and its audit lines and link events, carry it.
+  // One id for the batch: every line it logs, and its audit lines and link events, carry it. Its lines also
+  // name the triggers it serves, so a webhook delivery or a poll run leads to the syncs it caused.
   const correlationId = crypto.randomUUID();
   const deps: SyncDeps = {
     ...workerDeps,
     correlationId,
-    logger: withLogFields(workerDeps.logger, { correlationId, installationId }),
+    logger: withLogFields(workerDeps.logger, { correlationId, installationId, ...triggersOf(claims) }),
   };
   const startedAt = deps.now();
   const blocked = (code: string, message: string): Settlement => ({

@@ -4,7 +4,8 @@
  * the app installed through the browser flow, the first sync, edits on both sides that arrive by webhook and
  * by poll, a settings save and the card. Every line is one JSON object; no line holds a secret (the app's
  * client secrets, the token key, the operator token, the OAuth codes, any access or refresh token either
- * provider issued) or a person's email, phone or name; the lines of one sync batch share its correlation id.
+ * provider issued) or a person's email, phone or name; the lines of one sync batch share its correlation id,
+ * and name the correlation ids of the webhook deliveries and poll runs that marked its records.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -230,5 +231,57 @@ describe('the log of a whole sync', () => {
       expect.arrayContaining(['records_locked', 'records_released', 'sync batch done']),
     );
     for (const line of sameBatch) expect(line.installationId).toBe(batch?.installationId);
+  });
+
+  /** The lines of the sync batches that name `trigger` among the triggers they serve. */
+  const servedBy = (trigger: string) =>
+    lines.filter((line) => Array.isArray(line.triggers) && (line.triggers as unknown[]).includes(trigger));
+
+  it("names the webhook delivery that caused a sync on that sync's lines", () => {
+    // The HubSpot edit arrived by webhook: its delivery's line, with the records it marked.
+    const deliveries = lines.filter(
+      (line) => line.msg.startsWith('webhook delivery') && Number(line.marked) > 0,
+    );
+    expect(deliveries.length).toBeGreaterThan(0);
+    const served = deliveries.filter((delivery) => servedBy(String(delivery.correlationId)).length > 0);
+    expect(served.length).toBeGreaterThan(0);
+    for (const delivery of served) {
+      expect(delivery.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+      const batchLines = servedBy(String(delivery.correlationId));
+      // The batch keeps its own id for its lines, and names the delivery on every one of them.
+      const batchIds = new Set(batchLines.map((line) => line.correlationId));
+      expect(batchIds.has(delivery.correlationId)).toBe(false);
+      for (const batchId of batchIds) {
+        const all = lines.filter((line) => line.correlationId === batchId);
+        expect(all.length).toBeGreaterThan(0);
+        for (const line of all) expect(line.triggers).toContain(delivery.correlationId);
+      }
+    }
+    // One of them synced the edit: the batch wrote to Salesforce, with its lines naming the delivery.
+    const written = served.flatMap((delivery) =>
+      servedBy(String(delivery.correlationId)).filter(
+        (line) => line.msg.startsWith('sync batch done') && Number(line.synced) > 0,
+      ),
+    );
+    expect(written.length).toBeGreaterThan(0);
+    expect(
+      served.some((delivery) =>
+        servedBy(String(delivery.correlationId)).some((line) => line.event === 'records_locked'),
+      ),
+    ).toBe(true);
+  });
+
+  it('names the poll run that found a change on the lines of the sync it caused', () => {
+    // The poll's own lines carry its run's id; the syncs of what it marked name that id as a trigger.
+    const pollRuns = new Set(
+      lines
+        .filter((line) => typeof line.poll === 'string' && String(line.poll).startsWith('poll:salesforce'))
+        .map((line) => String(line.correlationId)),
+    );
+    expect(pollRuns.size).toBeGreaterThan(0);
+    const synced = [...pollRuns].filter((run) =>
+      servedBy(run).some((line) => line.msg.startsWith('sync batch done') && Number(line.synced) > 0),
+    );
+    expect(synced.length).toBeGreaterThan(0);
   });
 });

@@ -69,6 +69,21 @@ describe.each(testDialects)('the dirty queue on %s', (dialect) => {
     expect(await dirty.list(testDb.db, installationId)).toHaveLength(1);
   });
 
+  it("carries the trigger's correlation id to the claim; a mark without one keeps the last", async () => {
+    await mark(hubspotContact('501'), 1_000, { correlationId: 'webhook-delivery-1' });
+    let item = await mark(hubspotContact('501'), 1_100, { source: 'poll', correlationId: 'poll-run-2' });
+    expect(item.correlationId).toBe('poll-run-2');
+    // A mark the sync makes itself (a dependency) names no trigger: the one waiting stays.
+    item = await mark(hubspotContact('501'), 1_200, { source: 'dependency' });
+    expect(item.correlationId).toBe('poll-run-2');
+    await mark(hubspotContact('502'), 1_200);
+    const claimed = await claim(2_000);
+    expect(claimed.map((row) => [row.record.recordId, row.correlationId])).toEqual([
+      ['501', 'poll-run-2'],
+      ['502', null],
+    ]);
+  });
+
   it('marks a page of records in multi-row statements, coalescing repeats and existing rows', async () => {
     await mark(hubspotContact('1'), 500, { payload: { email: 'before@x.co' } });
     const held = await onlyClaim(600);
