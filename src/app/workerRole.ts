@@ -2,7 +2,8 @@
  * The background role of the bridge (`npm start -- --role=worker`, or `all`): change detection (polls and
  * housekeeping), the sync worker, sharing the process's API budget, and the operator dashboard's sampler
  * (one sample per installation a minute, under a schedule lease so several workers write one), and the
- * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), and reconciliation's schedule
+ * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), the delete policy when grace periods end
+ * (src/app/deleteExpiryJob.ts), and reconciliation's schedule
  * (src/reconcile/job.ts). `stop` stops them all cleanly.
  */
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { schedulePeriodic } from '../queue/scheduler';
 import { startReconciliation } from '../reconcile/job';
 import { startSyncWorker } from '../sync/worker';
 import { startAlerts } from './alertsJob';
+import { startDeleteExpiry } from './deleteExpiryJob';
 import type { AppContext } from './appContext';
 
 export interface WorkerHandle {
@@ -23,6 +25,13 @@ export function startWorker(context: AppContext): WorkerHandle {
   const changes = startChangeDetection(context.changeDetection);
   const sync = startSyncWorker(context.syncWorker);
   const alerts = startAlerts(context.alerts);
+  const deleteExpiry = startDeleteExpiry({
+    db: context.db,
+    now: context.now,
+    logger: context.logger,
+    clients: context.clientSource,
+    gateFor: (installationId) => context.budget.gateFor(installationId),
+  });
   const reconciliation = startReconciliation(context.reconcile);
   const sampler = schedulePeriodic(
     {
@@ -41,7 +50,14 @@ export function startWorker(context: AppContext): WorkerHandle {
   context.logger.info({ worker: sync.workerId }, 'worker started: change detection and sync');
   return {
     stop: async () => {
-      await Promise.all([changes.stop(), sync.stop(), sampler.stop(), alerts.stop(), reconciliation.stop()]);
+      await Promise.all([
+        changes.stop(),
+        sync.stop(),
+        sampler.stop(),
+        alerts.stop(),
+        deleteExpiry.stop(),
+        reconciliation.stop(),
+      ]);
       context.logger.info({}, 'worker stopped');
     },
   };

@@ -51,6 +51,9 @@ export const personActions = [
   'salesforce_connect_link_created',
   'salesforce_connection_confirmed',
   'salesforce_disconnected',
+  'deletes_released',
+  'deletes_discarded',
+  'link_restored_by_admin',
   'reconciliation_requested',
 ] as const;
 export type PersonAction = (typeof personActions)[number];

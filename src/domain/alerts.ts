@@ -7,7 +7,7 @@
  *                                 └──condition ends──► resolved
  *
  * Conditions the bridge cannot evaluate yet have a kind reserved here and no fact to decide them from:
- * `mass_delete_brake` (the brake does not exist yet) and `reconciliation_drift` (nor does reconciliation).
+ * `reconciliation_drift` (no reader gives its fact yet).
  * Adding one means a fact in `AlertFacts`, a branch in `conditionsOf` and its reader in src/ops/alerts.ts.
  */
 
@@ -53,6 +53,8 @@ export interface AlertFacts {
   oldestWaitingMarkedAt: number | null;
   /** When any record of the installation last synced, or null. */
   lastSyncedAt: number | null;
+  /** Deletes the mass-delete brake holds for an admin, and when the oldest was held (0 and null: none). */
+  heldDeletes?: { count: number; oldestHeldAt: number | null };
 }
 
 /** An alert that should be open: its kind, how bad, a sentence for the operator, and the numbers behind it. */
@@ -112,6 +114,15 @@ export function conditionsOf(facts: AlertFacts): AlertCondition[] {
       severity: 'warning',
       message: `${percent(ratio)} of syncs failed in the last hour (${facts.recent.failed} of ${attempted} records): their cards and the health tab say why.`,
       details: { synced: facts.recent.synced, failed: facts.recent.failed },
+    });
+  }
+  const held = facts.heldDeletes;
+  if (held && held.count > 0) {
+    conditions.push({
+      kind: 'mass_delete_brake',
+      severity: 'critical',
+      message: `The mass-delete brake holds ${held.count} ${held.count === 1 ? 'delete' : 'deletes'}: nothing is marked or archived for them, and later deletes wait too, until an admin releases or discards them on the settings page (Deletes). Other changes keep syncing.`,
+      details: { held: held.count, oldestHeldAt: held.oldestHeldAt },
     });
   }
   const waiting = facts.oldestWaitingMarkedAt;

@@ -8,6 +8,7 @@
 import type { BudgetStatus } from '../budget/budget';
 import * as alertDeliveries from '../db/alertDeliveries';
 import * as alertsTable from '../db/alerts';
+import * as deleteHolds from '../db/deleteHolds';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as installations from '../db/installations';
@@ -114,12 +115,14 @@ export async function readFacts(
   const connected = installation.status === 'active';
   const budget = connected ? await deps.budget.status(installation.id) : null;
   const since = now - FAILURE_RATE_WINDOW_MS;
-  const [synced, failed, oldestWaitingMarkedAt, summary] = await Promise.all([
+  const [synced, failed, oldestWaitingMarkedAt, summary, held] = await Promise.all([
     links.countSyncedSince(db, installation.id, since),
     failures.countUnresolvedSince(db, installation.id, since),
     dirty.oldestWaitingMarkedAt(db, installation.id, now),
     links.activeSummary(db, installation.id),
+    deleteHolds.listHeld(db, installation.id, 1),
   ]);
+  const heldCount = held.length > 0 ? await deleteHolds.countHeld(db, installation.id) : 0;
   return {
     now,
     salesforceNeedsReauth: installation.state.salesforce === 'needs_reauth',
@@ -136,6 +139,7 @@ export async function readFacts(
     recent: { synced, failed },
     oldestWaitingMarkedAt,
     lastSyncedAt: summary.lastSyncedAt,
+    heldDeletes: { count: heldCount, oldestHeldAt: held[0]?.heldAt ?? null },
   };
 }
 

@@ -18,6 +18,14 @@ function newlyTombstoned(plan: SyncPlan): { deletedSide: 'hubspot' | 'salesforce
   return change?.kind === 'tombstone' ? { deletedSide: change.deletedSide } : null;
 }
 
+/**
+ * The link syncs again (restored inside the grace period, or relinked by an admin after it): the marks a
+ * delete left on either side go.
+ */
+function clearsDeleteMarks(plan: SyncPlan): boolean {
+  return plan.outcome === 'restored' || plan.outcome === 'synced' || plan.outcome === 'in_sync';
+}
+
 export function composeSalesforce(
   context: BatchContext,
   unit: Unit,
@@ -32,7 +40,7 @@ export function composeSalesforce(
   const flagged = record.fields[flag] === true;
   let value: boolean | null = null;
   if (tombstone?.deletedSide === 'hubspot' && !flagged) value = true;
-  if (plan.outcome === 'restored' && flagged) value = false;
+  if (clearsDeleteMarks(plan) && flagged) value = false;
   if (value === null) return write;
   if (write?.kind === 'update') return { ...write, fields: { ...write.fields, [flag]: value } };
   if (write) return write;
@@ -109,7 +117,7 @@ export function composeHubspot(context: BatchContext, writes: UnitWrites): UnitW
   const deletedAtMs =
     tombstone?.deletedSide === 'salesforce'
       ? context.now()
-      : current?.properties[APP_PROPERTY.deletedAt] && plan.outcome !== 'restored'
+      : current?.properties[APP_PROPERTY.deletedAt] && !clearsDeleteMarks(plan)
         ? Date.parse(current.properties[APP_PROPERTY.deletedAt] ?? '') || context.now()
         : null;
   const changes =

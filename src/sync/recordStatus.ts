@@ -6,6 +6,8 @@
  */
 import * as auditEntries from '../db/auditEntries';
 import * as conflictsTable from '../db/conflicts';
+import * as deleteExpiries from '../db/deleteExpiries';
+import * as deleteHolds from '../db/deleteHolds';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as installations from '../db/installations';
@@ -13,15 +15,17 @@ import * as links from '../db/links';
 import * as pendingMatches from '../db/pendingMatches';
 import type { RecordRef } from '../db/recordRefs';
 import { asFailureCategory, failureAdvice } from '../domain/failures';
+import { graceEndsAtMs } from '../domain/deletes';
 import type { FieldPlan, PlanOutcome } from '../domain/planner';
 import { recordSummary, type RecordSummary } from '../domain/recordSummary';
 import type { SalesforceObjectType } from '../domain/records';
 import { findMapping } from '../domain/settings/defaults';
-import { fieldLabel } from '../domain/settings/schema';
+import { fieldLabel, type Settings } from '../domain/settings/schema';
 import { displayStored } from '../domain/transforms/canonical';
 import { salesforceRecordUrl } from './appProperties';
 import type { EngineDeps } from './engineApi';
 import { planDryRun } from './dryRunRecord';
+import { salesforceDeleteMark } from '../settings/deleteMark';
 import { settingsFor } from '../settings/installationSettings';
 
 export interface FailureView extends failures.Failure {
@@ -89,6 +93,27 @@ export interface RecordSyncStatus {
       })
     | null;
   /**
+   * While the link is tombstoned: which side deleted its record and when, until when a restore revives the
+   * link, where the other side's record carries the mark (HubSpot's properties, the Salesforce checkbox, or
+   * only the bridge when the org has no checkbox), whether the mass-delete brake holds it, what the policy
+   * did when the grace period ended, and whether an admin can relink the pair.
+   */
+  readonly deletion: {
+    readonly deletedSide: 'hubspot' | 'salesforce';
+    readonly deletedAt: number;
+    readonly graceEndsAt: number;
+    readonly markedIn: 'hubspot_properties' | 'salesforce_field' | 'bridge';
+    readonly salesforceFlagField: string | null;
+    readonly afterGrace: {
+      readonly outcome: deleteExpiries.DeleteExpiry['outcome'];
+      readonly reason: string;
+      readonly decidedAt: number;
+    } | null;
+    readonly canRelink: boolean;
+  } | null;
+  /** The mass-delete brake holds this record's delete for an admin: nothing is marked yet. */
+  readonly deleteHeld: boolean;
+  /**
    * Salesforce records that match this HubSpot record but could not link to it, because it syncs with
    * another one (a person who is both a Lead and a Contact): possible duplicates in Salesforce, each with
    * the question waiting about it.
@@ -122,6 +147,34 @@ function failureView(failure: failures.Failure): FailureView {
   const side =
     failure.details.side === 'hubspot' || failure.details.side === 'salesforce' ? failure.details.side : null;
   return { ...failure, ...failureAdvice(asFailureCategory(failure.category), side) };
+}
+
+async function deletionView(
+  deps: EngineDeps,
+  installationId: string,
+  link: links.Link,
+  settings: Settings,
+  installation: installations.Installation | null,
+): Promise<RecordSyncStatus['deletion']> {
+  if (link.state !== 'tombstoned' || link.tombstonedAt === null || link.tombstonedSide === null) return null;
+  const expiry = await deleteExpiries.findForTombstone(deps.db, link.id, link.tombstonedAt);
+  const mark =
+    link.tombstonedSide === 'hubspot' &&
+    (link.salesforceObjectType === 'Lead' || link.salesforceObjectType === 'Contact')
+      ? salesforceDeleteMark(settings, {
+          describe: deps.metadata?.cachedDescribe(installationId) ?? null,
+          capabilities: installation?.salesforce.capabilities ?? null,
+        })
+      : null;
+  return {
+    deletedSide: link.tombstonedSide,
+    deletedAt: link.tombstonedAt,
+    graceEndsAt: graceEndsAtMs(link.tombstonedAt, settings.deletes.graceDays),
+    markedIn: link.tombstonedSide === 'salesforce' ? 'hubspot_properties' : (mark?.markedIn ?? 'bridge'),
+    salesforceFlagField: mark?.field ?? null,
+    afterGrace: expiry && { outcome: expiry.outcome, reason: expiry.reason, decidedAt: expiry.decidedAt },
+    canRelink: true,
+  };
 }
 
 /** The card's view of one record. With `dryRun`, both records are read (two or three API calls) and planned. */
@@ -195,9 +248,13 @@ export async function recordSyncStatus(
     graceDays: settings.deletes.graceDays,
   });
 
+  const deletion = link ? await deletionView(deps, installationId, link, settings, installation) : null;
+  const held = link ? await deleteHolds.unsettledForLinks(db, installationId, [link.id]) : new Map();
   return {
     record,
     summary,
+    deletion,
+    deleteHeld: link ? held.get(link.id)?.state === 'held' : false,
     link: link && {
       id: link.id,
       state: link.state,
