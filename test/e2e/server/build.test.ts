@@ -1,6 +1,7 @@
 /**
  * The production build: `npm run build` compiles server/, src/ and migrations/ to JavaScript in dist/, and
- * `npm start` runs the compiled server under plain node (no TypeScript loader), or says how to build it.
+ * `npm start` runs the compiled server under plain node (no TypeScript loader), or says how to build it; so
+ * do the operator's commands, `npm run migrate` and `npm run tokens:reseal`.
  *
  * It runs in a project of its own under the temporary folder: the sources, configs and node_modules are
  * linked from this one, scripts/start.js is copied (node resolves a linked script to where it really is, and
@@ -64,7 +65,7 @@ describe('npm run build, then npm start', () => {
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('says how to build when there is no build, and exits non-zero', async () => {
-    for (const script of [['start'], ['run', 'sync-worker']]) {
+    for (const script of [['start'], ['run', 'sync-worker'], ['run', 'migrate'], ['run', 'tokens:reseal']]) {
       const run = npm(dir, script, env);
       expect(await run.exited).not.toBe(0);
       expect(run.output()).toContain('The bridge is not built');
@@ -110,6 +111,32 @@ describe('npm run build, then npm start', () => {
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
     expect(run.output()).toContain('shutting down');
+  });
+
+  it('migrates and re-seals tokens with the compiled commands', async () => {
+    const databaseUrl = `sqlite:${path.join(dir, 'commands.sqlite')}`;
+    const status = npm(dir, ['run', 'migrate', '--', 'status'], { DATABASE_URL: databaseUrl });
+    expect(await status.exited).toBe(0);
+    expect(status.output()).toContain('20261122000100_create_installations');
+    expect(status.output()).toMatch(/pending/);
+
+    const latest = npm(dir, ['run', 'migrate', '--', 'latest'], { DATABASE_URL: databaseUrl });
+    expect(await latest.exited).toBe(0);
+    expect(latest.output()).toContain('applied:');
+    expect(latest.output()).toContain('20261122000100_create_installations');
+    const again = npm(dir, ['run', 'migrate', '--', 'latest'], { DATABASE_URL: databaseUrl });
+    expect(await again.exited).toBe(0);
+    expect(again.output()).toContain('applied: []');
+
+    // Nothing is stored yet: every token (none) is under the key, and the command says so.
+    const reseal = npm(dir, ['run', 'tokens:reseal'], {
+      DATABASE_URL: databaseUrl,
+      TOKEN_ENCRYPTION_KEY: env.TOKEN_ENCRYPTION_KEY ?? '',
+    });
+    expect(await reseal.exited).toBe(0);
+    expect(reseal.output()).toContain('Resealed 0 token(s)');
+    // Both ran the build under plain node, not the TypeScript sources.
+    for (const run of [status, reseal]) expect(run.output()).toContain('node scripts/start.js src/');
   });
 
   it('passes --role through: a worker alone serves nothing', async () => {
