@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { PROJECT_ROOT } from '../support/stack/bridge-process';
+import { bridgeRuntimes, PROJECT_ROOT } from '../support/stack/bridge-process';
 
 export const benchmarkNames = ['initial-sync', 'steady-state'] as const;
 export type BenchmarkName = (typeof benchmarkNames)[number];
@@ -35,6 +35,8 @@ export const BenchArgsSchema = z.object({
   out: z.string().default(path.join(PROJECT_ROOT, 'bench-results')),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
   timeoutS: count(10).default(600),
+  bridge: z.enum(bridgeRuntimes).default('compiled'),
+  bridgeNodeOptions: z.string().optional(),
 });
 export type BenchArgs = z.infer<typeof BenchArgsSchema>;
 
@@ -53,6 +55,8 @@ export const USAGE = `npm run bench -- [options]
   --out <dir>               where results go (default bench-results/)
   --log-level <level>       the bridge's LOG_LEVEL; its log goes to <out>/<benchmark>.bridge.log (default warn)
   --timeout-s <s>           give up waiting for a sync after this long (default 600)
+  --bridge <runtime>        compiled (default: npm run build, then the build as npm start runs it) or tsx
+  --bridge-node-options <o> options for node in the bridge process, e.g. "--heapsnapshot-signal=SIGUSR2"
 `;
 
 /** `--name value` and `--name=value` pairs, camel-cased; `--help` is reported, anything else is an error. */

@@ -8,11 +8,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createDb, dialectOf, type Dialect } from '../../src/db/knex';
+import type { BridgeRuntime } from '../support/stack/bridge-process';
 import { startStack, type Stack } from '../support/stack/stack';
 
 export interface BenchContext {
   readonly outDir: string;
   readonly databaseKind: Dialect;
+  readonly bridgeRuntime: BridgeRuntime;
   log(line: string): void;
   startStack(name: string): Promise<Stack>;
 }
@@ -22,6 +24,9 @@ export interface BenchContextOptions {
   /** `sqlite` (default) or a PostgreSQL server URL on which a database per benchmark is created. */
   database: string;
   logLevel: string;
+  /** How the bridge runs; `compiled` expects the build to be made already. */
+  bridgeRuntime: BridgeRuntime;
+  bridgeNodeArgs?: readonly string[];
   log: (line: string) => void;
 }
 
@@ -61,13 +66,20 @@ export function createBenchContext(options: BenchContextOptions): BenchContext {
   return {
     outDir: options.outDir,
     databaseKind: options.database === 'sqlite' ? 'sqlite' : 'postgres',
+    bridgeRuntime: options.bridgeRuntime,
     log: options.log,
     startStack: async (name) => {
       fs.mkdirSync(options.outDir, { recursive: true });
       const database = await freshDatabase(options.database, name);
       const logFile = path.join(options.outDir, `${name}.bridge.log`);
       fs.writeFileSync(logFile, '');
-      const stack = await startStack({ databaseUrl: database.url, logLevel: options.logLevel, logFile });
+      const stack = await startStack({
+        databaseUrl: database.url,
+        logLevel: options.logLevel,
+        logFile,
+        bridgeRuntime: options.bridgeRuntime,
+        ...(options.bridgeNodeArgs ? { bridgeNodeArgs: options.bridgeNodeArgs } : {}),
+      });
       const stop = stack.stop;
       stack.stop = async () => {
         await stop();

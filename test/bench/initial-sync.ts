@@ -6,7 +6,7 @@
  * connected until the sync settled) next to the floor the batch sizes allow, records per second, and the
  * peak memory of the bridge process (its own process: the emulators run in this one).
  */
-import { megabytes, sampleMemory } from './memory';
+import { megabytes, sampleHeap, sampleMemory } from './memory';
 import { differenceOf, snapshotCalls, summarize } from './calls';
 import { callFloor, CALLS_TARGET_RATIO } from './floor';
 import { waitUntilSettled } from './progress';
@@ -44,6 +44,7 @@ export async function runInitialSync(
 
     const bridge = await stack.startBridge();
     const memory = sampleMemory(bridge.pid);
+    const heap = sampleHeap(bridge.baseUrl, stack.env.OPS_TOKEN ?? '');
     const installationId = await stack.install({
       beforeSalesforce: (id) => saveBenchSettings(stack.db(), id, benchSettingsDocument()),
     });
@@ -69,6 +70,7 @@ export async function runInitialSync(
     });
     const callsAfter = await snapshotCalls(stack.hubspot.control, stack.salesforce.control, stack.portalId);
     const memoryReport = memory.stop();
+    const heapReport = await heap.stop();
     // The sync ends with the last link it synced (the bridge's clock; same machine), not with our polling.
     const syncMs =
       outcome.progress.activeLinks > 0
@@ -135,13 +137,16 @@ export async function runInitialSync(
         unit: 'MB',
         target: `< ${MEMORY_TARGET_MB} MB`,
         verdict: peakMb === null ? 'n/a' : peakMb < MEMORY_TARGET_MB ? 'pass' : 'miss',
-        note: `RSS of the bridge's own process (server + worker), ${memoryReport.method === 'procfs' ? 'kernel high-water mark (VmHWM)' : 'sampled with ps'}; the emulators run in another process`,
+        note:
+          `RSS of the bridge's own process (server + worker, ${context.bridgeRuntime === 'compiled' ? 'the build under plain node, as npm start runs it' : 'TypeScript under tsx'}), ${memoryReport.method === 'procfs' ? 'kernel high-water mark (VmHWM)' : 'sampled with ps'}; the emulators run in another process. ` +
+          `V8 heap at most ${megabytes(heapReport.peakHeapTotalBytes) ?? '?'} MB reserved (RSS then ${megabytes(heapReport.rssAtPeakHeapBytes) ?? '?'} MB), ` +
+          `${megabytes(heapReport.peakHeapUsedBytes) ?? '?'} MB in use at most, old space ${megabytes(heapReport.peakOldSpaceBytes) ?? '?'} MB, external ${megabytes(heapReport.peakExternalBytes) ?? '?'} MB`,
       },
     ];
     return {
       benchmark: 'initial-sync',
       run,
-      parameters: { ...options, database: context.databaseKind },
+      parameters: { ...options, database: context.databaseKind, bridge: context.bridgeRuntime },
       durationMs: Date.now() - startedAt,
       figures,
       details: {
@@ -153,6 +158,7 @@ export async function runInitialSync(
         settled: outcome.settled,
         syncMs,
         memory: memoryReport,
+        heap: heapReport,
         verification,
       },
     };

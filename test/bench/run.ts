@@ -4,6 +4,7 @@
  * run at all (the bridge does not start, say) throws.
  */
 import path from 'node:path';
+import { buildBridge } from '../support/stack/bridge-process';
 import type { BenchArgs, BenchmarkName } from './args';
 import { createBenchContext } from './context';
 import { runInitialSync } from './initial-sync';
@@ -17,10 +18,19 @@ export interface BenchRun {
 
 export async function runBenchmarks(args: BenchArgs, print: (line: string) => void): Promise<BenchRun[]> {
   const outDir = path.resolve(args.out);
+  if (args.bridge === 'compiled') {
+    // The bridge is measured as it runs in production: the build, under plain node.
+    print('building the bridge (npm run build)');
+    await buildBridge();
+  }
   const context = createBenchContext({
     outDir,
     database: args.database,
     logLevel: args.logLevel,
+    bridgeRuntime: args.bridge,
+    ...(args.bridgeNodeOptions
+      ? { bridgeNodeArgs: args.bridgeNodeOptions.split(/\s+/).filter(Boolean) }
+      : {}),
     log: print,
   });
   const timeoutMs = args.timeoutS * 1_000;

@@ -208,7 +208,7 @@ export async function runSteadyState(
     return {
       benchmark: 'steady-state',
       run,
-      parameters: { ...options, database: context.databaseKind },
+      parameters: { ...options, database: context.databaseKind, bridge: context.bridgeRuntime },
       durationMs: Date.now() - startedAt,
       figures,
       details: { dataset: expected, initialSync: initial.progress, phases: { webhook, poll } },

@@ -1,10 +1,12 @@
 /**
- * The initial-sync benchmark, small: it runs end to end (seed, install through the browser, sync, verify),
- * writes its JSON, and its call counts hold together. Timings are not asserted.
+ * The initial-sync benchmark, small: it builds the bridge and runs the build as `npm start` does, end to end
+ * (seed, install through the browser, sync, verify), writes its JSON, and its call counts hold together.
+ * Timings and memory figures are not asserted, only that they were measured.
  */
 import { runSmall, written, type SmallRun } from './support';
 
-jest.setTimeout(120_000);
+// npm run build on two busy cores, then the benchmark.
+jest.setTimeout(240_000);
 
 describe('npm run bench -- --only initial-sync (small)', () => {
   let small: SmallRun;
@@ -19,7 +21,7 @@ describe('npm run bench -- --only initial-sync (small)', () => {
     expect(small.runs[0]!.file.endsWith('initial-sync.json')).toBe(true);
     expect(result).toMatchObject({
       benchmark: 'initial-sync',
-      parameters: { records: 50, database: 'sqlite' },
+      parameters: { records: 50, database: 'sqlite', bridge: 'compiled' },
     });
     expect(result.run).toMatchObject({
       node: process.version,
@@ -39,6 +41,22 @@ describe('npm run bench -- --only initial-sync (small)', () => {
       if (figure.verdict !== undefined) expect(['pass', 'miss', 'n/a']).toContain(figure.verdict);
     }
     expect(small.lines.join('\n')).toMatch(/API calls, HubSpot\s+\d+\s+target ≤ 1\.25 × floor/);
+  });
+
+  it("measures the compiled bridge process's memory, and its V8 heap through /metrics", () => {
+    const { details, figures } = written(small.runs[0]!);
+    const memory = details.memory as { peakRssBytes: number | null; samples: number };
+    const heap = details.heap as Record<string, number | null>;
+    expect(memory.peakRssBytes).toBeGreaterThan(0);
+    expect(memory.samples).toBeGreaterThan(0);
+    expect(heap.scrapes).toBeGreaterThan(0);
+    // The heap is part of the process: at most what the process held at its largest.
+    expect(heap.peakHeapTotalBytes).toBeGreaterThan(0);
+    expect(heap.peakHeapUsedBytes).toBeGreaterThan(0);
+    expect(heap.peakHeapTotalBytes!).toBeLessThan(memory.peakRssBytes!);
+    const peak = figures.find((figure) => figure.name === 'peak memory (bridge process)');
+    expect(String(peak?.note)).toContain('the build under plain node, as npm start runs it');
+    expect(String(peak?.note)).toMatch(/V8 heap at most [\d.]+ MB reserved/);
   });
 
   it('syncs the small dataset and checks both sides against what the data requires', () => {

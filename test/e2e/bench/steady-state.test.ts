@@ -26,6 +26,8 @@ describe('npm run bench -- --only steady-state (small)', () => {
       '--edits-per-second=10',
       '--echo-wait-s=1',
       '--timeout-s=90',
+      // The initial-sync test runs the build; this one runs the sources, as the sandbox does.
+      '--bridge=tsx',
     ]);
   });
   afterAll(() => small.cleanup());

@@ -1,12 +1,14 @@
 /**
- * The bridge as a separate process, started exactly as `npm start` starts it (server/main.ts, role `all`
- * unless told otherwise), configured only through its environment. The benchmarks measure this process
- * (its memory is its own, not the emulators'), and the sandbox runs it next to the emulators.
+ * The bridge as a separate process, started as `npm start` starts it (server/main, role `all` unless told
+ * otherwise), configured only through its environment. The benchmarks measure this process (its memory is
+ * its own, not the emulators'), and the sandbox runs it next to the emulators.
  *
- * It runs as `node --import tsx server/main.ts` rather than through the `tsx` binary: the binary starts
- * a second node process, and the pid we sample must be the one doing the work.
+ * Two runtimes: `tsx` runs the TypeScript sources as `node --import tsx server/main.ts` (rather than through
+ * the `tsx` binary, which starts a second node process: the pid we sample must be the one doing the work);
+ * `compiled` runs the production build as `npm start` does, `node scripts/start.js server/main` on dist/
+ * (`buildBridge()` makes it).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -96,8 +98,34 @@ export interface BridgeProcess {
   stop(graceMs?: number): Promise<number | null>;
 }
 
+/** How the bridge process runs: the TypeScript sources under tsx, or the production build in dist/. */
+export const bridgeRuntimes = ['compiled', 'tsx'] as const;
+export type BridgeRuntime = (typeof bridgeRuntimes)[number];
+
+/**
+ * `npm run build`: compiles server/, src/ and migrations/ into dist/, for the `compiled` runtime. Rejects
+ * with the compiler's output when the build fails.
+ */
+export async function buildBridge(): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    execFile(
+      'npm',
+      ['run', 'build'],
+      { cwd: PROJECT_ROOT, env: { ...process.env, npm_config_update_notifier: 'false' } },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`npm run build failed:\n${stdout}${stderr}`));
+        else resolve();
+      },
+    );
+  });
+}
+
 export interface StartBridgeOptions {
   env: Record<string, string>;
+  /** Default `tsx`. `compiled` needs a build (`buildBridge()`). */
+  runtime?: BridgeRuntime;
+  /** Options for node itself, before the entry point, e.g. `--heapsnapshot-signal=SIGUSR2`. */
+  nodeArgs?: readonly string[];
   /** Where the process's output goes in full (its pino lines); the last lines are always kept in memory. */
   logFile?: string;
   /** Copy the output to this process's stdout too (the sandbox shows the bridge's log). */
@@ -112,9 +140,13 @@ const TAIL_CHARS = 16_000;
 export async function startBridgeProcess(options: StartBridgeOptions): Promise<BridgeProcess> {
   const baseUrl = options.env.PUBLIC_BASE_URL;
   if (!baseUrl) throw new Error('the bridge environment needs PUBLIC_BASE_URL');
+  const entry =
+    (options.runtime ?? 'tsx') === 'compiled'
+      ? ['scripts/start.js', 'server/main']
+      : ['--import', 'tsx', 'server/main.ts'];
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', 'server/main.ts', ...(options.args ?? [])],
+    [...(options.nodeArgs ?? []), ...entry, ...(options.args ?? [])],
     // Only what the bridge is configured with: nothing from this shell (a proxy variable, say) leaks in.
     { cwd: PROJECT_ROOT, env: { PATH: process.env.PATH ?? '', ...options.env }, stdio: 'pipe' },
   );

@@ -14,6 +14,7 @@ import {
   generateAppCredentials,
   startBridgeProcess,
   type AppCredentials,
+  type BridgeRuntime,
   type BridgeProcess,
 } from './bridge-process';
 import { installThroughBrowser } from './install';
@@ -31,6 +32,10 @@ export interface StackOptions {
   logLevel?: string;
   logFile?: string;
   echoLogs?: boolean;
+  /** How the bridge runs (default `tsx`); `compiled` needs `npm run build` first. */
+  bridgeRuntime?: BridgeRuntime;
+  /** Options for node itself in the bridge process. */
+  bridgeNodeArgs?: readonly string[];
   credentials?: AppCredentials;
   tokenEncryptionKey?: string;
   opsToken?: string;
@@ -122,6 +127,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       if (stack.bridge) return stack.bridge;
       stack.bridge = await startBridgeProcess({
         env,
+        ...(options.bridgeRuntime ? { runtime: options.bridgeRuntime } : {}),
+        ...(options.bridgeNodeArgs ? { nodeArgs: options.bridgeNodeArgs } : {}),
         ...(options.logFile ? { logFile: options.logFile } : {}),
         ...(options.echoLogs ? { echo: true } : {}),
       });

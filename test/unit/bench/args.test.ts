@@ -15,7 +15,18 @@ describe('npm run bench arguments', () => {
       pollIntervalS: 15,
       latencyMs: 50,
       database: 'sqlite',
+      bridge: 'compiled',
     });
+  });
+
+  it('runs the bridge from the build by default, or under tsx, with options for node', () => {
+    expect(args(['--bridge', 'tsx', '--bridge-node-options', '--heapsnapshot-signal=SIGUSR2'])).toMatchObject(
+      {
+        bridge: 'tsx',
+        bridgeNodeOptions: '--heapsnapshot-signal=SIGUSR2',
+      },
+    );
+    expect(() => args(['--bridge', 'docker'])).toThrow(/--bridge/);
   });
 
   it('runs one benchmark at another size, in either option form', () => {
