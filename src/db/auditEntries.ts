@@ -128,6 +128,8 @@ export function personEntry(input: {
   record?: RecordRef | null;
   fieldKey?: string | null;
   after?: NewAuditEntry['after'];
+  /** The request's correlation id, when the action queued a sync: that sync's log lines name it. */
+  correlationId?: string | null;
   occurredAt: number;
 }): NewAuditEntry {
   return {
@@ -141,7 +143,7 @@ export function personEntry(input: {
     ...(input.after === undefined ? {} : { after: input.after }),
     reason: input.reason,
     ...byPerson(input.person),
-    correlationId: null,
+    correlationId: input.correlationId ?? null,
     occurredAt: input.occurredAt,
   };
 }

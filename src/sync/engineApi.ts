@@ -13,6 +13,7 @@
  * Anything that changes the queue wakes a sleeping worker in this process (notifyDirty). Every action a person
  * takes is written to the audit log with their HubSpot user, in the transaction that makes it.
  */
+import crypto from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Knex } from 'knex';
 import type { CallGate } from '../connectors/gate';
@@ -66,9 +67,11 @@ export async function syncNow(
   person: HubSpotPerson,
 ): Promise<void> {
   const link = await findLink(deps.db, installationId, record);
+  // The request's id, on its audit line and its queue row: the sync it causes names it in its log lines.
+  const correlationId = crypto.randomUUID();
   await deps.db.transaction(async (trx) => {
     const now = deps.now();
-    await dirty.mark(trx, { installationId, record, source: 'manual', dueAt: 0 }, now);
+    await dirty.mark(trx, { installationId, record, source: 'manual', dueAt: 0, correlationId }, now);
     await auditEntries.append(trx, [
       auditEntries.personEntry({
         installationId,
@@ -77,6 +80,7 @@ export async function syncNow(
         reason: 'sync_now',
         linkId: link?.id ?? null,
         record,
+        correlationId,
         occurredAt: now,
       }),
     ]);
@@ -99,7 +103,12 @@ export async function retryFailure(
     const now = deps.now();
     const failure = await failures.startRetry(trx, installationId, failureId, now);
     if (!failure) return null;
-    await dirty.mark(trx, { installationId, record: failure.record, source: 'retry', dueAt: 0 }, now);
+    const correlationId = crypto.randomUUID();
+    await dirty.mark(
+      trx,
+      { installationId, record: failure.record, source: 'retry', dueAt: 0, correlationId },
+      now,
+    );
     await auditEntries.append(trx, [
       auditEntries.personEntry({
         installationId,
@@ -109,6 +118,7 @@ export async function retryFailure(
         linkId: failure.linkId,
         record: failure.record,
         after: { failureId: failure.id, category: failure.category, code: failure.code },
+        correlationId,
         occurredAt: now,
       }),
     ]);

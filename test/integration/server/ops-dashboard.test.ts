@@ -246,6 +246,11 @@ describe.each(testDialects)('the operator dashboard on %s', (dialect) => {
         after: { failureId: failure.id, category: 'transient', code: 'SERVER_UNAVAILABLE' },
       }),
     ]);
+    // The retry's id is on its audit line and on the queue row, so the sync it causes names it.
+    expect(audited[0]?.correlationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await dirty.findByRecord(testDb.db, installationId, record))?.correlationId).toBe(
+      audited[0]?.correlationId,
+    );
   });
 
   it("lists the installation's open alerts", async () => {
