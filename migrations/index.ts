@@ -37,6 +37,7 @@ import * as addDirtyCorrelationId from './20261210090000_add_dirty_correlation_i
 import * as createReconcileReports from './20261212090000_create_reconcile_reports';
 import * as createDeleteHolds from './20261211090000_create_delete_holds';
 import * as createDeleteExpiries from './20261211090100_create_delete_expiries';
+import * as createAssociationWaits from './20261213090000_create_association_waits';
 
 export interface Migration {
   name: string;
@@ -81,4 +82,5 @@ export const migrations: Migration[] = [
   { name: '20261211090000_create_delete_holds', ...createDeleteHolds },
   { name: '20261211090100_create_delete_expiries', ...createDeleteExpiries },
   { name: '20261212090000_create_reconcile_reports', ...createReconcileReports },
+  { name: '20261213090000_create_association_waits', ...createAssociationWaits },
 ];

@@ -139,6 +139,11 @@ function eventContext(appId: string, settings: Settings | null): EventContext {
       properties.set(object, known);
       return known.has(property);
     },
+    primaryCompanySynced: (object) =>
+      settings.objects.companies.enabled &&
+      settings.objects[object].fields.some(
+        (mapping) => mapping.transform.kind === 'association' && mapping.rule !== 'none',
+      ),
   };
 }
 

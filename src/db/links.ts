@@ -317,3 +317,29 @@ export async function findActiveHolders(
   const holders = [byHubspot, bySalesforce].filter((found): found is Link => found !== null);
   return holders.filter((found, index) => holders.findIndex((other) => other.id === found.id) === index);
 }
+
+/**
+ * The active links of one HubSpot object type whose HubSpot id or Salesforce id is among those given (in
+ * chunks of 500 per list): how a batch turns the companies and Accounts its records name into each other.
+ */
+export async function findActiveAmong(
+  db: Queryable,
+  installationId: string,
+  objectType: HubspotObjectType,
+  ids: { readonly hubspotIds: readonly string[]; readonly salesforceIds: readonly string[] },
+): Promise<Link[]> {
+  const found = new Map<string, Link>();
+  const lists = [
+    ['hubspot_id', [...new Set(ids.hubspotIds)]],
+    ['salesforce_id', [...new Set(ids.salesforceIds)]],
+  ] as const;
+  for (const [column, values] of lists) {
+    for (let index = 0; index < values.length; index += 500) {
+      const rows = await db<LinkRow>(LINKS)
+        .where({ installation_id: installationId, hubspot_object_type: objectType, state: 'active' })
+        .whereIn(column, values.slice(index, index + 500));
+      for (const row of rows) found.set(row.id, fromRow(row));
+    }
+  }
+  return [...found.values()];
+}

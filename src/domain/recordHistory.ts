@@ -139,6 +139,8 @@ const GROUPED = new Set(['field_written', 'field_failed', 'conflict_resolved']);
 /** Lines the history leaves out: nothing happened (agreed, skipped), or the link events say it better. */
 const LEFT_OUT = new Set([
   'field_agreed',
+  // An association waiting for its company to be linked: the card's field table says so while it waits.
+  'field_waiting',
   'field_skipped',
   'link_created',
   'link_tombstoned',

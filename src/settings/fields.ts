@@ -6,6 +6,7 @@
  * Change detection reads records with the same lists (`hubspotPropertiesToRead`, `salesforceFieldsToRead`),
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
+import { isAssociationProperty } from '../domain/transforms/association';
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
 import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
@@ -74,6 +75,19 @@ function objectForOrg<T extends ObjectSettings>(
  * The settings with every Salesforce field the org lacks taken out, so that reads never name a missing
  * column and creates never send one. An object whose describe was not read is left as it is.
  */
+/**
+ * A primary-company association syncs only while companies do: without them no company is linked to an
+ * Account, and the association could only wait. Its mapping is dropped from the objects that hold it.
+ */
+function withAssociationsAsSynced(objects: Settings['objects']): Settings['objects'] {
+  if (objects.companies.enabled) return objects;
+  const without = <T extends ObjectSettings>(object: T): T => ({
+    ...object,
+    fields: object.fields.filter((mapping) => mapping.transform.kind !== 'association'),
+  });
+  return { ...objects, contacts: without(objects.contacts), deals: without(objects.deals) };
+}
+
 export function settingsForOrg(settings: Settings, describe: OrgFields): Settings {
   const known = (type: SalesforceObjectType) => describe[type] !== undefined;
   // The delete checkbox is used whenever the org has it as an editable checkbox (read afresh with each
@@ -93,11 +107,11 @@ export function settingsForOrg(settings: Settings, describe: OrgFields): Setting
       salesforceFlag: flagKept ? 'when_present' : 'off',
       salesforceFlagField: flagKept ? flagField : null,
     },
-    objects: {
+    objects: withAssociationsAsSynced({
       contacts: objectForOrg(settings.objects.contacts, salesforceTypesOf.contacts, describe),
       companies: objectForOrg(settings.objects.companies, salesforceTypesOf.companies, describe),
       deals: objectForOrg(settings.objects.deals, salesforceTypesOf.deals, describe),
-    },
+    }),
   };
 }
 
@@ -115,7 +129,10 @@ export function hubspotPropertiesToRead(
   );
   return [
     ...new Set([
-      ...objectSettings.fields.map((mapping) => mapping.hubspotProperty),
+      // An association is read through the associations API, not as a property.
+      ...objectSettings.fields.flatMap((mapping) =>
+        isAssociationProperty(mapping.hubspotProperty) ? [] : [mapping.hubspotProperty],
+      ),
       objectSettings.crossId.hubspotProperty,
       ...scope,
       ...rules,

@@ -10,7 +10,15 @@ import type { SalesforceRecords } from '../connectors/salesforce/records';
 /** One HubSpot object type's records, as the sync reads and writes them. */
 export type HubSpotRecordsPort = Pick<
   HubSpotObjects,
-  'readByIds' | 'readArchivedByIds' | 'readByUniqueProperty' | 'searchByValues' | 'update' | 'upsert'
+  | 'readByIds'
+  | 'readArchivedByIds'
+  | 'readByUniqueProperty'
+  | 'searchByValues'
+  | 'update'
+  | 'upsert'
+  | 'readPrimaryCompanies'
+  | 'setPrimaryCompanies'
+  | 'clearPrimaryCompanies'
 >;
 
 /** One Salesforce object's records, as the sync reads and writes them. */

@@ -22,6 +22,12 @@ import { sameSalesforceId } from '../domain/records';
 import { salesforceFieldOf } from '../domain/plan/fields';
 import type { FieldMapping, ObjectSettings } from '../domain/settings/schema';
 import { normalizeDomain, normalizeEmail } from '../domain/transforms/text';
+import {
+  emptyCompanyLinkIndex,
+  indexCompanyLinks,
+  PRIMARY_COMPANY_PROPERTY,
+  type CompanyLinkIndex,
+} from '../domain/transforms/association';
 import type { BatchContext } from './context';
 import type { SalesforceObjectType } from '../domain/records';
 import { salesforceTypeOfId } from '../settings/fields';
@@ -70,7 +76,80 @@ export async function readSides(
       });
     }
   }
+  const hubspotRecords = [...sides.values()].flatMap((read) => (read.hubspot ? [read.hubspot] : []));
+  const filled = await withPrimaryCompanies(context, hubspotRecords);
+  if (filled.size > 0) {
+    for (const [key, read] of sides) {
+      const record = read.hubspot ? filled.get(read.hubspot.id) : undefined;
+      if (record) sides.set(key, { ...read, hubspot: record });
+    }
+  }
   return sides;
+}
+
+/** Whether the batch's object syncs its primary company (a mapping the org and the settings allow). */
+function syncsPrimaryCompany(context: BatchContext): boolean {
+  return objectSettingsOf(context).fields.some(
+    (mapping) => mapping.transform.kind === 'association' && mapping.rule !== 'none',
+  );
+}
+
+/**
+ * The live records among `records` that lack their primary company, with it (in the reserved property
+ * PRIMARY_COMPANY_PROPERTY), by record id: one association read per 1,000 records. Records that carry it
+ * already (read earlier in the batch) are not read again; archived ones have none to read.
+ */
+export async function withPrimaryCompanies(
+  context: BatchContext,
+  records: readonly HubspotRecord[],
+): Promise<Map<string, HubspotRecord>> {
+  const filled = new Map<string, HubspotRecord>();
+  if (!syncsPrimaryCompany(context)) return filled;
+  const lacking = records.filter(
+    (record) => !record.archived && !Object.hasOwn(record.properties, PRIMARY_COMPANY_PROPERTY),
+  );
+  if (lacking.length === 0) return filled;
+  const companies = await context.hubspot.readPrimaryCompanies(lacking.map((record) => record.id));
+  for (const record of lacking) {
+    filled.set(record.id, {
+      ...record,
+      properties: { ...record.properties, [PRIMARY_COMPANY_PROPERTY]: companies.get(record.id) ?? null },
+    });
+  }
+  return filled;
+}
+
+/**
+ * The links between companies and Accounts that the records at hand name (their primary companies, their
+ * Account lookups): one query per 500 ids, none when the object syncs no primary company.
+ */
+export async function companyLinksFor(
+  context: BatchContext,
+  hubspotRecords: ReadonlyArray<HubspotRecord | null>,
+  salesforceRecords: ReadonlyArray<SalesforceRecord | null>,
+): Promise<CompanyLinkIndex> {
+  const mappings = objectSettingsOf(context).fields.filter(
+    (mapping) => mapping.transform.kind === 'association',
+  );
+  if (mappings.length === 0) return emptyCompanyLinkIndex;
+  const hubspotIds = hubspotRecords.flatMap((record) =>
+    mappings.flatMap((mapping) => record?.properties[mapping.hubspotProperty] ?? []),
+  );
+  const salesforceIds = salesforceRecords.flatMap((record) =>
+    mappings.flatMap((mapping) => {
+      const field = record ? salesforceFieldOf(mapping, record.type) : null;
+      const value = field ? record?.fields[field] : null;
+      return typeof value === 'string' && value.length > 0 ? [value] : [];
+    }),
+  );
+  if (hubspotIds.length === 0 && salesforceIds.length === 0) return emptyCompanyLinkIndex;
+  const found = await links.findActiveAmong(context.db, context.installationId, 'companies', {
+    hubspotIds,
+    salesforceIds: [...salesforceIds, ...salesforceIds.map((id) => id.slice(0, 15))],
+  });
+  return indexCompanyLinks(
+    found.map((link) => ({ companyId: link.hubspotId, accountId: link.salesforceId })),
+  );
 }
 
 function objectSettingsOf(context: BatchContext): ObjectSettings {
@@ -321,6 +400,9 @@ async function hubspotCandidates(
             )
           : [];
     for (const record of found) pool.set(record.id, record);
+  }
+  for (const record of (await withPrimaryCompanies(context, [...pool.values()])).values()) {
+    pool.set(record.id, record);
   }
   for (const unit of units) {
     const subject = unit.record;

@@ -32,6 +32,7 @@ import {
   type RefusedRequest,
 } from '../domain/refusedFields';
 import type { HubspotRecord, Side } from '../domain/records';
+import { PRIMARY_COMPANY_PROPERTY } from '../domain/transforms/association';
 import type { BatchContext } from './context';
 import type { SalesforceObjectType } from '../domain/records';
 import type { OrgFields } from '../settings/fields';
@@ -490,8 +491,97 @@ async function clearBackwardStages(context: BatchContext, updates: readonly Unit
   );
 }
 
+/** A primary company to set (a company id) or clear (''), taken out of a unit's HubSpot properties. */
+interface PrimaryCompanyWrite {
+  readonly writes: UnitWrites;
+  readonly companyId: string;
+}
+
+/**
+ * Takes the primary company out of each HubSpot write (it is no property: it goes through the associations
+ * API once the record exists). An update left with nothing else to write needs no call.
+ */
+function takePrimaryCompanies(all: readonly UnitWrites[]): PrimaryCompanyWrite[] {
+  const taken: PrimaryCompanyWrite[] = [];
+  for (const writes of all) {
+    const write = writes.hubspot;
+    if (!write || !Object.hasOwn(write.properties, PRIMARY_COMPANY_PROPERTY)) continue;
+    const { [PRIMARY_COMPANY_PROPERTY]: companyId, ...rest } = write.properties;
+    write.properties = rest;
+    taken.push({ writes, companyId: companyId ?? '' });
+    if (write.kind === 'update' && Object.keys(rest).length === 0) {
+      writes.outcomes.hubspot ??= { ok: true, id: write.id, created: false };
+    }
+  }
+  return taken;
+}
+
+/** Sets or clears the primary company of each record written, once it exists. */
+async function writePrimaryCompanies(
+  context: BatchContext,
+  taken: readonly PrimaryCompanyWrite[],
+): Promise<void> {
+  const mappingKeys = new Set(
+    context.settings.objects[context.objectType].fields
+      .filter((mapping) => mapping.hubspotProperty === PRIMARY_COMPANY_PROPERTY)
+      .map((mapping) => mapping.key),
+  );
+  const sets: Array<{ writes: UnitWrites; id: string; companyId: string }> = [];
+  const clears: Array<{ writes: UnitWrites; id: string; companyId: string }> = [];
+  for (const { writes, companyId } of taken) {
+    const outcome = writes.outcomes.hubspot;
+    if (!outcome?.ok) continue;
+    const current = writes.unit.hubspot?.properties[PRIMARY_COMPANY_PROPERTY] ?? null;
+    if (companyId !== '') sets.push({ writes, id: outcome.id, companyId });
+    else if (current) clears.push({ writes, id: outcome.id, companyId: current });
+  }
+  try {
+    const outcomes = await context.hubspot.setPrimaryCompanies(
+      sets.map(({ id, companyId }) => ({ id, companyId })),
+    );
+    sets.forEach(({ writes }, index) => {
+      const outcome = outcomes[index];
+      if (outcome && !outcome.ok) failAssociation(writes, outcome.failure, mappingKeys);
+    });
+    await context.hubspot.clearPrimaryCompanies(clears.map(({ id, companyId }) => ({ id, companyId })));
+  } catch (error) {
+    // The records were written but their companies were not: the whole unit goes again (its writes are
+    // idempotent), so nothing is recorded as synced that was not.
+    for (const { writes } of [...sets, ...clears]) writes.outcomes.hubspot = { ok: false, callError: error };
+  }
+}
+
+/** A primary company HubSpot refused: no shadow for it, a failure in the plan, its audit line says so. */
+function failAssociation(writes: UnitWrites, failure: SyncFailure, mappingKeys: ReadonlySet<string>): void {
+  const plan = writes.plan;
+  const keys = new Set(
+    plan.fields
+      .filter((field) => field.decision.to === 'hubspot' && mappingKeys.has(field.key))
+      .map((field) => field.key),
+  );
+  writes.plan = {
+    ...plan,
+    failures: [...plan.failures, ...[...keys].map((fieldKey) => ({ ...failure, fieldKey }))],
+    shadowUpdates: plan.shadowUpdates.filter(
+      (update) => !(keys.has(update.key) && update.requiresWrites.includes('hubspot')),
+    ),
+    fields: plan.fields.map((field) =>
+      keys.has(field.key) ? { ...field, failureCode: failure.code } : field,
+    ),
+    audit: plan.audit.map((entry) =>
+      entry.fieldKey !== null &&
+      keys.has(entry.fieldKey) &&
+      entry.direction === 'to_hubspot' &&
+      entry.action === 'field_written'
+        ? { ...entry, action: 'field_failed' as const, reason: failure.code }
+        : entry,
+    ),
+  };
+}
+
 export async function writeHubspot(context: BatchContext, all: readonly UnitWrites[]): Promise<void> {
   useLiveStages(context, all);
+  const primaryCompanies = takePrimaryCompanies(all);
   const creates = all.filter((writes) => writes.hubspot?.kind === 'create');
   const byProperty = new Map<string, UnitWrites[]>();
   for (const writes of creates) {
@@ -531,4 +621,5 @@ export async function writeHubspot(context: BatchContext, all: readonly UnitWrit
       ),
     (writes, outcome) => record(writes, 'hubspot', outcome),
   );
+  await writePrimaryCompanies(context, primaryCompanies);
 }

@@ -12,6 +12,7 @@
  * The call gate's BudgetExhausted passes through untouched: it is not HubSpot's answer.
  */
 import type { Client } from '@hubspot/api-client';
+import { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/associations/v4';
 import { z } from 'zod';
 import type { SyncFailure } from '../../domain/failures';
 import type { HubspotObjectType, HubspotRecord } from '../../domain/records';
@@ -140,6 +141,36 @@ export interface UpsertInput {
   readonly idValue: string;
   readonly properties: Readonly<Record<string, string>>;
 }
+
+/** Association reads take up to 1,000 records per call. */
+export const HUBSPOT_ASSOCIATION_READ_SIZE = 1000;
+
+/** HubSpot's "Primary" company label from each object (none from companies). */
+const primaryCompanyType: Record<HubspotObjectType, number | null> = {
+  contacts: 1,
+  companies: null,
+  deals: 5,
+};
+
+const AssociationPages = z.array(
+  z
+    .object({
+      _from: z.object({ id: z.union([z.string(), z.number()]) }).optional(),
+      from: z.object({ id: z.union([z.string(), z.number()]) }).optional(),
+      to: z.array(
+        z.object({
+          toObjectId: z.union([z.string(), z.number()]),
+          associationTypes: z.array(z.object({ typeId: z.number() }).loose()),
+        }),
+      ),
+      paging: z.object({ next: z.object({ after: z.string() }).optional() }).optional(),
+    })
+    .loose(),
+);
+
+export type AssociationWriteOutcome =
+  | { readonly ok: true; readonly id: string }
+  | { readonly ok: false; readonly id: string; readonly failure: SyncFailure };
 
 export interface SearchPage {
   readonly records: HubspotRecord[];
@@ -463,6 +494,110 @@ export class HubSpotObjects {
         };
       });
     });
+  }
+
+  /**
+   * The primary company of each record (contacts, deals), by record id: null when it has none. One v4 batch
+   * read per 1,000 records (a record with more associated companies than a page holds is read on, page by
+   * page, until its primary one is found).
+   */
+  async readPrimaryCompanies(ids: readonly string[]): Promise<Map<string, string | null>> {
+    const primary = primaryCompanyType[this.objectType];
+    const found = new Map<string, string | null>();
+    if (primary === null) return found;
+    let pending: Array<{ id: string; after?: string }> = [...new Set(ids)].map((id) => ({ id }));
+    while (pending.length > 0) {
+      const next: Array<{ id: string; after: string }> = [];
+      for (const batch of chunks(pending, HUBSPOT_ASSOCIATION_READ_SIZE)) {
+        const response = await this.call(
+          'read',
+          `reading the companies of ${batch.length} ${this.objectType}`,
+          () =>
+            this.client.crm.associations.v4.batchApi.getPage(this.objectType, 'companies', { inputs: batch }),
+        );
+        for (const result of AssociationPages.parse(response.results)) {
+          const id = String(result._from?.id ?? result.from?.id ?? '');
+          const company = result.to.find((target) =>
+            target.associationTypes.some((type) => type.typeId === primary),
+          );
+          if (company) found.set(id, String(company.toObjectId));
+          else if (result.paging?.next?.after) next.push({ id, after: result.paging.next.after });
+        }
+      }
+      pending = next;
+    }
+    for (const id of ids) if (!found.has(id)) found.set(id, null);
+    return found;
+  }
+
+  /**
+   * Makes each company the record's primary one (HubSpot moves the primary label off any other). One call
+   * per 100; a pair HubSpot refused fails alone.
+   */
+  async setPrimaryCompanies(
+    inputs: ReadonlyArray<{ readonly id: string; readonly companyId: string }>,
+  ): Promise<AssociationWriteOutcome[]> {
+    const typeId = primaryCompanyType[this.objectType];
+    if (typeId === null || inputs.length === 0) return [];
+    const outcomes: AssociationWriteOutcome[] = [];
+    for (const batch of chunks(inputs, HUBSPOT_BATCH_SIZE)) {
+      const response = await this.call(
+        'write',
+        `setting the primary company of ${batch.length} ${this.objectType}`,
+        () =>
+          this.client.crm.associations.v4.batchApi.create(this.objectType, 'companies', {
+            inputs: batch.map((input) => ({
+              _from: { id: input.id },
+              to: { id: input.companyId },
+              types: [
+                {
+                  associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                  associationTypeId: typeId,
+                },
+              ],
+            })),
+          }),
+      );
+      const errors = 'errors' in response ? (response.errors ?? []) : [];
+      const refused = (input: { id: string; companyId: string }) =>
+        errors.some((error) =>
+          Object.values((error as { context?: Record<string, string[]> }).context ?? {}).some((values) =>
+            values.includes(input.id),
+          ),
+        );
+      for (const input of batch) {
+        outcomes.push(
+          refused(input)
+            ? { ok: false, id: input.id, failure: hubspotRecordFailure(this.objectType, errors, [input.id]) }
+            : { ok: true, id: input.id },
+        );
+      }
+    }
+    return outcomes;
+  }
+
+  /** Takes the primary label off each record's company (the association itself stays). One call per 100. */
+  async clearPrimaryCompanies(
+    inputs: ReadonlyArray<{ readonly id: string; readonly companyId: string }>,
+  ): Promise<void> {
+    const typeId = primaryCompanyType[this.objectType];
+    if (typeId === null || inputs.length === 0) return;
+    for (const batch of chunks(inputs, HUBSPOT_BATCH_SIZE)) {
+      await this.call('write', `clearing the primary company of ${batch.length} ${this.objectType}`, () =>
+        this.client.crm.associations.v4.batchApi.archiveLabels(this.objectType, 'companies', {
+          inputs: batch.map((input) => ({
+            _from: { id: input.id },
+            to: { id: input.companyId },
+            types: [
+              {
+                associationCategory: AssociationSpecAssociationCategoryEnum.HubspotDefined,
+                associationTypeId: typeId,
+              },
+            ],
+          })),
+        }),
+      );
+    }
   }
 
   /**

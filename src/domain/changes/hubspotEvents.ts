@@ -7,7 +7,9 @@
  * - merge marks the surviving record (HubSpot gives it a new id) with the ids that were merged into it;
  * - an event caused by the bridge's own write (changeSource INTEGRATION with our app id as sourceId) is its
  *   echo and is dropped; a privacy deletion never is, because it obliges us to purge;
- * - association changes and object types that do not sync are kept but mark nothing.
+ * - an association change between a contact or a deal and a company marks the contact or deal when its
+ *   primary company syncs (the sync reads which company is primary); other association changes and object
+ *   types that do not sync are kept but mark nothing.
  */
 import { z } from 'zod';
 import type { HubspotObjectType } from '../records';
@@ -31,6 +33,13 @@ export const HubspotWebhookEventSchema = z.looseObject({
   primaryObjectId: numericId.optional(),
   mergedObjectIds: z.array(numericId).optional(),
   newObjectId: numericId.optional(),
+  /** associationChange: the two records, and the association type (legacy `CONTACT_TO_COMPANY`, or ids). */
+  fromObjectId: numericId.optional(),
+  toObjectId: numericId.optional(),
+  associationType: z.string().max(64).optional(),
+  fromObjectTypeId: z.string().max(16).optional(),
+  toObjectTypeId: z.string().max(16).optional(),
+  associationRemoved: z.boolean().optional(),
 });
 export type HubspotWebhookEvent = z.infer<typeof HubspotWebhookEventSchema>;
 
@@ -70,6 +79,8 @@ export interface EventContext {
   readonly syncedObjects: ReadonlySet<HubspotObjectType>;
   /** Whether a change of this (lower-cased) property of this object type can matter to the sync. */
   readonly propertyMatters: (object: HubspotObjectType, property: string) => boolean;
+  /** Whether this object's primary company syncs (absent: it does not). */
+  readonly primaryCompanySynced?: (object: HubspotObjectType) => boolean;
 }
 
 const legacyPrefixes: Record<string, HubspotObjectType> = {
@@ -113,11 +124,37 @@ export function isOwnEcho(event: HubspotWebhookEvent, appId: string): boolean {
   return event.changeSource === 'INTEGRATION' && event.sourceId === appId;
 }
 
+/** The record whose companies an association change touched (a contact or a deal), or null. */
+function companyAssociationOf(event: HubspotWebhookEvent): { object: HubspotObjectType; id: string } | null {
+  if (event.fromObjectId === undefined) return null;
+  const legacy: Record<string, HubspotObjectType> = {
+    CONTACT_TO_COMPANY: 'contacts',
+    DEAL_TO_COMPANY: 'deals',
+  };
+  const byType = event.associationType ? legacy[event.associationType] : undefined;
+  const byIds = event.toObjectTypeId === '0-2' ? objectTypeIds[event.fromObjectTypeId ?? ''] : undefined;
+  const object = byType ?? byIds;
+  return object === 'contacts' || object === 'deals' ? { object, id: event.fromObjectId } : null;
+}
+
+function associationDecision(event: HubspotWebhookEvent, context: EventContext): EventDecision {
+  const touched = companyAssociationOf(event);
+  if (!touched) return { kind: 'skip', reason: 'association_change' };
+  if (isOwnEcho(event, context.appId)) return { kind: 'skip', reason: 'own_echo' };
+  if (!context.syncedObjects.has(touched.object) || !context.syncedObjects.has('companies'))
+    return { kind: 'skip', reason: 'object_not_synced' };
+  if (!context.primaryCompanySynced?.(touched.object)) return { kind: 'skip', reason: 'association_change' };
+  return {
+    kind: 'mark',
+    mark: { objectType: touched.object, recordId: touched.id, hint: null, occurredAtMs: event.occurredAt },
+  };
+}
+
 export function interpretEvent(event: HubspotWebhookEvent, context: EventContext): EventDecision {
   const parsed = parseSubscriptionType(event);
   if (!parsed) return { kind: 'skip', reason: 'unknown_event_type' };
   const { object, kind } = parsed;
-  if (kind === 'associationChange') return { kind: 'skip', reason: 'association_change' };
+  if (kind === 'associationChange') return associationDecision(event, context);
   if (object === null || event.objectId === undefined) return { kind: 'skip', reason: 'unknown_event_type' };
   if (kind !== 'privacyDeletion' && isOwnEcho(event, context.appId))
     return { kind: 'skip', reason: 'own_echo' };

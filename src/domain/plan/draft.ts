@@ -6,6 +6,7 @@ import type { SyncFailure } from '../failures';
 import type { HubspotObjectType, SalesforceObjectType } from '../records';
 import type { SalesforceWireValue } from '../transforms/canonical';
 import type {
+  AssociationWait,
   AuditEntry,
   ConflictToClose,
   ConflictToOpen,
@@ -30,6 +31,7 @@ export interface PlanDraft {
   readonly fields: FieldPlan[];
   readonly audit: AuditEntry[];
   readonly failures: SyncFailure[];
+  readonly waits: AssociationWait[];
 }
 
 export function newDraft(): PlanDraft {
@@ -44,6 +46,7 @@ export function newDraft(): PlanDraft {
     fields: [],
     audit: [],
     failures: [],
+    waits: [],
   };
 }
 
@@ -94,6 +97,7 @@ export function finish(draft: PlanDraft, args: FinishArgs): SyncPlan {
     fields: draft.fields,
     audit: draft.audit,
     failures: draft.failures,
+    waits: draft.waits,
   };
 }
 

@@ -56,6 +56,8 @@ function categoryOf(code: TransformFailureCode): FailureCategory {
     case 'owner_not_found':
     case 'owner_inactive':
       return 'validation';
+    case 'association_unlinked':
+      return 'not_found';
     default:
       return assertNever(code, 'transform failure');
   }
@@ -97,6 +99,23 @@ function failureOf(field: FieldContext, to: Side, failure: TransformFailure) {
 
 function fail(field: FieldContext, to: Side, failure: TransformFailure): string {
   const code = failure.code;
+  if (code === 'association_unlinked') {
+    // The company or Account at the other end is not linked yet: nothing is written, and the record syncs
+    // again once that link is made (never a dangling or a wrong id, and not a failure).
+    const waitingOn: Side = to === 'hubspot' ? 'salesforce' : 'hubspot';
+    field.draft.waits.push({ fieldKey: field.mapping.key, side: waitingOn, recordId: failure.raw });
+    field.draft.audit.push({
+      action: 'field_waiting',
+      fieldKey: field.mapping.key,
+      direction: to === 'hubspot' ? 'to_hubspot' : 'to_salesforce',
+      rule: field.mapping.rule,
+      before: null,
+      after: null,
+      reason: code,
+      message: `${field.label}: ${failure.raw} ${failure.reason}; it is written to ${sideLabel(to)} once it is.`,
+    });
+    return 'association_waiting';
+  }
   field.draft.failures.push(failureOf(field, to, failure));
   field.draft.audit.push({
     action: 'field_failed',

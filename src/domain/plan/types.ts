@@ -17,6 +17,7 @@ import type {
 } from '../records';
 import type { OwnershipRule, Settings } from '../settings/schema';
 import type { CanonicalValue, ObservedJson, SalesforceWireValue } from '../transforms/canonical';
+import type { CompanyLinkIndex } from '../transforms/association';
 import type { OwnerIndex } from '../transforms/owner';
 
 export interface PlanContext {
@@ -34,6 +35,8 @@ export interface PlanContext {
    * could not name one (its owner in HubSpot has no Salesforce user).
    */
   readonly salesforceUserId?: string | null;
+  /** The links between companies and Accounts the records at hand name, for primary-company associations. */
+  readonly companyLinks?: CompanyLinkIndex;
 }
 
 /** The last synced canonical value of each mapped field of one link, by field key. */
@@ -211,6 +214,7 @@ export type AuditAction =
   | 'field_written'
   | 'field_agreed'
   | 'field_failed'
+  | 'field_waiting'
   | 'conflict_opened'
   | 'conflict_resolved'
   | 'record_created'
@@ -233,6 +237,17 @@ export interface AuditEntry {
   readonly message: string;
 }
 
+/**
+ * An association this plan could not write yet: the record at its other end (a company, an Account) is not
+ * linked. The record syncs again when that record is linked.
+ */
+export interface AssociationWait {
+  readonly fieldKey: string;
+  /** The side of the record waited for, and its id there. */
+  readonly side: Side;
+  readonly recordId: string;
+}
+
 export interface SyncPlan {
   readonly outcome: PlanOutcome;
   /** One sentence for the card's status line. */
@@ -247,4 +262,5 @@ export interface SyncPlan {
   readonly fields: readonly FieldPlan[];
   readonly audit: readonly AuditEntry[];
   readonly failures: readonly SyncFailure[];
+  readonly waits: readonly AssociationWait[];
 }

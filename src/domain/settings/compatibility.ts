@@ -21,6 +21,8 @@ export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDe
   owner: (p) =>
     p.type === 'enumeration' &&
     (p.referencedObjectType === 'OWNER' || p.externalOptions || p.name === 'hubspot_owner_id'),
+  // Not a property: the record's primary company association, read and written through the associations API.
+  association: () => false,
 };
 
 export const hubspotTypeNeeded: Record<TransformKind, string> = {
@@ -35,9 +37,10 @@ export const hubspotTypeNeeded: Record<TransformKind, string> = {
   picklist: 'a dropdown select or radio select property',
   multiselect: 'a multiple checkboxes property',
   owner: 'the HubSpot owner property',
+  association: 'the primary company association (association.primary_company)',
 };
 
-const salesforceTypes: Record<Exclude<TransformKind, 'owner'>, readonly string[]> = {
+const salesforceTypes: Record<Exclude<TransformKind, 'owner' | 'association'>, readonly string[]> = {
   text: ['string', 'textarea', 'url', 'email', 'phone', 'combobox', 'encryptedstring'],
   email: ['email', 'string'],
   domain: ['url', 'string'],
@@ -52,6 +55,7 @@ const salesforceTypes: Record<Exclude<TransformKind, 'owner'>, readonly string[]
 
 export function salesforceTypeFits(kind: TransformKind, field: SalesforceFieldDescribe): boolean {
   if (kind === 'owner') return field.type === 'reference' && field.referenceTo.includes('User');
+  if (kind === 'association') return field.type === 'reference' && field.referenceTo.includes('Account');
   return salesforceTypes[kind].includes(field.type);
 }
 
@@ -67,6 +71,7 @@ export const salesforceTypeNeeded: Record<TransformKind, string> = {
   picklist: 'a picklist or text field',
   multiselect: 'a multi-select picklist field',
   owner: 'a lookup to User (such as OwnerId)',
+  association: 'a lookup to Account (AccountId)',
 };
 
 /** Which systems a rule may write to (`on_create` only when the record is created). */

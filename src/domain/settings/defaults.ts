@@ -11,6 +11,7 @@
  * - email opt-out: `hubspot`. HubSpot keeps the subscription status (its API does not let an app set it),
  *   so Salesforce mirrors it.
  */
+import { PRIMARY_COMPANY_PROPERTY } from '../transforms/association';
 import type { FieldMapping, Settings, SettingsInput } from './schema';
 import { CURRENT_SCHEMA_VERSION, SettingsSchema } from './schema';
 
@@ -142,6 +143,15 @@ const contactFields: ContactFieldInput[] = [
     salesforceFields: both('OwnerId'),
     rule: 'two_way',
     transform: { kind: 'owner' },
+  },
+  {
+    // A Contact's Account ⇄ the contact's primary company (Leads have no Account). Syncs while companies do.
+    key: 'primary_company',
+    label: 'Company (Account)',
+    hubspotProperty: PRIMARY_COMPANY_PROPERTY,
+    salesforceFields: { Contact: 'AccountId' },
+    rule: 'two_way',
+    transform: { kind: 'association', to: 'companies' },
   },
   {
     key: 'email_opt_out',
@@ -412,6 +422,15 @@ const dealFields: DealFieldInput[] = [
     salesforceFields: opportunity('OwnerId'),
     rule: 'two_way',
     transform: { kind: 'owner' },
+  },
+  {
+    // The Opportunity's Account ⇄ the deal's primary company. Syncs while companies do.
+    key: 'primary_company',
+    label: 'Company (Account)',
+    hubspotProperty: PRIMARY_COMPANY_PROPERTY,
+    salesforceFields: opportunity('AccountId'),
+    rule: 'two_way',
+    transform: { kind: 'association', to: 'companies' },
   },
 ];
 

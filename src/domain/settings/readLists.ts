@@ -2,6 +2,7 @@
  * Which objects sync, and which HubSpot property changes can matter to the sync (for webhook events). What
  * a read fetches is the worker's list (src/settings/fields.ts), which also covers the bridge's own properties.
  */
+import { isAssociationProperty } from '../transforms/association';
 import { conditionProperties } from '../conditions';
 import type { HubspotObjectType, SalesforceObjectType } from '../records';
 import type { ObjectSettings, Settings } from './schema';
@@ -21,7 +22,10 @@ export function hubspotPropertiesThatMatter(settings: Settings, object: HubspotO
     ...objectSettings.createInSalesforce.rules.map((rule) => rule.when),
   ];
   const names = [
-    ...objectSettings.fields.map((field) => field.hubspotProperty),
+    // An association is no property: its changes come as association events.
+    ...objectSettings.fields.flatMap((field) =>
+      isAssociationProperty(field.hubspotProperty) ? [] : [field.hubspotProperty],
+    ),
     objectSettings.crossId.hubspotProperty,
     ...conditions.flatMap(conditionProperties),
     ...(object === 'contacts' ? ['email'] : []),

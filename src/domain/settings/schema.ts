@@ -91,6 +91,13 @@ export const TransformSpecSchema = z.discriminatedUnion('kind', [
     passThrough: z.boolean().default(false),
   }),
   z.object({ kind: z.literal('owner') }),
+  /**
+   * A record's primary company ⇄ its Account lookup (a Contact's or an Opportunity's `AccountId`), compared
+   * through the links between companies and Accounts. Its HubSpot property is a name in the reserved
+   * `association.` namespace (no HubSpot property can hold a dot): the sync reads and writes it through
+   * HubSpot's associations API.
+   */
+  z.object({ kind: z.literal('association'), to: z.literal('companies') }),
 ]);
 export type TransformSpec = z.infer<typeof TransformSpecSchema>;
 export type TransformKind = TransformSpec['kind'];

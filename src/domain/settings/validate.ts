@@ -20,6 +20,7 @@ import type { HubspotPropertyDefinition, LiveMetadata, SalesforceFieldDescribe }
 import { isHubspotReadOnly, requiredFieldsFromDescribe } from './metadata';
 import { parseSettings } from './migrate';
 import { checkPicklistMapping } from './validatePicklists';
+import { isAssociationProperty, PRIMARY_COMPANY_PROPERTY } from '../transforms/association';
 import type { FieldMapping, ObjectSettings, Settings } from './schema';
 import { fieldLabel } from './schema';
 
@@ -161,7 +162,15 @@ function validateMapping(
   const directions = writesTo(mapping.rule);
   const kind = mapping.transform.kind;
   const property = properties?.find((candidate) => candidate.name === mapping.hubspotProperty);
-  if (properties && !property) {
+  if (kind === 'association' || isAssociationProperty(mapping.hubspotProperty)) {
+    // An association is no HubSpot property: it takes the reserved name, and only with its own transform.
+    if (kind !== 'association' || mapping.hubspotProperty !== PRIMARY_COMPANY_PROPERTY) {
+      push(
+        'association_mapping_invalid',
+        `a record's primary company is mapped as "${PRIMARY_COMPANY_PROPERTY}" with the "association" transform, and nothing else takes that name.`,
+      );
+    }
+  } else if (properties && !property) {
     push(
       'hubspot_property_missing',
       `HubSpot has no ${scope.noun} property "${mapping.hubspotProperty}". Create it in HubSpot or remove this mapping.`,

@@ -27,6 +27,7 @@ export const transformFailureCodes = [
   'invalid_value',
   'owner_not_found',
   'owner_inactive',
+  'association_unlinked',
 ] as const;
 export type TransformFailureCode = (typeof transformFailureCodes)[number];
 

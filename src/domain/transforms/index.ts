@@ -4,6 +4,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { assertNever } from '../result';
 import type { TransformSpec } from '../settings/schema';
+import { createAssociationTransform, emptyCompanyLinkIndex, type CompanyLinkIndex } from './association';
 import { createBooleanTransform } from './boolean';
 import type { FieldTransform } from './canonical';
 import { createDateTimeTransform, createDateTransform } from './dates';
@@ -25,6 +26,8 @@ export interface TransformContext {
    * user the bridge acts as, who owns what the bridge creates.
    */
   readonly assignedOwners?: { readonly hubspot: string | null; readonly salesforce: string | null };
+  /** The links between companies and Accounts the records at hand name (absent: none known). */
+  readonly companyLinks?: CompanyLinkIndex;
 }
 
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {
@@ -51,6 +54,8 @@ export function createTransform(spec: TransformSpec, context: TransformContext):
       return createMultiSelectTransform(spec);
     case 'owner':
       return createOwnerTransform(context.owners);
+    case 'association':
+      return createAssociationTransform(context.companyLinks ?? emptyCompanyLinkIndex);
     default:
       return assertNever(spec, 'transform');
   }

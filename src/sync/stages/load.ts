@@ -13,7 +13,8 @@ import type { Side } from '../../domain/records';
 import { contended } from '../../domain/settlement';
 import type { BatchContext } from '../context';
 import type { RecordLocks } from '../locks';
-import { readCandidates, readSides } from '../reads';
+import { companyLinksFor, readCandidates, readSides } from '../reads';
+import { emptyCompanyLinkIndex, type CompanyLinkIndex } from '../../domain/transforms/association';
 import {
   dirtySides,
   domainLink,
@@ -67,7 +68,12 @@ export async function hold(
 }
 
 /** The changed sides hold what was last synced: nothing can flow, and the other side is not read. */
-function isEcho(context: BatchContext, unit: StoredUnit, sides: Sides): boolean {
+function isEcho(
+  context: BatchContext,
+  unit: StoredUnit,
+  sides: Sides,
+  companyLinks: CompanyLinkIndex,
+): boolean {
   if (!unit.link || unit.link.state !== 'active' || unit.hint !== null || unit.requestedByPerson)
     return false;
   if (Object.keys(unit.resolutions).length > 0) return false;
@@ -84,6 +90,7 @@ function isEcho(context: BatchContext, unit: StoredUnit, sides: Sides): boolean 
       changed,
       shadows: unit.shadows,
       owners: context.metadata.owners,
+      companyLinks,
     });
     if (!same) return false;
   }
@@ -105,9 +112,17 @@ export async function readChanged(
   );
   const reading: Reading[] = [];
   const ended: Verdict[] = [];
+  const companyLinks =
+    round === 1
+      ? await companyLinksFor(
+          context,
+          [...sides.values()].map((read) => read.hubspot ?? null),
+          [...sides.values()].map((read) => read.salesforce ?? null),
+        )
+      : emptyCompanyLinkIndex;
   for (const unit of units) {
     const read = sides.get(unit.key) ?? {};
-    if (round === 1 && isEcho(context, unit, read)) {
+    if (round === 1 && isEcho(context, unit, read, companyLinks)) {
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' }, echo: true });
     } else {
       reading.push({ unit, sides: trustedSides(unit, read) });

@@ -19,7 +19,8 @@ import type { BatchContext } from '../context';
 import { landedValues, recordingLanded } from '../inDoubt';
 import { recordLockKey } from '../locks';
 import { linkedMergedAway } from '../mergeSurvivors';
-import { readHubspotHistory } from '../reads';
+import { companyLinksFor, readHubspotHistory } from '../reads';
+import type { CompanyLinkIndex } from '../../domain/transforms/association';
 import { domainLink, ownKeys, type Unit } from '../unit';
 import type { Verdict } from './conclude';
 
@@ -28,8 +29,9 @@ export interface Planned {
   readonly plan: SyncPlan;
 }
 
-export function planContextOf(context: BatchContext): PlanContext {
+export function planContextOf(context: BatchContext, companyLinks?: CompanyLinkIndex): PlanContext {
   return {
+    ...(companyLinks ? { companyLinks } : {}),
     settings: context.settings,
     nowMs: context.nowMs,
     owners: context.metadata.owners,
@@ -71,12 +73,16 @@ function inputOf(unit: Unit): PlanInput | null {
 }
 
 /** The plan for a unit, or null when there is nothing to plan (an unlinked record that no longer exists). */
-export function planUnit(context: BatchContext, unit: Unit): SyncPlan | null {
+export function planUnit(
+  context: BatchContext,
+  unit: Unit,
+  companyLinks?: CompanyLinkIndex,
+): SyncPlan | null {
   if (!unit.link && unit.choice?.kind === 'skip') {
     return emptyPlan('skipped', 'A person chose not to sync this record.');
   }
   const input = inputOf(unit);
-  return input ? planSync(input, planContextOf(context)) : null;
+  return input ? planSync(input, planContextOf(context, companyLinks)) : null;
 }
 
 /**
@@ -108,15 +114,19 @@ export function touchedKeys(installationId: string, unit: Unit, plan: SyncPlan):
  * Plans a unit; when a write of the previous round got no answer in time, the values found landed exactly
  * as sent count as synced (their shadows), and the unit is planned with them.
  */
-function planKnowingLanded(context: BatchContext, unit: Unit): Planned | null {
-  const plan = planUnit(context, unit);
+function planKnowingLanded(
+  context: BatchContext,
+  unit: Unit,
+  companyLinks: CompanyLinkIndex,
+): Planned | null {
+  const plan = planUnit(context, unit, companyLinks);
   if (!plan || unit.sentInDoubt.length === 0) return plan && { unit, plan };
   const landed = landedValues(plan.fields, unit.sentInDoubt);
   if (Object.keys(landed).length === 0) return { unit, plan };
   const knowing = { ...unit, shadows: { ...unit.shadows, ...landed } };
   return {
     unit: knowing,
-    plan: recordingLanded(planUnit(context, knowing) ?? plan, landed, unit.sentInDoubt),
+    plan: recordingLanded(planUnit(context, knowing, companyLinks) ?? plan, landed, unit.sentInDoubt),
   };
 }
 
@@ -180,12 +190,32 @@ function lostCreateWait(context: BatchContext, sentAt: number): Settlement {
   };
 }
 
+/** The links between companies and Accounts that the units' records and candidates name. */
+export async function companyLinksOf(
+  context: BatchContext,
+  units: readonly Unit[],
+): Promise<CompanyLinkIndex> {
+  return companyLinksFor(
+    context,
+    units.flatMap((unit) => [
+      unit.hubspot,
+      ...(unit.subject.side === 'salesforce' ? (unit.candidates as HubspotRecord[]) : []),
+    ]),
+    units.flatMap((unit) => [
+      unit.salesforce,
+      ...(unit.subject.side === 'hubspot' ? (unit.candidates as SalesforceRecord[]) : []),
+      ...(unit.createdByBridge ?? []),
+    ]),
+  );
+}
+
 export async function plan(
   context: BatchContext,
   units: readonly Unit[],
 ): Promise<{ planned: Planned[]; ended: Verdict[] }> {
   const planned: Planned[] = [];
   const ended: Verdict[] = [];
+  const companyLinks = await companyLinksOf(context, units);
   for (const unit of units) {
     if (unit.hint === 'privacy_deleted' && unit.hubspot === null) {
       ended.push({ kind: 'purge', unit });
@@ -204,7 +234,7 @@ export async function plan(
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark: mergedAway } });
       continue;
     }
-    const found = planKnowingLanded(context, unit);
+    const found = planKnowingLanded(context, unit, companyLinks);
     if (found?.plan.salesforceWrite?.kind === 'create' && unit.lostCreate?.mayStillLand) {
       // Creating again now could make a second record next to the one that create may still make.
       ended.push({ kind: 'settle', unit, settlement: lostCreateWait(context, unit.lostCreate.sentAt) });
@@ -226,7 +256,7 @@ export async function plan(
     const record = histories.get(entry.unit.key);
     if (!needing.includes(entry) || !record) return entry;
     const unit = { ...entry.unit, hubspot: record, hubspotWithHistory: true };
-    return planKnowingLanded(context, unit) ?? { unit, plan: entry.plan };
+    return planKnowingLanded(context, unit, companyLinks) ?? { unit, plan: entry.plan };
   });
   return { planned: replanned, ended };
 }

@@ -13,6 +13,7 @@
 import type { Knex } from 'knex';
 import { callFailureOf } from '../../connectors/callFailure';
 import { holdsEvery } from '../../connectors/hubspot/records';
+import * as associationWaits from '../../db/associationWaits';
 import * as auditEntries from '../../db/auditEntries';
 import * as conflictsTable from '../../db/conflicts';
 import * as createsInDoubt from '../../db/createsInDoubt';
@@ -22,6 +23,7 @@ import type { JsonValue, RecordRef } from '../../db/recordRefs';
 import * as shadows from '../../db/shadows';
 import * as linkLifecycle from '../../db/linkLifecycle';
 import type { SyncFailure } from '../../domain/failures';
+import type { SyncPlan } from '../../domain/planner';
 import type { HubspotRef, SalesforceRef, Side } from '../../domain/records';
 import {
   contended,
@@ -96,6 +98,11 @@ function candidateFacts(
     company: text(fields.Company, 255) ?? text(account?.Name, 255),
     lastModifiedAt: record.lastModifiedAtMs,
   };
+}
+
+/** Whether the plan links its records (matched, or created on one side). */
+function linksMade(plan: SyncPlan): boolean {
+  return plan.linkChanges.some((change) => change.kind === 'link' || change.kind === 'link_created');
 }
 
 function succeeded(outcomes: Written['outcomes'], side: Side): boolean {
@@ -237,6 +244,34 @@ async function recordUnit(
     if (unit.link) await links.findByIdForUpdate(trx, installationId, unit.link.id);
     const { plan, outcomes } = writes;
     const linkId = await applyLinkChanges(trx, context, unit, writes, options.earlyLinkId ?? null, nowMs);
+    if (linkId && context.objectType === 'companies' && linksMade(writes.plan)) {
+      // A company and an Account just linked: records whose primary company waited for either go again.
+      const link = await links.findById(trx, installationId, linkId);
+      if (link) {
+        const woken = await associationWaits.wake(
+          trx,
+          installationId,
+          [
+            { side: 'hubspot', recordId: link.hubspotId },
+            { side: 'salesforce', recordId: link.salesforceId },
+          ],
+          nowMs,
+        );
+        if (woken > 0)
+          context.logger.info(
+            { event: 'association_waits_woken', linkId, records: woken },
+            `${woken} records waiting for this company's link sync again`,
+          );
+      }
+    }
+    if (linkId && plan.waits.length > 0) {
+      await associationWaits.record(
+        trx,
+        installationId,
+        plan.waits.map((wait) => ({ waiting: unit.subject, forSide: wait.side, forRecordId: wait.recordId })),
+        nowMs,
+      );
+    }
     if (linkId && unit.lostCreate && unit.hubspot) {
       await createsInDoubt.forget(trx, installationId, context.objectType, [unit.hubspot.id]);
     }

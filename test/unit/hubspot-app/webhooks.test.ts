@@ -27,26 +27,29 @@ describe("the app's webhook subscriptions (webhooks-hsmeta.json)", () => {
   );
 
   it.each([
-    ['contact', '0-1', ['privacyDeletion']],
-    ['company', '0-2', []],
-    ['deal', '0-3', []],
-  ] as const)('covers every %s lifecycle event the engine acts on', (objectType, objectTypeId, hubEvents) => {
-    const kinds = subscriptions
-      .filter(
-        (subscription) => subscription.objectType === objectType || subscription.objectType === undefined,
-      )
-      .map(
-        (subscription) =>
-          parseSubscriptionType({
-            subscriptionType: subscription.subscriptionType,
-            objectTypeId: subscription.objectType === objectType ? objectTypeId : undefined,
-          })?.kind,
-      )
-      .filter((kind) => kind !== 'privacyDeletion' || hubEvents.length > 0);
-    expect(new Set(kinds)).toEqual(
-      new Set(['creation', 'deletion', 'propertyChange', 'merge', 'restore', ...hubEvents]),
-    );
-  });
+    ['contact', '0-1', ['privacyDeletion'], ['associationChange']],
+    ['company', '0-2', [], []],
+    ['deal', '0-3', [], ['associationChange']],
+  ] as const)(
+    'covers every %s lifecycle event the engine acts on',
+    (objectType, objectTypeId, hubEvents, more) => {
+      const kinds = subscriptions
+        .filter(
+          (subscription) => subscription.objectType === objectType || subscription.objectType === undefined,
+        )
+        .map(
+          (subscription) =>
+            parseSubscriptionType({
+              subscriptionType: subscription.subscriptionType,
+              objectTypeId: subscription.objectType === objectType ? objectTypeId : undefined,
+            })?.kind,
+        )
+        .filter((kind) => kind !== 'privacyDeletion' || hubEvents.length > 0);
+      expect(new Set(kinds)).toEqual(
+        new Set(['creation', 'deletion', 'propertyChange', 'merge', 'restore', ...hubEvents, ...more]),
+      );
+    },
+  );
 
   it('delivers to the webhook endpoint, with every subscription active', () => {
     const meta = readWebhooksMeta();

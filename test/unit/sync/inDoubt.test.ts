@@ -48,6 +48,7 @@ function plan(shadowUpdates: ShadowUpdate[], fields: FieldPlan[] = []): SyncPlan
     shadowUpdates,
     conflicts: [],
     closeConflicts: [],
+    waits: [],
     linkChanges: [],
     pendingMatch: null,
     fields,

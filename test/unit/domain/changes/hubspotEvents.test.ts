@@ -142,4 +142,65 @@ describe('what a HubSpot webhook event means', () => {
     expect(() => event({ subscriptionType: 'contact.creation', objectId: 'abc' })).toThrow();
     expect(() => HubspotWebhookEventSchema.parse({ subscriptionType: 'contact.creation' })).toThrow();
   });
+  describe('an association change between a contact or a deal and a company', () => {
+    const syncing: EventContext = {
+      ...context,
+      syncedObjects: new Set<HubspotObjectType>(['contacts', 'companies', 'deals']),
+      primaryCompanySynced: (object) => object === 'contacts' || object === 'deals',
+    };
+    const legacy = (fields: Record<string, unknown>) =>
+      event({
+        subscriptionType: 'contact.associationChange',
+        objectId: undefined,
+        associationType: 'CONTACT_TO_COMPANY',
+        fromObjectId: 501,
+        toObjectId: 9001,
+        associationRemoved: false,
+        ...fields,
+      });
+
+    it('marks the contact (legacy event) or the deal (generic event) whose companies changed', () => {
+      expect(interpretEvent(legacy({}), syncing)).toEqual({
+        kind: 'mark',
+        mark: { objectType: 'contacts', recordId: '501', hint: null, occurredAtMs: 1_700_000_000_000 },
+      });
+      const generic = event({
+        subscriptionType: 'object.associationChange',
+        objectId: undefined,
+        fromObjectTypeId: '0-3',
+        toObjectTypeId: '0-2',
+        fromObjectId: 77,
+        toObjectId: 9001,
+        associationTypeId: 5,
+      });
+      expect(interpretEvent(generic, syncing)).toMatchObject({
+        kind: 'mark',
+        mark: { objectType: 'deals', recordId: '77' },
+      });
+    });
+
+    it('skips the company-side direction, other association types, its own writes, and companies that do not sync', () => {
+      expect(
+        interpretEvent(
+          legacy({ associationType: 'COMPANY_TO_CONTACT', subscriptionType: 'company.associationChange' }),
+          syncing,
+        ),
+      ).toEqual({ kind: 'skip', reason: 'association_change' });
+      expect(interpretEvent(legacy({ associationType: 'CONTACT_TO_DEAL' }), syncing)).toEqual({
+        kind: 'skip',
+        reason: 'association_change',
+      });
+      expect(interpretEvent(legacy({ changeSource: 'INTEGRATION', sourceId: APP_ID }), syncing)).toEqual({
+        kind: 'skip',
+        reason: 'own_echo',
+      });
+      expect(
+        interpretEvent(legacy({}), { ...syncing, syncedObjects: new Set<HubspotObjectType>(['contacts']) }),
+      ).toEqual({ kind: 'skip', reason: 'object_not_synced' });
+      expect(interpretEvent(legacy({}), { ...syncing, primaryCompanySynced: () => false })).toEqual({
+        kind: 'skip',
+        reason: 'association_change',
+      });
+    });
+  });
 });

@@ -49,6 +49,7 @@ export const transformLabels: Record<TransformSpec['kind'], string> = {
   picklist: 'Picklist (value map)',
   multiselect: 'Multi-select (value map)',
   owner: 'Owner (by email)',
+  association: 'Primary company (through the company links)',
 };
 
 const transformOptions = (Object.keys(transformLabels) as Array<TransformSpec['kind']>).map((kind) => ({

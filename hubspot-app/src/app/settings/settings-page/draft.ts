@@ -108,6 +108,7 @@ export function transformOfKind(kind: TransformSpec['kind'], previous?: Transfor
     return { kind, options, passThrough };
   }
   if (kind === 'number') return { kind };
+  if (kind === 'association') return { kind, to: 'companies' };
   // Text keeps its blank placeholder (a Lead's Company) when it stays text.
   if (kind === 'text' && previous?.kind === 'text' && previous.salesforceBlank !== undefined) {
     return { kind, salesforceBlank: previous.salesforceBlank };

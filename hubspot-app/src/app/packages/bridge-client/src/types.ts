@@ -280,6 +280,8 @@ export type TransformSpec =
   /** `salesforceBlank`: what Salesforce holds for blank in a field it requires (a Lead's Company). */
   | { readonly kind: 'text'; readonly salesforceBlank?: string }
   | { readonly kind: 'number'; readonly decimalPlaces?: number }
+  /** A record's primary company ⇄ its Account lookup (`association.primary_company` ⇄ `AccountId`). */
+  | { readonly kind: 'association'; readonly to: 'companies' }
   | {
       readonly kind: 'picklist' | 'multiselect';
       readonly options: readonly PicklistGroup[];
