@@ -35,6 +35,7 @@ import * as createAlertDeliveries from './20261209090100_create_alert_deliveries
 import * as createOpsSamples from './20261209100000_create_ops_samples';
 import * as addDirtyCorrelationId from './20261210090000_add_dirty_correlation_id';
 import * as createReconcileReports from './20261212090000_create_reconcile_reports';
+import * as createPrivacyTombstones from './20261212090100_create_privacy_tombstones';
 import * as createDeleteHolds from './20261211090000_create_delete_holds';
 import * as createDeleteExpiries from './20261211090100_create_delete_expiries';
 import * as createAssociationWaits from './20261213090000_create_association_waits';
@@ -82,5 +83,6 @@ export const migrations: Migration[] = [
   { name: '20261211090000_create_delete_holds', ...createDeleteHolds },
   { name: '20261211090100_create_delete_expiries', ...createDeleteExpiries },
   { name: '20261212090000_create_reconcile_reports', ...createReconcileReports },
+  { name: '20261212090100_create_privacy_tombstones', ...createPrivacyTombstones },
   { name: '20261213090000_create_association_waits', ...createAssociationWaits },
 ];

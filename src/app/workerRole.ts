@@ -3,8 +3,8 @@
  * housekeeping), the sync worker, sharing the process's API budget, and the operator dashboard's sampler
  * (one sample per installation a minute, under a schedule lease so several workers write one), and the
  * alerts' evaluation and webhook deliveries (src/app/alertsJob.ts), the delete policy when grace periods end
- * (src/app/deleteExpiryJob.ts), and reconciliation's schedule
- * (src/reconcile/job.ts). `stop` stops them all cleanly.
+ * (src/app/deleteExpiryJob.ts), reconciliation's schedule (src/reconcile/job.ts), and the retention of
+ * personal values (src/app/retentionJob.ts). `stop` stops them all cleanly.
  */
 import os from 'node:os';
 import { startChangeDetection } from '../changes/start';
@@ -13,6 +13,7 @@ import { schedulePeriodic } from '../queue/scheduler';
 import { startReconciliation } from '../reconcile/job';
 import { startSyncWorker } from '../sync/worker';
 import { startAlerts } from './alertsJob';
+import { startRetention } from './retentionJob';
 import { startDeleteExpiry } from './deleteExpiryJob';
 import type { AppContext } from './appContext';
 
@@ -33,6 +34,7 @@ export function startWorker(context: AppContext): WorkerHandle {
     gateFor: (installationId) => context.budget.gateFor(installationId),
   });
   const reconciliation = startReconciliation(context.reconcile);
+  const retention = startRetention(context);
   const sampler = schedulePeriodic(
     {
       name: 'ops:samples',
@@ -57,6 +59,7 @@ export function startWorker(context: AppContext): WorkerHandle {
         alerts.stop(),
         deleteExpiry.stop(),
         reconciliation.stop(),
+        retention.stop(),
       ]);
       context.logger.info({}, 'worker stopped');
     },

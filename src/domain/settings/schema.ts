@@ -301,6 +301,21 @@ export const SettingsSchema = z.object({
       intervalHours: z.number().int().min(1).max(720).default(24),
     })
     .prefault({}),
+  /** What a HubSpot privacy deletion does besides purging, and how long personal values are kept. */
+  privacy: z
+    .object({
+      /**
+       * The Salesforce record of a person HubSpot deleted for privacy: left as it is (`keep`), marked
+       * (`mark`: its delete flag, when the org has one, else only the bridge's tombstone), or cleared (`clear`:
+       * every mapped field Salesforce lets be blank is emptied, and it is marked).
+       */
+      salesforceRecord: z.enum(['keep', 'mark', 'clear']).default('mark'),
+      /** Days the values (before, after) of audit lines are kept; the lines themselves stay, without them. */
+      auditValueRetentionDays: z.number().int().min(1).max(3650).default(365),
+      /** Days the payloads of received webhook events are kept. */
+      webhookPayloadRetentionDays: z.number().int().min(1).max(365).default(7),
+    })
+    .prefault({}),
 });
 
 /** A settings document as the engine uses it: every default filled in. */

@@ -10,13 +10,12 @@
 import type { Knex } from 'knex';
 import * as dirty from '../../db/dirty';
 import * as failures from '../../db/failures';
-import * as linkLifecycle from '../../db/linkLifecycle';
-import * as pendingMatches from '../../db/pendingMatches';
 import type { RecordRef } from '../../db/recordRefs';
 import type { Settlement } from '../../domain/settlement';
 import type { ClaimedItem } from '../../queue/claim';
 import { settleClaims } from '../../queue/settle';
 import { BRIDGE_ACTOR, type BatchContext } from '../context';
+import { purgePrivacyDeleted } from '../privacy';
 import type { StoredUnit, WorkEntry } from '../unit';
 
 export type Verdict =
@@ -27,7 +26,7 @@ export type Verdict =
       readonly settlement: Settlement;
       readonly echo?: boolean;
     }
-  /** A GDPR deletion in HubSpot: what the bridge stores about the person goes; the link stays to block re-creation. */
+  /** A privacy deletion in HubSpot: what the bridge stores about the person goes (src/sync/privacy.ts). */
   | { readonly kind: 'purge'; readonly unit: StoredUnit }
   /** The unit goes another round (its link moved, or it touches a record another unit of the round touches). */
   | { readonly kind: 'again'; readonly entry: WorkEntry };
@@ -132,27 +131,8 @@ export async function settleUnit(
 }
 
 async function purge(context: BatchContext, unit: StoredUnit): Promise<void> {
-  await context.db.transaction(async (trx) => {
-    const nowMs = context.now();
-    if (unit.link && unit.link.state !== 'purged') {
-      await linkLifecycle.change(
-        trx,
-        context.installationId,
-        unit.link.id,
-        { kind: 'purge' },
-        {
-          now: nowMs,
-          actor: BRIDGE_ACTOR,
-          reason: 'privacy deletion in HubSpot',
-          correlationId: context.correlationId,
-        },
-      );
-    }
-    await pendingMatches.dismissForRecord(trx, context.installationId, unit.subject, {
-      resolvedBy: BRIDGE_ACTOR,
-      now: nowMs,
-    });
-    await settleUnit(trx, context, unit, { kind: 'complete' }, unit.link?.id ?? null, nowMs);
+  await purgePrivacyDeleted(context, unit, async (trx) => {
+    await settleUnit(trx, context, unit, { kind: 'complete' }, unit.link?.id ?? null, context.now());
   });
 }
 

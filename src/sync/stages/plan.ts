@@ -19,6 +19,7 @@ import type { BatchContext } from '../context';
 import { landedValues, recordingLanded } from '../inDoubt';
 import { recordLockKey } from '../locks';
 import { linkedMergedAway } from '../mergeSurvivors';
+import { forgottenPeople } from '../privacy';
 import { companyLinksFor, readHubspotHistory } from '../reads';
 import type { CompanyLinkIndex } from '../../domain/transforms/association';
 import { domainLink, ownKeys, type Unit } from '../unit';
@@ -215,10 +216,16 @@ export async function plan(
 ): Promise<{ planned: Planned[]; ended: Verdict[] }> {
   const planned: Planned[] = [];
   const ended: Verdict[] = [];
+  const forgotten = await forgottenPeople(context, units);
   const companyLinks = await companyLinksOf(context, units);
   for (const unit of units) {
     if (unit.hint === 'privacy_deleted' && unit.hubspot === null) {
       ended.push({ kind: 'purge', unit });
+      continue;
+    }
+    if (forgotten.has(unit.key)) {
+      // A person deleted for privacy in HubSpot comes back only if they come back in HubSpot themselves.
+      ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' } });
       continue;
     }
     const survivor = !unit.link && unit.subject.side === 'hubspot' ? unit.hubspot : null;
