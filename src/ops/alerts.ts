@@ -50,7 +50,7 @@ export function recentAlerts(
 
 /** The kinds evaluated today; the others (src/domain/alerts.ts) wait for the feature they watch. */
 export const EVALUATED_KINDS: readonly AlertKind[] = alertKinds.filter(
-  (kind) => kind !== 'mass_delete_brake' && kind !== 'reconciliation_drift',
+  (kind) => kind !== 'reconciliation_drift',
 );
 
 export interface AlertsDeps {

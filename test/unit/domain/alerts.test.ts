@@ -103,6 +103,17 @@ describe('reconcile', () => {
     });
   });
 
+  it('opens the brake alert while deletes are held, naming how many', () => {
+    expect(kindsOf({ heldDeletes: { count: 0, oldestHeldAt: null } })).toEqual([]);
+    const [brake] = conditionsOf({ ...quiet, heldDeletes: { count: 14, oldestHeldAt: 1_000 } });
+    expect(brake).toMatchObject({
+      kind: 'mass_delete_brake',
+      severity: 'critical',
+      details: { held: 14, oldestHeldAt: 1_000 },
+    });
+    expect(brake?.message).toContain('14 deletes');
+  });
+
   it('leaves alone a kind nobody evaluates', () => {
     const brake = {
       id: 'c',
