@@ -7,6 +7,7 @@ import { HUBSPOT_REQUIRED_SCOPES, missingHubSpotScopes } from '../connectors/hub
 import { SALESFORCE_SCOPES } from '../connectors/salesforce/oauth';
 import { HUBSPOT_INSTALL_PATH, type BridgeApp, type BridgeContext } from '../auth/bridgeContext';
 import * as installations from '../db/installations';
+import { deleteCheckboxOfCapabilities } from '../settings/deleteMark';
 import type {
   Installation,
   LastError,
@@ -60,6 +61,13 @@ export interface InstallationStatusView {
     accessTokenExpiresAt: null;
     scopes: ScopeCheck;
     capabilities: CapabilityReport | null;
+    /**
+     * Where a HubSpot delete is marked on Salesforce records, as the capability check found the org:
+     * `HubSpot_Deleted__c` when Leads and Contacts have it as an editable checkbox, else only in the bridge
+     * (the record card shows it). The sync checks again with each describe it reads; a settings page that
+     * turned the checkbox off or named another says so itself.
+     */
+    deleteCheckbox: string | null;
     /** Made from a settings-page link and not yet confirmed by a settings manager: sync waits until it is. */
     awaitingConfirmation: boolean;
     /**
@@ -142,6 +150,7 @@ export function statusView(app: BridgeApp, installation: Installation): Installa
           : [...SALESFORCE_SCOPES],
       ),
       capabilities: installation.salesforce.capabilities,
+      deleteCheckbox: deleteCheckboxOfCapabilities(installation.salesforce.capabilities),
       awaitingConfirmation: installation.state.awaitingConfirmation,
       origin: installation.salesforce.connectionOrigin && {
         via: installation.salesforce.connectionOrigin.via,
