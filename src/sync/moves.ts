@@ -4,11 +4,15 @@
  * one, else to a new link between the survivor and the other side's record). The caller then reads the
  * records the link now names and plans again. A converted Lead is never written to.
  */
+import type { Knex } from 'knex';
+import * as associationWaits from '../db/associationWaits';
 import * as auditEntries from '../db/auditEntries';
+import * as dirty from '../db/dirty';
 import * as linkLifecycle from '../db/linkLifecycle';
 import * as links from '../db/links';
 import type { JsonValue } from '../db/recordRefs';
-import type { SyncPlan } from '../domain/planner';
+import type { LinkChange, SyncPlan } from '../domain/planner';
+import { PRIMARY_COMPANY_PROPERTY } from '../domain/transforms/association';
 import type { AttemptError } from '../queue/settle';
 import { BRIDGE_ACTOR, type BatchContext } from './context';
 import type { Unit } from './unit';
@@ -25,6 +29,69 @@ const collision = (message: string): MoveResult => ({
   kind: 'failed',
   error: { retryable: false, category: 'duplicate', code: 'link_collision', message },
 });
+
+/**
+ * What a conversion made besides the Contact. The Account: when the contact's primary company in HubSpot is
+ * not linked yet and neither is the Account, they are one company and are linked (never a second company
+ * for the Account); either way the Account is synced next, and the contact's primary company follows it.
+ * The Opportunity is synced next too (it becomes a deal with that company). Only while those objects sync.
+ */
+async function followConversion(
+  trx: Knex.Transaction,
+  context: BatchContext,
+  unit: Unit,
+  change: Extract<LinkChange, { kind: 'lead_converted' }>,
+  ctx: (reason: string) => links.ChangeContext,
+): Promise<void> {
+  const { installationId, settings } = context;
+  const nowMs = context.now();
+  const marks: dirty.MarkInput[] = [];
+  if (change.accountId && settings.objects.companies.enabled) {
+    const accountLinked = await links.findActiveBySalesforce(trx, installationId, change.accountId);
+    const companyId = unit.hubspot?.properties[PRIMARY_COMPANY_PROPERTY] ?? null;
+    const companyLinked = companyId
+      ? await links.findActiveByHubspot(trx, installationId, 'companies', companyId)
+      : null;
+    if (!accountLinked && companyId && !companyLinked) {
+      const created = await links.create(
+        trx,
+        {
+          installationId,
+          hubspotObjectType: 'companies',
+          hubspotId: companyId,
+          salesforceObjectType: 'Account',
+          salesforceId: change.accountId,
+          origin: 'converted',
+        },
+        ctx("lead converted: the Account is the contact's company"),
+      );
+      if (created.ok) {
+        await associationWaits.wake(
+          trx,
+          installationId,
+          [
+            { side: 'hubspot', recordId: companyId },
+            { side: 'salesforce', recordId: change.accountId },
+          ],
+          nowMs,
+        );
+      }
+    }
+    marks.push({
+      installationId,
+      record: { side: 'salesforce', objectType: 'Account', recordId: change.accountId },
+      source: 'dependency',
+    });
+  }
+  if (change.opportunityId && settings.objects.deals.enabled) {
+    marks.push({
+      installationId,
+      record: { side: 'salesforce', objectType: 'Opportunity', recordId: change.opportunityId },
+      source: 'dependency',
+    });
+  }
+  if (marks.length > 0) await dirty.markMany(trx, marks, nowMs);
+}
 
 export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPlan): Promise<MoveResult> {
   const { installationId } = context;
@@ -55,6 +122,7 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
         { salesforceObjectType: 'Contact', salesforceId: change.contactId },
         ctx('lead converted'),
       );
+      if (result.ok) await followConversion(trx, context, unit, change, ctx);
       moved = result.ok
         ? { kind: 'moved', linkId: result.successor.id }
         : collision(

@@ -184,4 +184,47 @@ describe.each(testDialects)('primary companies ⇄ Account lookups on %s', (dial
     await h.drain();
     expect((await emulators.salesforce.control.getRecord(opportunityId)).AccountId).toBe(second);
   });
+  it("follows a Lead's conversion: the contact's company becomes the Account, never a second company, and the Opportunity a deal of that company", async () => {
+    const company = await emulators.hubspot.control
+      .asUser(h.portalId)
+      .create('companies', { name: 'Acme Rockets', domain: `${unique('acme')}.example.com` });
+    const contact = await emulators.hubspot.control
+      .asUser(h.portalId)
+      .create('contacts', {
+        email: `${unique('lee')}@example.com`,
+        lastname: 'Lee',
+        company: 'Acme Rockets',
+      });
+    await emulators.hubspot.control
+      .asUser(h.portalId)
+      .associate('contacts', contact.id, 'companies', company.id, { primary: true });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const leadId = (await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id))
+      ?.salesforceId as string;
+    expect(leadId.startsWith('00Q')).toBe(true);
+
+    const converted = await emulators.salesforce.control.convertLead(leadId, {
+      createOpportunity: true,
+      opportunityName: 'Acme Rockets - first order',
+    });
+    await markSalesforce(h, 'Contact', converted.contactId);
+    await h.mark({ side: 'salesforce', objectType: 'Lead', recordId: leadId }, undefined, 'poll');
+    await h.drain();
+
+    // The Account is the contact's company: linked, not created again.
+    const accountLink = await links.findActiveBySalesforce(
+      h.testDb.db,
+      h.installationId,
+      converted.accountId,
+    );
+    expect(accountLink).toMatchObject({ hubspotId: company.id, origin: 'converted' });
+    const companies = await h.hubspot.crm.companies.basicApi.getPage(100);
+    expect(companies.results.filter((found) => found.properties.name?.startsWith('Acme'))).toHaveLength(1);
+    expect(await primaryCompanyOf('contacts', contact.id)).toBe(company.id);
+    // The Opportunity is a deal of that company.
+    const dealId = await hubspotIdOf(converted.opportunityId as string);
+    expect(await primaryCompanyOf('deals', dealId)).toBe(company.id);
+    expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
+  });
 });
