@@ -5,6 +5,7 @@
  */
 import express, { type Router } from 'express';
 import type { AppDeps } from '../deps';
+import { getAudit } from '../handlers/sync/get-audit';
 import { getConflicts } from '../handlers/sync/get-conflicts';
 import { getHealth } from '../handlers/sync/get-health';
 import { getHeldDeletes } from '../handlers/sync/get-held-deletes';
@@ -62,6 +63,7 @@ export function createEngineRouter(deps: AppDeps): Router {
   router.get('/api/sync/health', ...signed, getHealth(deps));
   router.post('/api/sync/reconcile', ...signed, manager, postReconcile(deps));
   router.get('/api/sync/reconcile/reports', ...signed, getReconcileReports(deps));
+  router.get('/api/sync/audit', ...signed, manager, getAudit(deps));
   const record = '/api/sync/records/:side/:objectType/:recordId';
   router.get(record, ...signed, getRecordStatus(deps));
   router.get(`${record}/history`, ...signed, getRecordHistory(deps));

@@ -209,6 +209,8 @@ async function storeAndMark(
           ...(hint ? { hint } : {}),
           event: {
             occurredAtMs: mark.occurredAtMs,
+            ...(mark.changeSource ? { changeSource: mark.changeSource } : {}),
+            ...(mark.sourceId ? { sourceId: mark.sourceId } : {}),
             ...(mark.survivorId ? { survivorId: mark.survivorId } : {}),
             ...(mark.mergedIds && mark.mergedIds.length > 0 ? { mergedIds: [...mark.mergedIds] } : {}),
           },

@@ -292,3 +292,47 @@ export async function listForHistory(
   if (options.limit !== undefined) query.limit(options.limit);
   return (await query).map(fromRow);
 }
+
+/** What the portal's recent changes can be narrowed to. */
+export interface FeedFilter {
+  /** A HubSpot object type (`contacts`) or a Salesforce object (`Lead`): lines of its records and links. */
+  objectType?: string;
+  fieldKey?: string;
+  /** An actor as stored (`hubspot-user:12`, `salesforce-user:005…`, `bridge`), or a person's email. */
+  actor?: string;
+}
+
+/**
+ * The installation's lines, newest first (by id), narrowed by the filter: at most `limit`, older than
+ * `beforeId` when given.
+ */
+export async function listFeed(
+  db: Queryable,
+  installationId: string,
+  filter: FeedFilter,
+  page: { limit: number; beforeId?: number },
+): Promise<AuditEntry[]> {
+  const query = db<AuditEntryRow>(AUDIT_ENTRIES).where({ installation_id: installationId });
+  if (filter.objectType !== undefined) {
+    const objectType = filter.objectType;
+    query.where((where) => {
+      where.where({ record_object_type: objectType }).orWhereIn('link_id', (links) => {
+        links
+          .select('id')
+          .from('links')
+          .where({ installation_id: installationId })
+          .where((of) =>
+            of.where({ hubspot_object_type: objectType }).orWhere({ salesforce_object_type: objectType }),
+          );
+      });
+    });
+  }
+  if (filter.fieldKey !== undefined) query.where({ field_key: filter.fieldKey });
+  if (filter.actor !== undefined) {
+    const actor = filter.actor;
+    query.where((where) => where.where({ actor }).orWhere({ actor_email: actor.toLowerCase() }));
+  }
+  if (page.beforeId !== undefined) query.where('id', '<', page.beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(page.limit);
+  return rows.map(fromRow);
+}

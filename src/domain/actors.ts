@@ -57,3 +57,59 @@ export const personActions = [
   'reconciliation_requested',
 ] as const;
 export type PersonAction = (typeof personActions)[number];
+
+/** The `actor` of a write a Salesforce user's change caused: `salesforce-user:<id>`. */
+export function salesforceUserActorId(userId: string): string {
+  return `salesforce-user:${userId}`;
+}
+
+/**
+ * The HubSpot user behind a webhook event: HubSpot names a change made in its UI `changeSource: CRM_UI` with
+ * `sourceId: userId:<id>`. Anything else (an integration, an import, a workflow) names no user.
+ */
+export function hubspotUserOfEvent(event: {
+  changeSource?: string | undefined;
+  sourceId?: string | undefined;
+}): string | null {
+  return /^userId:(\d+)$/.exec(event.sourceId ?? '')?.[1] ?? null;
+}
+
+/** Who a sync write is recorded under: `bridge`, or the person whose change it carries. */
+export interface WriteActor {
+  readonly actor: string;
+  readonly actorUserId: string | null;
+  readonly actorEmail: string | null;
+}
+
+export const BRIDGE_WRITE_ACTOR: WriteActor = { actor: 'bridge', actorUserId: null, actorEmail: null };
+
+/**
+ * The person whose change a write carries to the other system: for a write to Salesforce, the HubSpot user
+ * the change's webhook named (none for a change a poll found: the search does not say who); for a write to
+ * HubSpot, the Salesforce user who last modified the record (`LastModifiedById`), unless that is the bridge's
+ * own integration user. Anything else is the bridge's own doing.
+ */
+export function writeActorOf(args: {
+  readonly direction: 'to_hubspot' | 'to_salesforce' | 'none';
+  readonly hubspotUserId: string | null;
+  readonly salesforceUserId: string | null;
+  readonly integrationUserId: string | null;
+  readonly salesforceEmailOf: (userId: string) => string | null;
+}): WriteActor {
+  if (args.direction === 'to_salesforce' && args.hubspotUserId) {
+    return { actor: `hubspot-user:${args.hubspotUserId}`, actorUserId: args.hubspotUserId, actorEmail: null };
+  }
+  const salesforceUser = args.salesforceUserId;
+  if (
+    args.direction === 'to_hubspot' &&
+    salesforceUser &&
+    salesforceUser.slice(0, 15) !== args.integrationUserId?.slice(0, 15)
+  ) {
+    return {
+      actor: salesforceUserActorId(salesforceUser),
+      actorUserId: salesforceUser,
+      actorEmail: args.salesforceEmailOf(salesforceUser),
+    };
+  }
+  return BRIDGE_WRITE_ACTOR;
+}

@@ -90,8 +90,8 @@ export const OPERATOR_NAME = "The bridge's operator";
 const operator: HistoryActor = { kind: 'operator', name: OPERATOR_NAME, userId: null, email: null };
 
 /**
- * Who an audit line or link event names: the bridge, its operator (the dashboard), or a HubSpot user (emails
- * known from other lines).
+ * Who an audit line or link event names: the bridge, its operator (the dashboard), a Salesforce user whose
+ * change a write carried (`salesforce-user:<id>`), or a HubSpot user (emails known from other lines).
  */
 export function actorOf(
   actor: string,
@@ -100,6 +100,11 @@ export function actorOf(
 ): HistoryActor {
   if (actor === 'bridge') return bridge;
   if (actor === OPERATOR_ACTOR_ID) return operator;
+  const salesforceUser = /^salesforce-user:(\w+)$/.exec(actor)?.[1] ?? null;
+  if (salesforceUser) {
+    const name = person.email ?? `Salesforce user ${salesforceUser}`;
+    return { kind: 'salesforce_user', name, userId: salesforceUser, email: person.email };
+  }
   const fromActor = /^hubspot-user:(\d+)$/.exec(actor)?.[1] ?? null;
   const userId = person.userId ?? fromActor;
   const email =

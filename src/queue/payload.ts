@@ -28,6 +28,9 @@ export type SyncHint = (typeof syncHints)[number];
 export const SyncEventSchema = z.object({
   /** When the change happened (a webhook's occurredAt), epoch ms. */
   occurredAtMs: z.number().int().optional(),
+  /** Who made the change, as a HubSpot webhook names it: `CRM_UI` with `userId:<id>` for a person. */
+  changeSource: z.string().max(64).optional(),
+  sourceId: z.string().max(128).optional(),
   /** A merge: the id of the surviving record (HubSpot's newObjectId, Salesforce's MasterRecordId). */
   survivorId: z.string().min(1).optional(),
   /** A merge: the ids that were merged away. */

@@ -14,6 +14,7 @@ import * as pendingMatches from '../db/pendingMatches';
 import type { Choice } from '../db/pendingMatches';
 import type { RecordRef } from '../db/recordRefs';
 import * as shadowsTable from '../db/shadows';
+import { hubspotUserOfEvent } from '../domain/actors';
 import type { ConflictResolution, ShadowMap } from '../domain/planner';
 import type { HubspotRecord, Link, SalesforceObjectType, SalesforceRecord } from '../domain/records';
 import { sameSalesforceId } from '../domain/records';
@@ -37,6 +38,8 @@ export interface StoredUnit {
   /** The sides of `held` that came from a dirty payload (read by change detection), not from this batch. */
   readonly carried: { readonly hubspot: boolean; readonly salesforce: boolean };
   readonly hint: SyncHint | null;
+  /** The HubSpot user whose change in HubSpot's UI a webhook marked this unit for, when one did. */
+  readonly hubspotChangedBy: string | null;
   /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
   readonly requestedByPerson: boolean;
   readonly shadows: ShadowMap;
@@ -228,6 +231,12 @@ export async function storedUnits(
         salesforce: group.known?.salesforce === undefined && carriedSalesforce !== undefined,
       },
       hint: carried.find((payload) => payload.hint)?.hint ?? null,
+      // Who made the change holds even when the record a payload carried is too old to use.
+      hubspotChangedBy:
+        group.items
+          .filter((item) => item.record.side === 'hubspot')
+          .map((item) => hubspotUserOfEvent(readDirtyPayload(item).event))
+          .find((userId) => userId !== null) ?? null,
       requestedByPerson: group.items.some((item) => item.source === 'manual' || item.source === 'retry'),
       shadows: shadowMap,
       sentInDoubt: group.sentInDoubt,

@@ -63,6 +63,9 @@ export interface RecordMark {
   readonly recordId: string;
   readonly hint: EventHint | null;
   readonly occurredAtMs: number;
+  /** Who made the change, as HubSpot names it (`CRM_UI` and `userId:<id>` for a person in HubSpot). */
+  readonly changeSource?: string;
+  readonly sourceId?: string;
   /** A merge: the survivor (the record marked) and the ids merged into it. */
   readonly survivorId?: string;
   readonly mergedIds?: readonly string[];
@@ -159,7 +162,13 @@ export function interpretEvent(event: HubspotWebhookEvent, context: EventContext
   if (kind !== 'privacyDeletion' && isOwnEcho(event, context.appId))
     return { kind: 'skip', reason: 'own_echo' };
   if (!context.syncedObjects.has(object)) return { kind: 'skip', reason: 'object_not_synced' };
-  const base = { objectType: object, recordId: event.objectId, occurredAtMs: event.occurredAt };
+  const base = {
+    objectType: object,
+    recordId: event.objectId,
+    occurredAtMs: event.occurredAt,
+    ...(event.changeSource ? { changeSource: event.changeSource } : {}),
+    ...(event.sourceId ? { sourceId: event.sourceId } : {}),
+  };
   switch (kind) {
     case 'creation':
       return { kind: 'mark', mark: { ...base, hint: null } };

@@ -22,9 +22,10 @@ import * as pendingMatches from '../../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../../db/recordRefs';
 import * as shadows from '../../db/shadows';
 import * as linkLifecycle from '../../db/linkLifecycle';
+import { writeActorOf } from '../../domain/actors';
 import type { SyncFailure } from '../../domain/failures';
 import type { SyncPlan } from '../../domain/planner';
-import type { HubspotRef, SalesforceRef, Side } from '../../domain/records';
+import { sameSalesforceId, type HubspotRef, type SalesforceRef, type Side } from '../../domain/records';
 import {
   contended,
   settlementForCallFailure,
@@ -205,6 +206,8 @@ function auditLines(
     if (!outcome || outcome.ok) return null;
     return 'failure' in outcome ? outcome.failure.code : 'call_failed';
   };
+  const salesforceEmailOf = (userId: string) =>
+    context.metadata.owners.salesforceUsers.find((user) => sameSalesforceId(user.id, userId))?.email || null;
   return writes.plan.audit.map((entry): auditEntries.NewAuditEntry => {
     const side =
       entry.direction === 'to_hubspot'
@@ -224,7 +227,13 @@ function auditLines(
       before: entry.before as JsonValue,
       after: entry.after as JsonValue,
       reason: failedCode ?? entry.reason,
-      actor: BRIDGE_ACTOR,
+      ...writeActorOf({
+        direction: entry.direction,
+        hubspotUserId: unit.hubspotChangedBy,
+        salesforceUserId: unit.salesforce?.lastModifiedById ?? null,
+        integrationUserId: context.salesforceUserId,
+        salesforceEmailOf,
+      }),
       correlationId: context.correlationId,
       occurredAt: nowMs,
     };

@@ -52,7 +52,14 @@ describe('what a HubSpot webhook event means', () => {
     const decision = interpretEvent(event({ subscriptionType, ...fields }), context);
     expect(decision).toEqual({
       kind: 'mark',
-      mark: { objectType: 'contacts', occurredAtMs: 1_700_000_000_000, ...expected },
+      mark: {
+        objectType: 'contacts',
+        occurredAtMs: 1_700_000_000_000,
+        // Who made the change travels with the mark: the write it causes names them.
+        changeSource: 'CRM_UI',
+        sourceId: 'userId:7',
+        ...expected,
+      },
     });
   });
 
