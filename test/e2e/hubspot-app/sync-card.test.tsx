@@ -274,6 +274,21 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     await card.showsTag('Deleted in Salesforce');
     expect(card.tag().props.variant).toBe('danger');
     expect(card.maybeFindByTestId(LoadingButton, 'sync-now')).toBeNull();
+    const notice = card.findByTestId(Alert, 'deletion-notice');
+    expect(notice.props.title).toBe('Deleted in Salesforce');
+    expect(textOf(notice)).toContain('The HubSpot record is marked "Deleted in Salesforce".');
+    expect(textOf(notice)).toContain('Restoring it in Salesforce before');
+
+    // The record comes back from the recycle bin without a poll noticing yet: an admin relinks from the card.
+    await harness.salesforce.control.undeleteRecord(salesforceId);
+    card.findByTestId(Button, 'relink').trigger('onClick');
+    await card.showsTag('In sync');
+    expect(card.maybeFindByTestId(Alert, 'deletion-notice')).toBeNull();
+    const relinked = await api('GET', `/api/sync/records/hubspot/contacts/${id}`);
+    expect(relinked.body).toMatchObject({ link: { state: 'active' }, deletion: null });
+    const properties = (await harness.hubspot.control.record(portalId, 'contacts', id)).properties;
+    expect(properties.salesforce_sync_status).toBe('synced');
+    expect(properties.salesforce_deleted_at ?? '').toBe('');
   });
 
   it('shows Paused while an admin paused sync, and Not linked for a record the bridge does not know', async () => {

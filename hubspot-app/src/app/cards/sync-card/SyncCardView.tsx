@@ -19,6 +19,7 @@ import { Failures } from './Failures';
 import { FieldTable } from './FieldTable';
 import { History } from './History';
 import { PendingMatchQuestion } from './PendingMatchQuestion';
+import { DeletionNotice, HeldDeleteNotice } from './DeletionNotice';
 import { PossibleDuplicates } from './PossibleDuplicates';
 import { StatusHeader } from './StatusHeader';
 
@@ -90,6 +91,8 @@ function RecordCard(props: SyncCardViewProps & { client: BridgeClient; record: R
   return (
     <Flex direction="column" gap="md">
       <StatusHeader {...part} status={current} refreshing={status.state.refreshing} />
+      {current.deletion ? <DeletionNotice {...part} deletion={current.deletion} /> : null}
+      {current.deleteHeld ? <HeldDeleteNotice /> : null}
       {current.pendingMatch ? <PendingMatchQuestion {...part} match={current.pendingMatch} /> : null}
       {current.conflicts.length > 0 ? (
         <Conflicts {...part} conflicts={current.conflicts} fields={fieldsOf(fields.state)} />

@@ -8,6 +8,7 @@ import { BRIDGE_ORIGIN } from './origin';
 import type { ApiError, ApiResult } from './result';
 import type {
   ConflictChoice,
+  HeldDeletes,
   HubSpotRole,
   InstallationStatus,
   LiveMetadata,
@@ -183,6 +184,13 @@ export function createBridgeClient(options: BridgeClientOptions = {}) {
       return request<RecordHistory>('GET', `${recordPath(record)}/history${suffix}`);
     },
     syncNow: (record: RecordRef) => request<unknown>('POST', `${recordPath(record)}/sync-now`, {}),
+    relink: (record: RecordRef) =>
+      request<{ link: { id: string; state: string } }>('POST', `${recordPath(record)}/relink`, {}),
+    heldDeletes: () => request<HeldDeletes>('GET', '/api/sync/deletes/held'),
+    releaseHeldDeletes: (ids?: readonly string[]) =>
+      request<{ decided: number }>('POST', '/api/sync/deletes/held/release', ids ? { ids: [...ids] } : {}),
+    discardHeldDeletes: (ids?: readonly string[]) =>
+      request<{ decided: number }>('POST', '/api/sync/deletes/held/discard', ids ? { ids: [...ids] } : {}),
     retryFailure: (failureId: string) =>
       request<{ retried: number }>('POST', '/api/sync/failures/retry', { failureId }),
     retryAllFailures: () => request<{ retried: number }>('POST', '/api/sync/failures/retry', {}),

@@ -112,6 +112,22 @@ export interface RecordStatus {
     readonly lastSyncedAt: number | null;
     readonly tombstonedAt: number | null;
   } | null;
+  /** While the link is tombstoned: which side deleted, until when a restore revives it, where it is marked. */
+  readonly deletion?: {
+    readonly deletedSide: 'hubspot' | 'salesforce';
+    readonly deletedAt: number;
+    readonly graceEndsAt: number;
+    readonly markedIn: 'hubspot_properties' | 'salesforce_field' | 'bridge';
+    readonly salesforceFlagField: string | null;
+    readonly afterGrace: {
+      readonly outcome: string;
+      readonly reason: string;
+      readonly decidedAt: number;
+    } | null;
+    readonly canRelink: boolean;
+  } | null;
+  /** The mass-delete brake holds this record's delete for an admin. */
+  readonly deleteHeld?: boolean;
   readonly salesforce: { readonly instanceUrl: string | null; readonly recordUrl: string | null } | null;
   readonly lastSync: {
     readonly toHubspotAt: number | null;
@@ -346,7 +362,13 @@ export interface SettingsDocument {
   readonly deletes?: {
     readonly policy?: 'keep_flagged' | 'archive_counterpart';
     readonly graceDays?: number;
+    readonly salesforceFlag?: 'when_present' | 'off';
     readonly salesforceFlagField?: string | null;
+    readonly brake?: {
+      readonly maxPerHour?: number;
+      readonly linkedPercent?: number;
+      readonly minPerHour?: number;
+    };
   };
   readonly access?: { readonly settingsRoleIds?: readonly string[] };
 }
@@ -433,6 +455,23 @@ export interface SettingsDryRun {
   readonly records?: { readonly missing: number; readonly outOfScope?: number };
   readonly calls: { readonly hubspot: number; readonly salesforce: number };
   readonly generatedAt: number;
+}
+
+/** The mass-delete brake, as the settings page shows it. */
+export interface HeldDeletes {
+  /** True while any delete waits for an admin: new deletes are held too. */
+  readonly on: boolean;
+  readonly thresholdPerHour: number;
+  readonly linkedRecords: number;
+  readonly deletesLastHour: { readonly hubspot: number; readonly salesforce: number };
+  readonly held: ReadonlyArray<{
+    readonly id: string;
+    readonly linkId: string;
+    readonly deletedSide: 'hubspot' | 'salesforce';
+    readonly hubspot: { readonly objectType: string; readonly id: string };
+    readonly salesforce: { readonly objectType: string; readonly id: string };
+    readonly heldAt: number;
+  }>;
 }
 
 export interface SyncHealth {
