@@ -48,7 +48,7 @@ const ReportSchema = z.object({
   id: z.string(),
   installationId: z.string(),
   trigger: z.enum(reconcileTriggers),
-  /** Who asked for an on-demand run (`hubspot-user:<id>`, `ops`); null for scheduled runs. */
+  /** Who asked for an on-demand run (`hubspot-user:<id>`, `operator`); null for scheduled runs. */
   requestedBy: z.string().nullable(),
   state: z.enum(reconcileStates),
   counts: CountsSchema,

@@ -14,7 +14,7 @@ import * as auditEntries from '../db/auditEntries';
 import * as installations from '../db/installations';
 import * as reports from '../db/reconcileReports';
 import * as scheduleLeases from '../db/scheduleLeases';
-import { personActorId, type HubSpotPerson } from '../domain/actors';
+import type { Requester } from '../domain/actors';
 import { scheduledRunDue } from '../domain/reconcile';
 import { schedulePeriodic, type ScheduledJob } from '../queue/scheduler';
 import { settingsOrNull } from '../settings/installationSettings';
@@ -37,17 +37,15 @@ function readable(installation: installations.Installation): boolean {
   );
 }
 
-/** Who asks for a run: a person through the settings page, or the operator dashboard. */
-export type ReconcileRequester = { kind: 'person'; person: HubSpotPerson } | { kind: 'ops' };
-
 /**
  * Asks for a run of an installation, which the next tick of any worker takes. A run already waiting or going
- * on is returned instead of a second one. A person's request is an audit line, written with the report.
+ * on is returned instead of a second one. The request is an audit line naming who asked (a person through the
+ * settings page, or the operator from the dashboard), written with the report.
  */
 export async function requestReconciliation(
   db: Knex,
   installationId: string,
-  requester: ReconcileRequester,
+  requester: Requester,
   now: number,
 ): Promise<{ report: reports.ReconcileReport; alreadyPending: boolean }> {
   return db.transaction(async (trx) => {
@@ -55,23 +53,25 @@ export async function requestReconciliation(
       (report) => report.state === 'requested' || report.state === 'running',
     );
     if (pending) return { report: pending, alreadyPending: true };
-    const requestedBy = requester.kind === 'person' ? personActorId(requester.person) : 'ops';
     const report = await reports.create(
       trx,
-      { installationId, trigger: 'on_demand', requestedBy, state: 'requested' },
+      {
+        installationId,
+        trigger: 'on_demand',
+        requestedBy: auditEntries.byPerson(requester).actor,
+        state: 'requested',
+      },
       now,
     );
-    if (requester.kind === 'person') {
-      await auditEntries.append(trx, [
-        auditEntries.personEntry({
-          installationId,
-          person: requester.person,
-          action: 'reconciliation_requested',
-          reason: `report_${report.id}`,
-          occurredAt: now,
-        }),
-      ]);
-    }
+    await auditEntries.append(trx, [
+      auditEntries.personEntry({
+        installationId,
+        person: requester,
+        action: 'reconciliation_requested',
+        reason: `report_${report.id}`,
+        occurredAt: now,
+      }),
+    ]);
     return { report, alreadyPending: false };
   });
 }

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { z } from 'zod';
 import * as installations from '../../../src/db/installations';
+import { OPERATOR } from '../../../src/domain/actors';
 import { requestReconciliation } from '../../../src/reconcile/job';
 import type { AppDeps } from '../../deps';
 
@@ -23,7 +24,7 @@ export function postReconcile(deps: AppDeps): RequestHandler {
     const { report, alreadyPending } = await requestReconciliation(
       deps.context.db,
       installation.id,
-      { kind: 'ops' },
+      OPERATOR,
       deps.context.now(),
     );
     deps.context.logger.info(

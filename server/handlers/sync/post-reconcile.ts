@@ -18,7 +18,7 @@ export function postReconcile(deps: AppDeps): RequestHandler {
     const { report, alreadyPending } = await requestReconciliation(
       deps.context.db,
       installation.id,
-      { kind: 'person', person: personOf(res) },
+      personOf(res),
       deps.context.now(),
     );
     res.status(202).json({ report, alreadyPending });

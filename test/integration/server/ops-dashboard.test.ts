@@ -200,7 +200,7 @@ describe.each(testDialects)('the operator dashboard on %s', (dialect) => {
     expect(asked.headers.location).toBe(`/ops?notice=reconcile_requested#installation-${installationId}`);
     expect((await post(reconcile, cookie, { csrf })).status).toBe(303);
     const waiting = await reconcileReports.listRecent(testDb.db, installationId);
-    expect(waiting).toMatchObject([{ state: 'requested', trigger: 'on_demand', requestedBy: 'ops' }]);
+    expect(waiting).toMatchObject([{ state: 'requested', trigger: 'on_demand', requestedBy: 'operator' }]);
     const shown = await request(app).get('/ops?notice=reconcile_requested').set('cookie', cookie);
     expect(shown.text).toContain('Reconciliation asked for');
   });

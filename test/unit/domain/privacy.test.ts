@@ -90,3 +90,17 @@ describe('salesforcePrivacyWrite', () => {
     ).toEqual({ HubSpot_Deleted__c: true });
   });
 });
+
+describe('privacy settings', () => {
+  it('mark the Salesforce record and keep audit values a year and webhook payloads a week by default', () => {
+    expect(SettingsSchema.parse(defaultSettingsInput).privacy).toEqual({
+      salesforceRecord: 'mark',
+      auditValueRetentionDays: 365,
+      webhookPayloadRetentionDays: 7,
+    });
+    expect(
+      SettingsSchema.safeParse({ ...defaultSettingsInput, privacy: { webhookPayloadRetentionDays: 0 } })
+        .success,
+    ).toBe(false);
+  });
+});

@@ -64,3 +64,17 @@ describe('report states', () => {
     }
   });
 });
+
+describe('reconciliation settings', () => {
+  it('run daily by default, and refuse intervals outside an hour to a month', () => {
+    expect(SettingsSchema.parse(defaultSettingsInput).reconciliation).toEqual({
+      enabled: true,
+      intervalHours: 24,
+    });
+    for (const intervalHours of [0, 721, 1.5]) {
+      expect(
+        SettingsSchema.safeParse({ ...defaultSettingsInput, reconciliation: { intervalHours } }).success,
+      ).toBe(false);
+    }
+  });
+});
