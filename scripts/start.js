@@ -8,20 +8,6 @@
  */
 const fs = require('node:fs');
 const path = require('node:path');
-const v8 = require('node:v8');
-
-/**
- * How much V8 lets the heap grow past what survived the last full collection, in percent. Left to itself, V8
- * on a machine with memory to spare lets the heap grow to several times the live data before collecting it:
- * in a first sync the bridge's heap reached 238 MB when at most 75 MB of it was needed, and the process 349 MB
- * (docs/benchmarks.md, "Memory"). Growing by 30 % at a time keeps the heap near what the sync holds, and never
- * caps it: a larger live set just gets a larger heap. Node started with its own --heap-growing-percent keeps
- * that.
- */
-const HEAP_GROWING_PERCENT = 30;
-if (!process.execArgv.some((arg) => arg.startsWith('--heap-growing-percent'))) {
-  v8.setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
-}
 
 const [entry, ...args] = process.argv.slice(2);
 if (!entry) {

@@ -14,6 +14,7 @@ import { createLogger } from '../src/app/logger';
 import { startWorker } from '../src/app/workerRole';
 import { loadConfigOrExit } from '../src/config';
 import { exitOnUncaughtErrors } from '../src/app/crash';
+import { limitHeapGrowth } from '../src/app/heapGrowth';
 import { migrateLatest } from '../src/db/migrate';
 import { startProcessHeartbeat } from '../src/ops/processHeartbeat';
 import { createApp } from './app';
@@ -34,6 +35,7 @@ function parseRole(args: string[]): Role {
 }
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const role = parseRole(process.argv.slice(2));
   const config = loadConfigOrExit();
   const logger = createLogger({ level: config.LOG_LEVEL });

@@ -7,6 +7,7 @@
  */
 import { loadConfigOrExit } from '../config';
 import { exitOnUncaughtErrors } from './crash';
+import { limitHeapGrowth } from './heapGrowth';
 import { migrateLatest } from '../db/migrate';
 import { startProcessHeartbeat } from '../ops/processHeartbeat';
 import { startSyncWorker } from '../sync/worker';
@@ -14,6 +15,7 @@ import { createAppContext } from './appContext';
 import { createSyncWorkerLogger } from './logger';
 
 async function main(): Promise<void> {
+  limitHeapGrowth();
   const config = loadConfigOrExit();
   const logger = createSyncWorkerLogger({ level: config.LOG_LEVEL });
   exitOnUncaughtErrors('the sync worker', logger);
