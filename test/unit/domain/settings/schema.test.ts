@@ -83,7 +83,13 @@ describe('shipped default settings', () => {
   it('fill in the operational defaults', () => {
     expect(settings.polling).toEqual({ hubspotIntervalMs: 60_000, salesforceIntervalMs: 60_000 });
     expect(settings.apiBudget).toEqual({ salesforceDailyPercent: 25, hubspotCallsPer10s: 90 });
-    expect(settings.deletes).toEqual({ policy: 'keep_flagged', graceDays: 30, salesforceFlagField: null });
+    expect(settings.deletes).toEqual({
+      policy: 'keep_flagged',
+      graceDays: 30,
+      salesforceFlag: 'when_present',
+      salesforceFlagField: null,
+      brake: { maxPerHour: 50, linkedPercent: 5, minPerHour: 10 },
+    });
     expect(settings.phoneDefaultCountry).toBe('US');
   });
 
