@@ -31,6 +31,18 @@ const collision = (message: string): MoveResult => ({
 });
 
 /**
+ * The HubSpot contact's primary company, while companies sync. A Lead's contact was read without it (a Lead
+ * has no Account): it is read now, one call, once per conversion.
+ */
+async function primaryCompanyOf(context: BatchContext, unit: Unit): Promise<string | null> {
+  const hubspot = unit.hubspot;
+  if (!hubspot || !context.settings.objects.companies.enabled) return null;
+  if (Object.hasOwn(hubspot.properties, PRIMARY_COMPANY_PROPERTY))
+    return hubspot.properties[PRIMARY_COMPANY_PROPERTY] ?? null;
+  return (await context.hubspot.readPrimaryCompanies([hubspot.id])).get(hubspot.id) ?? null;
+}
+
+/**
  * What a conversion made besides the Contact. The Account: when the contact's primary company in HubSpot is
  * not linked yet and neither is the Account, they are one company and are linked (never a second company
  * for the Account); either way the Account is synced next, and the contact's primary company follows it.
@@ -39,8 +51,8 @@ const collision = (message: string): MoveResult => ({
 async function followConversion(
   trx: Knex.Transaction,
   context: BatchContext,
-  unit: Unit,
   change: Extract<LinkChange, { kind: 'lead_converted' }>,
+  companyId: string | null,
   ctx: (reason: string) => links.ChangeContext,
 ): Promise<void> {
   const { installationId, settings } = context;
@@ -48,7 +60,7 @@ async function followConversion(
   const marks: dirty.MarkInput[] = [];
   if (change.accountId && settings.objects.companies.enabled) {
     const accountLinked = await links.findActiveBySalesforce(trx, installationId, change.accountId);
-    const companyId = unit.hubspot?.properties[PRIMARY_COMPANY_PROPERTY] ?? null;
+
     const companyLinked = companyId
       ? await links.findActiveByHubspot(trx, installationId, 'companies', companyId)
       : null;
@@ -105,6 +117,7 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
       error: { retryable: true, category: 'unknown', code: 'no_move', message: 'Nothing to move.' },
     };
   }
+  const companyId = change.kind === 'lead_converted' ? await primaryCompanyOf(context, unit) : null;
   return context.db.transaction(async (trx): Promise<MoveResult> => {
     const nowMs = context.now();
     const ctx = (reason: string) => ({
@@ -122,7 +135,7 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
         { salesforceObjectType: 'Contact', salesforceId: change.contactId },
         ctx('lead converted'),
       );
-      if (result.ok) await followConversion(trx, context, unit, change, ctx);
+      if (result.ok) await followConversion(trx, context, change, companyId, ctx);
       moved = result.ok
         ? { kind: 'moved', linkId: result.successor.id }
         : collision(

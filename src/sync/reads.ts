@@ -76,7 +76,12 @@ export async function readSides(
       });
     }
   }
-  const hubspotRecords = [...sides.values()].flatMap((read) => (read.hubspot ? [read.hubspot] : []));
+  // A record linked to a Salesforce object without the Account lookup (a Lead) needs no primary company.
+  const unitOf = new Map(wanted.map((want) => [want.unit.key, want.unit]));
+  const hubspotRecords = [...sides].flatMap(([key, read]) => {
+    const type = unitOf.get(key)?.link?.salesforceObjectType as SalesforceObjectType | undefined;
+    return read.hubspot && (!type || syncsPrimaryCompany(context, type)) ? [read.hubspot] : [];
+  });
   const filled = await withPrimaryCompanies(context, hubspotRecords);
   if (filled.size > 0) {
     for (const [key, read] of sides) {
@@ -87,10 +92,16 @@ export async function readSides(
   return sides;
 }
 
-/** Whether the batch's object syncs its primary company (a mapping the org and the settings allow). */
-function syncsPrimaryCompany(context: BatchContext): boolean {
+/**
+ * Whether the batch's object syncs its primary company (a mapping the org and the settings allow), for
+ * records of the Salesforce object given (absent: any).
+ */
+function syncsPrimaryCompany(context: BatchContext, type?: SalesforceObjectType): boolean {
   return objectSettingsOf(context).fields.some(
-    (mapping) => mapping.transform.kind === 'association' && mapping.rule !== 'none',
+    (mapping) =>
+      mapping.transform.kind === 'association' &&
+      mapping.rule !== 'none' &&
+      (!type || salesforceFieldOf(mapping, type) !== null),
   );
 }
 
