@@ -5,6 +5,7 @@
 import { Flex, Heading, Input, NumberInput, Select, Text } from '@hubspot/ui-extensions';
 import type { SettingsDocument } from '@sf-bridge/client';
 import type { EditorProps } from './editor';
+import { HeldDeletesPanel } from './HeldDeletesPanel';
 
 type Section<K extends keyof SettingsDocument> = NonNullable<SettingsDocument[K]>;
 
@@ -37,7 +38,11 @@ export function OperationsTab(props: EditorProps) {
           ),
         ]
       : [];
-  const flag = deletes.salesforceFlagField ?? '';
+  const STANDARD_FLAG = 'HubSpot_Deleted__c';
+  const flag = deletes.salesforceFlag === 'off' ? '' : (deletes.salesforceFlagField ?? STANDARD_FLAG);
+  const brake = deletes.brake ?? {};
+  const setBrake = (value: NonNullable<Section<'deletes'>['brake']>) =>
+    set('deletes', { brake: { ...brake, ...value } });
   return (
     <Flex direction="column" gap="md" testId="operations-tab">
       <Heading>Deletes</Heading>
@@ -73,15 +78,65 @@ export function OperationsTab(props: EditorProps) {
           name="delete-flag"
           value={flag}
           options={[
+            { value: STANDARD_FLAG, label: `${STANDARD_FLAG}, wherever the org has it (standard)` },
             { value: '', label: 'None (the mark stays in the bridge)' },
-            ...(checkboxes.includes(flag) || flag === '' ? [] : [{ value: flag, label: flag }]),
-            ...checkboxes.map((name) => ({ value: name, label: name })),
+            ...(checkboxes.includes(flag) || flag === '' || flag === STANDARD_FLAG
+              ? []
+              : [{ value: flag, label: flag }]),
+            ...checkboxes
+              .filter((name) => name !== STANDARD_FLAG)
+              .map((name) => ({ value: name, label: name })),
           ]}
           readOnly={props.readOnly}
-          onChange={(value) => set('deletes', { salesforceFlagField: value ? String(value) : null })}
+          onChange={(value) =>
+            set(
+              'deletes',
+              !value
+                ? { salesforceFlag: 'off', salesforceFlagField: null }
+                : {
+                    salesforceFlag: 'when_present',
+                    salesforceFlagField: value === STANDARD_FLAG ? null : String(value),
+                  },
+            )
+          }
           testId="delete-flag"
         />
       </Flex>
+      <Text variant="microcopy">
+        Mass-delete brake: more deletes from one side within an hour than the smaller of the two limits below
+        (but never fewer than the floor) hold every delete until an admin releases or discards them.
+      </Text>
+      <Flex direction="row" gap="md" wrap="wrap">
+        <NumberInput
+          label="At most, deletes an hour"
+          name="brake-max-per-hour"
+          value={brake.maxPerHour ?? 50}
+          min={1}
+          readOnly={props.readOnly}
+          onChange={(value: number) => setBrake({ maxPerHour: value })}
+          testId="brake-max-per-hour"
+        />
+        <NumberInput
+          label="Or share of linked records (%)"
+          name="brake-linked-percent"
+          value={brake.linkedPercent ?? 5}
+          min={0.1}
+          max={100}
+          readOnly={props.readOnly}
+          onChange={(value: number) => setBrake({ linkedPercent: value })}
+          testId="brake-linked-percent"
+        />
+        <NumberInput
+          label="Never fewer than"
+          name="brake-min-per-hour"
+          value={brake.minPerHour ?? 10}
+          min={1}
+          readOnly={props.readOnly}
+          onChange={(value: number) => setBrake({ minPerHour: value })}
+          testId="brake-min-per-hour"
+        />
+      </Flex>
+      <HeldDeletesPanel {...props} />
 
       <Heading>Salesforce API budget</Heading>
       <Text>
