@@ -83,7 +83,13 @@ export async function requestReconciliation(
 export async function reconcileIfDue(
   deps: ReconcileDeps,
   installationId: string,
-  options: ReconcileOptions & { holder: string; force?: boolean } = { holder: 'reconcile' },
+  options: ReconcileOptions & {
+    holder: string;
+    /** Runs now even when no run is due (tools, tests). */
+    force?: boolean;
+    /** When the installation was made (epoch ms): its first scheduled run is an interval later. */
+    installedAt?: number;
+  } = { holder: 'reconcile' },
 ): Promise<reports.ReconcileReport | null> {
   const { db } = deps;
   const settings = await settingsOrNull(db, installationId);
@@ -91,9 +97,9 @@ export async function reconcileIfDue(
   const requested = (await reports.listRecent(db, installationId, 5)).filter(
     (report) => report.state === 'requested',
   );
-  const scheduled =
-    options.force === true ||
-    scheduledRunDue(settings, await reports.lastStartedAt(db, installationId), deps.now());
+  // The first scheduled run comes an interval after the install: the initial sync has just walked everything.
+  const since = (await reports.lastStartedAt(db, installationId)) ?? options.installedAt ?? null;
+  const scheduled = options.force === true || scheduledRunDue(settings, since, deps.now());
   if (requested.length === 0 && !scheduled) return null;
   const name = reconcileLeaseName(installationId);
   const holder = options.holder;
@@ -142,7 +148,10 @@ export async function reconcileDue(
   for (const installation of await installations.list(deps.db)) {
     if (options.shouldStop?.()) break;
     if (!readable(installation)) continue;
-    const report = await reconcileIfDue(deps, installation.id, options);
+    const report = await reconcileIfDue(deps, installation.id, {
+      ...options,
+      installedAt: installation.createdAt,
+    });
     if (report) ended.push(report);
   }
   return ended;
