@@ -97,6 +97,9 @@ export const COMPANY_INDUSTRIES: Array<[string, string]> = [
   ['UTILITIES', 'Utilities'],
 ];
 
+/** The default pipeline's closed stages (HubSpot's stage metadata `isClosed`). */
+export const CLOSED_DEAL_STAGES: ReadonlySet<string> = new Set(['closedwon', 'closedlost']);
+
 export const DEAL_STAGES: Array<[string, string]> = [
   ['appointmentscheduled', 'Appointment Scheduled'],
   ['qualifiedtobuy', 'Qualified To Buy'],
@@ -332,6 +335,20 @@ const SPECS: Record<ObjectType, Spec[]> = {
       group: 'dealinformation',
     },
     calculatedDate('hs_lastmodifieddate', 'Last Modified Date', 'dealinformation'),
+    {
+      // HubSpot's own: whether the deal's stage is a closed one (won or lost), kept on every write.
+      name: 'hs_is_closed',
+      label: 'Is Deal Closed?',
+      type: 'bool',
+      fieldType: 'booleancheckbox',
+      group: 'dealinformation',
+      options: [
+        ['true', 'Yes'],
+        ['false', 'No'],
+      ],
+      readOnly: true,
+      calculated: true,
+    },
     {
       name: 'hs_object_id',
       label: 'Record ID',

@@ -9,6 +9,7 @@ import { isoOf } from '../clock';
 import { errors, type HubSpotApiError, type PropertyValidationIssue } from '../http/errors';
 import type { CrmRecord, ObjectTable, Portal, PropertyVersion, SearchSnapshot } from '../state/portal';
 import { CALCULATED_SOURCE, historySourceOf, type Actor, type HistorySource } from './actor';
+import { CLOSED_DEAL_STAGES } from './default-properties';
 import { OBJECT_TYPES, type ObjectType } from './object-types';
 import { normalizeValue } from './values';
 
@@ -217,6 +218,7 @@ export function applyCreate(
     pushVersion(record, name, value, nowMs, source);
     if (name !== 'createdate') setNames.push(name);
   }
+  keepDealClosed(record, nowMs);
   pushVersion(record, OBJECT_TYPES[objectType].lastModifiedProperty, isoOf(nowMs), nowMs, CALCULATED_SOURCE);
   table.insert(record);
   indexUnique(table, record);
@@ -259,6 +261,7 @@ export function applyUpdate(
   if (changed.length === 0) return changed;
   if (changed.includes('createdate'))
     record.createdAtMs = Date.parse(record.values.get('createdate') ?? '') || record.createdAtMs;
+  keepDealClosed(record, nowMs);
   touch(record, objectType, nowMs);
   recordSearchVersion(context, record, true, before);
   for (const name of changed) {
@@ -294,6 +297,15 @@ export function applySystemUpdate(
   }
   touch(record, objectType, context.nowMs);
   recordSearchVersion(context, record, true, before);
+}
+
+/** A deal's `hs_is_closed`, as HubSpot keeps it: true while its stage is a closed one. */
+function keepDealClosed(record: CrmRecord, nowMs: number): void {
+  if (record.objectType !== 'deals') return;
+  const closed = CLOSED_DEAL_STAGES.has(record.values.get('dealstage') ?? '') ? 'true' : 'false';
+  if (record.values.get('hs_is_closed') !== closed) {
+    pushVersion(record, 'hs_is_closed', closed, nowMs, CALCULATED_SOURCE);
+  }
 }
 
 export function touch(record: CrmRecord, objectType: ObjectType, nowMs: number): void {

@@ -475,3 +475,24 @@ describe('lifecycle stages', () => {
     expect(backward.body.message).toContain('INVALID_LIFECYCLE_STAGE_TRANSITION');
   });
 });
+
+describe('deals', () => {
+  it('keep hs_is_closed as HubSpot does: true in a closed stage, false otherwise, and not writable', async () => {
+    const deal = await client.crm.deals.basicApi.create({
+      properties: { dealname: 'Renewal', dealstage: 'appointmentscheduled', pipeline: 'default' },
+      associations: [],
+    });
+    const read = async () =>
+      (await client.crm.deals.basicApi.getById(deal.id, ['hs_is_closed', 'dealstage'])).properties;
+    expect(await read()).toMatchObject({ hs_is_closed: 'false', dealstage: 'appointmentscheduled' });
+    await client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'closedwon' } });
+    expect((await read()).hs_is_closed).toBe('true');
+    await client.crm.deals.basicApi.update(deal.id, { properties: { dealstage: 'qualifiedtobuy' } });
+    expect((await read()).hs_is_closed).toBe('false');
+    const refused = await apiError(
+      client.crm.deals.basicApi.update(deal.id, { properties: { hs_is_closed: 'true' } }),
+    );
+    expect(refused.code).toBe(400);
+    expect((await read()).hs_is_closed).toBe('false');
+  });
+});
