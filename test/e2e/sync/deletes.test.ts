@@ -313,7 +313,7 @@ describe.each(testDialects)('deletes (%s)', (dialect) => {
     expect((await expire()).decided).toEqual({});
   });
 
-  it('never archives a Salesforce Contact with an open opportunity, nor a HubSpot contact with an open deal', async () => {
+  it('never archives a Salesforce Contact with an open opportunity, nor a HubSpot contact with an open deal; closed ones do not hold it back', async () => {
     await withDeletes({ policy: 'archive_counterpart' });
     // A HubSpot contact deleted while its Salesforce Contact has an open opportunity.
     const withOpportunity = await linkedContact('opp@acme.com');
@@ -338,16 +338,42 @@ describe.each(testDialects)('deletes (%s)', (dialect) => {
       ]);
     await salesforceEmulator.control.deleteRecord(withDeal.leadId);
     await h.markSalesforce('Lead', withDeal.leadId);
+    // Closed ones do not count: a Contact whose only opportunity is won, a contact whose only deal is lost.
+    const closedOpportunity = await linkedContact('won@acme.com');
+    const won = await salesforceEmulator.control.createRecord('Opportunity', {
+      Name: 'Done deal',
+      StageName: 'Closed Won',
+      CloseDate: '2026-11-01',
+      AccountId: closedOpportunity.accountId,
+    });
+    await salesforceEmulator.control.createRecord('OpportunityContactRole', {
+      OpportunityId: won.id,
+      ContactId: closedOpportunity.sfContactId,
+    });
+    await hubspotEmulator.control.asUser(h.portalId).archive('contacts', closedOpportunity.contactId);
+    await h.markHubspot(closedOpportunity.contactId, { hint: 'deleted' });
+    const closedDeal = await linkedLead('lost@acme.com');
+    await hubspotEmulator.control
+      .asUser(h.portalId)
+      .create('deals', { dealname: 'Lost one', dealstage: 'closedlost', pipeline: 'default' }, [
+        { toObjectType: 'contacts', toObjectId: closedDeal.contactId },
+      ]);
+    await salesforceEmulator.control.deleteRecord(closedDeal.leadId);
+    await h.markSalesforce('Lead', closedDeal.leadId);
     await h.drain();
 
     passGracePeriod();
-    expect((await expire()).decided).toEqual({ kept_open_deals: 2 });
+    expect((await expire()).decided).toEqual({ kept_open_deals: 2, archived: 2 });
+    expect((await salesforceEmulator.control.getRecord(closedOpportunity.sfContactId)).IsDeleted).toBe(true);
+    expect((await hubspotRecord(closedDeal.contactId)).archived).toBe(true);
     expect((await salesforceEmulator.control.getRecord(withOpportunity.sfContactId)).IsDeleted).toBe(false);
     expect((await hubspotRecord(withDeal.contactId)).archived).toBe(false);
     expect((await hubspotRecord(withDeal.contactId)).properties.salesforce_sync_status).toBe(
       'deleted_in_salesforce',
     );
-    const audit = await h.testDb.db('audit_entries').where({ action: 'delete_grace_ended' });
+    const audit = await h.testDb
+      .db('audit_entries')
+      .where({ action: 'delete_grace_ended', installation_id: h.installationId });
     expect(audit.map((row: { reason: string }) => row.reason)).toEqual([
       'kept_open_deals',
       'kept_open_deals',
