@@ -113,3 +113,14 @@ export function writeActorOf(args: {
   }
   return BRIDGE_WRITE_ACTOR;
 }
+
+/**
+ * The person who chose a conflict's value, for the lines of the write that carries it out: a conflict records
+ * them as `personName` does (their email, else `HubSpot user <id>`).
+ */
+export function resolverActorOf(resolvedBy: string): WriteActor {
+  const userId = /^HubSpot user (\d+)$/.exec(resolvedBy)?.[1] ?? null;
+  if (userId) return { actor: `hubspot-user:${userId}`, actorUserId: userId, actorEmail: null };
+  if (resolvedBy.includes('@')) return { actor: 'hubspot-user', actorUserId: null, actorEmail: resolvedBy };
+  return BRIDGE_WRITE_ACTOR;
+}

@@ -47,6 +47,8 @@ export interface StoredUnit {
   readonly sentInDoubt: readonly SentInDoubt[];
   readonly openConflicts: readonly Conflict[];
   readonly resolutions: Readonly<Record<string, ConflictResolution>>;
+  /** Who chose each resolution, as the conflict records them (an email, else `HubSpot user <id>`). */
+  readonly resolvedBy: Readonly<Record<string, string>>;
   /** Unlinked: a person's answer to an earlier question about this record. */
   readonly choice: Choice | null;
   readonly hasOpenQuestion: boolean;
@@ -191,6 +193,7 @@ export async function storedUnits(
     }
     const own = conflicts.filter((conflict) => conflict.linkId === group.link?.id);
     const resolutions: Record<string, ConflictResolution> = {};
+    const resolvedBy: Record<string, string> = {};
     for (const conflict of own) {
       if (conflict.state !== 'resolved' || conflict.resolvedAt === null) continue;
       // A resolution is applied once: the sync that carries it out records the field's shadow after it.
@@ -198,6 +201,7 @@ export async function storedUnits(
       if (syncedAt !== undefined && syncedAt >= conflict.resolvedAt) continue;
       const resolution = resolutionOf(conflict);
       if (resolution) resolutions[conflict.fieldKey] = resolution;
+      if (resolution && conflict.resolvedBy) resolvedBy[conflict.fieldKey] = conflict.resolvedBy;
     }
     let choice: Choice | null = null;
     let hasOpenQuestion = false;
@@ -242,6 +246,7 @@ export async function storedUnits(
       sentInDoubt: group.sentInDoubt,
       openConflicts: own.filter((conflict) => conflict.state === 'open'),
       resolutions,
+      resolvedBy,
       choice,
       hasOpenQuestion,
     });

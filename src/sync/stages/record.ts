@@ -22,7 +22,7 @@ import * as pendingMatches from '../../db/pendingMatches';
 import type { JsonValue, RecordRef } from '../../db/recordRefs';
 import * as shadows from '../../db/shadows';
 import * as linkLifecycle from '../../db/linkLifecycle';
-import { writeActorOf } from '../../domain/actors';
+import { resolverActorOf, writeActorOf } from '../../domain/actors';
 import type { SyncFailure } from '../../domain/failures';
 import type { SyncPlan } from '../../domain/planner';
 import { sameSalesforceId, type HubspotRef, type SalesforceRef, type Side } from '../../domain/records';
@@ -216,6 +216,9 @@ function auditLines(
           ? 'salesforce'
           : null;
     const failedCode = side && entry.action === 'field_written' ? refused(side) : null;
+    // The write that carries out a conflict's chosen value is the chooser's.
+    const resolver =
+      entry.action === 'conflict_resolved' && entry.fieldKey ? unit.resolvedBy[entry.fieldKey] : undefined;
     return {
       installationId: context.installationId,
       linkId,
@@ -227,13 +230,15 @@ function auditLines(
       before: entry.before as JsonValue,
       after: entry.after as JsonValue,
       reason: failedCode ?? entry.reason,
-      ...writeActorOf({
-        direction: entry.direction,
-        hubspotUserId: unit.hubspotChangedBy,
-        salesforceUserId: unit.salesforce?.lastModifiedById ?? null,
-        integrationUserId: context.salesforceUserId,
-        salesforceEmailOf,
-      }),
+      ...(resolver
+        ? resolverActorOf(resolver)
+        : writeActorOf({
+            direction: entry.direction,
+            hubspotUserId: unit.hubspotChangedBy,
+            salesforceUserId: unit.salesforce?.lastModifiedById ?? null,
+            integrationUserId: context.salesforceUserId,
+            salesforceEmailOf,
+          })),
       correlationId: context.correlationId,
       occurredAt: nowMs,
     };

@@ -5,6 +5,8 @@
  * filtered by object, field and actor, a page at a time.
  */
 import * as links from '../../../src/db/links';
+import * as settingsTable from '../../../src/db/settings';
+import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
 import { startChangeHarness, type ChangeHarness } from './harness';
@@ -143,5 +145,72 @@ describe.each(testDialects)('audit lines name the real actor, on %s', (dialect) 
 
     expect((await feed('?limit=0')).status).toBe(400);
     expect((await feed('?objectType=contacts;drop')).status).toBe(400);
+  });
+
+  it('names the person who chose a conflict’s value on the write that carries it out', async () => {
+    // Job title waits for a person when both systems change it.
+    const contacts = defaultSettingsInput.objects.contacts;
+    const document = {
+      ...defaultSettingsInput,
+      objects: {
+        ...defaultSettingsInput.objects,
+        contacts: {
+          ...contacts,
+          fields: contacts.fields.map((field) =>
+            field.key === 'jobtitle' ? { ...field, rule: 'review' } : field,
+          ),
+        },
+      },
+    };
+    const saved = await settingsTable.save(
+      harness.testDb.db,
+      installationId,
+      {
+        document: document as unknown as Record<string, never>,
+        createdBy: 'test',
+        baseVersion: (await settingsTable.history(harness.testDb.db, installationId))[0]?.version ?? 0,
+      },
+      harness.clock.now(),
+    );
+    expect(saved.ok).toBe(true);
+    const person = harness.hubspot.control.asUser(portalId);
+    const contact = await person.create('contacts', {
+      email: 'cy.conflict@example.com',
+      lastname: 'Conflict',
+    });
+    await settle();
+    const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
+    if (!link) throw new Error('the contact was not synced');
+    await harness.salesforce.control.updateRecord(link.salesforceId, { Title: 'Salesforce title' });
+    await person.update('contacts', contact.id, { jobtitle: 'HubSpot title' });
+    await settle();
+    const conflict = await harness.testDb
+      .db('conflicts')
+      .where({ installation_id: installationId, link_id: link.id, field_key: 'jobtitle', state: 'open' })
+      .first();
+    expect(conflict).toBeDefined();
+
+    const REP = `rep@portal${portalId}.example.com`;
+    const resolved = await harness.hubspot.control.hubspotFetch({
+      url: `${harness.bridge.baseUrl}/api/sync/conflicts/${(conflict as { id: string }).id}/resolve`,
+      method: 'POST',
+      portalId,
+      user: REP,
+      body: { keep: 'hubspot' },
+    });
+    expect(resolved.status).toBe(200);
+    await settle();
+    expect((await harness.salesforce.control.getRecord(link.salesforceId)).Title).toBe('HubSpot title');
+    const carried = await harness.testDb
+      .db('audit_entries')
+      .where({ installation_id: installationId, link_id: link.id, action: 'conflict_resolved' })
+      .whereNot({ direction: 'none' });
+    expect(carried.map((row: Json) => [row.direction, row.actor, row.actor_email])).toEqual([
+      ['to_salesforce', 'hubspot-user', REP],
+    ]);
+    const named = await feed(`?actor=${encodeURIComponent(REP)}&fieldKey=jobtitle`);
+    expect((named.body.entries as Entry[]).map((entry) => [entry.action, entry.actor.name])).toEqual(
+      expect.arrayContaining([['conflict_resolved', REP]]),
+    );
   });
 });
