@@ -38,6 +38,35 @@ describe('the bridge client', () => {
     expect(calls[1]?.init).toEqual({ method: 'GET', timeout: 15_000 });
   });
 
+  it('asks for a reconciliation, reads its reports and pages through the recent changes with their filters', async () => {
+    const urls: string[] = [];
+    const bodies: unknown[] = [];
+    const client = createBridgeClient({
+      origin: 'https://sync.acme.example',
+      fetch: async (url, init) => {
+        urls.push(`${init?.method ?? 'GET'} ${url}`);
+        bodies.push(init?.body);
+        return new Response(JSON.stringify({ entries: [], nextBefore: null }), { status: 200 });
+      },
+    });
+    await client.reconcile();
+    await client.reconcileReports();
+    await client.recentChanges({
+      objectType: 'contacts',
+      fieldKey: 'jobtitle',
+      actor: 'rep@acme.example',
+      before: 40,
+    });
+    await client.recentChanges();
+    expect(urls).toEqual([
+      'POST https://sync.acme.example/api/sync/reconcile',
+      'GET https://sync.acme.example/api/sync/reconcile/reports',
+      'GET https://sync.acme.example/api/sync/audit?objectType=contacts&fieldKey=jobtitle&actor=rep%40acme.example&before=40',
+      'GET https://sync.acme.example/api/sync/audit',
+    ]);
+    expect(bodies[0]).toEqual({});
+  });
+
   it.each([
     [
       "the bridge's error envelope",

@@ -15,6 +15,9 @@ import type {
   MatchChoice,
   Me,
   PauseState,
+  RecentChanges,
+  RecentChangesFilter,
+  ReconcileReport,
   RecordHistory,
   RecordRef,
   RecordStatus,
@@ -209,6 +212,20 @@ export function createBridgeClient(options: BridgeClientOptions = {}) {
         '/api/sync/pending-matches',
       ),
     health: () => request<SyncHealth>('GET', '/api/sync/health'),
+    reconcile: () =>
+      request<{ report: ReconcileReport; alreadyPending: boolean }>('POST', '/api/sync/reconcile', {}),
+    reconcileReports: () =>
+      request<{ reports: readonly ReconcileReport[] }>('GET', '/api/sync/reconcile/reports'),
+    recentChanges: (filter: RecentChangesFilter = {}) => {
+      const query = new URLSearchParams();
+      if (filter.objectType) query.set('objectType', filter.objectType);
+      if (filter.fieldKey) query.set('fieldKey', filter.fieldKey);
+      if (filter.actor) query.set('actor', filter.actor);
+      if (filter.limit) query.set('limit', String(filter.limit));
+      if (filter.before !== undefined && filter.before !== null) query.set('before', String(filter.before));
+      const suffix = query.toString() ? `?${query.toString()}` : '';
+      return request<RecentChanges>('GET', `/api/sync/audit${suffix}`);
+    },
     setPaused: (paused: boolean) => request<PauseState>('PUT', '/api/sync/pause', { paused }),
     installation: () => request<{ installation: InstallationStatus }>('GET', '/api/settings/installation'),
     connectUrl: (environment: 'production' | 'sandbox') =>

@@ -371,6 +371,69 @@ export interface SettingsDocument {
     };
   };
   readonly access?: { readonly settingsRoleIds?: readonly string[] };
+  /** The daily comparison of both systems with the links. */
+  readonly reconciliation?: { readonly enabled?: boolean; readonly intervalHours?: number };
+  /** A HubSpot privacy deletion's Salesforce side, and how long personal values are kept. */
+  readonly privacy?: {
+    readonly salesforceRecord?: 'keep' | 'mark' | 'clear';
+    readonly auditValueRetentionDays?: number;
+    readonly webhookPayloadRetentionDays?: number;
+  };
+}
+
+export type ReconcileFindingKind =
+  | 'hubspot_deleted'
+  | 'hubspot_missing'
+  | 'salesforce_deleted'
+  | 'salesforce_missing'
+  | 'hubspot_changed'
+  | 'salesforce_changed'
+  | 'unlinked_match';
+
+/** One reconciliation run: what it found by kind, how it ended, the calls it spent. */
+export interface ReconcileReport {
+  readonly id: string;
+  readonly trigger: 'scheduled' | 'on_demand';
+  readonly requestedBy: string | null;
+  readonly state: 'requested' | 'running' | 'completed' | 'incomplete' | 'failed';
+  readonly counts: Readonly<Record<ReconcileFindingKind, number>>;
+  readonly calls: { readonly hubspot: number; readonly salesforce: number };
+  readonly message: string | null;
+  readonly requestedAt: number;
+  readonly startedAt: number | null;
+  readonly finishedAt: number | null;
+}
+
+/** One line of the portal's recent changes. */
+export interface RecentChange {
+  readonly id: number;
+  readonly at: number;
+  readonly action: string;
+  readonly linkId: string | null;
+  readonly record: RecordRef | null;
+  readonly fieldKey: string | null;
+  readonly fieldLabel: string | null;
+  readonly direction: 'to_hubspot' | 'to_salesforce' | 'none';
+  readonly rule: string | null;
+  readonly before?: unknown;
+  readonly after?: unknown;
+  readonly reason: string;
+  readonly actor: HistoryEntry['actor'];
+  readonly correlationId: string | null;
+}
+
+export interface RecentChanges {
+  readonly entries: readonly RecentChange[];
+  readonly nextBefore: number | null;
+}
+
+export interface RecentChangesFilter {
+  readonly objectType?: string;
+  readonly fieldKey?: string;
+  /** A stored actor (`hubspot-user:12`, `salesforce-user:005…`) or a person's email. */
+  readonly actor?: string;
+  readonly limit?: number;
+  readonly before?: number | null;
 }
 
 export interface HubSpotPropertyInfo {
