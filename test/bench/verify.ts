@@ -66,7 +66,13 @@ export async function verifySync(
   const db = stack.db();
   const settings = await currentSettings(db, installationId);
   const contactSettings = settings.objects.contacts;
-  const mappings = contactSettings.fields.filter((mapping) => CONVERGING_RULES.has(mapping.rule));
+  // A primary company syncs only while companies do (and is no property to read): the benchmark syncs
+  // contacts alone.
+  const mappings = contactSettings.fields.filter(
+    (mapping) =>
+      CONVERGING_RULES.has(mapping.rule) &&
+      (mapping.transform.kind !== 'association' || settings.objects.companies.enabled),
+  );
   const crossIdProperty = contactSettings.crossId.hubspotProperty;
 
   const [portal, users, hubspotRecords, links] = await Promise.all([
