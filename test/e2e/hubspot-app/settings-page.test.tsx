@@ -22,7 +22,9 @@ import {
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SettingsView } from '../../../hubspot-app/src/app/settings/settings-page/SettingsView';
 import { runAlertCycle } from '../../../src/app/alertsJob';
+import * as deleteHolds from '../../../src/db/deleteHolds';
 import * as installations from '../../../src/db/installations';
+import * as links from '../../../src/db/links';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { Browser } from '../../support/browser';
 import { testDialects } from '../../support/db';
@@ -378,6 +380,46 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       sync: { paused: false },
       salesforce: { awaitingConfirmation: false, origin: { confirmedBy: { email: admin } } },
     });
+  });
+
+  it('shows the delete checkbox choice and the held deletes, which an admin discards', async () => {
+    const linked = (await links.listForHubspotObjectType(harness.testDb.db, installationId, 'contacts')).find(
+      (link) => link.state === 'active',
+    );
+    if (!linked) throw new Error('no link');
+    await deleteHolds.hold(
+      harness.testDb.db,
+      {
+        installationId,
+        linkId: linked.id,
+        deletedSide: 'hubspot',
+        hubspotObjectType: linked.hubspotObjectType,
+        hubspotId: linked.hubspotId,
+        salesforceObjectType: linked.salesforceObjectType,
+        salesforceId: linked.salesforceId,
+      },
+      harness.bridge.context.now(),
+    );
+    const page = renderPage();
+    await loaded(page);
+    page.find(Tabs).trigger('onSelectedChange', 'operations' as never);
+    await page.waitFor(() => expect(page.findByTestId(Alert, 'held-deletes')).toBeTruthy(), WAIT);
+    expect(page.findByTestId(Alert, 'held-deletes').props.title).toBe('1 delete held for review');
+    expect(textOf(page.findByTestId(Alert, 'held-deletes'))).toContain(
+      `HubSpot contacts ${linked.hubspotId}`,
+    );
+    expect(page.findByTestId(Select, 'delete-flag').props.value).toBe('HubSpot_Deleted__c');
+
+    page.findByTestId(Button, 'discard-held-deletes').trigger('onClick');
+    await page.waitFor(() => expect(page.findByTestId(Text, 'held-deletes-none')).toBeTruthy(), WAIT);
+    expect(await deleteHolds.countHeld(harness.testDb.db, installationId)).toBe(0);
+    const audit = await harness.testDb
+      .db('audit_entries')
+      .where({ installation_id: installationId, action: 'deletes_discarded' });
+    expect(audit).toEqual([expect.objectContaining({ link_id: linked.id })]);
+
+    page.findByTestId(Select, 'delete-flag').trigger('onChange', '' as never);
+    await page.waitFor(() => expect(page.findByTestId(Select, 'delete-flag').props.value).toBe(''), WAIT);
   });
 
   it("turns companies and deals on, against both systems' live fields, and sets which of a Lead and a Contact a person syncs with and a default owner", async () => {
