@@ -8,8 +8,8 @@
  *
  * Each decision is recorded once per tombstone (delete_expiries) with an audit line in the same transaction;
  * a record is archived before its decision is recorded, so a crash in between archives it again next time,
- * which is harmless. Nothing is decided for an installation while the mass-delete brake holds deletes, nor for
- * one whose connection cannot be used now: the next run tries again.
+ * which is harmless. Nothing is decided for an installation while the mass-delete brake holds deletes, while
+ * its sync is paused, nor while its connection cannot be used: the next run tries again.
  */
 import type { ClientSource } from '../auth/clients';
 import { HubSpotDeleteChecks } from '../connectors/hubspot/deleteChecks';
@@ -179,7 +179,8 @@ export async function runDeleteExpiry(deps: DeleteExpiryDeps): Promise<DeleteExp
   let skipped = 0;
   let errors = 0;
   for (const installation of await installations.list(deps.db)) {
-    if (installation.status === 'uninstalled') continue;
+    // A paused installation, or one whose connection needs an admin, is left as it is until it runs again.
+    if (installation.status !== 'active' || installation.syncPaused) continue;
     const settings = await settingsOrNull(deps.db, installation.id);
     if (!settings) continue;
     const result = await runInstallation(deps, installation.id, settings, decided);

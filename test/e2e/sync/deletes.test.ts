@@ -238,6 +238,12 @@ describe.each(testDialects)('deletes (%s)', (dialect) => {
 
     expect((await expire()).decided).toEqual({});
     passGracePeriod();
+    // Nothing is decided while an admin has paused sync.
+    const pause = (paused: boolean) =>
+      h.testDb.db('installations').where({ id: h.installationId }).update({ paused_by_admin: paused });
+    await pause(true);
+    expect((await expire()).decided).toEqual({});
+    await pause(false);
     expect((await expire()).decided).toEqual({ kept: 1 });
     // A second run decides nothing again.
     expect((await expire()).decided).toEqual({});
