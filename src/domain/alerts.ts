@@ -6,8 +6,6 @@
  *   (none) ──condition holds──► open ──condition still holds (message may change)──► open
  *                                 └──condition ends──► resolved
  *
- * Conditions the bridge cannot evaluate yet have a kind reserved here and no fact to decide them from:
- * `reconciliation_drift` (no reader gives its fact yet).
  * Adding one means a fact in `AlertFacts`, a branch in `conditionsOf` and its reader in src/ops/alerts.ts.
  */
 
@@ -31,6 +29,13 @@ export const FAILURE_RATE_WINDOW_MS = 60 * 60_000;
 export const FAILURE_RATE_ALERT_RATIO = 0.01;
 /** How long work may wait with nothing synced before the stall alert opens. */
 export const STALL_AFTER_MS = 30 * 60_000;
+/**
+ * The drift alert opens when the latest finished reconciliation found more than this share of the linked
+ * pairs (or, for a small installation, more than DRIFT_ALERT_MIN_FINDINGS findings) that change detection
+ * had missed: a sign that webhooks or polls lose changes.
+ */
+export const DRIFT_ALERT_RATIO = 0.01;
+export const DRIFT_ALERT_MIN_FINDINGS = 10;
 
 /** What the alert readers found about one installation, at `now`. */
 export interface AlertFacts {
@@ -55,6 +60,8 @@ export interface AlertFacts {
   lastSyncedAt: number | null;
   /** Deletes the mass-delete brake holds for an admin, and when the oldest was held (0 and null: none). */
   heldDeletes?: { count: number; oldestHeldAt: number | null };
+  /** The latest finished reconciliation: what it found by kind, when it finished, and the active links. */
+  reconciliation?: { finishedAt: number; counts: Record<string, number>; linked: number } | null;
 }
 
 /** An alert that should be open: its kind, how bad, a sentence for the operator, and the numbers behind it. */
@@ -124,6 +131,23 @@ export function conditionsOf(facts: AlertFacts): AlertCondition[] {
       message: `The mass-delete brake holds ${held.count} ${held.count === 1 ? 'delete' : 'deletes'}: nothing is marked or archived for them, and later deletes wait too, until an admin releases or discards them on the settings page (Deletes). Other changes keep syncing.`,
       details: { held: held.count, oldestHeldAt: held.oldestHeldAt },
     });
+  }
+  const reconciliation = facts.reconciliation;
+  if (reconciliation) {
+    const found = Object.values(reconciliation.counts).reduce((sum, count) => sum + count, 0);
+    const threshold = Math.max(DRIFT_ALERT_MIN_FINDINGS, reconciliation.linked * DRIFT_ALERT_RATIO);
+    if (found > threshold) {
+      const kinds = Object.entries(reconciliation.counts)
+        .filter(([, count]) => count > 0)
+        .map(([kind, count]) => `${kind} ${count}`)
+        .join(', ');
+      conditions.push({
+        kind: 'reconciliation_drift',
+        severity: 'warning',
+        message: `The last reconciliation found ${found} records that change detection had missed (${kinds}), more than ${percent(DRIFT_ALERT_RATIO)} of ${reconciliation.linked} linked pairs: they are queued and sync, but webhooks or polls are losing changes. Check webhook delivery (/metrics: webhook intake) and the polls' log.`,
+        details: { found, linked: reconciliation.linked, finishedAt: reconciliation.finishedAt },
+      });
+    }
   }
   const waiting = facts.oldestWaitingMarkedAt;
   const syncedLately = facts.lastSyncedAt !== null && facts.now - facts.lastSyncedAt < STALL_AFTER_MS;

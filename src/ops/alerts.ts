@@ -12,6 +12,7 @@ import * as deleteHolds from '../db/deleteHolds';
 import * as dirty from '../db/dirty';
 import * as failures from '../db/failures';
 import * as installations from '../db/installations';
+import * as reconcileReports from '../db/reconcileReports';
 import * as links from '../db/links';
 import { inTransaction, type Queryable } from '../db/support';
 import {
@@ -48,10 +49,8 @@ export function recentAlerts(
   return alertsTable.listSince(db, installationId, since, limit);
 }
 
-/** The kinds evaluated today; the others (src/domain/alerts.ts) wait for the feature they watch. */
-export const EVALUATED_KINDS: readonly AlertKind[] = alertKinds.filter(
-  (kind) => kind !== 'reconciliation_drift',
-);
+/** The kinds evaluated (every kind src/domain/alerts.ts knows). */
+export const EVALUATED_KINDS: readonly AlertKind[] = alertKinds;
 
 export interface AlertsDeps {
   db: Queryable;
@@ -115,13 +114,16 @@ export async function readFacts(
   const connected = installation.status === 'active';
   const budget = connected ? await deps.budget.status(installation.id) : null;
   const since = now - FAILURE_RATE_WINDOW_MS;
-  const [synced, failed, oldestWaitingMarkedAt, summary, held] = await Promise.all([
+  const [synced, failed, oldestWaitingMarkedAt, summary, held, reports] = await Promise.all([
     links.countSyncedSince(db, installation.id, since),
     failures.countUnresolvedSince(db, installation.id, since),
     dirty.oldestWaitingMarkedAt(db, installation.id, now),
     links.activeSummary(db, installation.id),
     deleteHolds.listHeld(db, installation.id, 1),
+    reconcileReports.listRecent(db, installation.id, 5),
   ]);
+  // The newest run that walked everything: a run cut short (budget) or failed says nothing of drift.
+  const lastRun = reports.find((report) => report.state === 'completed' && report.finishedAt !== null);
   const heldCount = held.length > 0 ? await deleteHolds.countHeld(db, installation.id) : 0;
   return {
     now,
@@ -140,6 +142,9 @@ export async function readFacts(
     oldestWaitingMarkedAt,
     lastSyncedAt: summary.lastSyncedAt,
     heldDeletes: { count: heldCount, oldestHeldAt: held[0]?.heldAt ?? null },
+    reconciliation: lastRun
+      ? { finishedAt: lastRun.finishedAt ?? now, counts: { ...lastRun.counts }, linked: summary.active }
+      : null,
   };
 }
 

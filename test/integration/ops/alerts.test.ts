@@ -10,6 +10,8 @@ import * as alertsTable from '../../../src/db/alerts';
 import * as dirty from '../../../src/db/dirty';
 import * as failures from '../../../src/db/failures';
 import * as links from '../../../src/db/links';
+import * as reconcileReports from '../../../src/db/reconcileReports';
+import { emptyCounts, type ReconcileCounts } from '../../../src/domain/reconcile';
 import { STALL_AFTER_MS } from '../../../src/domain/alerts';
 import { deliverDueAlerts, verifySignature } from '../../../src/ops/alertDelivery';
 import { openAlerts } from '../../../src/ops/alerts';
@@ -105,6 +107,40 @@ describe.each(testDialects)('alerts on %s', (dialect) => {
     expect(receiver.received.map((delivery) => delivery.headers['x-bridge-event'])).toEqual([
       'alert.opened',
       'alert.resolved',
+    ]);
+  });
+
+  it('opens the drift alert from the last completed reconciliation, ignores one cut short, and resolves it on a clean run', async () => {
+    const installationId = await insertInstallation(testDb.db, { now: clock.now() });
+    await syncLinks(installationId, 100);
+    const deps = depsFor(null);
+    const run = async (state: 'completed' | 'incomplete', counts: Partial<ReconcileCounts>) => {
+      const report = await reconcileReports.create(
+        testDb.db,
+        { installationId, trigger: 'scheduled', requestedBy: null, state: 'running' },
+        clock.now(),
+      );
+      await reconcileReports.finish(
+        testDb.db,
+        report.id,
+        { state, counts: { ...emptyCounts(), ...counts } },
+        clock.now(),
+      );
+      clock.advance(60_000);
+    };
+
+    await run('completed', { hubspot_deleted: 4, salesforce_changed: 5 });
+    expect((await runAlertCycle(deps)).evaluation.opened).toEqual([]);
+    await run('completed', { hubspot_deleted: 9, salesforce_changed: 3 });
+    const opened = (await runAlertCycle(deps)).evaluation.opened;
+    expect(opened.map((alert) => alert.kind)).toEqual(['reconciliation_drift']);
+    expect(opened[0]?.message).toContain('found 12 records');
+    // A run the budget cut short says nothing of drift: the alert stays as the last full run left it.
+    await run('incomplete', {});
+    expect((await runAlertCycle(deps)).evaluation.resolved).toEqual([]);
+    await run('completed', { salesforce_changed: 1 });
+    expect((await runAlertCycle(deps)).evaluation.resolved.map((alert) => alert.kind)).toEqual([
+      'reconciliation_drift',
     ]);
   });
 

@@ -114,6 +114,27 @@ describe('reconcile', () => {
     expect(brake?.message).toContain('14 deletes');
   });
 
+  it('opens the drift alert when the last reconciliation found more than 1 % of the linked pairs (at least 10)', () => {
+    const run = (counts: Record<string, number>, linked: number) => ({
+      ...quiet,
+      reconciliation: { finishedAt: 5_000, counts, linked },
+    });
+    expect(kindsOf({ reconciliation: null })).toEqual([]);
+    // A small installation: ten findings are within what a day brings.
+    expect(conditionsOf(run({ hubspot_deleted: 4, salesforce_changed: 6 }, 200))).toEqual([]);
+    expect(conditionsOf(run({ hubspot_deleted: 18, salesforce_changed: 0 }, 2_000))).toEqual([]);
+    const [drift] = conditionsOf(
+      run({ hubspot_deleted: 12, salesforce_changed: 9, unlinked_match: 0 }, 2_000),
+    );
+    expect(drift).toMatchObject({
+      kind: 'reconciliation_drift',
+      severity: 'warning',
+      details: { found: 21, linked: 2_000, finishedAt: 5_000 },
+    });
+    expect(drift?.message).toContain('hubspot_deleted 12, salesforce_changed 9');
+    expect(drift?.message).not.toContain('unlinked_match');
+  });
+
   it('leaves alone a kind nobody evaluates', () => {
     const brake = {
       id: 'c',
