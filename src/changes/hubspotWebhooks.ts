@@ -139,10 +139,11 @@ function eventContext(appId: string, settings: Settings | null): EventContext {
       properties.set(object, known);
       return known.has(property);
     },
-    primaryCompanySynced: (object) =>
-      settings.objects.companies.enabled &&
+    associationSynced: (object, to) =>
+      settings.objects[to].enabled &&
       settings.objects[object].fields.some(
-        (mapping) => mapping.transform.kind === 'association' && mapping.rule !== 'none',
+        (mapping) =>
+          mapping.transform.kind === 'association' && mapping.transform.to === to && mapping.rule !== 'none',
       ),
   };
 }

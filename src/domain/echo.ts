@@ -16,7 +16,7 @@ import { sameSalesforceId } from './records';
 import type { ObjectSettings, Settings } from './settings/schema';
 import { canonicalEquals } from './transforms/canonical';
 import { createTransform } from './transforms/index';
-import type { CompanyLinkIndex } from './transforms/association';
+import type { AssociationLinks } from './transforms/association';
 import type { OwnerIndex } from './transforms/owner';
 
 export type ChangedSide =
@@ -60,7 +60,7 @@ export function matchesShadows(args: {
   readonly shadows: ShadowMap;
   readonly owners: OwnerIndex;
   /** The links between companies and Accounts the changed record names (absent: none known). */
-  readonly companyLinks?: CompanyLinkIndex;
+  readonly associationLinks?: AssociationLinks;
 }): boolean {
   const { settings, link, changed, shadows } = args;
   if (link.state !== 'active' || !liveAndSame(link, changed) || !crossIdHolds(settings, link, changed)) {
@@ -77,7 +77,7 @@ export function matchesShadows(args: {
   const context = {
     phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
     owners: args.owners,
-    ...(args.companyLinks ? { companyLinks: args.companyLinks } : {}),
+    ...(args.associationLinks ? { associationLinks: args.associationLinks } : {}),
   };
   for (const mapping of objectSettings.fields) {
     const salesforceField = (mapping.salesforceFields as Partial<Record<string, string | null>>)[

@@ -56,7 +56,7 @@ function transformContextOf(context: PlanContext): TransformContext {
       hubspot: null,
       salesforce: context.salesforceUserId ? ownerEmailOf(context.owners, context.salesforceUserId) : null,
     },
-    ...(context.companyLinks ? { companyLinks: context.companyLinks } : {}),
+    ...(context.associationLinks ? { associationLinks: context.associationLinks } : {}),
   };
 }
 

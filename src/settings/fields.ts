@@ -6,7 +6,7 @@
  * Change detection reads records with the same lists (`hubspotPropertiesToRead`, `salesforceFieldsToRead`),
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
-import { isAssociationProperty } from '../domain/transforms/association';
+import { CONTACT_ROLES_FIELD, isAssociationProperty } from '../domain/transforms/association';
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
 import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
@@ -45,8 +45,9 @@ function objectForOrg<T extends ObjectSettings>(
   describe: OrgFields,
 ): T {
   const known = (type: SalesforceObjectType) => describe[type] !== undefined;
+  // The contact roles are child records, not a field of the describe: kept as the mapping names them.
   const keep = (type: SalesforceObjectType, name: string | null | undefined) =>
-    !known(type) || fieldOf(describe, type, name) !== undefined;
+    !known(type) || name === CONTACT_ROLES_FIELD || fieldOf(describe, type, name) !== undefined;
   const fields = objectSettings.fields.map((mapping) => {
     const salesforceFields: Partial<Record<SalesforceObjectType, string | null>> = {
       ...mapping.salesforceFields,
@@ -76,14 +77,16 @@ function objectForOrg<T extends ObjectSettings>(
  * column and creates never send one. An object whose describe was not read is left as it is.
  */
 /**
- * A primary-company association syncs only while companies do: without them no company is linked to an
- * Account, and the association could only wait. Its mapping is dropped from the objects that hold it.
+ * An association syncs only while the object at its other end does (companies for a primary company,
+ * contacts for a deal's contacts): otherwise nothing there is linked, and it could only wait. Its mapping is
+ * dropped from the objects that hold it.
  */
 function withAssociationsAsSynced(objects: Settings['objects']): Settings['objects'] {
-  if (objects.companies.enabled) return objects;
   const without = <T extends ObjectSettings>(object: T): T => ({
     ...object,
-    fields: object.fields.filter((mapping) => mapping.transform.kind !== 'association'),
+    fields: object.fields.filter(
+      (mapping) => mapping.transform.kind !== 'association' || objects[mapping.transform.to].enabled,
+    ),
   });
   return { ...objects, contacts: without(objects.contacts), deals: without(objects.deals) };
 }
@@ -152,7 +155,8 @@ export function salesforceFieldsToRead(settings: Settings, type: SalesforceObjec
   )[type];
   // The delete flag is a field of Leads and Contacts (HubSpot_Deleted__c).
   const flag = hubspotObjectOf(type) === 'contacts' ? salesforceDeleteFlagOf(settings) : null;
-  const names = [...mapped, crossId, flag];
+  // The contact roles are read with their own query (child records, not a field).
+  const names = [...mapped, crossId, flag].filter((name) => name !== CONTACT_ROLES_FIELD);
   return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.length > 0))];
 }
 

@@ -16,7 +16,7 @@ import type { EngineDeps, EngineError } from './engineApi';
 import { OrgMetadataCache } from './orgMetadata';
 import { buildContext } from './context';
 import { readChanged, readRest } from './stages/load';
-import { companyLinksOf, planUnit } from './stages/plan';
+import { associationLinksOf, planUnit } from './stages/plan';
 import { storedUnits } from './unit';
 
 const notSyncedHere: EngineError = {
@@ -88,7 +88,7 @@ export async function planDryRun(
     }
     const [unit] = await readRest(context, changed.reading);
     if (!unit) return err({ code: 'not_found', message: 'No record here.' });
-    const plan = planUnit(context, unit, await companyLinksOf(context, [unit]));
+    const plan = planUnit(context, unit, await associationLinksOf(context, [unit]));
     if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
     return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });
   } catch (error) {

@@ -47,16 +47,20 @@ async function primaryCompanyOf(context: BatchContext, unit: Unit): Promise<stri
  * not linked yet and neither is the Account, they are one company and are linked (never a second company
  * for the Account); either way the Account is synced next, and the contact's primary company follows it.
  * The Opportunity is synced next too (it becomes a deal with that company). Only while those objects sync.
+ * Deals whose contacts waited for this contact to have a Contact (it had a Lead) go again.
  */
 async function followConversion(
   trx: Knex.Transaction,
   context: BatchContext,
+  hubspotId: string,
   change: Extract<LinkChange, { kind: 'lead_converted' }>,
   companyId: string | null,
   ctx: (reason: string) => links.ChangeContext,
 ): Promise<void> {
   const { installationId, settings } = context;
   const nowMs = context.now();
+  // Deals whose contacts waited for this contact to have a Contact go again.
+  await associationWaits.wake(trx, installationId, [{ side: 'hubspot', recordId: hubspotId }], nowMs);
   const marks: dirty.MarkInput[] = [];
   if (change.accountId && settings.objects.companies.enabled) {
     const accountLinked = await links.findActiveBySalesforce(trx, installationId, change.accountId);
@@ -135,7 +139,7 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
         { salesforceObjectType: 'Contact', salesforceId: change.contactId },
         ctx('lead converted'),
       );
-      if (result.ok) await followConversion(trx, context, change, companyId, ctx);
+      if (result.ok) await followConversion(trx, context, link.hubspotId, change, companyId, ctx);
       moved = result.ok
         ? { kind: 'moved', linkId: result.successor.id }
         : collision(

@@ -19,10 +19,19 @@ export type HubSpotRecordsPort = Pick<
   | 'readPrimaryCompanies'
   | 'setPrimaryCompanies'
   | 'clearPrimaryCompanies'
+  | 'readAssociatedIds'
+  | 'changeAssociations'
 >;
 
 /** One Salesforce object's records, as the sync reads and writes them. */
 export type SalesforceRecordsPort = Pick<
   SalesforceRecords,
-  'readByIds' | 'readMatching' | 'readCreatedSince' | 'create' | 'upsert' | 'update'
+  | 'readByIds'
+  | 'readMatching'
+  | 'readCreatedSince'
+  | 'create'
+  | 'upsert'
+  | 'update'
+  | 'readContactRoles'
+  | 'changeContactRoles'
 >;

@@ -23,10 +23,12 @@ import { salesforceFieldOf } from '../domain/plan/fields';
 import type { FieldMapping, ObjectSettings } from '../domain/settings/schema';
 import { normalizeDomain, normalizeEmail } from '../domain/transforms/text';
 import {
-  emptyCompanyLinkIndex,
-  indexCompanyLinks,
+  CONTACT_ROLES_FIELD,
+  CONTACTS_PROPERTY,
+  idsOfWire,
+  indexLinks,
   PRIMARY_COMPANY_PROPERTY,
-  type CompanyLinkIndex,
+  type AssociationLinks,
 } from '../domain/transforms/association';
 import type { BatchContext } from './context';
 import type { SalesforceObjectType } from '../domain/records';
@@ -80,87 +82,143 @@ export async function readSides(
   const unitOf = new Map(wanted.map((want) => [want.unit.key, want.unit]));
   const hubspotRecords = [...sides].flatMap(([key, read]) => {
     const type = unitOf.get(key)?.link?.salesforceObjectType as SalesforceObjectType | undefined;
-    return read.hubspot && (!type || syncsPrimaryCompany(context, type)) ? [read.hubspot] : [];
+    return read.hubspot && (!type || syncsAssociation(context, type)) ? [read.hubspot] : [];
   });
-  const filled = await withPrimaryCompanies(context, hubspotRecords);
-  if (filled.size > 0) {
+  const filled = await withAssociations(context, hubspotRecords);
+  const salesforceRecords = [...sides.values()].flatMap((read) => (read.salesforce ? [read.salesforce] : []));
+  const withRoles = await withContactRoles(context, salesforceRecords);
+  if (filled.size > 0 || withRoles.size > 0) {
     for (const [key, read] of sides) {
-      const record = read.hubspot ? filled.get(read.hubspot.id) : undefined;
-      if (record) sides.set(key, { ...read, hubspot: record });
+      const hubspot = read.hubspot ? filled.get(read.hubspot.id) : undefined;
+      const salesforce = read.salesforce ? withRoles.get(read.salesforce.id) : undefined;
+      if (hubspot || salesforce)
+        sides.set(key, { ...read, ...(hubspot ? { hubspot } : {}), ...(salesforce ? { salesforce } : {}) });
     }
   }
   return sides;
 }
 
-/**
- * Whether the batch's object syncs its primary company (a mapping the org and the settings allow), for
- * records of the Salesforce object given (absent: any).
- */
-function syncsPrimaryCompany(context: BatchContext, type?: SalesforceObjectType): boolean {
-  return objectSettingsOf(context).fields.some(
+/** The association mappings of the batch's object that sync (the org and the settings allow them). */
+function associationMappings(context: BatchContext, to?: 'companies' | 'contacts'): FieldMapping[] {
+  return objectSettingsOf(context).fields.filter(
     (mapping) =>
       mapping.transform.kind === 'association' &&
       mapping.rule !== 'none' &&
-      (!type || salesforceFieldOf(mapping, type) !== null),
+      (!to || mapping.transform.to === to),
   );
 }
 
+/** Whether an association of the batch's object syncs for records of the Salesforce object given. */
+function syncsAssociation(context: BatchContext, type: SalesforceObjectType): boolean {
+  return associationMappings(context).some((mapping) => salesforceFieldOf(mapping, type) !== null);
+}
+
 /**
- * The live records among `records` that lack their primary company, with it (in the reserved property
- * PRIMARY_COMPANY_PROPERTY), by record id: one association read per 1,000 records. Records that carry it
- * already (read earlier in the batch) are not read again; archived ones have none to read.
+ * The live records among `records` that lack their associations, with them (in the reserved properties
+ * PRIMARY_COMPANY_PROPERTY and CONTACTS_PROPERTY), by record id: one association read per 1,000 records and
+ * association. Records that carry them already (read earlier in the batch) are not read again; archived
+ * ones have none to read.
  */
-export async function withPrimaryCompanies(
+export async function withAssociations(
   context: BatchContext,
   records: readonly HubspotRecord[],
 ): Promise<Map<string, HubspotRecord>> {
   const filled = new Map<string, HubspotRecord>();
-  if (!syncsPrimaryCompany(context)) return filled;
-  const lacking = records.filter(
-    (record) => !record.archived && !Object.hasOwn(record.properties, PRIMARY_COMPANY_PROPERTY),
-  );
-  if (lacking.length === 0) return filled;
-  const companies = await context.hubspot.readPrimaryCompanies(lacking.map((record) => record.id));
-  for (const record of lacking) {
-    filled.set(record.id, {
-      ...record,
-      properties: { ...record.properties, [PRIMARY_COMPANY_PROPERTY]: companies.get(record.id) ?? null },
-    });
+  const reads = [
+    {
+      property: PRIMARY_COMPANY_PROPERTY,
+      wanted: associationMappings(context, 'companies').length > 0,
+      read: async (ids: string[]) => {
+        const found = await context.hubspot.readPrimaryCompanies(ids);
+        return (id: string) => found.get(id) ?? null;
+      },
+    },
+    {
+      property: CONTACTS_PROPERTY,
+      wanted: associationMappings(context, 'contacts').length > 0,
+      read: async (ids: string[]) => {
+        const found = await context.hubspot.readAssociatedIds(ids, 'contacts');
+        return (id: string) => (found.get(id) ?? []).join(';') || null;
+      },
+    },
+  ];
+  for (const { property, wanted, read } of reads) {
+    if (!wanted) continue;
+    const lacking = records
+      .map((record) => filled.get(record.id) ?? record)
+      .filter((record) => !record.archived && !Object.hasOwn(record.properties, property));
+    if (lacking.length === 0) continue;
+    const valueOf = await read(lacking.map((record) => record.id));
+    for (const record of lacking) {
+      filled.set(record.id, {
+        ...record,
+        properties: { ...record.properties, [property]: valueOf(record.id) },
+      });
+    }
   }
   return filled;
 }
 
 /**
- * The links between companies and Accounts that the records at hand name (their primary companies, their
- * Account lookups): one query per 500 ids, none when the object syncs no primary company.
+ * The Opportunities among `records` that lack their contact roles, with them (in the reserved field
+ * CONTACT_ROLES_FIELD, `contactId:roleId;…`), by record id: one query per batch of Opportunities. Only when
+ * the deals' contacts sync.
  */
-export async function companyLinksFor(
+export async function withContactRoles(
+  context: BatchContext,
+  records: readonly SalesforceRecord[],
+): Promise<Map<string, SalesforceRecord>> {
+  const filled = new Map<string, SalesforceRecord>();
+  if (associationMappings(context, 'contacts').length === 0) return filled;
+  const lacking = records.filter(
+    (record) =>
+      record.type === 'Opportunity' &&
+      !record.isDeleted &&
+      !Object.hasOwn(record.fields, CONTACT_ROLES_FIELD),
+  );
+  if (lacking.length === 0) return filled;
+  const roles = await context.salesforce.Opportunity.readContactRoles(lacking.map((record) => record.id));
+  for (const record of lacking) {
+    const own = roles.get(record.id) ?? roles.get(record.id.slice(0, 15)) ?? [];
+    const wire = own.map((role) => `${role.contactId}:${role.id}`).join(';');
+    filled.set(record.id, { ...record, fields: { ...record.fields, [CONTACT_ROLES_FIELD]: wire || null } });
+  }
+  return filled;
+}
+
+/**
+ * The links that the records at hand name through their associations (companies and Accounts, contacts and
+ * Contacts): one query per 500 ids and object, none when the object syncs no association.
+ */
+export async function associationLinksFor(
   context: BatchContext,
   hubspotRecords: ReadonlyArray<HubspotRecord | null>,
   salesforceRecords: ReadonlyArray<SalesforceRecord | null>,
-): Promise<CompanyLinkIndex> {
-  const mappings = objectSettingsOf(context).fields.filter(
-    (mapping) => mapping.transform.kind === 'association',
-  );
-  if (mappings.length === 0) return emptyCompanyLinkIndex;
-  const hubspotIds = hubspotRecords.flatMap((record) =>
-    mappings.flatMap((mapping) => record?.properties[mapping.hubspotProperty] ?? []),
-  );
-  const salesforceIds = salesforceRecords.flatMap((record) =>
-    mappings.flatMap((mapping) => {
-      const field = record ? salesforceFieldOf(mapping, record.type) : null;
-      const value = field ? record?.fields[field] : null;
-      return typeof value === 'string' && value.length > 0 ? [value] : [];
-    }),
-  );
-  if (hubspotIds.length === 0 && salesforceIds.length === 0) return emptyCompanyLinkIndex;
-  const found = await links.findActiveAmong(context.db, context.installationId, 'companies', {
-    hubspotIds,
-    salesforceIds: [...salesforceIds, ...salesforceIds.map((id) => id.slice(0, 15))],
-  });
-  return indexCompanyLinks(
-    found.map((link) => ({ companyId: link.hubspotId, accountId: link.salesforceId })),
-  );
+): Promise<AssociationLinks> {
+  const indexOf = async (to: 'companies' | 'contacts') => {
+    const mappings = associationMappings(context, to);
+    if (mappings.length === 0) return indexLinks([]);
+    const hubspotIds = hubspotRecords.flatMap((record) =>
+      mappings.flatMap((mapping) => idsOfWire(record?.properties[mapping.hubspotProperty] ?? '')),
+    );
+    const salesforceIds = salesforceRecords.flatMap((record) =>
+      mappings.flatMap((mapping) => {
+        const field = record ? salesforceFieldOf(mapping, record.type) : null;
+        const value = field ? record?.fields[field] : null;
+        return typeof value === 'string' ? idsOfWire(value) : [];
+      }),
+    );
+    if (hubspotIds.length === 0 && salesforceIds.length === 0) return indexLinks([]);
+    const found = await links.findActiveAmong(context.db, context.installationId, to, {
+      hubspotIds,
+      salesforceIds: [...salesforceIds, ...salesforceIds.map((id) => id.slice(0, 15))],
+    });
+    // A deal's contacts are Contacts: a contact linked to a Lead has no Contact to be a role.
+    const usable =
+      to === 'contacts' ? found.filter((link) => link.salesforceObjectType === 'Contact') : found;
+    return indexLinks(usable.map((link) => ({ hubspotId: link.hubspotId, salesforceId: link.salesforceId })));
+  };
+  return { companies: await indexOf('companies'), contacts: await indexOf('contacts') };
 }
 
 function objectSettingsOf(context: BatchContext): ObjectSettings {
@@ -412,7 +470,7 @@ async function hubspotCandidates(
           : [];
     for (const record of found) pool.set(record.id, record);
   }
-  for (const record of (await withPrimaryCompanies(context, [...pool.values()])).values()) {
+  for (const record of (await withAssociations(context, [...pool.values()])).values()) {
     pool.set(record.id, record);
   }
   for (const unit of units) {

@@ -32,7 +32,12 @@ import {
   type RefusedRequest,
 } from '../domain/refusedFields';
 import type { HubspotRecord, Side } from '../domain/records';
-import { PRIMARY_COMPANY_PROPERTY } from '../domain/transforms/association';
+import {
+  CONTACT_ROLES_FIELD,
+  CONTACTS_PROPERTY,
+  idsOfWire,
+  PRIMARY_COMPANY_PROPERTY,
+} from '../domain/transforms/association';
 import type { BatchContext } from './context';
 import type { SalesforceObjectType } from '../domain/records';
 import type { OrgFields } from '../settings/fields';
@@ -366,6 +371,7 @@ export async function writeSalesforce(
 ): Promise<void> {
   type Create = Extract<UnitWrites['salesforce'], { kind: 'create' }>;
   type Update = Extract<UnitWrites['salesforce'], { kind: 'update' }>;
+  const contactRoles = takeContactRoles(all);
   for (const type of context.salesforceTypes) {
     const records = context.salesforce[type];
     const ofType = all.filter((writes) => writes.salesforce?.type === type);
@@ -432,6 +438,7 @@ export async function writeSalesforce(
       ),
     );
   }
+  await writeContactRoles(context, contactRoles);
 }
 
 /** The lifecycle stage value map of the settings, when the stage is mapped through one. */
@@ -491,24 +498,39 @@ async function clearBackwardStages(context: BatchContext, updates: readonly Unit
   );
 }
 
-/** A primary company to set (a company id) or clear (''), taken out of a unit's HubSpot properties. */
-interface PrimaryCompanyWrite {
+/**
+ * A unit's associations, taken out of its HubSpot write: the primary company to set (a company id) or clear
+ * (''), and the contacts a deal is to be associated with (HubSpot ids), each only when the plan writes it.
+ */
+interface HubspotAssociationWrite {
   readonly writes: UnitWrites;
-  readonly companyId: string;
+  readonly primaryCompany: string | null;
+  readonly contacts: readonly string[] | null;
 }
 
 /**
- * Takes the primary company out of each HubSpot write (it is no property: it goes through the associations
+ * Takes the associations out of each HubSpot write (they are no properties: they go through the associations
  * API once the record exists). An update left with nothing else to write needs no call.
  */
-function takePrimaryCompanies(all: readonly UnitWrites[]): PrimaryCompanyWrite[] {
-  const taken: PrimaryCompanyWrite[] = [];
+function takeHubspotAssociations(all: readonly UnitWrites[]): HubspotAssociationWrite[] {
+  const taken: HubspotAssociationWrite[] = [];
   for (const writes of all) {
     const write = writes.hubspot;
-    if (!write || !Object.hasOwn(write.properties, PRIMARY_COMPANY_PROPERTY)) continue;
-    const { [PRIMARY_COMPANY_PROPERTY]: companyId, ...rest } = write.properties;
+    if (!write) continue;
+    const hasCompany = Object.hasOwn(write.properties, PRIMARY_COMPANY_PROPERTY);
+    const hasContacts = Object.hasOwn(write.properties, CONTACTS_PROPERTY);
+    if (!hasCompany && !hasContacts) continue;
+    const {
+      [PRIMARY_COMPANY_PROPERTY]: companyId,
+      [CONTACTS_PROPERTY]: contacts,
+      ...rest
+    } = write.properties;
     write.properties = rest;
-    taken.push({ writes, companyId: companyId ?? '' });
+    taken.push({
+      writes,
+      primaryCompany: hasCompany ? (companyId ?? '') : null,
+      contacts: hasContacts ? idsOfWire(contacts ?? '') : null,
+    });
     if (write.kind === 'update' && Object.keys(rest).length === 0) {
       writes.outcomes.hubspot ??= { ok: true, id: write.id, created: false };
     }
@@ -516,54 +538,138 @@ function takePrimaryCompanies(all: readonly UnitWrites[]): PrimaryCompanyWrite[]
   return taken;
 }
 
-/** Sets or clears the primary company of each record written, once it exists. */
-async function writePrimaryCompanies(
-  context: BatchContext,
-  taken: readonly PrimaryCompanyWrite[],
-): Promise<void> {
-  const mappingKeys = new Set(
+/** The keys of the batch object's mappings of one association. */
+function associationKeys(context: BatchContext, property: string): Set<string> {
+  return new Set(
     context.settings.objects[context.objectType].fields
-      .filter((mapping) => mapping.hubspotProperty === PRIMARY_COMPANY_PROPERTY)
+      .filter((mapping) => mapping.hubspotProperty === property)
       .map((mapping) => mapping.key),
   );
+}
+
+/** Sets or clears the primary company, and adds and removes the contacts, of each record written. */
+async function writeHubspotAssociations(
+  context: BatchContext,
+  taken: readonly HubspotAssociationWrite[],
+): Promise<void> {
+  const companyKeys = associationKeys(context, PRIMARY_COMPANY_PROPERTY);
+  const contactKeys = associationKeys(context, CONTACTS_PROPERTY);
   const sets: Array<{ writes: UnitWrites; id: string; companyId: string }> = [];
   const clears: Array<{ writes: UnitWrites; id: string; companyId: string }> = [];
-  for (const { writes, companyId } of taken) {
+  const adds: Array<{ writes: UnitWrites; id: string; toId: string }> = [];
+  const removes: Array<{ writes: UnitWrites; id: string; toId: string }> = [];
+  for (const { writes, primaryCompany, contacts } of taken) {
     const outcome = writes.outcomes.hubspot;
     if (!outcome?.ok) continue;
-    const current = writes.unit.hubspot?.properties[PRIMARY_COMPANY_PROPERTY] ?? null;
-    if (companyId !== '') sets.push({ writes, id: outcome.id, companyId });
-    else if (current) clears.push({ writes, id: outcome.id, companyId: current });
+    const current = writes.unit.hubspot?.properties ?? {};
+    if (primaryCompany !== null) {
+      const was = current[PRIMARY_COMPANY_PROPERTY] ?? null;
+      if (primaryCompany !== '') sets.push({ writes, id: outcome.id, companyId: primaryCompany });
+      else if (was) clears.push({ writes, id: outcome.id, companyId: was });
+    }
+    if (contacts !== null) {
+      const had = new Set(idsOfWire(current[CONTACTS_PROPERTY] ?? ''));
+      for (const toId of contacts) if (!had.has(toId)) adds.push({ writes, id: outcome.id, toId });
+      for (const toId of had) if (!contacts.includes(toId)) removes.push({ writes, id: outcome.id, toId });
+    }
   }
   try {
-    const outcomes = await context.hubspot.setPrimaryCompanies(
+    const setOutcomes = await context.hubspot.setPrimaryCompanies(
       sets.map(({ id, companyId }) => ({ id, companyId })),
     );
     sets.forEach(({ writes }, index) => {
-      const outcome = outcomes[index];
-      if (outcome && !outcome.ok) failAssociation(writes, outcome.failure, mappingKeys);
+      const outcome = setOutcomes[index];
+      if (outcome && !outcome.ok) failAssociation(writes, outcome.failure, companyKeys, 'hubspot');
     });
     await context.hubspot.clearPrimaryCompanies(clears.map(({ id, companyId }) => ({ id, companyId })));
+    const addOutcomes = await context.hubspot.changeAssociations(
+      'contacts',
+      adds.map(({ id, toId }) => ({ id, toId })),
+      removes.map(({ id, toId }) => ({ id, toId })),
+    );
+    adds.forEach(({ writes }, index) => {
+      const outcome = addOutcomes[index];
+      if (outcome && !outcome.ok) failAssociation(writes, outcome.failure, contactKeys, 'hubspot');
+    });
   } catch (error) {
-    // The records were written but their companies were not: the whole unit goes again (its writes are
+    // The records were written but their associations were not: the whole unit goes again (its writes are
     // idempotent), so nothing is recorded as synced that was not.
-    for (const { writes } of [...sets, ...clears]) writes.outcomes.hubspot = { ok: false, callError: error };
+    for (const { writes } of [...sets, ...clears, ...adds, ...removes])
+      writes.outcomes.hubspot = { ok: false, callError: error };
   }
 }
 
-/** A primary company HubSpot refused: no shadow for it, a failure in the plan, its audit line says so. */
-function failAssociation(writes: UnitWrites, failure: SyncFailure, mappingKeys: ReadonlySet<string>): void {
+/** The contacts a unit's Opportunity is to have as contact roles, taken out of its Salesforce write. */
+function takeContactRoles(all: readonly UnitWrites[]): Array<{ writes: UnitWrites; contactIds: string[] }> {
+  const taken: Array<{ writes: UnitWrites; contactIds: string[] }> = [];
+  for (const writes of all) {
+    const write = writes.salesforce;
+    if (!write || !Object.hasOwn(write.fields, CONTACT_ROLES_FIELD)) continue;
+    const { [CONTACT_ROLES_FIELD]: value, ...rest } = write.fields;
+    write.fields = rest;
+    taken.push({ writes, contactIds: idsOfWire(typeof value === 'string' ? value : '') });
+  }
+  return taken;
+}
+
+/** Adds and deletes the contact roles of each Opportunity written, once it exists. */
+async function writeContactRoles(
+  context: BatchContext,
+  taken: ReadonlyArray<{ writes: UnitWrites; contactIds: string[] }>,
+): Promise<void> {
+  const keys = associationKeys(context, CONTACTS_PROPERTY);
+  const add: Array<{ opportunityId: string; contactId: string }> = [];
+  const remove: Array<{ opportunityId: string; roleId: string }> = [];
+  const byOpportunity = new Map<string, UnitWrites>();
+  for (const { writes, contactIds } of taken) {
+    const outcome = writes.outcomes.salesforce;
+    if (!outcome?.ok) continue;
+    byOpportunity.set(outcome.id, writes);
+    const wire = writes.unit.salesforce?.fields[CONTACT_ROLES_FIELD];
+    const roles = (typeof wire === 'string' ? wire.split(';') : [])
+      .map((entry) => entry.split(':'))
+      .flatMap(([contactId, roleId]) => (contactId && roleId ? [{ contactId, roleId }] : []));
+    const had = new Set(roles.map((role) => role.contactId.slice(0, 15)));
+    for (const contactId of contactIds)
+      if (!had.has(contactId.slice(0, 15))) add.push({ opportunityId: outcome.id, contactId });
+    const wanted = new Set(contactIds.map((id) => id.slice(0, 15)));
+    for (const role of roles)
+      if (!wanted.has(role.contactId.slice(0, 15)))
+        remove.push({ opportunityId: outcome.id, roleId: role.roleId });
+  }
+  if (add.length === 0 && remove.length === 0) return;
+  try {
+    const refused = await context.salesforce.Opportunity.changeContactRoles(add, remove);
+    for (const [opportunityId, failure] of refused) {
+      const writes = byOpportunity.get(opportunityId);
+      if (writes) failAssociation(writes, failure, keys, 'salesforce');
+    }
+  } catch (error) {
+    for (const { writes } of taken) {
+      if (writes.outcomes.salesforce?.ok) writes.outcomes.salesforce = { ok: false, callError: error };
+    }
+  }
+}
+
+/** An association a system refused: no shadow for it, a failure in the plan, its audit line says so. */
+function failAssociation(
+  writes: UnitWrites,
+  failure: SyncFailure,
+  mappingKeys: ReadonlySet<string>,
+  side: Side,
+): void {
   const plan = writes.plan;
+  const direction = side === 'hubspot' ? 'to_hubspot' : 'to_salesforce';
   const keys = new Set(
     plan.fields
-      .filter((field) => field.decision.to === 'hubspot' && mappingKeys.has(field.key))
+      .filter((field) => field.decision.to === side && mappingKeys.has(field.key))
       .map((field) => field.key),
   );
   writes.plan = {
     ...plan,
     failures: [...plan.failures, ...[...keys].map((fieldKey) => ({ ...failure, fieldKey }))],
     shadowUpdates: plan.shadowUpdates.filter(
-      (update) => !(keys.has(update.key) && update.requiresWrites.includes('hubspot')),
+      (update) => !(keys.has(update.key) && update.requiresWrites.includes(side)),
     ),
     fields: plan.fields.map((field) =>
       keys.has(field.key) ? { ...field, failureCode: failure.code } : field,
@@ -571,7 +677,7 @@ function failAssociation(writes: UnitWrites, failure: SyncFailure, mappingKeys: 
     audit: plan.audit.map((entry) =>
       entry.fieldKey !== null &&
       keys.has(entry.fieldKey) &&
-      entry.direction === 'to_hubspot' &&
+      entry.direction === direction &&
       entry.action === 'field_written'
         ? { ...entry, action: 'field_failed' as const, reason: failure.code }
         : entry,
@@ -581,7 +687,7 @@ function failAssociation(writes: UnitWrites, failure: SyncFailure, mappingKeys: 
 
 export async function writeHubspot(context: BatchContext, all: readonly UnitWrites[]): Promise<void> {
   useLiveStages(context, all);
-  const primaryCompanies = takePrimaryCompanies(all);
+  const associations = takeHubspotAssociations(all);
   const creates = all.filter((writes) => writes.hubspot?.kind === 'create');
   const byProperty = new Map<string, UnitWrites[]>();
   for (const writes of creates) {
@@ -621,5 +727,5 @@ export async function writeHubspot(context: BatchContext, all: readonly UnitWrit
       ),
     (writes, outcome) => record(writes, 'hubspot', outcome),
   );
-  await writePrimaryCompanies(context, primaryCompanies);
+  await writeHubspotAssociations(context, associations);
 }

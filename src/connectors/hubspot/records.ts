@@ -601,6 +601,80 @@ export class HubSpotObjects {
   }
 
   /**
+   * Every record of `toType` associated with each record, by record id (an empty list when none): one v4
+   * batch read per 1,000 records, and more pages for a record with more associations than a page holds.
+   */
+  async readAssociatedIds(ids: readonly string[], toType: HubspotObjectType): Promise<Map<string, string[]>> {
+    const found = new Map<string, string[]>([...new Set(ids)].map((id) => [id, []]));
+    let pending: Array<{ id: string; after?: string }> = [...found.keys()].map((id) => ({ id }));
+    while (pending.length > 0) {
+      const next: Array<{ id: string; after: string }> = [];
+      for (const batch of chunks(pending, HUBSPOT_ASSOCIATION_READ_SIZE)) {
+        const response = await this.call(
+          'read',
+          `reading the ${toType} of ${batch.length} ${this.objectType}`,
+          () => this.client.crm.associations.v4.batchApi.getPage(this.objectType, toType, { inputs: batch }),
+        );
+        for (const result of AssociationPages.parse(response.results)) {
+          const id = String(result._from?.id ?? result.from?.id ?? '');
+          const list = found.get(id);
+          if (!list) continue;
+          list.push(...result.to.map((target) => String(target.toObjectId)));
+          if (result.paging?.next?.after) next.push({ id, after: result.paging.next.after });
+        }
+      }
+      pending = next;
+    }
+    for (const [id, list] of found) found.set(id, [...new Set(list)].sort());
+    return found;
+  }
+
+  /**
+   * Adds (unlabeled) and removes associations with records of `toType`: one call per 100 pairs each way.
+   * Removing takes away every association type between the pair.
+   */
+  async changeAssociations(
+    toType: HubspotObjectType,
+    add: ReadonlyArray<{ readonly id: string; readonly toId: string }>,
+    remove: ReadonlyArray<{ readonly id: string; readonly toId: string }>,
+  ): Promise<AssociationWriteOutcome[]> {
+    const outcomes: AssociationWriteOutcome[] = [];
+    for (const batch of chunks(add, HUBSPOT_BATCH_SIZE)) {
+      const response = await this.call(
+        'write',
+        `associating ${batch.length} ${this.objectType} with ${toType}`,
+        () =>
+          this.client.crm.associations.v4.batchApi.createDefault(this.objectType, toType, {
+            inputs: batch.map((pair) => ({ _from: { id: pair.id }, to: { id: pair.toId } })),
+          }),
+      );
+      const errors = 'errors' in response ? (response.errors ?? []) : [];
+      for (const pair of batch) {
+        const refused = errors.some((error) =>
+          Object.values((error as { context?: Record<string, string[]> }).context ?? {}).some(
+            (values) => values.includes(pair.id) && values.length > 0,
+          ),
+        );
+        outcomes.push(
+          refused
+            ? { ok: false, id: pair.id, failure: hubspotRecordFailure(this.objectType, errors, [pair.id]) }
+            : { ok: true, id: pair.id },
+        );
+      }
+    }
+    const byRecord = new Map<string, string[]>();
+    for (const pair of remove) byRecord.set(pair.id, [...(byRecord.get(pair.id) ?? []), pair.toId]);
+    for (const batch of chunks([...byRecord], HUBSPOT_BATCH_SIZE)) {
+      await this.call('write', `dissociating ${batch.length} ${this.objectType} from ${toType}`, () =>
+        this.client.crm.associations.v4.batchApi.archive(this.objectType, toType, {
+          inputs: batch.map(([id, toIds]) => ({ _from: { id }, to: toIds.map((toId) => ({ id: toId })) })),
+        }),
+      );
+    }
+    return outcomes;
+  }
+
+  /**
    * The visible options of an enumeration property, in the portal's display order (a portal's own lifecycle
    * stages, for one). One call.
    */

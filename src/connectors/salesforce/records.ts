@@ -119,6 +119,10 @@ export interface FieldCondition {
 
 type SaveResult = { success: true; id: string; created?: boolean } | { success: false; errors: unknown };
 
+function errorsOf(result: SaveResult | undefined): unknown {
+  return result && !result.success ? result.errors : [];
+}
+
 export interface WriteOptions {
   /**
    * Split even a request Salesforce could not read as a whole, until the records that make it unreadable
@@ -321,6 +325,95 @@ export class SalesforceRecords {
         { allOrNone: false },
       ),
     );
+  }
+
+  /**
+   * The contact roles of Opportunities (OpportunityContactRole), by Opportunity id (18 characters, and its
+   * 15-character form): each role's id and Contact. One query per batch of ids that fits a SOQL statement.
+   */
+  async readContactRoles(
+    opportunityIds: readonly string[],
+  ): Promise<Map<string, Array<{ id: string; contactId: string }>>> {
+    const found = new Map<string, Array<{ id: string; contactId: string }>>();
+    const around = (where: string) =>
+      `SELECT Id, OpportunityId, ContactId FROM OpportunityContactRole WHERE ${where} ORDER BY Id`;
+    for (const where of packInClauses(
+      [{ field: 'OpportunityId', values: [...new Set(opportunityIds)] }],
+      around,
+    )) {
+      const rows: WireRecord[] = [];
+      let page: QueryResult<WireRecord> = await this.call(
+        'querying OpportunityContactRole',
+        async () => await this.connection.query<WireRecord>(around(where)),
+        'read',
+      );
+      rows.push(...page.records);
+      while (!page.done && page.nextRecordsUrl) {
+        const next = page.nextRecordsUrl;
+        page = await this.call(
+          'querying OpportunityContactRole',
+          async () => await this.connection.queryMore<WireRecord>(next),
+          'read',
+        );
+        rows.push(...page.records);
+      }
+      for (const row of rows) {
+        const opportunityId = String(row.OpportunityId ?? '');
+        const role = { id: String(row.Id ?? ''), contactId: String(row.ContactId ?? '') };
+        for (const key of [opportunityId, opportunityId.slice(0, 15)]) {
+          found.set(key, [...(found.get(key) ?? []), role]);
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
+   * Adds contact roles (Opportunity, Contact) and deletes others by their ids: one call per 200 records each
+   * way, each record on its own (a refused one fails alone). Returns the refusals by Opportunity id.
+   */
+  async changeContactRoles(
+    add: ReadonlyArray<{ readonly opportunityId: string; readonly contactId: string }>,
+    remove: ReadonlyArray<{ readonly opportunityId: string; readonly roleId: string }>,
+  ): Promise<Map<string, SyncFailure>> {
+    const refused = new Map<string, SyncFailure>();
+    for (const batch of chunks(add, SALESFORCE_COLLECTION_SIZE)) {
+      const answer = await this.call(`creating ${batch.length} OpportunityContactRole records`, () =>
+        this.connection.sobject('OpportunityContactRole').create(
+          batch.map((role) => ({ OpportunityId: role.opportunityId, ContactId: role.contactId })),
+          { allOrNone: false },
+        ),
+      );
+      const results = (Array.isArray(answer) ? answer : [answer]) as SaveResult[];
+      batch.forEach((role, index) => {
+        const result = results[index];
+        if (!result?.success)
+          refused.set(
+            role.opportunityId,
+            salesforceRecordFailure(this.type, errorsOf(result), { ContactId: role.contactId }),
+          );
+      });
+    }
+    for (const batch of chunks(remove, SALESFORCE_COLLECTION_SIZE)) {
+      const answer = await this.call(`deleting ${batch.length} OpportunityContactRole records`, () =>
+        this.connection.sobject('OpportunityContactRole').destroy(
+          batch.map((role) => role.roleId),
+          { allOrNone: false },
+        ),
+      );
+      const results = (Array.isArray(answer) ? answer : [answer]) as SaveResult[];
+      batch.forEach((role, index) => {
+        const result = results[index];
+        // A role already gone is what was asked for.
+        const errors = errorsOf(result);
+        const gone =
+          Array.isArray(errors) &&
+          errors.some((error) => (error as { statusCode?: string }).statusCode === 'ENTITY_IS_DELETED');
+        if (!result?.success && !gone)
+          refused.set(role.opportunityId, salesforceRecordFailure(this.type, errors, {}));
+      });
+    }
+    return refused;
   }
 
   private async writeInBatches<T extends { fields: FieldValues }>(

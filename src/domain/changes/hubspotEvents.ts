@@ -82,8 +82,8 @@ export interface EventContext {
   readonly syncedObjects: ReadonlySet<HubspotObjectType>;
   /** Whether a change of this (lower-cased) property of this object type can matter to the sync. */
   readonly propertyMatters: (object: HubspotObjectType, property: string) => boolean;
-  /** Whether this object's primary company syncs (absent: it does not). */
-  readonly primaryCompanySynced?: (object: HubspotObjectType) => boolean;
+  /** Whether this object's association with `to` syncs (absent: none does). */
+  readonly associationSynced?: (object: HubspotObjectType, to: 'companies' | 'contacts') => boolean;
 }
 
 const legacyPrefixes: Record<string, HubspotObjectType> = {
@@ -127,26 +127,38 @@ export function isOwnEcho(event: HubspotWebhookEvent, appId: string): boolean {
   return event.changeSource === 'INTEGRATION' && event.sourceId === appId;
 }
 
-/** The record whose companies an association change touched (a contact or a deal), or null. */
-function companyAssociationOf(event: HubspotWebhookEvent): { object: HubspotObjectType; id: string } | null {
+/**
+ * The record whose synced associations an association change touched: a contact's or a deal's companies, or
+ * a deal's contacts (the direction from the deal; HubSpot sends both). Null for any other.
+ */
+function associationTouched(
+  event: HubspotWebhookEvent,
+): { object: HubspotObjectType; id: string; to: 'companies' | 'contacts' } | null {
   if (event.fromObjectId === undefined) return null;
-  const legacy: Record<string, HubspotObjectType> = {
-    CONTACT_TO_COMPANY: 'contacts',
-    DEAL_TO_COMPANY: 'deals',
+  const legacy: Record<string, { object: HubspotObjectType; to: 'companies' | 'contacts' }> = {
+    CONTACT_TO_COMPANY: { object: 'contacts', to: 'companies' },
+    DEAL_TO_COMPANY: { object: 'deals', to: 'companies' },
+    DEAL_TO_CONTACT: { object: 'deals', to: 'contacts' },
   };
-  const byType = event.associationType ? legacy[event.associationType] : undefined;
-  const byIds = event.toObjectTypeId === '0-2' ? objectTypeIds[event.fromObjectTypeId ?? ''] : undefined;
-  const object = byType ?? byIds;
-  return object === 'contacts' || object === 'deals' ? { object, id: event.fromObjectId } : null;
+  const generic = (): { object: HubspotObjectType; to: 'companies' | 'contacts' } | undefined => {
+    const from = objectTypeIds[event.fromObjectTypeId ?? ''];
+    const to = objectTypeIds[event.toObjectTypeId ?? ''];
+    if ((from === 'contacts' || from === 'deals') && to === 'companies') return { object: from, to };
+    if (from === 'deals' && to === 'contacts') return { object: from, to };
+    return undefined;
+  };
+  const touched = (event.associationType ? legacy[event.associationType] : undefined) ?? generic();
+  return touched ? { ...touched, id: event.fromObjectId } : null;
 }
 
 function associationDecision(event: HubspotWebhookEvent, context: EventContext): EventDecision {
-  const touched = companyAssociationOf(event);
+  const touched = associationTouched(event);
   if (!touched) return { kind: 'skip', reason: 'association_change' };
   if (isOwnEcho(event, context.appId)) return { kind: 'skip', reason: 'own_echo' };
-  if (!context.syncedObjects.has(touched.object) || !context.syncedObjects.has('companies'))
+  if (!context.syncedObjects.has(touched.object) || !context.syncedObjects.has(touched.to))
     return { kind: 'skip', reason: 'object_not_synced' };
-  if (!context.primaryCompanySynced?.(touched.object)) return { kind: 'skip', reason: 'association_change' };
+  if (!context.associationSynced?.(touched.object, touched.to))
+    return { kind: 'skip', reason: 'association_change' };
   return {
     kind: 'mark',
     mark: { objectType: touched.object, recordId: touched.id, hint: null, occurredAtMs: event.occurredAt },

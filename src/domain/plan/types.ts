@@ -17,7 +17,7 @@ import type {
 } from '../records';
 import type { OwnershipRule, Settings } from '../settings/schema';
 import type { CanonicalValue, ObservedJson, SalesforceWireValue } from '../transforms/canonical';
-import type { CompanyLinkIndex } from '../transforms/association';
+import type { AssociationLinks } from '../transforms/association';
 import type { OwnerIndex } from '../transforms/owner';
 
 export interface PlanContext {
@@ -36,7 +36,7 @@ export interface PlanContext {
    */
   readonly salesforceUserId?: string | null;
   /** The links between companies and Accounts the records at hand name, for primary-company associations. */
-  readonly companyLinks?: CompanyLinkIndex;
+  readonly associationLinks?: AssociationLinks;
 }
 
 /** The last synced canonical value of each mapped field of one link, by field key. */

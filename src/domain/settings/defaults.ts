@@ -11,7 +11,7 @@
  * - email opt-out: `hubspot`. HubSpot keeps the subscription status (its API does not let an app set it),
  *   so Salesforce mirrors it.
  */
-import { PRIMARY_COMPANY_PROPERTY } from '../transforms/association';
+import { CONTACT_ROLES_FIELD, CONTACTS_PROPERTY, PRIMARY_COMPANY_PROPERTY } from '../transforms/association';
 import type { FieldMapping, Settings, SettingsInput } from './schema';
 import { CURRENT_SCHEMA_VERSION, SettingsSchema } from './schema';
 
@@ -431,6 +431,15 @@ const dealFields: DealFieldInput[] = [
     salesforceFields: opportunity('AccountId'),
     rule: 'two_way',
     transform: { kind: 'association', to: 'companies' },
+  },
+  {
+    // The deal's contacts ⇄ the Opportunity's contact roles. Syncs while contacts do.
+    key: 'contacts',
+    label: 'Contacts (contact roles)',
+    hubspotProperty: CONTACTS_PROPERTY,
+    salesforceFields: opportunity(CONTACT_ROLES_FIELD),
+    rule: 'two_way',
+    transform: { kind: 'association', to: 'contacts' },
   },
 ];
 

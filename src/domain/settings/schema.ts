@@ -92,12 +92,12 @@ export const TransformSpecSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('owner') }),
   /**
-   * A record's primary company ⇄ its Account lookup (a Contact's or an Opportunity's `AccountId`), compared
-   * through the links between companies and Accounts. Its HubSpot property is a name in the reserved
-   * `association.` namespace (no HubSpot property can hold a dot): the sync reads and writes it through
-   * HubSpot's associations API.
+   * An association, compared through the links of the records at its other end (src/domain/transforms/
+   * association.ts): a record's primary company ⇄ its Account lookup (`AccountId`), or a deal's contacts ⇄
+   * its Opportunity's contact roles. Its HubSpot side is a name in the reserved `association.` namespace (no
+   * HubSpot property can hold a dot): the sync reads and writes it through HubSpot's associations API.
    */
-  z.object({ kind: z.literal('association'), to: z.literal('companies') }),
+  z.object({ kind: z.literal('association'), to: z.enum(['companies', 'contacts']) }),
 ]);
 export type TransformSpec = z.infer<typeof TransformSpecSchema>;
 export type TransformKind = TransformSpec['kind'];

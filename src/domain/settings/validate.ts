@@ -20,7 +20,12 @@ import type { HubspotPropertyDefinition, LiveMetadata, SalesforceFieldDescribe }
 import { isHubspotReadOnly, requiredFieldsFromDescribe } from './metadata';
 import { parseSettings } from './migrate';
 import { checkPicklistMapping } from './validatePicklists';
-import { isAssociationProperty, PRIMARY_COMPANY_PROPERTY } from '../transforms/association';
+import {
+  CONTACT_ROLES_FIELD,
+  CONTACTS_PROPERTY,
+  isAssociationProperty,
+  PRIMARY_COMPANY_PROPERTY,
+} from '../transforms/association';
 import type { FieldMapping, ObjectSettings, Settings } from './schema';
 import { fieldLabel } from './schema';
 
@@ -163,13 +168,23 @@ function validateMapping(
   const kind = mapping.transform.kind;
   const property = properties?.find((candidate) => candidate.name === mapping.hubspotProperty);
   if (kind === 'association' || isAssociationProperty(mapping.hubspotProperty)) {
-    // An association is no HubSpot property: it takes the reserved name, and only with its own transform.
-    if (kind !== 'association' || mapping.hubspotProperty !== PRIMARY_COMPANY_PROPERTY) {
+    // An association is no HubSpot property: it takes its reserved name, and only with its own transform.
+    const to = mapping.transform.kind === 'association' ? mapping.transform.to : null;
+    const expected = to === 'contacts' ? CONTACTS_PROPERTY : PRIMARY_COMPANY_PROPERTY;
+    const roles = (mapping.salesforceFields as Partial<Record<SalesforceObjectType, string | null>>)
+      .Opportunity;
+    if (to === null || mapping.hubspotProperty !== expected) {
       push(
         'association_mapping_invalid',
-        `a record's primary company is mapped as "${PRIMARY_COMPANY_PROPERTY}" with the "association" transform, and nothing else takes that name.`,
+        `a record's primary company is mapped as "${PRIMARY_COMPANY_PROPERTY}" and a deal's contacts as "${CONTACTS_PROPERTY}", each with the "association" transform; nothing else takes those names.`,
+      );
+    } else if (to === 'contacts' && (scope.noun !== 'deal' || roles !== CONTACT_ROLES_FIELD)) {
+      push(
+        'association_mapping_invalid',
+        `a deal's contacts sync with its Opportunity's contact roles: map "${CONTACTS_PROPERTY}" to Opportunity "${CONTACT_ROLES_FIELD}".`,
       );
     }
+    if (to === 'contacts') return;
   } else if (properties && !property) {
     push(
       'hubspot_property_missing',

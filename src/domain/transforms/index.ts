@@ -4,7 +4,7 @@
 import type { CountryCode } from 'libphonenumber-js';
 import { assertNever } from '../result';
 import type { TransformSpec } from '../settings/schema';
-import { createAssociationTransform, emptyCompanyLinkIndex, type CompanyLinkIndex } from './association';
+import { createAssociationTransform, noAssociationLinks, type AssociationLinks } from './association';
 import { createBooleanTransform } from './boolean';
 import type { FieldTransform } from './canonical';
 import { createDateTimeTransform, createDateTransform } from './dates';
@@ -27,7 +27,7 @@ export interface TransformContext {
    */
   readonly assignedOwners?: { readonly hubspot: string | null; readonly salesforce: string | null };
   /** The links between companies and Accounts the records at hand name (absent: none known). */
-  readonly companyLinks?: CompanyLinkIndex;
+  readonly associationLinks?: AssociationLinks;
 }
 
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {
@@ -55,7 +55,7 @@ export function createTransform(spec: TransformSpec, context: TransformContext):
     case 'owner':
       return createOwnerTransform(context.owners);
     case 'association':
-      return createAssociationTransform(context.companyLinks ?? emptyCompanyLinkIndex);
+      return createAssociationTransform(spec.to, context.associationLinks ?? noAssociationLinks);
     default:
       return assertNever(spec, 'transform');
   }

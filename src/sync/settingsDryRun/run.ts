@@ -27,7 +27,7 @@ import type { BatchContext } from '../context';
 import { OrgMetadataCache } from '../orgMetadata';
 import { buildContext } from '../context';
 import { readChanged, readRest } from '../stages/load';
-import { companyLinksOf, needsHistory, planUnit } from '../stages/plan';
+import { associationLinksOf, needsHistory, planUnit } from '../stages/plan';
 import { readHubspotHistory } from '../reads';
 import { storedUnits, type Unit } from '../unit';
 import { summarizeDryRun, type SampledPair, type SettingsDryRunReport } from './aggregate';
@@ -113,8 +113,8 @@ function pairIsGone(unit: Unit, plan: SyncPlan): boolean {
 /** Plans every unit as a sync would, re-reading with property history where "which change is newer" decides. */
 async function planAll(context: BatchContext, units: readonly Unit[]): Promise<Map<string, SyncPlan | null>> {
   const plans = new Map<string, SyncPlan | null>();
-  const companyLinks = await companyLinksOf(context, units);
-  for (const unit of units) plans.set(unit.key, planUnit(context, unit, companyLinks));
+  const associationLinks = await associationLinksOf(context, units);
+  for (const unit of units) plans.set(unit.key, planUnit(context, unit, associationLinks));
   const needing = units.filter((unit) => {
     const plan = plans.get(unit.key);
     return plan && needsHistory(unit, plan);
@@ -124,7 +124,7 @@ async function planAll(context: BatchContext, units: readonly Unit[]): Promise<M
     for (const unit of needing) {
       const hubspot = histories.get(unit.key);
       const read = hubspot ? { ...unit, hubspot, hubspotWithHistory: true } : unit;
-      plans.set(unit.key, planUnit(context, read, companyLinks) ?? plans.get(unit.key) ?? null);
+      plans.set(unit.key, planUnit(context, read, associationLinks) ?? plans.get(unit.key) ?? null);
     }
   }
   return plans;

@@ -13,8 +13,8 @@ import type { Side } from '../../domain/records';
 import { contended } from '../../domain/settlement';
 import type { BatchContext } from '../context';
 import type { RecordLocks } from '../locks';
-import { companyLinksFor, readCandidates, readSides } from '../reads';
-import { emptyCompanyLinkIndex, type CompanyLinkIndex } from '../../domain/transforms/association';
+import { associationLinksFor, readCandidates, readSides } from '../reads';
+import { noAssociationLinks, type AssociationLinks } from '../../domain/transforms/association';
 import {
   dirtySides,
   domainLink,
@@ -72,7 +72,7 @@ function isEcho(
   context: BatchContext,
   unit: StoredUnit,
   sides: Sides,
-  companyLinks: CompanyLinkIndex,
+  associationLinks: AssociationLinks,
 ): boolean {
   if (!unit.link || unit.link.state !== 'active' || unit.hint !== null || unit.requestedByPerson)
     return false;
@@ -90,7 +90,7 @@ function isEcho(
       changed,
       shadows: unit.shadows,
       owners: context.metadata.owners,
-      companyLinks,
+      associationLinks,
     });
     if (!same) return false;
   }
@@ -112,17 +112,17 @@ export async function readChanged(
   );
   const reading: Reading[] = [];
   const ended: Verdict[] = [];
-  const companyLinks =
+  const associationLinks =
     round === 1
-      ? await companyLinksFor(
+      ? await associationLinksFor(
           context,
           [...sides.values()].map((read) => read.hubspot ?? null),
           [...sides.values()].map((read) => read.salesforce ?? null),
         )
-      : emptyCompanyLinkIndex;
+      : noAssociationLinks;
   for (const unit of units) {
     const read = sides.get(unit.key) ?? {};
-    if (round === 1 && isEcho(context, unit, read, companyLinks)) {
+    if (round === 1 && isEcho(context, unit, read, associationLinks)) {
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' }, echo: true });
     } else {
       reading.push({ unit, sides: trustedSides(unit, read) });

@@ -20,8 +20,8 @@ import { landedValues, recordingLanded } from '../inDoubt';
 import { recordLockKey } from '../locks';
 import { linkedMergedAway } from '../mergeSurvivors';
 import { forgottenPeople } from '../privacy';
-import { companyLinksFor, readHubspotHistory } from '../reads';
-import type { CompanyLinkIndex } from '../../domain/transforms/association';
+import { associationLinksFor, readHubspotHistory } from '../reads';
+import type { AssociationLinks } from '../../domain/transforms/association';
 import { domainLink, ownKeys, type Unit } from '../unit';
 import type { Verdict } from './conclude';
 
@@ -30,9 +30,9 @@ export interface Planned {
   readonly plan: SyncPlan;
 }
 
-export function planContextOf(context: BatchContext, companyLinks?: CompanyLinkIndex): PlanContext {
+export function planContextOf(context: BatchContext, associationLinks?: AssociationLinks): PlanContext {
   return {
-    ...(companyLinks ? { companyLinks } : {}),
+    ...(associationLinks ? { associationLinks } : {}),
     settings: context.settings,
     nowMs: context.nowMs,
     owners: context.metadata.owners,
@@ -77,13 +77,13 @@ function inputOf(unit: Unit): PlanInput | null {
 export function planUnit(
   context: BatchContext,
   unit: Unit,
-  companyLinks?: CompanyLinkIndex,
+  associationLinks?: AssociationLinks,
 ): SyncPlan | null {
   if (!unit.link && unit.choice?.kind === 'skip') {
     return emptyPlan('skipped', 'A person chose not to sync this record.');
   }
   const input = inputOf(unit);
-  return input ? planSync(input, planContextOf(context, companyLinks)) : null;
+  return input ? planSync(input, planContextOf(context, associationLinks)) : null;
 }
 
 /**
@@ -118,16 +118,16 @@ export function touchedKeys(installationId: string, unit: Unit, plan: SyncPlan):
 function planKnowingLanded(
   context: BatchContext,
   unit: Unit,
-  companyLinks: CompanyLinkIndex,
+  associationLinks: AssociationLinks,
 ): Planned | null {
-  const plan = planUnit(context, unit, companyLinks);
+  const plan = planUnit(context, unit, associationLinks);
   if (!plan || unit.sentInDoubt.length === 0) return plan && { unit, plan };
   const landed = landedValues(plan.fields, unit.sentInDoubt);
   if (Object.keys(landed).length === 0) return { unit, plan };
   const knowing = { ...unit, shadows: { ...unit.shadows, ...landed } };
   return {
     unit: knowing,
-    plan: recordingLanded(planUnit(context, knowing, companyLinks) ?? plan, landed, unit.sentInDoubt),
+    plan: recordingLanded(planUnit(context, knowing, associationLinks) ?? plan, landed, unit.sentInDoubt),
   };
 }
 
@@ -192,11 +192,11 @@ function lostCreateWait(context: BatchContext, sentAt: number): Settlement {
 }
 
 /** The links between companies and Accounts that the units' records and candidates name. */
-export async function companyLinksOf(
+export async function associationLinksOf(
   context: BatchContext,
   units: readonly Unit[],
-): Promise<CompanyLinkIndex> {
-  return companyLinksFor(
+): Promise<AssociationLinks> {
+  return associationLinksFor(
     context,
     units.flatMap((unit) => [
       unit.hubspot,
@@ -217,7 +217,7 @@ export async function plan(
   const planned: Planned[] = [];
   const ended: Verdict[] = [];
   const forgotten = await forgottenPeople(context, units);
-  const companyLinks = await companyLinksOf(context, units);
+  const associationLinks = await associationLinksOf(context, units);
   for (const unit of units) {
     if (unit.hint === 'privacy_deleted' && unit.hubspot === null) {
       ended.push({ kind: 'purge', unit });
@@ -241,7 +241,7 @@ export async function plan(
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark: mergedAway } });
       continue;
     }
-    const found = planKnowingLanded(context, unit, companyLinks);
+    const found = planKnowingLanded(context, unit, associationLinks);
     if (found?.plan.salesforceWrite?.kind === 'create' && unit.lostCreate?.mayStillLand) {
       // Creating again now could make a second record next to the one that create may still make.
       ended.push({ kind: 'settle', unit, settlement: lostCreateWait(context, unit.lostCreate.sentAt) });
@@ -263,7 +263,7 @@ export async function plan(
     const record = histories.get(entry.unit.key);
     if (!needing.includes(entry) || !record) return entry;
     const unit = { ...entry.unit, hubspot: record, hubspotWithHistory: true };
-    return planKnowingLanded(context, unit, companyLinks) ?? { unit, plan: entry.plan };
+    return planKnowingLanded(context, unit, associationLinks) ?? { unit, plan: entry.plan };
   });
   return { planned: replanned, ended };
 }

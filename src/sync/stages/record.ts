@@ -258,8 +258,9 @@ async function recordUnit(
     if (unit.link) await links.findByIdForUpdate(trx, installationId, unit.link.id);
     const { plan, outcomes } = writes;
     const linkId = await applyLinkChanges(trx, context, unit, writes, options.earlyLinkId ?? null, nowMs);
-    if (linkId && context.objectType === 'companies' && linksMade(writes.plan)) {
-      // A company and an Account just linked: records whose primary company waited for either go again.
+    if (linkId && linksMade(writes.plan)) {
+      // Two records just linked (a company and an Account, a contact and a Contact): records whose
+      // associations waited for either go again.
       const link = await links.findById(trx, installationId, linkId);
       if (link) {
         const woken = await associationWaits.wake(
@@ -274,7 +275,7 @@ async function recordUnit(
         if (woken > 0)
           context.logger.info(
             { event: 'association_waits_woken', linkId, records: woken },
-            `${woken} records waiting for this company's link sync again`,
+            `${woken} records waiting for this link sync again`,
           );
       }
     }

@@ -1,8 +1,9 @@
 /**
- * Primary companies ⇄ Account lookups through both emulators and the real SDKs: a Contact's Account becomes
- * its HubSpot contact's primary company and back, an Opportunity's Account its deal's primary company, an
- * association whose company is not linked yet waits and completes once it is (never a dangling or a wrong
- * id), a change of the primary company in HubSpot reaches the Contact, and the echo writes nothing.
+ * Associations through both emulators and the real SDKs: a Contact's Account becomes its HubSpot contact's
+ * primary company and back, an Opportunity's Account its deal's primary company, a deal's contacts its
+ * Opportunity's contact roles and back; an association whose other end is not linked yet waits and
+ * completes once it is (never a dangling or a wrong id); a converted Lead's Account is its contact's company;
+ * and the echo writes nothing.
  */
 import * as associationWaits from '../../../src/db/associationWaits';
 import * as failures from '../../../src/db/failures';
@@ -31,7 +32,7 @@ const unique = (name: string) => `${name}-${Date.now().toString(36)}-${(sequence
 const markSalesforce = (h: Harness, objectType: 'Account' | 'Contact' | 'Opportunity', id: string) =>
   h.mark({ side: 'salesforce', objectType, recordId: id }, undefined, 'poll');
 
-describe.each(testDialects)('primary companies ⇄ Account lookups on %s', (dialect) => {
+describe.each(testDialects)('associations on %s', (dialect) => {
   let h: Harness;
   beforeEach(async () => {
     await emulators.salesforce.control.reset();
@@ -188,13 +189,11 @@ describe.each(testDialects)('primary companies ⇄ Account lookups on %s', (dial
     const company = await emulators.hubspot.control
       .asUser(h.portalId)
       .create('companies', { name: 'Acme Rockets', domain: `${unique('acme')}.example.com` });
-    const contact = await emulators.hubspot.control
-      .asUser(h.portalId)
-      .create('contacts', {
-        email: `${unique('lee')}@example.com`,
-        lastname: 'Lee',
-        company: 'Acme Rockets',
-      });
+    const contact = await emulators.hubspot.control.asUser(h.portalId).create('contacts', {
+      email: `${unique('lee')}@example.com`,
+      lastname: 'Lee',
+      company: 'Acme Rockets',
+    });
     await emulators.hubspot.control
       .asUser(h.portalId)
       .associate('contacts', contact.id, 'companies', company.id, { primary: true });
@@ -225,6 +224,83 @@ describe.each(testDialects)('primary companies ⇄ Account lookups on %s', (dial
     // The Opportunity is a deal of that company.
     const dealId = await hubspotIdOf(converted.opportunityId as string);
     expect(await primaryCompanyOf('deals', dealId)).toBe(company.id);
+    // Its contact role makes the contact one of the deal's contacts.
+    const dealContacts = (await emulators.hubspot.control.record(h.portalId, 'deals', dealId)).associations
+      .contacts;
+    expect(dealContacts?.map((entry) => entry.id)).toEqual([contact.id]);
     expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
+  });
+  it("syncs a deal's contacts with its Opportunity's contact roles both ways, waiting for a contact not linked yet", async () => {
+    const accountId = await account('Stark');
+    const [first, second, third] = [
+      await contactOf(accountId),
+      await contactOf(accountId),
+      await contactOf(accountId),
+    ];
+    const { id: opportunityId } = await emulators.salesforce.control.createRecord(
+      'Opportunity',
+      { Name: 'Suits', StageName: 'Prospecting', CloseDate: '2027-05-01', AccountId: accountId },
+      { asUser: REP },
+    );
+    await emulators.salesforce.control.createRecord(
+      'OpportunityContactRole',
+      { OpportunityId: opportunityId, ContactId: first },
+      { asUser: REP },
+    );
+    await markSalesforce(h, 'Account', accountId);
+    for (const id of [first, second]) await markSalesforce(h, 'Contact', id);
+    await markSalesforce(h, 'Opportunity', opportunityId);
+    await h.drain();
+    const dealId = await hubspotIdOf(opportunityId);
+    const contactsOfDeal = async () =>
+      ((await emulators.hubspot.control.record(h.portalId, 'deals', dealId)).associations.contacts ?? [])
+        .map((entry) => entry.id)
+        .sort();
+    expect(await contactsOfDeal()).toEqual([await hubspotIdOf(first)]);
+
+    // A rep adds the second contact to the deal in HubSpot: it becomes a contact role.
+    await emulators.hubspot.control
+      .asUser(h.portalId)
+      .associate('deals', dealId, 'contacts', await hubspotIdOf(second));
+    await h.mark({ side: 'hubspot', objectType: 'deals', recordId: dealId });
+    await h.drain();
+    const roles = async () =>
+      (
+        await h.salesforce.query<{ ContactId: string }>(
+          `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = '${opportunityId}'`,
+        )
+      ).records
+        .map((role) => role.ContactId)
+        .sort();
+    expect(await roles()).toEqual([first, second].sort());
+
+    // A role for a Contact not synced yet waits (nothing written, nothing failed), then completes.
+    await emulators.salesforce.control.createRecord(
+      'OpportunityContactRole',
+      { OpportunityId: opportunityId, ContactId: third },
+      { asUser: REP },
+    );
+    await markSalesforce(h, 'Opportunity', opportunityId);
+    await h.drain();
+    expect(await contactsOfDeal()).toHaveLength(2);
+    expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
+    await markSalesforce(h, 'Contact', third);
+    await h.drain();
+    expect(await contactsOfDeal()).toEqual(
+      [await hubspotIdOf(first), await hubspotIdOf(second), await hubspotIdOf(third)].sort(),
+    );
+
+    // Removing the first contact from the deal in HubSpot deletes its role; the echo writes nothing.
+    await emulators.hubspot.control
+      .asUser(h.portalId)
+      .dissociate('deals', dealId, 'contacts', await hubspotIdOf(first));
+    await h.mark({ side: 'hubspot', objectType: 'deals', recordId: dealId });
+    await h.drain();
+    expect(await roles()).toEqual([second, third].sort());
+    await h.resetCalls();
+    await h.mark({ side: 'hubspot', objectType: 'deals', recordId: dealId });
+    await markSalesforce(h, 'Opportunity', opportunityId);
+    await h.drain();
+    expect(writeCalls(await h.calls())).toEqual({ hubspot: 0, salesforce: 0 });
   });
 });

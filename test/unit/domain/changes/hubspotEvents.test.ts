@@ -153,7 +153,7 @@ describe('what a HubSpot webhook event means', () => {
     const syncing: EventContext = {
       ...context,
       syncedObjects: new Set<HubspotObjectType>(['contacts', 'companies', 'deals']),
-      primaryCompanySynced: (object) => object === 'contacts' || object === 'deals',
+      associationSynced: (object) => object === 'contacts' || object === 'deals',
     };
     const legacy = (fields: Record<string, unknown>) =>
       event({
@@ -184,6 +184,20 @@ describe('what a HubSpot webhook event means', () => {
         kind: 'mark',
         mark: { objectType: 'deals', recordId: '77' },
       });
+      // A deal's contacts: the event from the deal's side marks the deal.
+      expect(
+        interpretEvent(
+          legacy({
+            subscriptionType: 'deal.associationChange',
+            associationType: 'DEAL_TO_CONTACT',
+            fromObjectId: 78,
+          }),
+          syncing,
+        ),
+      ).toMatchObject({
+        kind: 'mark',
+        mark: { objectType: 'deals', recordId: '78' },
+      });
     });
 
     it('skips the company-side direction, other association types, its own writes, and companies that do not sync', () => {
@@ -204,7 +218,7 @@ describe('what a HubSpot webhook event means', () => {
       expect(
         interpretEvent(legacy({}), { ...syncing, syncedObjects: new Set<HubspotObjectType>(['contacts']) }),
       ).toEqual({ kind: 'skip', reason: 'object_not_synced' });
-      expect(interpretEvent(legacy({}), { ...syncing, primaryCompanySynced: () => false })).toEqual({
+      expect(interpretEvent(legacy({}), { ...syncing, associationSynced: () => false })).toEqual({
         kind: 'skip',
         reason: 'association_change',
       });
