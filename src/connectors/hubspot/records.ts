@@ -559,19 +559,7 @@ export class HubSpotObjects {
           }),
       );
       const errors = 'errors' in response ? (response.errors ?? []) : [];
-      const refused = (input: { id: string; companyId: string }) =>
-        errors.some((error) =>
-          Object.values((error as { context?: Record<string, string[]> }).context ?? {}).some((values) =>
-            values.includes(input.id),
-          ),
-        );
-      for (const input of batch) {
-        outcomes.push(
-          refused(input)
-            ? { ok: false, id: input.id, failure: hubspotRecordFailure(this.objectType, errors, [input.id]) }
-            : { ok: true, id: input.id },
-        );
-      }
+      outcomes.push(...batch.map((input) => this.associationOutcome(errors, input.id)));
     }
     return outcomes;
   }
@@ -649,18 +637,7 @@ export class HubSpotObjects {
           }),
       );
       const errors = 'errors' in response ? (response.errors ?? []) : [];
-      for (const pair of batch) {
-        const refused = errors.some((error) =>
-          Object.values((error as { context?: Record<string, string[]> }).context ?? {}).some(
-            (values) => values.includes(pair.id) && values.length > 0,
-          ),
-        );
-        outcomes.push(
-          refused
-            ? { ok: false, id: pair.id, failure: hubspotRecordFailure(this.objectType, errors, [pair.id]) }
-            : { ok: true, id: pair.id },
-        );
-      }
+      outcomes.push(...batch.map((pair) => this.associationOutcome(errors, pair.id)));
     }
     const byRecord = new Map<string, string[]>();
     for (const pair of remove) byRecord.set(pair.id, [...(byRecord.get(pair.id) ?? []), pair.toId]);
@@ -708,6 +685,18 @@ export class HubSpotObjects {
       ),
     );
     return response.results.map((wire) => toHubspotRecord(this.objectType, wire, properties));
+  }
+
+  /** A record's part of an association batch: refused when one of HubSpot's errors names it. */
+  private associationOutcome(errors: readonly unknown[], id: string): AssociationWriteOutcome {
+    const named = errors.some((error) =>
+      Object.values((error as { context?: Record<string, string[]> }).context ?? {}).some((values) =>
+        values.includes(id),
+      ),
+    );
+    return named
+      ? { ok: false, id, failure: hubspotRecordFailure(this.objectType, errors, [id]) }
+      : { ok: true, id };
   }
 
   /** Maps requested ids that were merged away to their survivor (by every merged-ids property). */

@@ -341,22 +341,10 @@ export class SalesforceRecords {
       [{ field: 'OpportunityId', values: [...new Set(opportunityIds)] }],
       around,
     )) {
-      const rows: WireRecord[] = [];
-      let page: QueryResult<WireRecord> = await this.call(
-        'querying OpportunityContactRole',
-        async () => await this.connection.query<WireRecord>(around(where)),
-        'read',
-      );
-      rows.push(...page.records);
-      while (!page.done && page.nextRecordsUrl) {
-        const next = page.nextRecordsUrl;
-        page = await this.call(
-          'querying OpportunityContactRole',
-          async () => await this.connection.queryMore<WireRecord>(next),
-          'read',
-        );
-        rows.push(...page.records);
-      }
+      const rows = await this.queryRows(around(where), {
+        includeDeleted: false,
+        action: 'querying OpportunityContactRole',
+      });
       for (const row of rows) {
         const opportunityId = String(row.OpportunityId ?? '');
         const role = { id: String(row.Id ?? ''), contactId: String(row.ContactId ?? '') };
@@ -463,9 +451,18 @@ export class SalesforceRecords {
   }
 
   private async query(soql: string, options: { includeDeleted: boolean }): Promise<SalesforceRecord[]> {
+    const rows = await this.queryRows(soql, { ...options, action: `querying ${this.type}` });
+    return rows.map((wire) => toSalesforceRecord(this.type, wire));
+  }
+
+  /** Every row a query returns, page after page. */
+  private async queryRows(
+    soql: string,
+    options: { includeDeleted: boolean; action: string },
+  ): Promise<WireRecord[]> {
     const out: WireRecord[] = [];
     let page: QueryResult<WireRecord> = await this.call(
-      `querying ${this.type}`,
+      options.action,
       async () => await this.connection.query<WireRecord>(soql, { scanAll: options.includeDeleted }),
       'read',
     );
@@ -473,14 +470,13 @@ export class SalesforceRecords {
     while (!page.done && page.nextRecordsUrl) {
       const next = page.nextRecordsUrl;
       page = await this.call(
-        `querying ${this.type}`,
+        options.action,
         async () => await this.connection.queryMore<WireRecord>(next),
         'read',
       );
       out.push(...page.records);
     }
-    const records = out;
-    return records.map((wire) => toSalesforceRecord(this.type, wire));
+    return out;
   }
 
   /** One API call: through the gate, bounded in time, errors mapped, the org's usage reported back. */
