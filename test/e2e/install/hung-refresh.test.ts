@@ -42,11 +42,14 @@ describe.each(testDialects)('a token endpoint that stops answering, on %s', (dia
       times: 1_000,
     });
     await harness.salesforce.control.expireAccessTokens();
+    // Each attempt ends by the token call's own timeout (not a longer deadline, nor the hang): its message
+    // names it. No wall-clock bound is asserted: a loaded machine stretches any.
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const startedAt = Date.now();
       const failure = await failureOf(connection.query('SELECT Id FROM User LIMIT 1'));
       expect(credentialsErrorCodeOf(failure)).toBe('provider_unavailable');
-      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      expect(failure instanceof Error && failure.message).toContain(
+        `Salesforce gave no answer within ${OAUTH_TIMEOUT_MS} ms while refreshing the access token`,
+      );
     }
     expect(await installationOf(harness, 7401)).toMatchObject({
       status: 'active',
@@ -70,10 +73,11 @@ describe.each(testDialects)('a token endpoint that stops answering, on %s', (dia
     await harness.hubspot.control.advanceClock(26 * MINUTE);
 
     for (let attempt = 0; attempt < 3; attempt += 1) {
-      const startedAt = Date.now();
       const token = await credentials.getHubSpotAccessToken(installation.id);
       expect(!token.ok && token.error).toMatchObject({ code: 'provider_unavailable', retryable: true });
-      expect(Date.now() - startedAt).toBeLessThan(1_500);
+      expect(!token.ok && token.error.message).toContain(
+        `HubSpot gave no answer within ${OAUTH_TIMEOUT_MS} ms while refreshing the access token`,
+      );
     }
     expect(await installationOf(harness, 7402)).toMatchObject({
       status: 'awaiting_salesforce',
