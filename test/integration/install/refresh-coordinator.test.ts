@@ -150,16 +150,16 @@ describe.each(testDialects)('token refresh coordination on %s', (dialect) => {
     const coordinator = new RefreshCoordinator(testDb.db, Date.now, { ...timing, refreshDeadlineMs: 200 });
     const hung = { count: 0 };
     const never = new Promise<void>(() => undefined);
-    const startedAt = Date.now();
     const [first, second] = await Promise.all([
       coordinator.run(tokenJob(testDb.db, installation.id, hung, never)),
       coordinator.run(tokenJob(testDb.db, installation.id, hung, never)),
     ]);
-    expect(Date.now() - startedAt).toBeLessThan(2_000);
     expect(hung.count).toBe(1);
     for (const result of [first, second]) {
       expect(result.ok).toBe(false);
       if (!result.ok) expect(result.error).toMatchObject({ code: 'provider_unavailable', retryable: true });
+      // The deadline ended it (the job never settles): no wall-clock bound, which a loaded machine stretches.
+      if (!result.ok) expect(result.error.message).toContain('did not finish within 200 ms');
     }
     // The lease was given up, not left to expire: the next caller refreshes at once.
     expect(await leases.find(testDb.db, installation.id, 'hubspot')).toBeNull();
