@@ -1,7 +1,8 @@
 /**
- * The settings a new installation starts with: contacts sync both ways with Leads and Contacts, the
- * standard fields mapped with sensible rules, new HubSpot contacts become Leads; companies ⇄ Accounts mapped
- * and deals ⇄ Opportunities mapped and ready to turn on.
+ * The settings a new installation starts with: contacts sync both ways with Leads and Contacts, companies
+ * with Accounts and deals with Opportunities, with their associations, as admins moving from HubSpot's own
+ * connector expect; the standard fields mapped with sensible rules; new HubSpot contacts become Leads. Each
+ * object can be turned off on the settings page.
  *
  * Why these rules:
  * - names, email, phones, title, address, company: `two_way`, the most recent edit wins; this is what
@@ -315,11 +316,11 @@ const companyFields: CompanyFieldInput[] = [
 ];
 
 /**
- * Companies ⇄ Accounts, ready to turn on (off until an admin does): matched by the stored cross-ids, then
+ * Companies ⇄ Accounts, on for a new installation: matched by the stored cross-ids, then
  * by web domain; new companies become Accounts and new Accounts companies.
  */
 export const defaultCompaniesInput = {
-  enabled: false,
+  enabled: true,
   fields: companyFields,
   scope: null,
   createInSalesforce: { default: 'Account' as const, rules: [] },
@@ -444,11 +445,11 @@ const dealFields: DealFieldInput[] = [
 ];
 
 /**
- * Deals ⇄ Opportunities, ready to turn on (off until an admin does): matched by the stored cross-ids only
+ * Deals ⇄ Opportunities, on for a new installation: matched by the stored cross-ids only
  * (a deal has no natural key); new deals become Opportunities and new Opportunities deals.
  */
 export const defaultDealsInput = {
-  enabled: false,
+  enabled: true,
   fields: dealFields,
   scope: null,
   createInSalesforce: { default: 'Opportunity' as const, rules: [] },

@@ -21,6 +21,7 @@ interface DocumentInput {
 
 const PAIRS = 150;
 const BATCH_READ = 'POST /crm/v3/objects/contacts/batch/read';
+const ASSOCIATIONS_READ = 'POST /crm/v4/associations/contacts/companies/batch/read';
 const QUERY_ALL = 'GET /services/data/vXX.X/queryAll';
 /** Everything the bridge keeps about its records: a preview must leave every row as it was. */
 const TABLES = [
@@ -212,12 +213,13 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
     expect(spent.hubspot[BATCH_READ]).toBe(2);
     expect(spent.salesforce[QUERY_ALL]).toBe(1);
 
-    // Metadata cached: the records alone, at the floor of 100 per HubSpot read and 300 ids per query.
+    // Metadata cached: the records alone, at the floor of 100 per HubSpot read and 300 ids per query, and
+    // the contacts' primary companies (companies sync by default) in one associations read per 1,000.
     await openSettingsPage();
     await resetCalls();
     const second = await report({ document: defaultSettingsInput as unknown as Json });
-    expect(second.calls).toEqual({ hubspot: 2, salesforce: 1 });
-    expect((await apiCalls()).totals).toEqual({ hubspot: 2, salesforce: 1 });
+    expect(second.calls).toEqual({ hubspot: 3, salesforce: 1 });
+    expect((await apiCalls()).totals).toEqual({ hubspot: 3, salesforce: 1 });
 
     const smaller = await report({ document: defaultSettingsInput as unknown as Json, sampleSize: 20 });
     expect(smaller).toMatchObject({ sampled: 20, sampleLimit: 20, linkedTotal: PAIRS, unchanged: 20 });
@@ -249,7 +251,7 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
       // Nothing was written anywhere: no write call, the same records, every row as it was.
       const calls = await apiCalls();
       const writes = [...Object.keys(calls.hubspot), ...Object.keys(calls.salesforce)].filter(
-        (route) => !route.startsWith('GET ') && route !== BATCH_READ,
+        (route) => !route.startsWith('GET ') && route !== BATCH_READ && route !== ASSOCIATIONS_READ,
       );
       expect(writes).toEqual([]);
       expect(await harness.hubspot.control.records(portalId, 'contacts')).toEqual(hubspotBefore);
@@ -278,7 +280,7 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
         to: 'Lead Engineer',
       });
       expect(stored.unchanged).toBe(PAIRS - 3);
-      expect(stored.calls).toEqual({ hubspot: 3, salesforce: 1 });
+      expect(stored.calls).toEqual({ hubspot: 4, salesforce: 1 });
     });
 
     it('predicts the other direction when the field becomes Salesforce-owned, and nothing when it stops syncing', async () => {
@@ -406,8 +408,11 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
       })),
       harness.clock.now(),
     );
+    // The polls find the edits made above (no sync since) before the worker starts: each pair is one
+    // pending row and syncs once, not again from a poll's copy read while the worker was writing it.
+    await harness.pollAll();
     worker = harness.startWorker();
-    await settle();
+    await harness.drained(installationId);
 
     const written = (await db('audit_entries')
       .where({ installation_id: installationId, action: 'field_written' })

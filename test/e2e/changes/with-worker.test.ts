@@ -63,10 +63,12 @@ describe.each(testDialects)('change detection feeding the sync worker on %s', (d
     await harness.hubspot.control.waitForWebhooksIdle();
     await drained();
     expect((await harness.salesforce.control.getRecord(salesforceContact!)).Title).toBe('Journalist');
-    // One read of the HubSpot contact (with history), one of the Salesforce record, one write.
+    // One read of the HubSpot contact (with history) and of its primary company (companies sync by
+    // default), one of the Salesforce record, one write.
     expect(await writes()).toEqual({ hubspot: 0, salesforce: 1 });
     expect((await harness.hubspot.control.calls()).byRoute).toEqual({
       'POST /crm/v3/objects/contacts/batch/read': 1,
+      'POST /crm/v4/associations/contacts/companies/batch/read': 1,
     });
 
     // The write comes back through the Salesforce poll, which hands the record over: the worker finds it

@@ -101,8 +101,9 @@ describe.each(testDialects)('lifecycle (%s)', (dialect) => {
     await h.drain();
     expect((await salesforceEmulator.control.getRecord(converted.contactId)).Title).toBe('Architect');
     expect(await h.testDb.db('failures').where({ state: 'open' })).toEqual([]);
-    // The refused write to the Lead, then the write to the Contact: two collection calls.
-    expect((await h.calls()).salesforce['PATCH /services/data/vXX.X/composite/sobjects']).toBe(2);
+    // The refused write to the Lead, then the write to the Contact, then the converted Account's HubSpot id
+    // once its company is created (companies sync by default): three collection calls.
+    expect((await h.calls()).salesforce['PATCH /services/data/vXX.X/composite/sobjects']).toBe(3);
     const actions = (await h.testDb.db('audit_entries').select('action')).map(
       (row: { action: string }) => row.action,
     );
