@@ -38,7 +38,10 @@ export interface PollDispatcherOptions {
   holder: string;
   /** How long a silent run keeps its lease; renewed every third of it. Default 2 minutes. */
   leaseMs?: number;
-  /** Polls running at once in this process. Default 4. */
+  /**
+   * Polls running at once in this process. Default 8: two installations' four polls (one per HubSpot object
+   * and one for Salesforce).
+   */
   maxConcurrentPolls?: number;
   /** How long an installation's settings are trusted before they are read again. Default 15 s. */
   settingsRefreshMs?: number;
@@ -105,7 +108,7 @@ export class PollDispatcher {
     private readonly options: PollDispatcherOptions,
   ) {
     this.leaseMs = options.leaseMs ?? 120_000;
-    this.maxConcurrent = options.maxConcurrentPolls ?? 4;
+    this.maxConcurrent = options.maxConcurrentPolls ?? 8;
     this.settingsRefreshMs = options.settingsRefreshMs ?? 15_000;
     this.backlogThreshold = options.backlogThreshold ?? 1_000;
     this.backlogRecheckMs = options.backlogRecheckMs ?? 5_000;

@@ -165,22 +165,23 @@ async function main(): Promise<void> {
   console.log(await readyText(stack, installationId, preview, { databaseUrl, logFile, opsToken }));
 }
 
-/** Up to `limit` synced records the project's cards show on, with their card URLs. */
+/** Up to `limit` synced records of each object the project's cards show on, with their card URLs. */
 async function previewLines(stack: Stack, installationId: string, preview: PreviewServer, limit: number) {
   const extensions = preview.project().extensions;
   const shownTypes = hubspotObjectTypes.filter((type) => {
     const typeId = OBJECT_TYPE_IDS[type];
     return extensions.some((extension) => typeId !== undefined && extension.objectTypeIds.includes(typeId));
   });
-  const synced =
-    shownTypes.length === 0
-      ? []
-      : await stack
-          .db()<LinkRow>(LINKS)
-          .where({ installation_id: installationId, state: 'active' })
-          .whereIn('hubspot_object_type', shownTypes)
-          .orderBy('created_at')
-          .limit(limit);
+  const synced: LinkRow[] = [];
+  for (const type of shownTypes) {
+    synced.push(
+      ...(await stack
+        .db()<LinkRow>(LINKS)
+        .where({ installation_id: installationId, state: 'active', hubspot_object_type: type })
+        .orderBy('created_at')
+        .limit(limit)),
+    );
+  }
   const lines = ["The app's card and settings page, rendered locally (open in any browser):"];
   const settings = extensions.find((extension) => extension.kind === 'settings');
   if (settings) lines.push(`  Settings page        ${preview.settingsUrl()}`);
@@ -205,7 +206,7 @@ async function readyText(
   const bridge = stack.bridge!;
   const sample = await stack
     .db()<LinkRow>(LINKS)
-    .where({ installation_id: installationId, state: 'active' })
+    .where({ installation_id: installationId, state: 'active', hubspot_object_type: 'contacts' })
     .orderBy('created_at')
     .first();
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
@@ -230,7 +231,7 @@ async function readyText(
       `  curl ${stack.salesforce.baseUrl}/_emulator/orgs/default/records/${sample.salesforce_id}`,
     );
   }
-  lines.push('', ...(await previewLines(stack, installationId, preview, 3)));
+  lines.push('', ...(await previewLines(stack, installationId, preview, 2)));
   lines.push(
     '',
     'Edit a record yourself (HubSpot edits arrive by webhook; Salesforce edits with the next poll):',

@@ -12,13 +12,16 @@ import { startChangeHarness, type ChangeHarness } from './harness';
 describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
   let harness: ChangeHarness;
   let installationId: string;
-  let hubspotPoll: string;
+  /** One HubSpot poll per synced object: contacts, companies and deals sync by default. */
+  let hubspotPolls: string[];
   let salesforcePoll: string;
 
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(3401)).id;
-    hubspotPoll = pollLeaseName({ kind: 'hubspot', objectType: 'contacts' }, installationId);
+    hubspotPolls = (['contacts', 'companies', 'deals'] as const).map((objectType) =>
+      pollLeaseName({ kind: 'hubspot', objectType }, installationId),
+    );
     salesforcePoll = pollLeaseName({ kind: 'salesforce' }, installationId);
   });
   afterAll(async () => harness.close());
@@ -32,22 +35,26 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
     await harness.salesforce.control.resetCalls();
     await Promise.all([first.dispatch(), second.dispatch()]);
     await Promise.all([first.idle(), second.idle()]);
-    // Both processes may have found the polls due, but each ran once: one search (the portal is empty), and
-    // one query per Salesforce object and kind.
+    // Both processes may have found the polls due, but each ran once: one search per object (the portal is
+    // empty), and one query per Salesforce object and kind.
     const hubspotCalls = await harness.hubspot.control.calls();
-    expect(hubspotCalls.byPortal['3401']?.byRoute['POST /crm/v3/objects/contacts/search']).toBe(1);
+    for (const objectType of ['contacts', 'companies', 'deals']) {
+      expect(hubspotCalls.byPortal['3401']?.byRoute[`POST /crm/v3/objects/${objectType}/search`]).toBe(1);
+    }
     const salesforceCalls = await harness.salesforce.control.calls();
-    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/query']).toBe(2);
-    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(2);
-    const runs = await harness.testDb.db('schedule_leases').whereIn('name', [hubspotPoll, salesforcePoll]);
-    expect(runs).toHaveLength(2);
+    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/query']).toBe(4);
+    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(4);
+    const runs = await harness.testDb
+      .db('schedule_leases')
+      .whereIn('name', [...hubspotPolls, salesforcePoll]);
+    expect(runs).toHaveLength(4);
 
     // Neither process starts them again within the interval (60 s by default)...
     expect(await first.dispatch()).toEqual([]);
     expect(await second.dispatch()).toEqual([]);
     // ...and either does once it has passed.
     harness.clock.advance(61_000);
-    expect((await second.dispatch()).sort()).toEqual([hubspotPoll, salesforcePoll].sort());
+    expect((await second.dispatch()).sort()).toEqual([...hubspotPolls, salesforcePoll].sort());
     await second.idle();
   });
 
@@ -69,7 +76,7 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
       },
       harness.clock.now(),
     );
-    expect(await worker.dispatch()).toEqual([hubspotPoll]);
+    expect((await worker.dispatch()).sort()).toEqual([...hubspotPolls].sort());
     await worker.idle();
   });
 
@@ -78,7 +85,7 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
     expect(paused.ok && paused.value.syncPaused).toBe(true);
     harness.clock.advance(700_000);
     const worker = dispatcher('worker-d:4');
-    expect((await worker.dispatch()).sort()).toEqual([hubspotPoll, salesforcePoll].sort());
+    expect((await worker.dispatch()).sort()).toEqual([...hubspotPolls, salesforcePoll].sort());
     await worker.idle();
 
     await installations.applyEvent(
@@ -88,14 +95,16 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
       harness.clock.now(),
     );
     harness.clock.advance(700_000);
-    expect(await worker.dispatch()).toEqual([hubspotPoll]);
+    expect((await worker.dispatch()).sort()).toEqual([...hubspotPolls].sort());
     await worker.idle();
   });
 
   it('holds polls back while the queue is backlogged, but never the first run and never past the limit', async () => {
     const { id } = await harness.install(3402);
     const polls = [
-      pollLeaseName({ kind: 'hubspot', objectType: 'contacts' }, id),
+      ...(['contacts', 'companies', 'deals'] as const).map((objectType) =>
+        pollLeaseName({ kind: 'hubspot', objectType }, id),
+      ),
       pollLeaseName({ kind: 'salesforce' }, id),
     ].sort();
     const worker = new PollDispatcher(harness.deps, {

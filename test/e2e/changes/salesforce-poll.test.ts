@@ -61,8 +61,13 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
       ['Lead', 'deletions', true, 0],
       ['Contact', 'changes', true, 40],
       ['Contact', 'deletions', true, 0],
+      // Accounts and Opportunities sync by default: walked too, with nothing to hand over here.
+      ['Account', 'changes', true, 0],
+      ['Account', 'deletions', true, 0],
+      ['Opportunity', 'changes', true, 0],
+      ['Opportunity', 'deletions', true, 0],
     ]);
-    expect(await calls()).toEqual({ query: 2, queryAll: 2 });
+    expect(await calls()).toEqual({ query: 4, queryAll: 4 });
 
     const rows = await salesforceRows();
     expect(rows.map((row) => row.record.recordId).sort()).toEqual([...leads, ...contacts].sort());

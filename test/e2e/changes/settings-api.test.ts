@@ -11,7 +11,8 @@ interface Envelope {
 
 type Json = Record<string, unknown>;
 
-const PROPERTIES_READ = 'GET /crm/v3/properties/contacts';
+/** Property reads of every object: contacts, companies and deals sync by default. */
+const PROPERTIES_READ = /^GET \/crm\/v3\/properties\/(contacts|companies|deals)$/;
 const DESCRIBE = 'GET /services/data/vXX.X/sobjects/:sobject/describe';
 
 function contactsWith(fields: Json[]): Json {
@@ -48,7 +49,9 @@ describe.each(testDialects)('the settings API on %s', (dialect) => {
     const hubspot = await harness.hubspot.control.calls();
     const salesforce = await harness.salesforce.control.calls();
     return {
-      properties: hubspot.byPortal[String(portalId)]?.byRoute[PROPERTIES_READ] ?? 0,
+      properties: Object.entries(hubspot.byPortal[String(portalId)]?.byRoute ?? {})
+        .filter(([route]) => PROPERTIES_READ.test(route))
+        .reduce((sum, [, count]) => sum + count, 0),
       describes: salesforce.byRoute[DESCRIBE] ?? 0,
     };
   }
@@ -65,11 +68,13 @@ describe.each(testDialects)('the settings API on %s', (dialect) => {
     expect(answer.body).toMatchObject({ version: 0, document: { paused: false }, metadataProblems: [] });
     const messages = answer.body.messages as SettingsMessage[];
     expect(messages.filter((message) => message.severity === 'error')).toEqual([]);
-    expect(await metadataCalls()).toEqual({ properties: 1, describes: 2 });
+    // One properties read per HubSpot object, one describe per Salesforce object (Lead, Contact, Account,
+    // Opportunity).
+    expect(await metadataCalls()).toEqual({ properties: 3, describes: 4 });
 
     // Read again: from the cache, no call.
     await fromSettingsPage(portalId, 'GET', '/api/settings');
-    expect(await metadataCalls()).toEqual({ properties: 1, describes: 2 });
+    expect(await metadataCalls()).toEqual({ properties: 3, describes: 4 });
   });
 
   it('refuses a document that cannot work, with a message per mapped field, and saves nothing', async () => {

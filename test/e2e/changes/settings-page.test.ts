@@ -67,8 +67,9 @@ describe.each(testDialects)('the settings page before it saves, on %s', (dialect
       salesforce: Record<string, Json[]>;
       problems: string[];
     };
-    expect(Object.keys(body.hubspot)).toEqual(['contacts']);
-    expect(Object.keys(body.salesforce).sort()).toEqual(['Contact', 'Lead']);
+    // Every object that syncs (contacts, companies and deals, by default).
+    expect(Object.keys(body.hubspot)).toEqual(['contacts', 'companies', 'deals']);
+    expect(Object.keys(body.salesforce).sort()).toEqual(['Account', 'Contact', 'Lead', 'Opportunity']);
     expect(body.problems).toEqual([]);
 
     const property = (name: string) => body.hubspot.contacts!.find((candidate) => candidate.name === name);

@@ -19,10 +19,10 @@ function messages(document: unknown): string[] {
 describe('shipped default settings', () => {
   const settings = defaultSettings();
 
-  it('sync contacts with Leads and Contacts; companies and deals mapped but off', () => {
+  it('sync contacts with Leads and Contacts, companies with Accounts and deals with Opportunities', () => {
     expect(settings.objects.contacts.enabled).toBe(true);
     expect(settings.objects.companies).toMatchObject({
-      enabled: false,
+      enabled: true,
       createInSalesforce: { default: 'Account', rules: [] },
       createInHubspot: { Account: true },
       crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: { Account: 'HubSpot_Id__c' } },
@@ -31,7 +31,7 @@ describe('shipped default settings', () => {
       expect.arrayContaining(['name', 'domain', 'industry', 'numberofemployees', 'annualrevenue', 'owner']),
     );
     expect(settings.objects.deals).toMatchObject({
-      enabled: false,
+      enabled: true,
       createInSalesforce: { default: 'Opportunity', rules: [] },
       crossId: { hubspotProperty: 'salesforce_record_id', salesforceField: { Opportunity: 'HubSpot_Id__c' } },
     });

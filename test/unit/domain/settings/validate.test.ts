@@ -11,8 +11,15 @@ import { liveMetadata } from '../factories';
 type ContactsInput = SettingsInput['objects']['contacts'];
 type FieldInput = ContactsInput['fields'][number];
 
+/**
+ * The shipped settings with companies and deals off: the metadata these tests check against is the
+ * contacts' (Lead, Contact, contact properties). The shipped defaults as a whole are checked against the
+ * emulators' live metadata in test/e2e/changes/settings-api.test.ts.
+ */
 function settingsWith(patch: (contacts: ContactsInput, document: SettingsInput) => void): SettingsInput {
   const document = structuredClone(defaultSettingsInput);
+  document.objects.companies = { ...defaultCompaniesInput, enabled: false };
+  document.objects.deals = { ...defaultDealsInput, enabled: false };
   patch(document.objects.contacts, document);
   return document;
 }
@@ -28,8 +35,11 @@ function codes(messages: readonly SettingsMessage[]): string[] {
 }
 
 describe('validateSettings', () => {
-  it('accepts the shipped defaults against standard metadata without a single message', () => {
-    const result = validateSettings(defaultSettingsInput, liveMetadata());
+  it('accepts the shipped contact settings against standard metadata without a single message', () => {
+    const result = validateSettings(
+      settingsWith(() => undefined),
+      liveMetadata(),
+    );
     expect(result.messages).toEqual([]);
     expect(result.valid).toBe(true);
     expect(result.settings?.objects.contacts.fields.length).toBeGreaterThan(10);
@@ -238,10 +248,13 @@ describe('validateSettings', () => {
   });
 
   it('warns, and still accepts, when metadata could not be read', () => {
-    const result = validateSettings(defaultSettingsInput, {
-      hubspot: {},
-      salesforce: { Lead: liveMetadata().salesforce.Lead! },
-    });
+    const result = validateSettings(
+      settingsWith(() => undefined),
+      {
+        hubspot: {},
+        salesforce: { Lead: liveMetadata().salesforce.Lead! },
+      },
+    );
     expect(result.valid).toBe(true);
     expect(codes(result.messages)).toEqual([
       'warning:-:hubspot_metadata_missing',
