@@ -5,6 +5,7 @@
  */
 import type { Side } from '../domain/records';
 import * as dirty from './dirty';
+import { LINKS } from './links';
 import type { RecordRef } from './recordRefs';
 import type { Queryable } from './support';
 
@@ -110,4 +111,36 @@ export async function waitingFor(
     waiting_record_id: waiting.recordId,
   });
   return rows.map((row) => ({ side: row.for_side as Side, recordId: row.for_record_id }));
+}
+
+/**
+ * Wakes the records waiting for any of `targets` that is linked by now (an active link on that side, any
+ * object), as `wake` does. Called once a wait's transaction has committed: the link may have been made while
+ * it was being recorded. Returns how many records were woken.
+ */
+export async function wakeLinked(
+  db: Queryable,
+  installationId: string,
+  targets: ReadonlyArray<{ readonly side: Side; readonly recordId: string }>,
+  now: number,
+): Promise<number> {
+  const linked: Array<{ side: Side; recordId: string }> = [];
+  for (const side of ['hubspot', 'salesforce'] as const) {
+    const ids = [
+      ...new Set(targets.filter((target) => target.side === side).map((target) => target.recordId)),
+    ];
+    const column = side === 'hubspot' ? 'hubspot_id' : 'salesforce_id';
+    for (let index = 0; index < ids.length; index += 500) {
+      const slice = ids.slice(index, index + 500);
+      const rows = (await db(LINKS)
+        .where({ installation_id: installationId, state: 'active' })
+        .whereIn(column, slice)
+        .select(column)) as Array<Record<string, string>>;
+      const found = new Set(rows.map((row) => row[column]!));
+      for (const id of slice) {
+        if (found.has(id)) linked.push({ side, recordId: id });
+      }
+    }
+  }
+  return linked.length === 0 ? 0 : wake(db, installationId, linked, now);
 }

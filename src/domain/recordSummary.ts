@@ -50,6 +50,11 @@ export interface RecordSummaryFacts {
   readonly queued: boolean;
   /** How long a deleted Salesforce record can come back and sync again (the settings' grace period). */
   readonly graceDays: number;
+  /**
+   * Associated records (a company, an Account, a deal's contact) this record's associations wait for: not
+   * linked yet, so that association is not written until they sync (absent: none).
+   */
+  readonly waitingAssociations?: number;
 }
 
 export interface RecordSummary {
@@ -136,12 +141,17 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
         message:
           'This record has no Salesforce counterpart: it has not synced yet, or the sync rules leave it out. Press Sync now to check it against the rules.',
       };
-    case 'in_sync':
+    case 'in_sync': {
+      const waiting = facts.waitingAssociations ?? 0;
       return {
         state,
         title: 'In sync',
-        message: `This record and its Salesforce ${object} agree as of the last sync; edits on either side sync on their own.`,
+        message:
+          waiting === 0
+            ? `This record and its Salesforce ${object} agree as of the last sync; edits on either side sync on their own.`
+            : `This record and its Salesforce ${object} agree as of the last sync, except for ${waiting === 1 ? 'an associated record' : `${waiting} associated records`} not synced yet (below): ${waiting === 1 ? 'that association is' : 'those associations are'} written once ${waiting === 1 ? 'it syncs' : 'they sync'}. A record the sync rules leave out never does.`,
       };
+    }
     default:
       return assertNever(state, 'record sync state');
   }

@@ -4,6 +4,7 @@
  * Salesforce link, the last writes each way, failures with their advice, the candidates of a pending match as
  * they were read when the question was asked, and open conflicts as display text.
  */
+import * as associationWaits from '../db/associationWaits';
 import * as auditEntries from '../db/auditEntries';
 import * as conflictsTable from '../db/conflicts';
 import * as deleteExpiries from '../db/deleteExpiries';
@@ -26,6 +27,7 @@ import { salesforceRecordUrl } from './appProperties';
 import type { EngineDeps } from './engineApi';
 import { planDryRun } from './dryRunRecord';
 import { salesforceDeleteMark } from '../settings/deleteMark';
+import { salesforceTypeOfId } from '../settings/fields';
 import { settingsFor } from '../settings/installationSettings';
 
 export interface FailureView extends failures.Failure {
@@ -124,6 +126,14 @@ export interface RecordSyncStatus {
     readonly salesforceUrl: string | null;
     readonly openedAt: number;
   }>;
+  /**
+   * Associated records this record's associations wait for (its company or Account, a deal's contact): not
+   * linked yet, so those associations are written once they sync. Nothing has failed.
+   */
+  readonly waitingFor: ReadonlyArray<{
+    readonly record: { readonly side: 'hubspot' | 'salesforce'; readonly recordId: string };
+    readonly salesforceUrl: string | null;
+  }>;
 }
 
 /** The link a card shows: the active one, else a tombstone, else the newest ended one. */
@@ -199,6 +209,14 @@ export async function recordSyncStatus(
   const unresolved = (
     await Promise.all(records.map((ref) => failures.findUnresolved(db, installationId, ref)))
   ).filter((failure) => failure !== null);
+  const waits = (
+    await Promise.all(records.map((ref) => associationWaits.waitingFor(db, installationId, ref)))
+  )
+    .flat()
+    .filter(
+      (wait, index, all) =>
+        all.findIndex((other) => other.side === wait.side && other.recordId === wait.recordId) === index,
+    );
   const [openConflicts, pendingMatch, writes, duplicates] = await Promise.all([
     link ? conflictsTable.listOpen(db, installationId, { linkId: link.id }) : Promise.resolve([]),
     link ? Promise.resolve(null) : pendingMatches.findOpen(db, installationId, record),
@@ -246,6 +264,7 @@ export async function recordSyncStatus(
     unresolvedFailures: unresolved.length,
     queued: waiting !== null,
     graceDays: settings.deletes.graceDays,
+    waitingAssociations: waits.length,
   });
 
   const deletion = link ? await deletionView(deps, installationId, link, settings, installation) : null;
@@ -298,6 +317,10 @@ export async function recordSyncStatus(
           : null,
       openedAt: question.openedAt,
     })),
+    waitingFor: waits.map((wait) => {
+      const type = wait.side === 'salesforce' ? salesforceTypeOfId(wait.recordId) : null;
+      return { record: wait, salesforceUrl: type ? urlOf(type, wait.recordId) : null };
+    }),
     pendingMatch: pendingMatch && {
       ...pendingMatch,
       candidates: pendingMatch.candidates.map((candidate) => ({

@@ -253,7 +253,7 @@ async function recordUnit(
   options: { earlyLinkId?: string | null } = {},
 ): Promise<{ linkId: string | null }> {
   const { installationId } = context;
-  return context.db.transaction(async (trx) => {
+  const recorded = await context.db.transaction(async (trx) => {
     const nowMs = context.now();
     if (unit.link) await links.findByIdForUpdate(trx, installationId, unit.link.id);
     const { plan, outcomes } = writes;
@@ -373,6 +373,39 @@ async function recordUnit(
     await settleUnit(trx, context, unit, settlement, linkId, nowMs);
     return { linkId };
   });
+  await wakeAfterCommit(context, writes.plan, recorded.linkId);
+  return recorded;
+}
+
+/**
+ * Waits and links made in two transactions at once can miss each other: a wait recorded while another sync
+ * links the record it waits for, that sync's wake having looked before the wait was there. Once committed,
+ * a sync that made a link wakes its waiters again, and a sync that recorded waits wakes its own record if the
+ * other end is linked by now. Whichever commits last sees the other's row, so no wait outlives its link.
+ */
+async function wakeAfterCommit(context: BatchContext, plan: SyncPlan, linkId: string | null): Promise<void> {
+  if (!linkId) return;
+  const { installationId } = context;
+  const targets: Array<{ side: Side; recordId: string }> = plan.waits.map((wait) => ({
+    side: wait.side,
+    recordId: wait.recordId,
+  }));
+  if (linksMade(plan)) {
+    const link = await links.findById(context.db, installationId, linkId);
+    if (link) {
+      await associationWaits.wake(
+        context.db,
+        installationId,
+        [
+          { side: 'hubspot', recordId: link.hubspotId },
+          { side: 'salesforce', recordId: link.salesforceId },
+        ],
+        context.now(),
+      );
+    }
+  }
+  if (targets.length > 0)
+    await associationWaits.wakeLinked(context.db, installationId, targets, context.now());
 }
 
 /** The records a unit just created or linked already knows to be current, for its next round. */

@@ -89,6 +89,11 @@ describe.each(testDialects)('scope per object with associations on %s', (dialect
       { dryRun: true },
     );
     expect(status.failures).toEqual([]);
+    expect(status.summary.state).toBe('in_sync');
+    expect(status.summary.message).toContain('except for an associated record not synced yet');
+    expect(status.waitingFor.map((entry) => entry.record)).toEqual([
+      { side: 'salesforce', recordId: outOfScope.id },
+    ]);
     expect(status.dryRun?.fields.find((field) => field.key === 'primary_company')?.failureCode).toBe(
       'association_waiting',
     );

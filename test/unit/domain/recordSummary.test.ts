@@ -144,4 +144,15 @@ describe('the state on a record card', () => {
       recordSummary(facts({ installation: { ...base.installation, awaitingConfirmation: true } })).message,
     ).toMatch(/waits for an admin to confirm/);
   });
+
+  it('stays in sync with associations waiting for their records, and says how many', () => {
+    expect(recordSummary(facts({ waitingAssociations: 1 }))).toMatchObject({
+      state: 'in_sync',
+      message: expect.stringContaining('except for an associated record not synced yet'),
+    });
+    expect(recordSummary(facts({ waitingAssociations: 2 })).message).toContain(
+      'except for 2 associated records not synced yet',
+    );
+    expect(recordSummary(facts({ waitingAssociations: 0 })).message).not.toContain('except');
+  });
 });

@@ -21,6 +21,7 @@ import { History } from './History';
 import { PendingMatchQuestion } from './PendingMatchQuestion';
 import { DeletionNotice, HeldDeleteNotice } from './DeletionNotice';
 import { PossibleDuplicates } from './PossibleDuplicates';
+import { WaitingAssociations } from './WaitingAssociations';
 import { StatusHeader } from './StatusHeader';
 
 /** While a record is syncing (or a retry is pending) the card looks again on its own, a bounded number of times. */
@@ -100,6 +101,9 @@ function RecordCard(props: SyncCardViewProps & { client: BridgeClient; record: R
       {current.failures.length > 0 ? <Failures {...part} failures={current.failures} /> : null}
       {current.possibleDuplicates && current.possibleDuplicates.length > 0 ? (
         <PossibleDuplicates duplicates={current.possibleDuplicates} />
+      ) : null}
+      {current.waitingFor && current.waitingFor.length > 0 ? (
+        <WaitingAssociations waiting={current.waitingFor} />
       ) : null}
       {current.link ? (
         <>

@@ -159,6 +159,14 @@ export interface RecordStatus {
     readonly salesforceUrl: string | null;
     readonly openedAt: number;
   }>;
+  /**
+   * Associated records (a company or Account, a deal's contact) this record's associations wait for: not
+   * linked yet, so those associations are written once they sync. Absent from bridges that predate it.
+   */
+  readonly waitingFor?: ReadonlyArray<{
+    readonly record: { readonly side: 'hubspot' | 'salesforce'; readonly recordId: string };
+    readonly salesforceUrl: string | null;
+  }>;
 }
 
 export interface HistoryEntry {
