@@ -13,6 +13,7 @@ import { defaultSettings } from '../../src/domain/settings/defaults';
 import { parseSettings } from '../../src/domain/settings/migrate';
 import type { FieldMapping, OwnershipRule, Settings } from '../../src/domain/settings/schema';
 import { canonicalEquals, displayCanonical } from '../../src/domain/transforms/canonical';
+import { indexLinks, PRIMARY_COMPANY_PROPERTY } from '../../src/domain/transforms/association';
 import { createTransform } from '../../src/domain/transforms/index';
 import { indexOwners } from '../../src/domain/transforms/owner';
 import type { CountryCode } from 'libphonenumber-js';
@@ -20,6 +21,9 @@ import type { Stack } from '../support/stack/stack';
 import { salesforceSessionOf } from '../support/stack/salesforce-login';
 import { blank, type DatasetExpectations } from './dataset';
 import { SALESFORCE_SEED_USER } from './seed';
+
+/** HubSpot's association type of a contact's primary company (the Primary label). */
+const PRIMARY_CONTACT_TO_COMPANY = 1;
 
 /** Rules under which the two sides must hold the same value once the sync is over. */
 const CONVERGING_RULES: ReadonlySet<OwnershipRule> = new Set([
@@ -66,8 +70,8 @@ export async function verifySync(
   const db = stack.db();
   const settings = await currentSettings(db, installationId);
   const contactSettings = settings.objects.contacts;
-  // A primary company syncs only while companies do (and is no property to read): the benchmark syncs
-  // contacts alone.
+  // A primary company syncs only while companies do. It is no property: it is read from the contact's
+  // associations (the one with the Primary label) and compared through the company ⇄ Account links.
   const mappings = contactSettings.fields.filter(
     (mapping) =>
       CONVERGING_RULES.has(mapping.rule) &&
@@ -89,7 +93,16 @@ export async function verifySync(
     })),
     salesforceUsers: users.map((user) => ({ id: user.id, email: user.email, isActive: user.isActive })),
   });
-  const context = { phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode, owners };
+  const companyLinks = indexLinks(
+    links
+      .filter((link) => link.hubspot_object_type === 'companies')
+      .map((link) => ({ hubspotId: link.hubspot_id, salesforceId: link.salesforce_id })),
+  );
+  const context = {
+    phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
+    owners,
+    associationLinks: { companies: companyLinks, contacts: indexLinks([]) },
+  };
   const transforms = new Map(
     mappings.map((mapping) => [mapping.key, createTransform(mapping.transform, context)]),
   );
@@ -97,7 +110,15 @@ export async function verifySync(
   const hubspot = new Map(
     hubspotRecords.results
       .filter((record) => !record.archived)
-      .map((record) => [record.id, record.properties]),
+      .map((record) => {
+        const primary = (record.associations.companies ?? []).find((entry) =>
+          entry.typeIds.includes(PRIMARY_CONTACT_TO_COMPANY),
+        );
+        return [
+          record.id,
+          { ...record.properties, [PRIMARY_COMPANY_PROPERTY]: primary?.id ?? '' } as Record<string, string>,
+        ];
+      }),
   );
   const salesforce = await readSalesforce(stack, mappings, contactSettings.crossId.salesforceField);
 

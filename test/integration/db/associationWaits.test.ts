@@ -15,7 +15,11 @@ describe.each(testDialects)('association_waits on %s', (dialect) => {
     installationId = await insertInstallation(testDb.db);
   });
 
-  const contact = { side: 'salesforce' as const, objectType: 'Contact', recordId: salesforceId('003') };
+  const contact = {
+    side: 'salesforce' as const,
+    objectType: 'Contact' as const,
+    recordId: salesforceId('003'),
+  };
 
   it('wakes a wait recorded after its Account was linked (the link made while the wait was recorded)', async () => {
     const accountId = salesforceId('001');
