@@ -291,6 +291,44 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
     expect(properties.salesforce_deleted_at ?? '').toBe('');
   });
 
+  it("names the Account a contact's company waits for, in sync otherwise, when the Account is out of scope", async () => {
+    const current = await api('GET', '/api/settings');
+    const document = structuredClone(current.body.document) as unknown as {
+      objects: { companies: { scope: unknown } };
+    };
+    document.objects.companies.scope = {
+      anyOf: [{ allOf: [{ property: 'industry', operator: 'eq', value: 'COMPUTER_SOFTWARE' }] }],
+    };
+    const saved = await api('PUT', '/api/settings', {
+      document: document as unknown as Json,
+      baseVersion: current.body.version as number,
+    });
+    expect(saved.status).toBe(200);
+    const account = await harness.salesforce.control.createRecord('Account', {
+      Name: 'Umbrella Farms',
+      Industry: 'Agriculture',
+    });
+    const contact = await harness.salesforce.control.createRecord('Contact', {
+      LastName: 'Farmer',
+      Email: 'farmer@umbrella.example',
+      AccountId: account.id,
+    });
+    await settle();
+    const status = await api('GET', `/api/sync/records/salesforce/Contact/${contact.id}`);
+    const hubspotId = (status.body.link as { hubspot: { recordId: string } }).hubspot.recordId;
+
+    const card = renderCard(hubspotId);
+    await card.showsTag('In sync');
+    await card.until(() =>
+      expect(textOf(card.findByTestId(Alert, 'waiting-associations'))).toContain(
+        `Salesforce record ${account.id}`,
+      ),
+    );
+    expect(card.findByTestId(Alert, 'waiting-associations').props.title).toBe(
+      'An association waits for its record to sync',
+    );
+  });
+
   it('shows Paused while an admin paused sync, and Not linked for a record the bridge does not know', async () => {
     expect((await api('PUT', '/api/sync/pause', { paused: true })).status).toBe(200);
     try {

@@ -33,7 +33,10 @@ function ObjectRecords(
   const names = objectNames[object];
   const singular = names.label.toLowerCase().replace(/s$/, '').replace(/ie$/, 'y');
   const targets = [
-    ...names.salesforce.map((name) => ({ value: name, label: `a ${name}` })),
+    ...names.salesforce.map((name) => ({
+      value: name,
+      label: `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}`,
+    })),
     { value: 'none', label: 'nothing (no record is created)' },
   ];
   const update = (change: (value: ObjectSettings) => ObjectSettings) =>
