@@ -9,7 +9,7 @@
  * list items joined with "; ", a value the mapping cannot represent as it stands.
  */
 import type { AuditEntry, SyncPlan } from '../../domain/planner';
-import type { SalesforceObjectType } from '../../domain/records';
+import type { HubspotObjectType, SalesforceObjectType } from '../../domain/records';
 import type { Settings } from '../../domain/settings/schema';
 import { fieldLabel } from '../../domain/settings/schema';
 import { displayCanonical, type ObservedJson } from '../../domain/transforms/canonical';
@@ -18,6 +18,8 @@ import { displayCanonical, type ObservedJson } from '../../domain/transforms/can
 export const MAX_EXAMPLES = 3;
 
 export interface SampledPair {
+  /** The HubSpot object of the pair: its fields are that object's mappings. */
+  readonly objectType: HubspotObjectType;
   readonly linkId: string;
   readonly hubspotId: string;
   readonly salesforceId: string;
@@ -32,6 +34,7 @@ export interface SampledPair {
 export type WriteDirection = 'to_hubspot' | 'to_salesforce';
 
 export interface UpdateExample {
+  readonly objectType: HubspotObjectType;
   readonly linkId: string;
   readonly hubspotId: string;
   readonly salesforceId: string;
@@ -44,7 +47,9 @@ export interface UpdateExample {
 }
 
 export interface FieldUpdates {
+  readonly objectType: HubspotObjectType;
   readonly fieldKey: string;
+  /** The field's label; a company's or a deal's field is named with its object ("Company · Industry"). */
   readonly label: string;
   /** Pairs whose HubSpot record would get this field written. */
   readonly toHubspot: number;
@@ -54,6 +59,7 @@ export interface FieldUpdates {
 }
 
 export interface ConflictExample {
+  readonly objectType: HubspotObjectType;
   readonly linkId: string;
   readonly hubspotId: string;
   readonly salesforceId: string;
@@ -64,6 +70,7 @@ export interface ConflictExample {
 }
 
 export interface FailureExample {
+  readonly objectType: HubspotObjectType;
   readonly linkId: string;
   readonly hubspotId: string;
   readonly salesforceId: string;
@@ -74,17 +81,22 @@ export interface FailureExample {
 }
 
 export interface SettingsDryRunReport {
-  /** Linked pairs read and planned (or found gone). */
+  /** Linked pairs read and planned (or found gone), of every object. */
   readonly sampled: number;
-  /** The most pairs this preview would sample. */
+  /** The most pairs this preview would sample of each object. */
   readonly sampleLimit: number;
-  /** Active links of the installation. */
+  /** Active links of the installation, of the objects that sync under the edited settings. */
   readonly linkedTotal: number;
   /** Fields at least one pair would write, most writes first. */
   readonly updates: FieldUpdates[];
   readonly conflicts: {
     readonly count: number;
-    readonly byField: Array<{ fieldKey: string; label: string; count: number }>;
+    readonly byField: Array<{
+      objectType: HubspotObjectType;
+      fieldKey: string;
+      label: string;
+      count: number;
+    }>;
     /** Up to three per field. */
     readonly examples: ConflictExample[];
   };
@@ -158,17 +170,41 @@ function byCountThenKey<T extends { count: number }>(key: (item: T) => string) {
   return (a: T, b: T) => b.count - a.count || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 }
 
+const OBJECT_NAMES: Record<HubspotObjectType, string | null> = {
+  contacts: null,
+  companies: 'Company',
+  deals: 'Deal',
+};
+
 export function summarizeDryRun(
   pairs: readonly SampledPair[],
   context: SummaryContext,
 ): SettingsDryRunReport {
-  const mappings = context.settings.objects.contacts.fields;
-  const hubspotProperties = new Map(mappings.map((mapping) => [mapping.key, mapping.hubspotProperty]));
-  const labels = new Map(mappings.map((mapping) => [mapping.key, fieldLabel(mapping)]));
-  const labelOf = (key: string) => labels.get(key) ?? key;
+  const mappingsOf = (objectType: HubspotObjectType) => context.settings.objects[objectType].fields;
+  const hubspotPropertiesOf = (objectType: HubspotObjectType) =>
+    new Map(mappingsOf(objectType).map((mapping) => [mapping.key, mapping.hubspotProperty]));
+  const labelOf = (objectType: HubspotObjectType, key: string) => {
+    const mapping = mappingsOf(objectType).find((candidate) => candidate.key === key);
+    const label = mapping ? fieldLabel(mapping) : key;
+    const object = OBJECT_NAMES[objectType];
+    return object ? `${object} · ${label}` : label;
+  };
+  const keyOf = (objectType: HubspotObjectType, fieldKey: string) => `${objectType}:${fieldKey}`;
 
-  const updates = new Map<string, { toHubspot: number; toSalesforce: number; examples: UpdateExample[] }>();
-  const conflictsByField = new Map<string, { label: string; count: number }>();
+  const updates = new Map<
+    string,
+    {
+      objectType: HubspotObjectType;
+      fieldKey: string;
+      toHubspot: number;
+      toSalesforce: number;
+      examples: UpdateExample[];
+    }
+  >();
+  const conflictsByField = new Map<
+    string,
+    { objectType: HubspotObjectType; fieldKey: string; label: string; count: number }
+  >();
   const conflictExamples: ConflictExample[] = [];
   const failuresByCode = new Map<string, { count: number; message: string }>();
   const failureExamples: FailureExample[] = [];
@@ -177,6 +213,7 @@ export function summarizeDryRun(
   let unchanged = 0;
   let missing = 0;
   let outOfScope = 0;
+  const properties = new Map<HubspotObjectType, ReadonlyMap<string, string>>();
 
   for (const pair of pairs) {
     const { plan } = pair;
@@ -184,13 +221,21 @@ export function summarizeDryRun(
       missing += 1;
       continue;
     }
-    const ids = { linkId: pair.linkId, hubspotId: pair.hubspotId, salesforceId: pair.salesforceId };
+    const { objectType } = pair;
+    const ids = {
+      objectType,
+      linkId: pair.linkId,
+      hubspotId: pair.hubspotId,
+      salesforceId: pair.salesforceId,
+    };
     if (plan.outcome === 'out_of_scope') outOfScope += 1;
-    const writes = fieldWrites(plan, hubspotProperties);
+    if (!properties.has(objectType)) properties.set(objectType, hubspotPropertiesOf(objectType));
+    const writes = fieldWrites(plan, properties.get(objectType)!);
     if (writes.length === 0) unchanged += 1;
     for (const entry of writes) {
-      const key = entry.fieldKey as string;
-      const field = updates.get(key) ?? { toHubspot: 0, toSalesforce: 0, examples: [] };
+      const fieldKey = entry.fieldKey as string;
+      const key = keyOf(objectType, fieldKey);
+      const field = updates.get(key) ?? { objectType, fieldKey, toHubspot: 0, toSalesforce: 0, examples: [] };
       if (entry.direction === 'to_hubspot') field.toHubspot += 1;
       else field.toSalesforce += 1;
       if (field.examples.length < MAX_EXAMPLES) {
@@ -206,14 +251,16 @@ export function summarizeDryRun(
     }
     for (const conflict of plan.conflicts) {
       conflictCount += 1;
-      const field = conflictsByField.get(conflict.key) ?? { label: conflict.label, count: 0 };
+      const key = keyOf(objectType, conflict.key);
+      const label = labelOf(objectType, conflict.key);
+      const field = conflictsByField.get(key) ?? { objectType, fieldKey: conflict.key, label, count: 0 };
       field.count += 1;
-      conflictsByField.set(conflict.key, field);
+      conflictsByField.set(key, field);
       if (field.count <= MAX_EXAMPLES) {
         conflictExamples.push({
           ...ids,
           fieldKey: conflict.key,
-          label: conflict.label,
+          label,
           hubspotValue: displayValue(conflict.hubspot),
           salesforceValue: displayValue(conflict.salesforce),
         });
@@ -239,16 +286,16 @@ export function summarizeDryRun(
     sampled: pairs.length,
     sampleLimit: context.sampleLimit,
     linkedTotal: context.linkedTotal,
-    updates: [...updates]
-      .map(([fieldKey, field]) => ({ fieldKey, label: labelOf(fieldKey), ...field }))
+    updates: [...updates.values()]
+      .map((field) => ({ ...field, label: labelOf(field.objectType, field.fieldKey) }))
       .map((field) => ({ field, count: field.toHubspot + field.toSalesforce }))
-      .sort(byCountThenKey((item) => item.field.fieldKey))
+      .sort(byCountThenKey((item) => keyOf(item.field.objectType, item.field.fieldKey)))
       .map(({ field }) => field),
     conflicts: {
       count: conflictCount,
-      byField: [...conflictsByField]
-        .map(([fieldKey, field]) => ({ fieldKey, label: field.label, count: field.count }))
-        .sort(byCountThenKey((item) => item.fieldKey)),
+      byField: [...conflictsByField.values()].sort(
+        byCountThenKey((item) => keyOf(item.objectType, item.fieldKey)),
+      ),
       examples: conflictExamples,
     },
     failures: {

@@ -3,7 +3,8 @@
  * over a sample of the installation's linked pairs. Nothing is written anywhere: no API write, and no
  * database write besides the API-usage accounting every call records.
  *
- *   check the document as a save would → sample active links (most recently synced first)
+ *   check the document as a save would → sample each synced object's active links (most recently synced
+ *   first; up to the sample size per object: contacts, companies, deals), then per object:
  *   → context for the edited settings (org metadata, the properties and fields they need)
  *   → units with their stored shadows, open conflicts and pending resolutions (the batch's own stages)
  *   → read both sides in batch calls (HubSpot 100 per call, Salesforce IN lists packed per object)
@@ -32,6 +33,7 @@ import { readHubspotHistory } from '../reads';
 import { storedUnits, type Unit } from '../unit';
 import { summarizeDryRun, type SampledPair, type SettingsDryRunReport } from './aggregate';
 import { countActiveLinks, DEFAULT_SAMPLE_SIZE, MAX_SAMPLE_SIZE, sampleLinks } from './sample';
+import { enabledHubspotObjects } from '../../domain/settings/readLists';
 import { checkSettingsDocument, type InvalidSettings } from './validate';
 
 export interface SettingsDryRunDeps {
@@ -140,58 +142,69 @@ export async function dryRunSettings(
   // Pausing only holds writes back; the preview shows what they would be.
   const settings = { ...checked.value.settings, paused: false };
   const sampleLimit = Math.min(Math.max(1, input.sampleSize ?? DEFAULT_SAMPLE_SIZE), MAX_SAMPLE_SIZE);
-  const [sample, linkedTotal] = await Promise.all([
-    sampleLinks(deps.db, installationId, sampleLimit),
-    countActiveLinks(deps.db, installationId),
-  ]);
+  // Up to the sample size of each object that syncs under the edited settings.
+  const objects = enabledHubspotObjects(settings);
+  const samples = await Promise.all(
+    objects.map(async (objectType) => ({
+      objectType,
+      links: await sampleLinks(deps.db, installationId, sampleLimit, objectType),
+      total: await countActiveLinks(deps.db, installationId, objectType),
+    })),
+  );
+  const linkedTotal = samples.reduce((sum, sample) => sum + sample.total, 0);
   const calls: CallCounts = { hubspot: 0, salesforce: 0 };
   const summarize = (pairs: readonly SampledPair[]) =>
     summarizeDryRun(pairs, { settings, sampleLimit, linkedTotal, calls, generatedAt: deps.now() });
-  if (sample.length === 0) return ok(summarize([]));
+  if (samples.every((sample) => sample.links.length === 0)) return ok(summarize([]));
 
   if (!deps.clients) return err({ code: 'unavailable', message: 'Previews are not available here.' });
   const clients = await deps.clients.clientsFor(installationId);
   if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });
   const gate = deps.gateFor?.(installationId) ?? openGate;
   const counted = countingGate(gate, calls);
+  const metadata = deps.metadata ?? new OrgMetadataCache({ now: deps.now });
   try {
-    const context = await buildContext(
-      {
-        db: deps.db,
-        clients: deps.clients,
-        gateFor: () => counted,
-        metadata: deps.metadata ?? new OrgMetadataCache({ now: deps.now }),
-        now: deps.now,
-        logger: silentLogger,
-        policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
-        blockedRetryMs: 0,
-      },
-      installationId,
-      settings,
-      clients.value,
-    );
-    const entries = sample.map((link, index) => ({
-      items: [previewItem(link, index, context.nowMs)],
-      linkId: link.id,
-    }));
-    // Both sides of every sampled pair, as a round after the first reads them (no echo test).
-    const changed = await readChanged(context, await storedUnits(context, entries), 2);
-    const units = await readRest(context, changed.reading);
-    const plans = await planAll(context, units);
-    const pairs = units.flatMap((unit): SampledPair[] => {
-      const link = unit.link;
-      if (!link) return [];
-      const plan = plans.get(unit.key) ?? null;
-      return [
+    const pairs: SampledPair[] = [];
+    for (const { objectType, links: sample } of samples) {
+      if (sample.length === 0) continue;
+      const context = await buildContext(
         {
+          db: deps.db,
+          clients: deps.clients,
+          gateFor: () => counted,
+          metadata,
+          now: deps.now,
+          logger: silentLogger,
+          policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
+          blockedRetryMs: 0,
+        },
+        installationId,
+        settings,
+        clients.value,
+        objectType,
+      );
+      const entries = sample.map((link, index) => ({
+        items: [previewItem(link, index, context.nowMs)],
+        linkId: link.id,
+      }));
+      // Both sides of every sampled pair, as a round after the first reads them (no echo test).
+      const changed = await readChanged(context, await storedUnits(context, entries), 2);
+      const units = await readRest(context, changed.reading);
+      const plans = await planAll(context, units);
+      for (const unit of units) {
+        const link = unit.link;
+        if (!link) continue;
+        const plan = plans.get(unit.key) ?? null;
+        pairs.push({
+          objectType,
           linkId: link.id,
           hubspotId: link.hubspotId,
           salesforceId: link.salesforceId,
           salesforceObjectType: link.salesforceObjectType,
           plan: plan && !pairIsGone(unit, plan) ? plan : null,
-        },
-      ];
-    });
+        });
+      }
+    }
     return ok(summarize(pairs));
   } catch (error) {
     if (isBudgetExhausted(error)) {

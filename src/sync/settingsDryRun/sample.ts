@@ -1,21 +1,22 @@
 /**
- * Which linked pairs a settings preview looks at: the installation's active contact links, the most
- * recently synced first (those are the records people work on), in an order that does not change between
- * two previews of the same data. Reads only.
+ * Which linked pairs a settings preview looks at: the installation's active links of one object (contacts,
+ * companies or deals), the most recently synced first (those are the records people work on), in an order
+ * that does not change between two previews of the same data. Reads only.
  *
  * A query on `links` outside src/db/links.ts: it belongs there as `listActiveByLastSynced`, next to
  * `activeSummary`, once that module is free to change.
  */
 import * as links from '../../db/links';
 import type { Queryable } from '../../db/support';
+import type { HubspotObjectType } from '../../domain/records';
 
 export const DEFAULT_SAMPLE_SIZE = 200;
 export const MAX_SAMPLE_SIZE = 500;
 
-function activeContactLinks(db: Queryable, installationId: string) {
+function activeLinks(db: Queryable, installationId: string, objectType: HubspotObjectType) {
   return db<links.LinkRow>(links.LINKS).where({
     installation_id: installationId,
-    hubspot_object_type: 'contacts',
+    hubspot_object_type: objectType,
     state: 'active',
   });
 }
@@ -25,9 +26,10 @@ export async function sampleLinks(
   db: Queryable,
   installationId: string,
   limit: number,
+  objectType: HubspotObjectType = 'contacts',
 ): Promise<links.Link[]> {
   // Spelled out rather than NULLS LAST, which SQLite and PostgreSQL do not read the same way.
-  const rows = await activeContactLinks(db, installationId)
+  const rows = await activeLinks(db, installationId, objectType)
     .orderByRaw('CASE WHEN last_synced_at IS NULL THEN 1 ELSE 0 END')
     .orderBy([
       { column: 'last_synced_at', order: 'desc' },
@@ -38,8 +40,12 @@ export async function sampleLinks(
   return rows.map(links.fromRow);
 }
 
-export async function countActiveLinks(db: Queryable, installationId: string): Promise<number> {
-  const row = (await activeContactLinks(db, installationId).count({ count: '*' }).first()) as
+export async function countActiveLinks(
+  db: Queryable,
+  installationId: string,
+  objectType: HubspotObjectType = 'contacts',
+): Promise<number> {
+  const row = (await activeLinks(db, installationId, objectType).count({ count: '*' }).first()) as
     { count?: number | string } | undefined;
   return Number(row?.count ?? 0);
 }

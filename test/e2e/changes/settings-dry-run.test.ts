@@ -265,6 +265,7 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
       ]);
       const examples = new Map(stored.updates[0]!.examples.map((example) => [example.hubspotId, example]));
       expect(examples.get(edited(0).hubspotId)).toEqual({
+        objectType: 'contacts',
         linkId: expect.any(String),
         hubspotId: edited(0).hubspotId,
         salesforceId: edited(0).salesforceId,
@@ -320,9 +321,10 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
       });
       expect(review.conflicts).toEqual({
         count: 1,
-        byField: [{ fieldKey: 'jobtitle', label: 'Job title', count: 1 }],
+        byField: [{ objectType: 'contacts', fieldKey: 'jobtitle', label: 'Job title', count: 1 }],
         examples: [
           {
+            objectType: 'contacts',
             linkId: expect.any(String),
             hubspotId: edited(2).hubspotId,
             salesforceId: edited(2).salesforceId,
@@ -439,5 +441,53 @@ describe.each(testDialects)('previewing edited settings on %s', (dialect) => {
     expect(after.updates).toEqual([]);
     expect(after.unchanged).toBe(PAIRS);
     expect(after.failures.count).toBe(PAIRS / 3);
+  });
+
+  it('previews companies as well as contacts, each field under its object', async () => {
+    const [accountId] = await harness.salesforce.control.createRecords('Account', [
+      { Name: 'Preview Corp', Website: 'https://preview-corp.example.com' },
+    ]);
+    await settle();
+    const link = (await harness.testDb
+      .db('links')
+      .where({ installation_id: installationId, salesforce_id: accountId, state: 'active' })
+      .first()) as { hubspot_id: string } | undefined;
+    expect(link).toBeDefined();
+    // The company's name changes in HubSpot, and nothing syncs it yet.
+    await worker?.stop();
+    worker = null;
+    await harness.hubspot.control
+      .asUser(portalId)
+      .update('companies', link!.hubspot_id, { name: 'Preview Corporation' });
+    await harness.hubspot.control.waitForWebhooksIdle();
+
+    const stored = (await (
+      await harness.hubspot.control.hubspotFetch({
+        url: `${harness.bridge.baseUrl}/api/settings`,
+        method: 'GET',
+        portalId,
+      })
+    ).json()) as { document: Json };
+    const predicted = await report({ document: stored.document });
+    expect(predicted.linkedTotal).toBe(PAIRS + 1);
+    expect(predicted.sampled).toBe(PAIRS + 1);
+    expect(predicted.updates).toEqual([
+      expect.objectContaining({
+        objectType: 'companies',
+        fieldKey: 'name',
+        label: 'Company · Company name',
+        toHubspot: 0,
+        toSalesforce: 1,
+        examples: [
+          expect.objectContaining({
+            objectType: 'companies',
+            salesforceId: accountId,
+            salesforceObjectType: 'Account',
+            from: 'Preview Corp',
+            to: 'Preview Corporation',
+          }),
+        ],
+      }),
+    ]);
   });
 });

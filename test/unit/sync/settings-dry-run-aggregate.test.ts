@@ -19,6 +19,7 @@ const context = (settings: Settings): SummaryContext => ({
 
 function pair(index: number, plan: SyncPlan | null): SampledPair {
   return {
+    objectType: 'contacts',
     linkId: `link-${index}`,
     hubspotId: String(500 + index),
     salesforceId: `00Q00000000000${index}AAA`,
@@ -71,11 +72,13 @@ describe('settings preview summary', () => {
     );
     expect(report.updates).toEqual([
       {
+        objectType: 'contacts',
         fieldKey: 'jobtitle',
         label: 'Job title',
         toHubspot: 4,
         toSalesforce: 0,
         examples: [0, 1, 2].map((index) => ({
+          objectType: 'contacts',
           linkId: `link-${index}`,
           hubspotId: String(500 + index),
           salesforceId: `00Q00000000000${index}AAA`,
@@ -133,9 +136,10 @@ describe('settings preview summary', () => {
     );
     expect(report.conflicts).toEqual({
       count: 1,
-      byField: [{ fieldKey: 'jobtitle', label: 'Job title', count: 1 }],
+      byField: [{ objectType: 'contacts', fieldKey: 'jobtitle', label: 'Job title', count: 1 }],
       examples: [
         {
+          objectType: 'contacts',
           linkId: 'link-0',
           hubspotId: '500',
           salesforceId: '00Q000000000000AAA',

@@ -57,7 +57,7 @@ export function DryRunPanel(props: { result: SettingsDryRun; stale: boolean }) {
             {result.updates.map((update) => {
               const example = update.examples[0];
               return (
-                <TableRow key={update.fieldKey}>
+                <TableRow key={`${update.objectType ?? 'contacts'}:${update.fieldKey}`}>
                   <TableCell>{update.label}</TableCell>
                   <TableCell>{update.toHubspot}</TableCell>
                   <TableCell>{update.toSalesforce}</TableCell>
@@ -80,7 +80,7 @@ export function DryRunPanel(props: { result: SettingsDryRun; stale: boolean }) {
           variant="warning"
         >
           {result.conflicts.examples.slice(0, 3).map((example) => (
-            <Text key={`${example.linkId}:${example.fieldKey}`}>
+            <Text key={`${example.objectType ?? 'contacts'}:${example.linkId}:${example.fieldKey}`}>
               {`• ${example.label}: HubSpot ${displayValue(example.hubspotValue)}, Salesforce ${displayValue(example.salesforceValue)}`}
             </Text>
           ))}

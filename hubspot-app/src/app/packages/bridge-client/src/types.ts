@@ -476,6 +476,8 @@ export interface HubSpotRole {
 }
 
 export interface DryRunExample {
+  /** The HubSpot object of the pair (absent from bridges that preview contacts only). */
+  readonly objectType?: string;
   readonly linkId: string;
   readonly hubspotId: string;
   readonly salesforceId: string;
@@ -487,7 +489,10 @@ export interface SettingsDryRun {
   readonly sampleLimit: number;
   readonly linkedTotal: number;
   readonly updates: ReadonlyArray<{
+    /** contacts, companies or deals (absent from bridges that preview contacts only). */
+    readonly objectType?: string;
     readonly fieldKey: string;
+    /** A company's or deal's field is named with its object ("Company · Industry"). */
     readonly label: string;
     readonly toHubspot: number;
     readonly toSalesforce: number;
@@ -498,6 +503,7 @@ export interface SettingsDryRun {
   readonly conflicts: {
     readonly count: number;
     readonly byField: ReadonlyArray<{
+      readonly objectType?: string;
       readonly fieldKey: string;
       readonly label: string;
       readonly count: number;
