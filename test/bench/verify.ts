@@ -22,7 +22,7 @@ import { blank, type DatasetExpectations } from './dataset';
 import { SALESFORCE_SEED_USER } from './seed';
 
 /** Rules under which the two sides must hold the same value once the sync is over. */
-const CONVERGING_RULES: ReadonlySet<OwnershipRule> = new Set([
+export const CONVERGING_RULES: ReadonlySet<OwnershipRule> = new Set([
   'hubspot',
   'salesforce',
   'two_way',
@@ -66,12 +66,10 @@ export async function verifySync(
   const db = stack.db();
   const settings = await currentSettings(db, installationId);
   const contactSettings = settings.objects.contacts;
-  // A primary company syncs only while companies do (and is no property to read): the benchmark syncs
-  // contacts alone.
+  // A primary company is no property to read: associations are checked through the links
+  // (`verifyCrm`), when companies sync.
   const mappings = contactSettings.fields.filter(
-    (mapping) =>
-      CONVERGING_RULES.has(mapping.rule) &&
-      (mapping.transform.kind !== 'association' || settings.objects.companies.enabled),
+    (mapping) => CONVERGING_RULES.has(mapping.rule) && mapping.transform.kind !== 'association',
   );
   const crossIdProperty = contactSettings.crossId.hubspotProperty;
 
@@ -79,7 +77,11 @@ export async function verifySync(
     stack.hubspot.control.portal(stack.portalId),
     stack.salesforce.control.listUsers(),
     stack.hubspot.control.records(stack.portalId, 'contacts'),
-    db<LinkRow>(LINKS).where({ installation_id: installationId, state: 'active' }),
+    db<LinkRow>(LINKS).where({
+      installation_id: installationId,
+      state: 'active',
+      hubspot_object_type: 'contacts',
+    }),
   ]);
   const owners = indexOwners({
     hubspotOwners: portal.users.map((user) => ({
