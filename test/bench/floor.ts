@@ -1,14 +1,19 @@
 /**
  * The fewest API calls an initial sync of a dataset can make, given the batch sizes the APIs allow. The
- * benchmark reports the calls the bridge made next to this floor (target: at most 1.25 times it).
+ * benchmark reports the calls the bridge made next to this floor (target: at most 1.25 times it), in all and
+ * per object type (people, companies, deals, associations).
  *
- * What the floor assumes the sync must do, per side:
+ * What the floor assumes the sync must do, per side and object:
  * - read every record once: HubSpot search pages of 200, Salesforce SOQL batches of 2,000 per object;
  * - create every record the other side lacks: HubSpot batches of 100, Salesforce collections of 200 per
  *   object (an upsert on the external id names one object);
  * - write every record that existed before once: a linked record carries its counterpart's id (HubSpot
  *   `salesforce_record_id`, Salesforce `HubSpot_Id__c`) and gets the values it lacked in the same write;
  *   records the bridge created carry the id from the start. Salesforce updates may mix objects.
+ * Associations: HubSpot's are read once per record with v4 batch reads of 1,000 (contacts' companies,
+ * deals' companies, deals' contacts); a primary company the other side has is one label write per 100, a
+ * deal's contact one association write per 100. A Salesforce record's Account travels in its own write;
+ * contact roles are read with one query per IN list of Opportunity ids a URL holds and created 200 a call.
  * Nothing else is in the floor: no owner or metadata lookups, no re-reads, no retries.
  */
 import { packInClauses } from '../../src/connectors/salesforce/soql';
