@@ -4,7 +4,8 @@
  * per object type (people, companies, deals, associations).
  *
  * What the floor assumes the sync must do, per side and object:
- * - read every record once: HubSpot search pages of 200, Salesforce SOQL batches of 2,000 per object;
+ * - read every record once: HubSpot search pages of 200, Salesforce SOQL batches of 2,000 per object (200
+ *   for Accounts and Opportunities: their mapped Description is a Long Text Area);
  * - create every record the other side lacks: HubSpot batches of 100, Salesforce collections of 200 per
  *   object (an upsert on the external id names one object);
  * - write every record that existed before once: a linked record carries its counterpart's id (HubSpot
@@ -25,6 +26,11 @@ export const BATCH_SIZES = {
   /** A v4 associations batch read (`HUBSPOT_ASSOCIATION_READ_SIZE`). */
   hubspotAssociationRead: 1_000,
   salesforceQueryBatch: 2_000,
+  /**
+   * Salesforce hands out at most 200 rows a batch when a query selects a Long Text Area field: the shipped
+   * Account and Opportunity mappings read `Description`.
+   */
+  salesforceLongTextQueryBatch: 200,
   salesforceCollection: 200,
 } as const;
 
@@ -127,10 +133,15 @@ export function callFloor(input: FloorInput): CallFloor {
       term('associations', 'deal–contact creates', crm.dealContactsToHubspot, sizes.hubspotBatchWrite),
     );
     salesforce.push(
-      term('companies', 'Account query batches', crm.salesforceAccounts, sizes.salesforceQueryBatch),
+      term('companies', 'Account query batches', crm.salesforceAccounts, sizes.salesforceLongTextQueryBatch),
       term('companies', 'Account upserts', crm.hubspotOnlyCompanies, sizes.salesforceCollection),
       term('companies', 'Account updates', crm.salesforceAccounts, sizes.salesforceCollection),
-      term('deals', 'Opportunity query batches', crm.salesforceOpportunities, sizes.salesforceQueryBatch),
+      term(
+        'deals',
+        'Opportunity query batches',
+        crm.salesforceOpportunities,
+        sizes.salesforceLongTextQueryBatch,
+      ),
       term('deals', 'Opportunity upserts', crm.hubspotDeals, sizes.salesforceCollection),
       term('deals', 'Opportunity updates', crm.salesforceOpportunities, sizes.salesforceCollection),
       term('associations', 'contact-role queries', crm.salesforceOpportunities, contactRoleIdsPerQuery()),
@@ -149,7 +160,7 @@ export function callFloor(input: FloorInput): CallFloor {
     byObject,
     rule:
       'per side and object: read every record once (HubSpot search pages of 200; Salesforce SOQL batches of ' +
-      '2,000 per object) + create what the other side lacks (HubSpot batches of 100; Salesforce collections ' +
+      '2,000 per object, 200 for Accounts and Opportunities, whose Description is long text) + create what the other side lacks (HubSpot batches of 100; Salesforce collections ' +
       'of 200 per object) + write every pre-existing linked record once (its cross-id and missing values; ' +
       'HubSpot batches of 100, Salesforce collections of 200). Associations: HubSpot v4 batch reads of 1,000 ' +
       "records per association (contact→company, deal→company, deal→contact); a Salesforce record's Account " +
