@@ -23,6 +23,8 @@ export const BenchArgsSchema = z.object({
     .pipe(z.array(z.enum(benchmarkNames)).min(1))
     .default([...benchmarkNames]),
   records: count(1).default(10_000),
+  companies: count(0).optional(),
+  deals: count(0).optional(),
   edits: count(2).default(1_000),
   steadyRecords: count(1).default(2_000),
   editsPerSecond: z.coerce.number().positive().max(100).default(5),
@@ -44,6 +46,8 @@ export const USAGE = `npm run bench -- [options]
 
   --only <names>            comma-separated: ${benchmarkNames.join(', ')} (default: all)
   --records <n>             initial sync: HubSpot contacts, and Salesforce records (default 10000 each)
+  --companies <n>           initial sync: companies and Accounts in all, split between the sides (default records / 5)
+  --deals <n>               initial sync: deals and Opportunities in all, split between the sides (default records / 10)
   --edits <n>               steady state: single-field edits, half on each side (default 1000)
   --steady-records <n>      steady state: records per side synced before the edits (default 2000)
   --edits-per-second <r>    steady state: edit rate (default 5)

@@ -5,6 +5,7 @@
  */
 import type { HubSpotEmulatorControl } from '../emulators/hubspot';
 import type { SalesforceControlClient } from '../emulators/salesforce';
+import { OBJECT_GROUPS, type ObjectGroup } from './floor';
 
 export type Provider = 'hubspot' | 'salesforce';
 export type CallKind = 'read' | 'write' | 'auth';
@@ -15,6 +16,8 @@ export type RouteCounts = Record<string, number>;
 export interface CallSnapshot {
   hubspot: RouteCounts;
   salesforce: RouteCounts;
+  /** Salesforce's calls per object touched (`Contact`, `Contact+Lead`, `(none)`), then per route. */
+  salesforceByObject?: Record<string, RouteCounts>;
 }
 
 export interface CallSummary {
@@ -27,6 +30,7 @@ export interface CallSummary {
 
 /** Which kind of call a route is. Searches and batch reads are POSTs but read; so is a collection retrieve. */
 export function callKind(provider: Provider, route: string): CallKind {
+  // A route may carry the object it touched after it (`GET /…/query [Contact]`).
   const [method = '', path = ''] = route.split(' ');
   if (provider === 'hubspot') {
     if (path.startsWith('/oauth/')) return 'auth';
@@ -68,10 +72,76 @@ export function difference(before: RouteCounts, after: RouteCounts): RouteCounts
 }
 
 export function differenceOf(before: CallSnapshot, after: CallSnapshot): CallSnapshot {
-  return {
+  const result: CallSnapshot = {
     hubspot: difference(before.hubspot, after.hubspot),
     salesforce: difference(before.salesforce, after.salesforce),
   };
+  if (after.salesforceByObject) {
+    result.salesforceByObject = {};
+    for (const [object, routes] of Object.entries(after.salesforceByObject)) {
+      const delta = difference(before.salesforceByObject?.[object] ?? {}, routes);
+      if (Object.keys(delta).length > 0) result.salesforceByObject[object] = delta;
+    }
+  }
+  return result;
+}
+
+/** Where a call belongs when calls are told apart by object; `other`: tokens, metadata, owners, users. */
+export type CallGroup = ObjectGroup | 'other';
+
+/** The object group of a HubSpot route (`POST /crm/v3/objects/companies/batch/create`, …). */
+export function hubspotGroup(route: string): CallGroup {
+  const path = route.split(' ')[1] ?? '';
+  if (path.includes('/associations')) return 'associations';
+  const object = /^\/crm\/v3\/objects\/([a-z]+)/.exec(path)?.[1];
+  if (object === 'contacts') return 'people';
+  if (object === 'companies') return 'companies';
+  if (object === 'deals') return 'deals';
+  return 'other';
+}
+
+/** The object group of a Salesforce call, by the object(s) it touched; describes count as metadata. */
+export function salesforceGroup(object: string, route: string): CallGroup {
+  if (callKind('salesforce', route) === 'auth' || /\/describe$/.test(route)) return 'other';
+  const groups = new Set(
+    object.split('+').map((name): CallGroup => {
+      if (name === 'Contact' || name === 'Lead') return 'people';
+      if (name === 'Account') return 'companies';
+      if (name === 'Opportunity') return 'deals';
+      if (name === 'OpportunityContactRole') return 'associations';
+      return 'other';
+    }),
+  );
+  return groups.size === 1 ? [...groups][0]! : 'other';
+}
+
+export type CallsByGroup = Record<CallGroup, { hubspot: CallSummary; salesforce: CallSummary }>;
+
+/** The calls of a difference told apart by object group, each side summarized as `summarize` does. */
+export function callsByGroup(used: CallSnapshot): CallsByGroup {
+  const groups: CallGroup[] = [...OBJECT_GROUPS, 'other'];
+  const hubspot = new Map<CallGroup, RouteCounts>(groups.map((group) => [group, {}]));
+  const salesforce = new Map<CallGroup, RouteCounts>(groups.map((group) => [group, {}]));
+  for (const [route, count] of Object.entries(used.hubspot)) {
+    const routes = hubspot.get(hubspotGroup(route))!;
+    routes[route] = (routes[route] ?? 0) + count;
+  }
+  for (const [object, byRoute] of Object.entries(used.salesforceByObject ?? { '(none)': used.salesforce })) {
+    for (const [route, count] of Object.entries(byRoute)) {
+      const routes = salesforce.get(salesforceGroup(object, route))!;
+      const key = object === '(none)' ? route : `${route} [${object}]`;
+      routes[key] = (routes[key] ?? 0) + count;
+    }
+  }
+  return Object.fromEntries(
+    groups.map((group) => [
+      group,
+      {
+        hubspot: summarize('hubspot', hubspot.get(group)!),
+        salesforce: summarize('salesforce', salesforce.get(group)!),
+      },
+    ]),
+  ) as CallsByGroup;
 }
 
 /** The calls made against one portal and one org so far (control calls are never counted). */
@@ -85,5 +155,6 @@ export async function snapshotCalls(
   return {
     hubspot: { ...(hubspotCalls.byPortal[String(portalId)]?.byRoute ?? {}) },
     salesforce: { ...salesforceCalls.byRoute },
+    salesforceByObject: structuredClone(salesforceCalls.byObject),
   };
 }

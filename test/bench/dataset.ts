@@ -10,6 +10,7 @@
  * Pure and deterministic for a seed; what the sync must then do is counted in `expected`, from which the
  * API-call floor is computed.
  */
+import type { CrmExpectations } from './dataset-crm';
 
 export interface HubspotContactSnapshot {
   id: string;
@@ -31,8 +32,7 @@ export interface PlannedSalesforceRecord {
 
 export interface PlannedAccount {
   Name: string;
-  Website: string;
-  Phone: string;
+  [field: string]: string | number;
 }
 
 export interface DatasetExpectations {
@@ -49,6 +49,8 @@ export interface DatasetExpectations {
   hubspotOnlyBlocked: number;
   /** Salesforce records with no HubSpot counterpart, that must be created in HubSpot. */
   salesforceOnly: number;
+  /** Companies, deals and their associations, when the benchmark syncs them. */
+  crm?: CrmExpectations;
 }
 
 export interface Dataset {
@@ -64,6 +66,8 @@ export interface DatasetInput {
   /** How many Salesforce records (Contacts and Leads) in all. */
   salesforceRecords: number;
   randomSeed: number;
+  /** The Accounts Salesforce holds, when planned elsewhere (with companies); else a few are made up. */
+  accounts?: readonly PlannedAccount[];
 }
 
 /**
@@ -75,7 +79,7 @@ export function creationTargetOf(properties: HubspotContactSnapshot['properties'
 }
 
 /** Salesforce's required fields, as HubSpot properties, for a contact created as `type`. */
-function blockedInSalesforce(properties: HubspotContactSnapshot['properties']): boolean {
+export function blockedInSalesforce(properties: HubspotContactSnapshot['properties']): boolean {
   const required = creationTargetOf(properties) === 'Lead' ? ['lastname', 'company'] : ['lastname'];
   return required.some((name) => blank(properties[name]));
 }
@@ -143,8 +147,8 @@ export function planDataset(input: DatasetInput): Dataset {
   );
 
   const salesforceOnly = input.salesforceRecords - sharedCount;
-  const accounts: PlannedAccount[] = [];
-  const accountCount = Math.max(1, Math.round(salesforceOnly / 20));
+  const accounts: PlannedAccount[] = [...(input.accounts ?? [])];
+  const accountCount = input.accounts ? 0 : Math.max(1, Math.round(salesforceOnly / 20));
   for (let index = 0; index < accountCount; index += 1) {
     const name = `${pick(COMPANIES)} ${index + 1}`;
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '');
@@ -181,7 +185,7 @@ export function planDataset(input: DatasetInput): Dataset {
       type,
       fields,
       ownerEmail: pick(ownerEmails),
-      accountIndex: type === 'Contact' && chance(0.7) ? accountIndex : null,
+      accountIndex: type === 'Contact' && accounts.length > 0 && chance(0.7) ? accountIndex : null,
       hubspotId: null,
     });
   }

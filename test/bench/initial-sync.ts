@@ -7,19 +7,24 @@
  * peak memory of the bridge process (its own process: the emulators run in this one).
  */
 import { megabytes, sampleHeap, sampleMemory } from './memory';
-import { differenceOf, snapshotCalls, summarize } from './calls';
-import { callFloor, CALLS_TARGET_RATIO } from './floor';
+import { callsByGroup, differenceOf, snapshotCalls, summarize, type CallsByGroup } from './calls';
+import { callFloor, CALLS_TARGET_RATIO, OBJECT_GROUPS, type CallFloor } from './floor';
 import { waitUntilSettled } from './progress';
 import { atMost, runInfo, type BenchmarkResult, type Figure } from './report';
 import { seedBothSides } from './seed';
 import { benchSettingsDocument, saveBenchSettings } from './settings';
 import { verifySync } from './verify';
+import { verifyCrm, type CrmVerification } from './verify-crm';
 import type { BenchContext } from './context';
 
 export const MEMORY_TARGET_MB = 250;
 
 export interface InitialSyncOptions {
   records: number;
+  /** Companies and Accounts in all; 0 syncs people alone. */
+  companies: number;
+  /** Deals and Opportunities in all. */
+  deals: number;
   randomSeed: number;
   timeoutMs: number;
 }
@@ -32,21 +37,33 @@ export async function runInitialSync(
   const run = runInfo();
   const stack = await context.startStack('initial-sync');
   try {
-    context.log(`seeding ${options.records} HubSpot contacts and ${options.records} Salesforce records`);
+    context.log(
+      `seeding ${options.records} HubSpot contacts and ${options.records} Salesforce records, ` +
+        `${options.companies} companies and Accounts, ${options.deals} deals and Opportunities`,
+    );
     const seeded = await seedBothSides(stack.hubspot.control, stack.salesforce.control, stack.portalId, {
       hubspotContacts: options.records,
       salesforceRecords: options.records,
+      companies: options.companies,
+      deals: options.deals,
       randomSeed: options.randomSeed,
     });
     const expected = seeded.dataset.expected;
-    const expectedLinks = expected.matched + expected.hubspotOnlyCreatable + expected.salesforceOnly;
+    const crm = expected.crm;
+    const peopleLinks = expected.matched + expected.hubspotOnlyCreatable + expected.salesforceOnly;
+    const expectedLinks =
+      peopleLinks +
+      (crm
+        ? crm.hubspotCompanies + crm.salesforceOnlyAccounts + crm.hubspotDeals + crm.salesforceOpportunities
+        : 0);
     context.log(`seeded in ${seeded.seedMs} ms: ${JSON.stringify(expected)}`);
 
     const bridge = await stack.startBridge();
     const memory = sampleMemory(bridge.pid);
     const heap = sampleHeap(bridge.baseUrl, stack.env.OPS_TOKEN ?? '');
     const installationId = await stack.install({
-      beforeSalesforce: (id) => saveBenchSettings(stack.db(), id, benchSettingsDocument()),
+      beforeSalesforce: (id) =>
+        saveBenchSettings(stack.db(), id, benchSettingsDocument({ companiesAndDeals: crm !== undefined })),
     });
     // Sync starts with the Salesforce connection; what the install itself called is not the sync's.
     const callsBefore = await snapshotCalls(stack.hubspot.control, stack.salesforce.control, stack.portalId);
@@ -80,11 +97,21 @@ export async function runInitialSync(
     const used = differenceOf(callsBefore, callsAfter);
     const hubspotCalls = summarize('hubspot', used.hubspot);
     const salesforceCalls = summarize('salesforce', used.salesforce);
+    const groups = callsByGroup(used);
     const floor = callFloor(expected);
+    for (const line of floorLines(floor)) context.log(line);
     context.log('verifying both sides');
     const verification = await verifySync(stack, installationId, expected, seeded.sharedPairs);
+    const crmVerification =
+      crm && seeded.crm ? await verifyCrm(stack, installationId, crm, seeded.crm) : null;
 
-    const records = expected.hubspotContacts + expected.salesforceContacts + expected.salesforceLeads;
+    const records =
+      expected.hubspotContacts +
+      expected.salesforceContacts +
+      expected.salesforceLeads +
+      (crm
+        ? crm.hubspotCompanies + crm.salesforceAccounts + crm.hubspotDeals + crm.salesforceOpportunities
+        : 0);
     const perSecond = syncMs ? Math.round((records / syncMs) * 1000 * 10) / 10 : null;
     const peakMb = megabytes(memoryReport.peakRssBytes);
     const callFigure = (
@@ -117,8 +144,20 @@ export async function runInitialSync(
         verdict: verification.equal ? 'pass' : 'miss',
         note: verificationNote(verification),
       },
+      ...(crmVerification
+        ? [
+            {
+              name: 'companies, deals and associations equal',
+              value: crmVerification.equal ? 'yes' : 'no',
+              target: 'every record linked once, every association the same on both sides',
+              verdict: crmVerification.equal ? 'pass' : 'miss',
+              note: crmNote(crmVerification),
+            } satisfies Figure,
+          ]
+        : []),
       callFigure('API calls, HubSpot', hubspotCalls, floor.hubspot.calls, floor.hubspot.formula),
       callFigure('API calls, Salesforce', salesforceCalls, floor.salesforce.calls, floor.salesforce.formula),
+      ...(crm ? groupFigures(groups, floor, outcome.settled) : []),
       {
         name: 'sync time',
         value: syncMs === null ? null : Math.round(syncMs / 100) / 10,
@@ -154,17 +193,77 @@ export async function runInitialSync(
         seedMs: seeded.seedMs,
         floor,
         calls: { hubspot: hubspotCalls, salesforce: salesforceCalls },
+        callsByObject: groups,
         progress: outcome.progress,
         settled: outcome.settled,
         syncMs,
         memory: memoryReport,
         heap: heapReport,
         verification,
+        crmVerification,
       },
     };
   } finally {
     await stack.stop();
   }
+}
+
+/** The floor per object group, each side written out with its numbers. */
+function floorLines(floor: CallFloor): string[] {
+  const lines: string[] = [];
+  for (const group of OBJECT_GROUPS) {
+    const sides = floor.byObject[group];
+    if (!sides) continue;
+    lines.push(`floor, ${group}: HubSpot ${sides.hubspot.formula}`);
+    lines.push(`floor, ${group}: Salesforce ${sides.salesforce.formula}`);
+  }
+  return lines;
+}
+
+/** Calls per object group, both sides, against that group's floor; then the calls no floor covers. */
+function groupFigures(groups: CallsByGroup, floor: CallFloor, settled: boolean): Figure[] {
+  const figures: Figure[] = [];
+  for (const group of OBJECT_GROUPS) {
+    const sides = floor.byObject[group];
+    if (!sides) continue;
+    const { hubspot, salesforce } = groups[group];
+    const total = hubspot.total + salesforce.total;
+    const floorCalls = sides.hubspot.calls + sides.salesforce.calls;
+    const limit = Math.floor(floorCalls * CALLS_TARGET_RATIO);
+    const side = (name: string, calls: typeof hubspot, own: typeof sides.hubspot) =>
+      `${name} ${calls.total} (${calls.reads} reads, ${calls.writes} writes) against ${own.calls}, ×${ratio(calls.total, own.calls)}: ${own.formula}`;
+    figures.push({
+      name: `API calls, ${group}`,
+      value: total,
+      target: `≤ ${CALLS_TARGET_RATIO} × floor ${floorCalls} = ${limit}`,
+      verdict: settled ? atMost(total, limit) : 'n/a',
+      note: `${side('HubSpot', hubspot, sides.hubspot)}; ${side('Salesforce', salesforce, sides.salesforce)}`,
+    });
+  }
+  const other = groups.other;
+  figures.push({
+    name: 'API calls, other',
+    value: other.hubspot.total + other.salesforce.total,
+    note: `tokens, metadata, owners and users, in no floor: HubSpot ${other.hubspot.total}, Salesforce ${other.salesforce.total}`,
+  });
+  return figures;
+}
+
+function crmNote(verification: CrmVerification): string {
+  const listed = (counts: Record<string, number>) =>
+    Object.entries(counts)
+      .map(([key, count]) => `${key} ${count}`)
+      .join(', ') || 'none';
+  return [
+    `companies ${verification.companyLinks}/${verification.expectedCompanyLinks} links, deals ${verification.dealLinks}/${verification.expectedDealLinks}`,
+    `unlinked ${JSON.stringify(verification.unlinked)}`,
+    `domain pairs missed ${verification.companyPairsMissed}`,
+    `duplicate domains ${verification.duplicateDomains.hubspot}/${verification.duplicateDomains.salesforce}`,
+    `fields differing: ${listed(verification.fieldMismatches)}`,
+    `associations differing: ${listed(verification.associationMismatches)}`,
+    `associations lost: ${listed(verification.associationsLost)}`,
+    `people named twice in one deal ${verification.duplicateAssociations}`,
+  ].join('; ');
 }
 
 function ratio(value: number, floor: number): string {

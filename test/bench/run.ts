@@ -36,7 +36,13 @@ export async function runBenchmarks(args: BenchArgs, print: (line: string) => vo
   const timeoutMs = args.timeoutS * 1_000;
   const benchmarks: Record<BenchmarkName, () => Promise<BenchmarkResult>> = {
     'initial-sync': () =>
-      runInitialSync(context, { records: args.records, randomSeed: args.seed, timeoutMs }),
+      runInitialSync(context, {
+        records: args.records,
+        companies: args.companies ?? Math.round(args.records / 5),
+        deals: args.deals ?? Math.round(args.records / 10),
+        randomSeed: args.seed,
+        timeoutMs,
+      }),
     'steady-state': () =>
       runSteadyState(context, {
         edits: args.edits,

@@ -1,16 +1,23 @@
 /**
  * The settings the benchmarks run with: the shipped defaults, plus one creation rule an admin with these
  * contacts would add (a new HubSpot contact that names no company becomes a Contact, since a Lead needs a
- * Company) and, for the steady state, the poll interval being measured.
+ * Company), companies and deals turned on when the benchmark seeds them (they ship mapped but off), and,
+ * for the steady state, the poll interval being measured.
  */
 import * as settingsTable from '../../src/db/settings';
 import type { Db } from '../../src/db/knex';
-import { defaultSettingsInput } from '../../src/domain/settings/defaults';
+import {
+  defaultCompaniesInput,
+  defaultDealsInput,
+  defaultSettingsInput,
+} from '../../src/domain/settings/defaults';
 import { parseSettings } from '../../src/domain/settings/migrate';
 import type { SettingsInput } from '../../src/domain/settings/schema';
 
 export interface BenchSettingsOptions {
   pollIntervalMs?: number;
+  /** Sync companies ⇄ Accounts and deals ⇄ Opportunities too, with the shipped mappings. */
+  companiesAndDeals?: boolean;
 }
 
 export function benchSettingsDocument(options: BenchSettingsOptions = {}): SettingsInput {
@@ -19,6 +26,12 @@ export function benchSettingsDocument(options: BenchSettingsOptions = {}): Setti
     ...defaultSettingsInput,
     objects: {
       ...defaultSettingsInput.objects,
+      ...(options.companiesAndDeals
+        ? {
+            companies: { ...defaultCompaniesInput, enabled: true },
+            deals: { ...defaultDealsInput, enabled: true },
+          }
+        : {}),
       contacts: {
         ...contacts,
         createInSalesforce: {

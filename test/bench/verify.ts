@@ -26,7 +26,7 @@ import { SALESFORCE_SEED_USER } from './seed';
 const PRIMARY_CONTACT_TO_COMPANY = 1;
 
 /** Rules under which the two sides must hold the same value once the sync is over. */
-const CONVERGING_RULES: ReadonlySet<OwnershipRule> = new Set([
+export const CONVERGING_RULES: ReadonlySet<OwnershipRule> = new Set([
   'hubspot',
   'salesforce',
   'two_way',
@@ -71,7 +71,8 @@ export async function verifySync(
   const settings = await currentSettings(db, installationId);
   const contactSettings = settings.objects.contacts;
   // A primary company syncs only while companies do. It is no property: it is read from the contact's
-  // associations (the one with the Primary label) and compared through the company ⇄ Account links.
+  // associations (the one with the Primary label) and compared through the company ⇄ Account links (the
+  // benchmark's `verifyCrm` checks every association of companies and deals besides).
   const mappings = contactSettings.fields.filter(
     (mapping) =>
       CONVERGING_RULES.has(mapping.rule) &&
@@ -83,7 +84,11 @@ export async function verifySync(
     stack.hubspot.control.portal(stack.portalId),
     stack.salesforce.control.listUsers(),
     stack.hubspot.control.records(stack.portalId, 'contacts'),
-    db<LinkRow>(LINKS).where({ installation_id: installationId, state: 'active' }),
+    db<LinkRow>(LINKS).where({
+      installation_id: installationId,
+      state: 'active',
+      hubspot_object_type: 'contacts',
+    }),
   ]);
   const owners = indexOwners({
     hubspotOwners: portal.users.map((user) => ({

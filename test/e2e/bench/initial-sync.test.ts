@@ -1,7 +1,8 @@
 /**
  * The initial-sync benchmark, small: it builds the bridge and runs the build as `npm start` does, end to end
  * (seed, install through the browser, sync, verify), writes its JSON, and its call counts hold together.
- * Timings and memory figures are not asserted, only that they were measured.
+ * People, companies and deals with their associations, as at full size. Timings and memory figures are not
+ * asserted, only that they were measured; call counts are (they do not depend on the machine's speed).
  */
 import { runSmall, written, type SmallRun } from './support';
 
@@ -11,7 +12,18 @@ jest.setTimeout(240_000);
 describe('npm run bench -- --only initial-sync (small)', () => {
   let small: SmallRun;
   beforeAll(async () => {
-    small = await runSmall(['--only', 'initial-sync', '--records', '50', '--timeout-s', '90']);
+    small = await runSmall([
+      '--only',
+      'initial-sync',
+      '--records',
+      '50',
+      '--companies',
+      '20',
+      '--deals',
+      '10',
+      '--timeout-s',
+      '90',
+    ]);
   });
   afterAll(() => small.cleanup());
 
@@ -21,7 +33,7 @@ describe('npm run bench -- --only initial-sync (small)', () => {
     expect(small.runs[0]!.file.endsWith('initial-sync.json')).toBe(true);
     expect(result).toMatchObject({
       benchmark: 'initial-sync',
-      parameters: { records: 50, database: 'sqlite', bridge: 'compiled' },
+      parameters: { records: 50, companies: 20, deals: 10, database: 'sqlite', bridge: 'compiled' },
     });
     expect(result.run).toMatchObject({
       node: process.version,
@@ -31,8 +43,14 @@ describe('npm run bench -- --only initial-sync (small)', () => {
     expect(result.figures.map((figure) => figure.name)).toEqual([
       'sync completed',
       'both sides equal',
+      'companies, deals and associations equal',
       'API calls, HubSpot',
       'API calls, Salesforce',
+      'API calls, people',
+      'API calls, companies',
+      'API calls, deals',
+      'API calls, associations',
+      'API calls, other',
       'sync time',
       'records per second',
       'peak memory (bridge process)',
@@ -41,6 +59,11 @@ describe('npm run bench -- --only initial-sync (small)', () => {
       if (figure.verdict !== undefined) expect(['pass', 'miss', 'n/a']).toContain(figure.verdict);
     }
     expect(small.lines.join('\n')).toMatch(/API calls, HubSpot\s+\d+\s+target ≤ 1\.25 × floor/);
+    // The floor of each object type is printed as a formula with this run's numbers.
+    for (const group of ['people', 'companies', 'deals', 'associations'])
+      expect(small.lines.join('\n')).toMatch(
+        new RegExp(`floor, ${group}: HubSpot ⌈\\d+/\\d+⌉ .+ = \\d+\\n.*floor, ${group}: Salesforce ⌈`),
+      );
   });
 
   it("measures the compiled bridge process's memory, and its V8 heap through /metrics", () => {
@@ -106,6 +129,72 @@ describe('npm run bench -- --only initial-sync (small)', () => {
       // Every record is read once at least, and what the other side lacks has to be written.
       expect(calls.reads).toBeGreaterThanOrEqual(term(/search pages|query batches/));
       expect(calls.writes).toBeGreaterThanOrEqual(term(/creates|upserts/));
+    }
+  });
+
+  it('links every company, Account, deal and Opportunity once, with the same associations on both sides', () => {
+    const { details, figures } = written(small.runs[0]!);
+    const crm = (details.dataset as { crm: Record<string, number> }).crm;
+    const verification = details.crmVerification as Record<string, unknown>;
+    expect(crm).toMatchObject({ hubspotCompanies: 10, salesforceAccounts: 10, matchedCompanies: 5 });
+    expect(crm.hubspotDeals! + crm.salesforceOpportunities!).toBe(10);
+    // The data has associations of every kind to sync, in both directions.
+    for (const key of [
+      'hubspotContactsWithCompany',
+      'contactCompaniesToHubspot',
+      'dealCompaniesToHubspot',
+      'dealContactsToHubspot',
+      'contactRolesToSalesforce',
+    ])
+      expect(crm[key]).toBeGreaterThan(0);
+    expect(verification).toMatchObject({
+      companyLinks: crm.hubspotCompanies! + crm.salesforceOnlyAccounts!,
+      expectedCompanyLinks: crm.hubspotCompanies! + crm.salesforceOnlyAccounts!,
+      dealLinks: crm.hubspotDeals! + crm.salesforceOpportunities!,
+      unlinked: { companies: 0, accounts: 0, deals: 0, opportunities: 0 },
+      companyPairsMissed: 0,
+      duplicateDomains: { hubspot: 0, salesforce: 0 },
+      fieldMismatches: {},
+      associationMismatches: {},
+      associationsLost: {},
+      duplicateAssociations: 0,
+      equal: true,
+    });
+    expect(figures.find((figure) => figure.name === 'companies, deals and associations equal')?.value).toBe(
+      'yes',
+    );
+  });
+
+  it('tells the calls apart by object type, each at least the reads and creates its floor counts', () => {
+    const details = written(small.runs[0]!).details as {
+      calls: Record<'hubspot' | 'salesforce', { total: number }>;
+      callsByObject: Record<
+        string,
+        Record<'hubspot' | 'salesforce', { total: number; reads: number; writes: number; auth: number }>
+      >;
+      floor: {
+        byObject: Record<
+          string,
+          Record<'hubspot' | 'salesforce', { calls: number; terms: Array<{ what: string; calls: number }> }>
+        >;
+      };
+    };
+    for (const side of ['hubspot', 'salesforce'] as const) {
+      const groups = Object.values(details.callsByObject).map((group) => group[side].total);
+      expect(groups.reduce((sum, count) => sum + count, 0)).toBe(details.calls[side].total);
+    }
+    for (const group of ['people', 'companies', 'deals', 'associations']) {
+      for (const side of ['hubspot', 'salesforce'] as const) {
+        const calls = details.callsByObject[group]![side];
+        const floor = details.floor.byObject[group]![side];
+        const term = (what: RegExp) =>
+          floor.terms.filter((item) => what.test(item.what)).reduce((sum, item) => sum + item.calls, 0);
+        expect(floor.calls).toBeGreaterThan(0);
+        expect(calls.auth).toBe(0);
+        // Every record (and every association) is read once at least, and what the other side lacks is written.
+        expect(calls.reads).toBeGreaterThanOrEqual(term(/search pages|query batches|reads|queries/));
+        expect(calls.writes).toBeGreaterThanOrEqual(term(/creates|upserts|labels/));
+      }
     }
   });
 });

@@ -33,6 +33,8 @@ export interface CallCounts {
   total: number;
   /** Keyed `METHOD /route/pattern`, e.g. `PATCH /services/data/vXX.X/composite/sobjects`. */
   byRoute: Record<string, number>;
+  /** The same calls per object touched (`Contact`, `Contact+Lead`, `(none)`), then per route. */
+  byObject: Record<string, Record<string, number>>;
 }
 
 export interface FaultInfo {

@@ -88,19 +88,32 @@ function matches(fault: Fault, call: CallFacts): boolean {
   return true;
 }
 
-/** Calls per org and per `METHOD route`, for tests and benchmarks that count API calls. */
+/**
+ * Calls per org and per `METHOD route`, for tests and benchmarks that count API calls; and the same per
+ * object the call touched (`(none)` for calls about no object: tokens, limits, the global describe).
+ */
 export class CallCounter {
   private readonly counts = new Map<string, Map<string, number>>();
+  private readonly objectCounts = new Map<string, Map<string, number>>();
 
-  record(orgId: string | null, key: string): void {
+  record(orgId: string | null, key: string, object: string | null = null): void {
     const org = orgId ?? '-';
     const routes = this.counts.get(org) ?? new Map<string, number>();
     routes.set(key, (routes.get(key) ?? 0) + 1);
     this.counts.set(org, routes);
+    const perObject = this.objectCounts.get(org) ?? new Map<string, number>();
+    const objectKey = `${object ?? '(none)'}\t${key}`;
+    perObject.set(objectKey, (perObject.get(objectKey) ?? 0) + 1);
+    this.objectCounts.set(org, perObject);
   }
 
-  snapshot(orgId?: string): { total: number; byRoute: Record<string, number> } {
+  snapshot(orgId?: string): {
+    total: number;
+    byRoute: Record<string, number>;
+    byObject: Record<string, Record<string, number>>;
+  } {
     const byRoute: Record<string, number> = {};
+    const byObject: Record<string, Record<string, number>> = {};
     let total = 0;
     for (const [org, routes] of this.counts) {
       if (orgId && org !== orgId) continue;
@@ -109,11 +122,24 @@ export class CallCounter {
         total += n;
       }
     }
-    return { total, byRoute };
+    for (const [org, keys] of this.objectCounts) {
+      if (orgId && org !== orgId) continue;
+      for (const [objectKey, n] of keys) {
+        const [object = '(none)', key = ''] = objectKey.split('\t');
+        const routes = (byObject[object] ??= {});
+        routes[key] = (routes[key] ?? 0) + n;
+      }
+    }
+    return { total, byRoute, byObject };
   }
 
   reset(orgId?: string): void {
-    if (orgId) this.counts.delete(orgId);
-    else this.counts.clear();
+    if (orgId) {
+      this.counts.delete(orgId);
+      this.objectCounts.delete(orgId);
+    } else {
+      this.counts.clear();
+      this.objectCounts.clear();
+    }
   }
 }

@@ -27,6 +27,11 @@ export interface RequestContext {
   version: string;
   /** A DML fault armed for this call (collections apply it per record). */
   fault: Fault | null;
+  /**
+   * The object(s) the call touched when the route does not name one (`Contact`, or `Contact+Lead` for a
+   * collection of both): a query's FROM, a collection's record types. Counted beside the route.
+   */
+  callObject?: string | undefined;
 }
 
 export const JSON_TYPE = 'application/json;charset=UTF-8';

@@ -181,7 +181,9 @@ export async function handleApiCall(
     version: '',
     fault: null,
   };
-  res.on('finish', () => state.calls.record(ctx.org?.id ?? null, ctx.routeKey));
+  res.on('finish', () =>
+    state.calls.record(ctx.org?.id ?? null, ctx.routeKey, ctx.callObject ?? ctx.params.sobject ?? null),
+  );
   if (refuseOversized(state, ctx)) return;
   try {
     if (!found) {

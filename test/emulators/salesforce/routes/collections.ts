@@ -59,6 +59,8 @@ function recordsOf(ctx: RequestContext): { allOrNone: boolean; records: Record<s
       throw errors.jsonParser('records must be objects');
     return r as Record<string, unknown>;
   });
+  const types = [...new Set(records.map((record) => typeOf(record) ?? '?'))].sort();
+  if (types.length > 0) ctx.callObject = types.join('+');
   return { allOrNone: body.allOrNone === true, records };
 }
 
@@ -292,6 +294,8 @@ function destroy(ctx: RequestContext): void {
   if (ids.length > MAX_RECORDS) throw tooMany();
   const allOrNone = ctx.url.searchParams.get('allOrNone') === 'true';
   const write = writeContextOf(ctx);
+  const types = new Set(ids.map((raw) => write.org.get(normalizeId(raw) ?? '')?.type ?? '?'));
+  ctx.callObject = [...types].sort().join('+');
   const outcomes = runEach(
     ctx,
     ids.length,

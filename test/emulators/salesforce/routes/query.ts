@@ -28,13 +28,22 @@ function owner(ctx: RequestContext): { orgId: string; userId: string } {
   return { orgId: orgOf(ctx).id, userId: ctx.session?.userId ?? '' };
 }
 
+/** The object a batch of rows came from (its first row's type), else the query's FROM. */
+function objectOf(rows: Record<string, unknown>[], soql?: string): string | undefined {
+  const type = (rows[0]?.attributes as { type?: unknown } | undefined)?.type;
+  if (typeof type === 'string') return type;
+  return soql ? /\bFROM\s+([A-Za-z0-9_]+)/i.exec(soql)?.[1] : undefined;
+}
+
 function query(includeDeleted: boolean) {
   return (ctx: RequestContext): void => {
     const soql = ctx.url.searchParams.get('q');
     if (soql === null || soql.trim() === '')
       throw errors.malformedQuery('A query string has to be specified');
     const nowMs = ctx.state.nowMs();
+    ctx.callObject = objectOf([], soql);
     const result = runQuery(orgOf(ctx), soql, { includeDeleted, version: ctx.version, nowMs });
+    ctx.callObject = objectOf(result.records, soql);
     if (result.records.length === 0)
       return sendJson(ctx, 200, { totalSize: result.totalSize, done: true, records: [] });
     const batch = ctx.state.cursors.open(
@@ -52,6 +61,8 @@ function query(includeDeleted: boolean) {
 function more(ctx: RequestContext): void {
   const batch = ctx.state.cursors.next(ctx.params.locator ?? '', owner(ctx), ctx.version, ctx.state.nowMs());
   if (!batch) throw new SfError(400, 'INVALID_QUERY_LOCATOR', 'invalid query locator');
+  const object = objectOf(batch.records);
+  if (object) ctx.callObject = object;
   sendJson(ctx, 200, batch);
 }
 

@@ -133,15 +133,28 @@ describe('fault injection', () => {
 });
 
 describe('call counters, quota and limits', () => {
-  it('counts calls per method and route, per org, and resets', async () => {
+  it('counts calls per method and route, and per object touched, per org, and resets', async () => {
     await emulator.control.resetCalls();
     await conn.sobject('Contact').create({ LastName: 'a' });
-    await conn.sobject('Contact').create({ LastName: 'b' });
+    const account = await conn.sobject('Account').create({ Name: 'b' });
     await conn.query('SELECT Id FROM Contact');
+    await conn.sobject('Account').update([{ Id: String(account.id), Name: 'c' }], { allOrNone: false });
     const calls = await emulator.control.calls({ org: 'default' });
     expect(calls).toEqual({
-      total: 3,
-      byRoute: { 'POST /services/data/vXX.X/sobjects/:sobject': 2, 'GET /services/data/vXX.X/query': 1 },
+      total: 4,
+      byRoute: {
+        'POST /services/data/vXX.X/sobjects/:sobject': 2,
+        'GET /services/data/vXX.X/query': 1,
+        'PATCH /services/data/vXX.X/composite/sobjects': 1,
+      },
+      // A query counts for the object it reads from, a collection for its records' types.
+      byObject: {
+        Contact: { 'POST /services/data/vXX.X/sobjects/:sobject': 1, 'GET /services/data/vXX.X/query': 1 },
+        Account: {
+          'POST /services/data/vXX.X/sobjects/:sobject': 1,
+          'PATCH /services/data/vXX.X/composite/sobjects': 1,
+        },
+      },
     });
     expect((await emulator.control.calls({ org: 'uat' })).total).toBe(0);
     await emulator.control.resetCalls();
