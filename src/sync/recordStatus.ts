@@ -247,6 +247,7 @@ export async function recordSyncStatus(
     link: link && { state: link.state, tombstonedSide: link.tombstonedSide },
     salesforceObject: link?.salesforceObjectType ?? null,
     pendingMatch: pendingMatch !== null,
+    possibleDuplicate: pendingMatch !== null && isConvertedElsewhere(pendingMatch),
     openConflicts: openConflicts.length,
     unresolvedFailures: unresolved.length,
     queued: waiting !== null,

@@ -87,6 +87,7 @@ describe.each(testDialects)('lead conversion (%s)', (dialect) => {
     const card = await cardOf(lead.hubspotId);
     expect(card.link).toBeNull();
     expect(card.failures).toEqual([]);
+    expect(card.summary.message).toContain('merge them in HubSpot');
     expect(card.possibleDuplicates.map((duplicate) => duplicate.record)).toEqual([
       { side: 'salesforce', objectType: 'Contact', recordId: other.contactId },
       contactRef(other.hubspotId),
