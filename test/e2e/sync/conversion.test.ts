@@ -153,6 +153,30 @@ describe.each(testDialects)('lead conversion (%s)', (dialect) => {
     expect(await h.testDb.db('failures').whereNull('resolved_at')).toEqual([]);
   });
 
+  it('the merge settles it when only a later change of the merged-away contact reaches the worker', async () => {
+    const { lead, other } = await convertedIntoLinkedContact();
+    await h.markSalesforce('Lead', lead.leadId);
+    await h.drain();
+    await expectPossibleDuplicates(lead, other);
+
+    // The Lead's contact is the one kept; the worker hears only of its old id (a late event, a Sync now).
+    const survivor = await emulators.hubspot.control
+      .asUser(h.portalId)
+      .merge('contacts', lead.hubspotId, other.hubspotId);
+    await h.resetCalls();
+    await h.markHubspot(lead.hubspotId);
+    await h.drain();
+    expect(await links.findActiveBySalesforce(h.testDb.db, h.installationId, other.contactId)).toMatchObject({
+      hubspotId: survivor.id,
+    });
+    expect(await pendingMatches.listOpen(h.testDb.db, h.installationId)).toEqual([]);
+    expect([await countOf('Lead'), await countOf('Contact')]).toEqual([1, 1]);
+    expect(await liveContacts()).toHaveLength(1);
+    const card = await cardOf(survivor.id);
+    expect(card.link).toMatchObject({ state: 'active', salesforce: { recordId: other.contactId } });
+    expect(card.possibleDuplicates).toEqual([]);
+  });
+
   /**
    * The contact is edited while its Lead converts, and the worker holds a copy of the Lead read just before
    * the conversion: it learns of the conversion only from Salesforce refusing the write.
