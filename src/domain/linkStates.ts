@@ -7,8 +7,8 @@
  *              │  │                            │  │
  *              │  └── merge ──► merged ◄─ merge ┘  │          (points at the surviving link)
  *              ├── supersede ─► superseded ◄───────┤          (a Lead link replaced by its converted
- *              │                                       │           Contact's, also when converted while deleted)
- *              └── duplicate ─► duplicate  ◄───────────┘          (a Lead converted into a Contact that syncs
+ *              │                                   │           Contact's, also when converted while deleted)
+ *              └── duplicate ─► duplicate ◄────────┘          (a Lead converted into a Contact that syncs
  *                                                              with another HubSpot record: points at that link)
  *
  *   every state but purged ── purge ──► purged                (privacy deletion: kept to block re-creation)
