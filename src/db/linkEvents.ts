@@ -14,6 +14,7 @@ export const linkEventKinds = [
   'restored',
   'merged',
   'superseded',
+  'duplicate',
   'purged',
 ] as const;
 export type LinkEventKind = (typeof linkEventKinds)[number];
@@ -39,7 +40,10 @@ const LinkEventSchema = z.object({
   event: z.enum(linkEventKinds),
   fromState: z.enum(linkStates).nullable(),
   toState: z.enum(linkStates),
-  /** The surviving link (merged), the successor (superseded) or the predecessor (created by conversion). */
+  /**
+   * The surviving link (merged), the successor (superseded), the other HubSpot record's link that holds the
+   * converted Contact (duplicate) or the predecessor (created by conversion).
+   */
   relatedLinkId: z.string().nullable(),
   reason: z.string(),
   actor: z.string(),

@@ -1,5 +1,6 @@
 /**
- * State changes of links: tombstone, restore, merge, purge, and supersede on lead conversion. Each one asks
+ * State changes of links: tombstone, restore, merge, purge, and supersede (or end as a duplicate) on lead
+ * conversion. Each one asks
  * the state machine (domain/linkStates.ts) first, locks the link, and records a link_events row in the same
  * transaction; a refused change is returned as a value and changes nothing.
  */
@@ -176,6 +177,39 @@ export async function supersede(
     if (error instanceof SupersedeCollision) return error.result;
     throw error;
   }
+}
+
+/**
+ * Lead conversion into a Contact that another HubSpot record's link holds (`holderLinkId`): the Lead's link
+ * ends as `duplicate`, pointing at that link, and its HubSpot record is left without a link (it waits on a
+ * question, opened by the caller in the same transaction). Nothing is written to either system.
+ */
+export async function endAsDuplicate(
+  db: Queryable,
+  installationId: string,
+  linkId: string,
+  holderLinkId: string,
+  context: linkEvents.ChangeContext,
+): Promise<links.LinkWriteResult> {
+  return inTransaction(db, async (trx) => {
+    const link = await links.findByIdForUpdate(trx, installationId, linkId);
+    if (!link) return { ok: false, code: 'not_found', reason: `no link ${linkId}` } as const;
+    const holder = await links.findById(trx, installationId, holderLinkId);
+    if (!holder) return { ok: false, code: 'not_found', reason: `no link ${holderLinkId}` } as const;
+    const verdict = transitionLink(link, { kind: 'duplicate', holder });
+    if (!verdict.ok) return { ok: false, code: 'illegal_transition', reason: verdict.reason } as const;
+    await trx<links.LinkRow>(links.LINKS).where({ id: linkId }).update({
+      state: verdict.to,
+      superseded_by_link_id: holderLinkId,
+      state_changed_at: context.now,
+      updated_at: context.now,
+    });
+    await linkEvents.append(
+      trx,
+      linkEvents.build(installationId, linkId, 'duplicate', link.state, verdict.to, holderLinkId, context),
+    );
+    return { ok: true, link: await links.getOrThrow(trx, installationId, linkId) } as const;
+  });
 }
 
 /**

@@ -68,6 +68,7 @@ const LinkSchema = z.object({
   salesforceId: SalesforceIdSchema,
   state: z.enum(linkStates),
   origin: z.enum(linkOrigins),
+  /** Superseded: the converted Contact's link. Duplicate: the other HubSpot record's link to that Contact. */
   supersededByLinkId: z.string().nullable(),
   mergedIntoLinkId: z.string().nullable(),
   /** Which side's record was deleted, while tombstoned (kept afterwards for history). */

@@ -20,6 +20,13 @@ import {
 
 export const PENDING_MATCHES = 'pending_matches';
 
+/**
+ * The `matchedBy` of a question opened when a linked Lead converted into a Contact that syncs with another
+ * HubSpot record: the question is about the Lead's HubSpot record, and its candidates are that Contact and
+ * the other HubSpot record (possible duplicates of one person). While it is open the record creates nothing.
+ */
+export const CONVERTED_ELSEWHERE = 'converted_elsewhere';
+
 export const pendingMatchStates = ['open', 'resolved', 'dismissed'] as const;
 
 export interface PendingMatchRow {

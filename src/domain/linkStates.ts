@@ -6,16 +6,20 @@
  *   create ─► active ──────── tombstone ───► tombstoned      (one side deleted; grace period)
  *              │  │                            │  │
  *              │  └── merge ──► merged ◄─ merge ┘  │          (points at the surviving link)
- *              └── supersede ─► superseded ◄───────┘          (a Lead link replaced by its converted
- *                                                              Contact's, also when converted while deleted)
+ *              ├── supersede ─► superseded ◄───────┤          (a Lead link replaced by its converted
+ *              │                                   │           Contact's, also when converted while deleted)
+ *              └── duplicate ─► duplicate ◄────────┘          (a Lead converted into a Contact that syncs
+ *                                                              with another HubSpot record: points at that link)
  *
  *   every state but purged ── purge ──► purged                (privacy deletion: kept to block re-creation)
  *
- * merged, superseded and purged are final: a link that ended is never revived; a new link is made instead.
+ * merged, superseded, duplicate and purged are final: a link that ended is never revived; a new link is made
+ * instead. A `duplicate` link leaves its HubSpot record without a current link: the record waits on a question
+ * for a person (the two HubSpot records are possible duplicates of one person), never on the ended link.
  * Pure: no I/O, no clock. The storage layer asks `transitionLink` before every state change.
  */
 
-export const linkStates = ['active', 'tombstoned', 'merged', 'superseded', 'purged'] as const;
+export const linkStates = ['active', 'tombstoned', 'merged', 'superseded', 'duplicate', 'purged'] as const;
 export type LinkState = (typeof linkStates)[number];
 
 export type LinkSide = 'hubspot' | 'salesforce';
@@ -34,6 +38,8 @@ export type LinkChange =
   | { kind: 'restore' }
   | { kind: 'merge'; survivor: LinkFacts }
   | { kind: 'supersede'; successor: Pick<LinkFacts, 'id' | 'hubspotObjectType' | 'salesforceObjectType'> }
+  /** A converted Lead whose Contact is held by `holder`, the active link of another HubSpot record. */
+  | { kind: 'duplicate'; holder: LinkFacts }
   | { kind: 'purge' };
 
 export type LinkChangeKind = LinkChange['kind'];
@@ -49,11 +55,28 @@ export const linkTransitions: ReadonlyArray<{ kind: LinkChangeKind; from: LinkSt
   { kind: 'merge', from: 'tombstoned', to: 'merged' },
   { kind: 'supersede', from: 'active', to: 'superseded' },
   { kind: 'supersede', from: 'tombstoned', to: 'superseded' },
+  { kind: 'duplicate', from: 'active', to: 'duplicate' },
+  { kind: 'duplicate', from: 'tombstoned', to: 'duplicate' },
   { kind: 'purge', from: 'active', to: 'purged' },
   { kind: 'purge', from: 'tombstoned', to: 'purged' },
   { kind: 'purge', from: 'merged', to: 'purged' },
   { kind: 'purge', from: 'superseded', to: 'purged' },
+  { kind: 'purge', from: 'duplicate', to: 'purged' },
 ];
+
+/**
+ * The link that speaks for a record, from all its links newest first: the active one, else a tombstone (which
+ * blocks re-creation), else the newest ended one, unless that one is a `duplicate` link: its record has no
+ * current link and waits on a question instead (older ended links are history, not a way back).
+ */
+export function currentLinkOf<T extends { readonly state: LinkState }>(newestFirst: readonly T[]): T | null {
+  const newest = newestFirst[0];
+  return (
+    newestFirst.find((link) => link.state === 'active') ??
+    newestFirst.find((link) => link.state === 'tombstoned') ??
+    (newest && newest.state !== 'duplicate' ? newest : null)
+  );
+}
 
 /** Decides whether `change` may happen to `link`, and the state it leads to. */
 export function transitionLink(link: LinkFacts, change: LinkChange): LinkTransition {
@@ -72,6 +95,7 @@ const pastTense: Record<LinkChangeKind, string> = {
   restore: 'restored',
   merge: 'merged',
   supersede: 'superseded',
+  duplicate: 'ended as a duplicate',
   purge: 'purged',
 };
 
@@ -92,6 +116,16 @@ function refuse(link: LinkFacts, change: LinkChange): string | null {
       if (change.successor.hubspotObjectType !== link.hubspotObjectType)
         return 'the successor must link the same kind of HubSpot object';
       if (change.successor.id === link.id) return 'a link cannot supersede itself';
+      return null;
+    case 'duplicate':
+      if (link.salesforceObjectType !== 'Lead')
+        return 'only a Lead link ends as a duplicate (by lead conversion)';
+      if (change.holder.id === link.id) return 'a link cannot be its own duplicate';
+      if (change.holder.state !== 'active') return "the converted Contact's link must be active";
+      if (change.holder.salesforceObjectType !== 'Contact')
+        return "the holding link must be the converted Contact's";
+      if (change.holder.hubspotObjectType !== link.hubspotObjectType)
+        return 'the holding link must link the same kind of HubSpot object';
       return null;
     case 'tombstone':
     case 'restore':

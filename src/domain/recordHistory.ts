@@ -65,7 +65,7 @@ export interface AuditFact {
 /** A link event as the history needs it, with the link it belongs to. */
 export interface LinkEventFact {
   readonly id: number;
-  readonly event: 'created' | 'tombstoned' | 'restored' | 'merged' | 'superseded' | 'purged';
+  readonly event: 'created' | 'tombstoned' | 'restored' | 'merged' | 'superseded' | 'duplicate' | 'purged';
   readonly reason: string;
   readonly actor: string;
   readonly occurredAt: number;
@@ -311,6 +311,13 @@ function linkEntry(event: LinkEventFact, actor: HistoryActor): HistoryEntry {
         kind: 'lead_converted',
         title: 'Lead converted in Salesforce',
         detail: `${counterpart} was converted; the sync now follows the Contact it became.`,
+      };
+    case 'duplicate':
+      return {
+        ...base,
+        kind: 'lead_converted',
+        title: 'Lead converted into a Contact that syncs elsewhere',
+        detail: `${counterpart} was converted into a Contact that already syncs with another HubSpot contact: the two contacts may be one person. Merge them in HubSpot; the one kept syncs with the Contact.`,
       };
     case 'merged':
       return {

@@ -45,6 +45,8 @@ export interface RecordSummaryFacts {
   /** The Salesforce object the record is linked to (`Lead`, `Contact`), for the wording. */
   readonly salesforceObject: string | null;
   readonly pendingMatch: boolean;
+  /** The question is about a possible duplicate: its Lead converted into a Contact another record syncs with. */
+  readonly possibleDuplicate?: boolean;
   readonly openConflicts: number;
   readonly unresolvedFailures: number;
   readonly queued: boolean;
@@ -109,8 +111,9 @@ export function recordSummary(facts: RecordSummaryFacts): RecordSummary {
       return {
         state,
         title: 'Waiting for a person',
-        message:
-          'More than one Salesforce record could be this one, so the sync is waiting for you: pick the right record below, or ask for a new one.',
+        message: facts.possibleDuplicate
+          ? "This record's Salesforce Lead was converted into a Contact that another HubSpot record already syncs with, so the two may be one person and this one does not sync for now: merge them in HubSpot (listed below), and the one kept syncs with the Contact."
+          : 'More than one Salesforce record could be this one, so the sync is waiting for you: pick the right record below, or ask for a new one.',
       };
     case 'conflict':
       return {

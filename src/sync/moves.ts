@@ -3,6 +3,12 @@
  * (supersede), and a merged record's link moves to the survivor (into the survivor's own link when it has
  * one, else to a new link between the survivor and the other side's record). The caller then reads the
  * records the link now names and plans again. A converted Lead is never written to.
+ *
+ * A Lead converted into a Contact that already syncs with another HubSpot record is not moved: one link would
+ * silently win. The Lead's link ends as a `duplicate` and its HubSpot record waits on a question naming the
+ * Contact and the other HubSpot record, shown as possible duplicates on both records' cards, and creates
+ * nothing meanwhile. Merging the two in HubSpot settles it: the survivor takes over the Contact's link (the
+ * merge move below), and the questions about the merged records close.
  */
 import type { Knex } from 'knex';
 import * as associationWaits from '../db/associationWaits';
@@ -13,12 +19,16 @@ import * as links from '../db/links';
 import type { JsonValue } from '../db/recordRefs';
 import type { LinkChange, SyncPlan } from '../domain/planner';
 import { PRIMARY_COMPANY_PROPERTY } from '../domain/transforms/association';
+import { mergedIdsOf } from '../connectors/hubspot/records';
+import * as pendingMatches from '../db/pendingMatches';
 import type { AttemptError } from '../queue/settle';
 import { BRIDGE_ACTOR, type BatchContext } from './context';
 import type { Unit } from './unit';
 
 export type MoveResult =
   | { readonly kind: 'moved'; readonly linkId: string }
+  /** The link ended without a successor (a Lead converted into a Contact linked elsewhere): nothing to sync. */
+  | { readonly kind: 'ended' }
   | { readonly kind: 'failed'; readonly error: AttemptError };
 
 export function movesLink(plan: SyncPlan): boolean {
@@ -109,6 +119,81 @@ async function followConversion(
   if (marks.length > 0) await dirty.markMany(trx, marks, nowMs);
 }
 
+/**
+ * A Lead converted into a Contact that `holder`, another HubSpot record's link, syncs with: the Lead's link ends
+ * as a duplicate and its HubSpot record waits on a question naming both (see the file header).
+ */
+async function endAsDuplicate(
+  trx: Knex.Transaction,
+  context: BatchContext,
+  link: links.Link,
+  holder: links.Link,
+  ctx: (reason: string) => links.ChangeContext,
+): Promise<MoveResult> {
+  const { installationId } = context;
+  const ended = await linkLifecycle.endAsDuplicate(
+    trx,
+    installationId,
+    link.id,
+    holder.id,
+    ctx('lead converted into a Contact that syncs with another HubSpot record'),
+  );
+  if (!ended.ok) {
+    return collision(
+      `The Salesforce Lead was converted into a Contact that is already linked to another HubSpot contact, and the link could not end (${ended.reason}). Merge the two HubSpot contacts, then press Retry.`,
+    );
+  }
+  const candidate = (record: pendingMatches.Candidate['record'], label: string) => ({
+    record,
+    matchedBy: pendingMatches.CONVERTED_ELSEWHERE,
+    label,
+  });
+  await pendingMatches.open(
+    trx,
+    {
+      installationId,
+      record: { side: 'hubspot', objectType: link.hubspotObjectType, recordId: link.hubspotId },
+      candidates: [
+        candidate(
+          { side: 'salesforce', objectType: 'Contact', recordId: holder.salesforceId },
+          `Contact ${holder.salesforceId}, converted from Lead ${link.salesforceId}`,
+        ),
+        candidate(
+          { side: 'hubspot', objectType: holder.hubspotObjectType, recordId: holder.hubspotId },
+          `HubSpot contact ${holder.hubspotId}, which syncs with that Contact`,
+        ),
+      ],
+      reason: 'linked_elsewhere',
+    },
+    context.now(),
+  );
+  return { kind: 'ended' };
+}
+
+/**
+ * After a HubSpot merge moved a link to the survivor: questions about the survivor and the records merged into
+ * it are moot (a converted Lead's contact and the contact its Contact syncs with, merged into one).
+ */
+async function closeMergedQuestions(
+  trx: Knex.Transaction,
+  context: BatchContext,
+  unit: Unit,
+  survivorId: string,
+  nowMs: number,
+): Promise<void> {
+  const objectType = unit.link?.hubspotObjectType;
+  if (!objectType) return;
+  const merged = unit.hubspot?.id === survivorId ? mergedIdsOf(unit.hubspot) : [];
+  for (const recordId of new Set([survivorId, ...merged, unit.link?.hubspotId ?? survivorId])) {
+    await pendingMatches.dismissForRecord(
+      trx,
+      context.installationId,
+      { side: 'hubspot', objectType, recordId },
+      { resolvedBy: BRIDGE_ACTOR, now: nowMs },
+    );
+  }
+}
+
 export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPlan): Promise<MoveResult> {
   const { installationId } = context;
   const change = plan.linkChanges.find(
@@ -131,7 +216,16 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
       correlationId: context.correlationId,
     });
     let moved: MoveResult;
-    if (change.kind === 'lead_converted') {
+    const holder =
+      change.kind === 'lead_converted'
+        ? await links.findActiveBySalesforce(trx, installationId, change.contactId)
+        : null;
+    const heldElsewhere =
+      holder !== null &&
+      (holder.hubspotObjectType !== link.hubspotObjectType || holder.hubspotId !== link.hubspotId);
+    if (holder && heldElsewhere) {
+      moved = await endAsDuplicate(trx, context, link, holder, ctx);
+    } else if (change.kind === 'lead_converted') {
       const result = await linkLifecycle.supersede(
         trx,
         installationId,
@@ -174,9 +268,11 @@ export async function applyMove(context: BatchContext, unit: Unit, plan: SyncPla
           kind: 'moved',
           linkId: survivorLink ? survivorLink.id : 'survivor' in result ? result.survivor.id : result.link.id,
         };
+        if (change.side === 'hubspot')
+          await closeMergedQuestions(trx, context, unit, change.survivorId, nowMs);
       }
     }
-    if (moved.kind === 'moved') {
+    if (moved.kind !== 'failed') {
       await auditEntries.append(
         trx,
         plan.audit.map((entry) => ({

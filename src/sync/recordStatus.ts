@@ -17,6 +17,7 @@ import * as pendingMatches from '../db/pendingMatches';
 import type { RecordRef } from '../db/recordRefs';
 import { asFailureCategory, failureAdvice } from '../domain/failures';
 import { graceEndsAtMs } from '../domain/deletes';
+import { currentLinkOf } from '../domain/linkStates';
 import type { FieldPlan, PlanOutcome } from '../domain/planner';
 import { recordSummary, type RecordSummary } from '../domain/recordSummary';
 import type { SalesforceObjectType } from '../domain/records';
@@ -116,15 +117,19 @@ export interface RecordSyncStatus {
   /** The mass-delete brake holds this record's delete for an admin: nothing is marked yet. */
   readonly deleteHeld: boolean;
   /**
-   * Salesforce records that match this HubSpot record but could not link to it, because it syncs with
-   * another one (a person who is both a Lead and a Contact): possible duplicates in Salesforce, each with
-   * the question waiting about it.
+   * Records that may be the same person as this HubSpot record, each with the question waiting about it and
+   * what a person can do:
+   * - Salesforce records that match it but could not link to it, because it syncs with another one (a person
+   *   who is both a Lead and a Contact): possible duplicates in Salesforce.
+   * - When a Lead converted into a Contact that another HubSpot record syncs with: on the Lead's HubSpot
+   *   record, that Contact and the other HubSpot record; on the other HubSpot record, the Lead's.
    */
   readonly possibleDuplicates: ReadonlyArray<{
     readonly questionId: string;
     readonly record: RecordRef;
     readonly salesforceUrl: string | null;
     readonly openedAt: number;
+    readonly whatToDo: string;
   }>;
   /**
    * Associated records this record's associations wait for (its company or Account, a deal's contact): not
@@ -134,16 +139,6 @@ export interface RecordSyncStatus {
     readonly record: { readonly side: 'hubspot' | 'salesforce'; readonly recordId: string };
     readonly salesforceUrl: string | null;
   }>;
-}
-
-/** The link a card shows: the active one, else a tombstone, else the newest ended one. */
-function currentLink(all: readonly links.Link[]): links.Link | null {
-  return (
-    all.find((link) => link.state === 'active') ??
-    all.find((link) => link.state === 'tombstoned') ??
-    all[0] ??
-    null
-  );
 }
 
 function linkRecords(link: links.Link): [RecordRef, RecordRef] {
@@ -187,6 +182,15 @@ async function deletionView(
   };
 }
 
+const CONVERT_OR_MERGE_IN_SALESFORCE =
+  'Convert the Lead or merge the records in Salesforce; nothing is lost meanwhile.';
+const MERGE_IN_HUBSPOT =
+  'A Lead converted into a Salesforce Contact that another HubSpot contact already syncs with: the two HubSpot contacts may be one person. Merge them in HubSpot; the one kept syncs with the Contact.';
+
+function isConvertedElsewhere(question: pendingMatches.PendingMatch): boolean {
+  return question.candidates.some((candidate) => candidate.matchedBy === pendingMatches.CONVERTED_ELSEWHERE);
+}
+
 /** The card's view of one record. With `dryRun`, both records are read (two or three API calls) and planned. */
 export async function recordSyncStatus(
   deps: EngineDeps,
@@ -200,7 +204,8 @@ export async function recordSyncStatus(
     installations.findById(db, installationId),
     settingsFor(db, installationId),
   ]);
-  const link = currentLink(allLinks);
+  // The link the sync uses: a record whose link ended as a duplicate shows its question instead.
+  const link = currentLinkOf(allLinks);
   const records = link ? linkRecords(link) : [record];
   const queued = (
     await Promise.all(records.map((ref) => dirty.findByRecord(db, installationId, ref)))
@@ -260,6 +265,7 @@ export async function recordSyncStatus(
     link: link && { state: link.state, tombstonedSide: link.tombstonedSide },
     salesforceObject: link?.salesforceObjectType ?? null,
     pendingMatch: pendingMatch !== null,
+    possibleDuplicate: pendingMatch !== null && isConvertedElsewhere(pendingMatch),
     openConflicts: openConflicts.length,
     unresolvedFailures: unresolved.length,
     queued: waiting !== null,
@@ -308,15 +314,30 @@ export async function recordSyncStatus(
       };
     }),
     failures: unresolved.map(failureView),
-    possibleDuplicates: duplicates.map((question) => ({
-      questionId: question.id,
-      record: question.record,
-      salesforceUrl:
-        question.record.side === 'salesforce'
-          ? urlOf(question.record.objectType, question.record.recordId)
-          : null,
-      openedAt: question.openedAt,
-    })),
+    possibleDuplicates: [
+      ...duplicates.map((question) => ({
+        questionId: question.id,
+        record: question.record,
+        salesforceUrl:
+          question.record.side === 'salesforce'
+            ? urlOf(question.record.objectType, question.record.recordId)
+            : null,
+        openedAt: question.openedAt,
+        whatToDo: isConvertedElsewhere(question) ? MERGE_IN_HUBSPOT : CONVERT_OR_MERGE_IN_SALESFORCE,
+      })),
+      ...(pendingMatch && isConvertedElsewhere(pendingMatch)
+        ? pendingMatch.candidates.map((candidate) => ({
+            questionId: pendingMatch.id,
+            record: candidate.record,
+            salesforceUrl:
+              candidate.record.side === 'salesforce'
+                ? urlOf(candidate.record.objectType, candidate.record.recordId)
+                : null,
+            openedAt: pendingMatch.openedAt,
+            whatToDo: MERGE_IN_HUBSPOT,
+          }))
+        : []),
+    ],
     waitingFor: waits.map((wait) => {
       const type = wait.side === 'salesforce' ? salesforceTypeOfId(wait.recordId) : null;
       return { record: wait, salesforceUrl: type ? urlOf(type, wait.recordId) : null };

@@ -4,7 +4,7 @@
  * twice in a batch.
  *
  * Building units reads only the database: the link each record has (active first, then a tombstone, which
- * blocks re-creation, then the newest ended link), and for linked units their shadows, open conflicts and
+ * blocks re-creation, then the newest ended link unless it ended as a duplicate: see currentLinkOf), and for linked units their shadows, open conflicts and
  * resolutions waiting to be applied; for unlinked ones any question a person answered about them.
  */
 import * as conflictsTable from '../db/conflicts';
@@ -15,6 +15,7 @@ import type { Choice } from '../db/pendingMatches';
 import type { RecordRef } from '../db/recordRefs';
 import * as shadowsTable from '../db/shadows';
 import { hubspotUserOfEvent } from '../domain/actors';
+import { currentLinkOf } from '../domain/linkStates';
 import type { ConflictResolution, ShadowMap } from '../domain/planner';
 import type { HubspotRecord, Link, SalesforceObjectType, SalesforceRecord } from '../domain/records';
 import { sameSalesforceId } from '../domain/records';
@@ -52,6 +53,11 @@ export interface StoredUnit {
   /** Unlinked: a person's answer to an earlier question about this record. */
   readonly choice: Choice | null;
   readonly hasOpenQuestion: boolean;
+  /**
+   * Unlinked: its Lead converted into a Contact that syncs with another HubSpot record, and the question that
+   * opened is still open. Such a record creates nothing (it would be a duplicate) until a person settles it.
+   */
+  readonly waitsAsDuplicate: boolean;
 }
 
 /** The records of a unit's two sides as far as they are read: absent, not read yet; null, not found at all. */
@@ -112,15 +118,6 @@ export function domainLink(link: links.Link): Link {
   };
 }
 
-function chooseLink(candidates: readonly links.Link[]): links.Link | null {
-  return (
-    candidates.find((link) => link.state === 'active') ??
-    candidates.find((link) => link.state === 'tombstoned') ??
-    candidates[0] ??
-    null
-  );
-}
-
 function keyOf(link: links.Link | null, record: RecordRef): string {
   return link ? `link:${link.id}` : `record:${record.side}:${record.objectType}:${record.recordId}`;
 }
@@ -159,7 +156,7 @@ export async function storedUnits(
     if (!first) continue;
     const link = entry.linkId
       ? await links.findById(db, installationId, entry.linkId)
-      : chooseLink(await links.listForRecord(db, installationId, first.record));
+      : currentLinkOf(await links.listForRecord(db, installationId, first.record));
     const key = keyOf(link, first.record);
     const group = grouped.get(key);
     const afresh = entry.linkId !== undefined || entry.sentInDoubt !== undefined;
@@ -205,8 +202,14 @@ export async function storedUnits(
     }
     let choice: Choice | null = null;
     let hasOpenQuestion = false;
+    let waitsAsDuplicate = false;
     if (!group.link) {
-      hasOpenQuestion = (await pendingMatches.findOpen(db, installationId, group.subject)) !== null;
+      const question = await pendingMatches.findOpen(db, installationId, group.subject);
+      hasOpenQuestion = question !== null;
+      waitsAsDuplicate =
+        question?.candidates.some(
+          (candidate) => candidate.matchedBy === pendingMatches.CONVERTED_ELSEWHERE,
+        ) ?? false;
       const answered = hasOpenQuestion
         ? null
         : await pendingMatches.findLatestResolved(db, installationId, group.subject);
@@ -249,6 +252,7 @@ export async function storedUnits(
       resolvedBy,
       choice,
       hasOpenQuestion,
+      waitsAsDuplicate,
     });
   }
   return units;

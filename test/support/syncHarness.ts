@@ -2,7 +2,8 @@
  * A sync engine under test: a fresh database (SQLite or PostgreSQL), an installation, a HubSpot portal with
  * the bridge's properties and owners matching the Salesforce users, a Salesforce org, clients made the way
  * the bridge makes them, and a manual clock. `drain()` claims and syncs until nothing is due, moving the
- * clock to the next retry when only retries wait: retries and backoff run without real waiting.
+ * clock to the next retry when only retries wait: retries and backoff run without real waiting (the HubSpot
+ * emulator's clock skips the wait too, so a rate-limit window the backoff waited out is over).
  */
 import type { Client } from '@hubspot/api-client';
 import type { Connection } from 'jsforce';
@@ -177,7 +178,10 @@ export async function createHarness(
             .min({ due: 'next_attempt_at' })
             .first()) as { due: number | string | null } | undefined;
           if (next?.due === null || next?.due === undefined) return summaries;
-          clock.advance(Math.max(1, Number(next.due) - clock.now()));
+          const waitMs = Math.max(1, Number(next.due) - clock.now());
+          clock.advance(waitMs);
+          // The wait passes for HubSpot too: its rolling rate-limit windows empty as they would have.
+          await hubspotEmulator.control.advanceClock(waitMs);
           continue;
         }
         summaries.push(await syncInstallationBatch(deps, installationId, claims));

@@ -5,6 +5,8 @@
  * - A HubSpot contact deleted for privacy is purged; one merged into another ends (the survivor syncs), and
  *   a survivor whose merged-away contact holds the link ends too, marking that contact so the link moves to
  *   it (../mergeSurvivors.ts).
+ * - A contact whose Lead converted into a Contact another contact syncs with waits, creating nothing, while
+ *   its question is open (../moves.ts).
  * - Values an earlier round sent in a write that got no answer in time and that are found landed exactly as
  *   sent count as synced (their shadows), and the unit is planned with them (see ../inDoubt.ts).
  * - A create whose earlier attempt may still land in Salesforce waits (see domain/lostCreates.ts).
@@ -239,6 +241,11 @@ export async function plan(
     if (mergedAway) {
       // Survived a merge whose merged-away contact holds the link: the link moves here first.
       ended.push({ kind: 'settle', unit, settlement: { kind: 'complete', alsoMark: mergedAway } });
+      continue;
+    }
+    if (unit.waitsAsDuplicate) {
+      // Its Lead converted into a Contact another contact syncs with: a possible duplicate for a person.
+      ended.push({ kind: 'settle', unit, settlement: { kind: 'complete' } });
       continue;
     }
     const found = planKnowingLanded(context, unit, associationLinks);

@@ -92,7 +92,9 @@ export async function write(
       ended.push(
         moved.kind === 'moved'
           ? { kind: 'again', entry: { items: unit.items, linkId: moved.linkId } }
-          : { kind: 'settle', unit, settlement: { kind: 'fail', error: moved.error } },
+          : moved.kind === 'ended'
+            ? { kind: 'settle', unit, settlement: { kind: 'complete' } }
+            : { kind: 'settle', unit, settlement: { kind: 'fail', error: moved.error } },
       );
       continue;
     }

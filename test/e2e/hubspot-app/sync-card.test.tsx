@@ -1,8 +1,9 @@
 /**
  * The sync card rendered with HubSpot's own testing kit, talking to the real bridge through the HubSpot
  * emulator's signing proxy, over states the real engine produced: a synced pair, "Sync now", a conflict
- * settled from the card, a failure fixed and retried, an ambiguous match answered, a record deleted in
- * Salesforce, a paused installation, and a bridge that is down.
+ * settled from the card, a failure fixed and retried, an ambiguous match answered, two contacts flagged as
+ * possible duplicates by a Lead's conversion, a record deleted in Salesforce, a paused installation, and a
+ * bridge that is down.
  */
 import {
   Alert,
@@ -257,6 +258,52 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
       'Possible duplicate in Salesforce',
     );
     await harness.salesforce.control.deleteRecord(twins[0]!);
+  });
+
+  it("flags two contacts as possible duplicates when one's Lead converts into the other's Contact", async () => {
+    const leadContact = await createContact({ email: 'pat.lee@card.example', lastname: 'Lee' });
+    const leadId = (
+      (await api('GET', `/api/sync/records/hubspot/contacts/${leadContact}`)).body.link as {
+        salesforce: { recordId: string };
+      }
+    ).salesforce.recordId;
+    const account = await harness.salesforce.control.createRecord('Account', { Name: 'Lee Inc' });
+    const contact = await harness.salesforce.control.createRecord('Contact', {
+      LastName: 'Lee',
+      Email: 'pat@card.example',
+      AccountId: account.id,
+    });
+    await settle();
+    const other = (
+      (await api('GET', `/api/sync/records/salesforce/Contact/${contact.id}`)).body.link as {
+        hubspot: { recordId: string };
+      }
+    ).hubspot.recordId;
+    await harness.salesforce.control.convertLead(leadId, {
+      accountId: account.id,
+      contactId: contact.id,
+      createOpportunity: false,
+    });
+    await settle();
+
+    const card = renderCard(leadContact);
+    await card.showsTag('Waiting for a person');
+    await card.until(() =>
+      expect(textOf(card.findByTestId(Alert, 'possible-duplicates'))).toContain(`HubSpot contact ${other}`),
+    );
+    const shown = textOf(card.findByTestId(Alert, 'possible-duplicates'));
+    expect(shown).toContain(`Contact ${contact.id}`);
+    expect(shown).toContain('Merge them in HubSpot');
+    expect(card.findByTestId(Alert, 'possible-duplicates').props.title).toBe('2 possible duplicates');
+
+    const otherCard = renderCard(other);
+    await otherCard.showsTag('In sync');
+    await otherCard.until(() =>
+      expect(textOf(otherCard.findByTestId(Alert, 'possible-duplicates'))).toContain(
+        `HubSpot contact ${leadContact}`,
+      ),
+    );
+    expect(otherCard.findByTestId(Alert, 'possible-duplicates').props.title).toBe('Possible duplicate');
   });
 
   it('says when the Salesforce record was deleted', async () => {

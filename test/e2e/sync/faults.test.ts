@@ -12,6 +12,7 @@ import * as links from '../../../src/db/links';
 import type { HubSpotEmulator } from '../../emulators/hubspot';
 import type { SalesforceEmulator } from '../../emulators/salesforce';
 import { testDialects } from '../../support/db';
+import { seededRandom } from '../../support/seededRandom';
 import { startHubSpot, startSalesforce } from '../../support/syncEmulators';
 import { createHarness, type Harness } from '../../support/syncHarness';
 
@@ -26,17 +27,6 @@ afterAll(async () => {
   await hubspotEmulator.close();
   await salesforceEmulator.close();
 });
-
-/** A small deterministic random source (mulberry32), so a failing run can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COLLECTION = '/services/data/vXX.X/composite/sobjects';
 
@@ -135,7 +125,7 @@ describe.each(testDialects)('faults on a fifth of the calls (%s)', (dialect) => 
   });
 
   it('converges with no duplicate and no lost edit', async () => {
-    const pick = random(20261122);
+    const pick = seededRandom(20261122);
     const choose = <T>(items: readonly T[]): T => items[Math.floor(pick() * items.length)] as T;
     const hubspotIds: string[] = [];
     for (let index = 0; index < 6; index += 1) {

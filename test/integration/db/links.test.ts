@@ -251,6 +251,44 @@ describe.each(testDialects)('links on %s', (dialect) => {
     expect((await links.findById(testDb.db, installationId, lead.id))?.state).toBe('active');
   });
 
+  it("ends a Lead link as a duplicate of another record's link to its converted Contact, and refuses the rest", async () => {
+    const holder = await createLink();
+    const lead = await createLink({ salesforceObjectType: 'Lead', salesforceId: salesforceId('00Q') });
+    const refused = await linkLifecycle.endAsDuplicate(
+      testDb.db,
+      installationId,
+      holder.id,
+      lead.id,
+      context(2000),
+    );
+    expect(refused).toMatchObject({ ok: false, code: 'illegal_transition' });
+
+    const ended = await linkLifecycle.endAsDuplicate(
+      testDb.db,
+      installationId,
+      lead.id,
+      holder.id,
+      context(2000, 'lead converted'),
+    );
+    expect(ended).toMatchObject({
+      ok: true,
+      link: { state: 'duplicate', supersededByLinkId: holder.id, stateChangedAt: 2000 },
+    });
+    expect(await links.findActiveByHubspot(testDb.db, installationId, 'contacts', lead.hubspotId)).toBeNull();
+    expect((await links.findById(testDb.db, installationId, holder.id))?.state).toBe('active');
+    expect(await linkEvents.listForLink(testDb.db, installationId, lead.id)).toMatchObject([
+      { event: 'created' },
+      { event: 'duplicate', fromState: 'active', toState: 'duplicate', relatedLinkId: holder.id },
+    ]);
+    // Ended for good: it neither ends twice nor comes back.
+    expect(
+      await linkLifecycle.endAsDuplicate(testDb.db, installationId, lead.id, holder.id, context(3000)),
+    ).toMatchObject({ ok: false, code: 'illegal_transition' });
+    expect(
+      await linkLifecycle.change(testDb.db, installationId, lead.id, { kind: 'restore' }, context(3000)),
+    ).toMatchObject({ ok: false, code: 'illegal_transition' });
+  });
+
   it('works inside a caller transaction, where a refused create does not abort the transaction', async () => {
     const existing = await createLink();
     await testDb.db.transaction(async (trx) => {

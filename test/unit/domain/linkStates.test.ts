@@ -1,4 +1,5 @@
 import {
+  currentLinkOf,
   linkStates,
   transitionLink,
   type LinkChange,
@@ -25,6 +26,7 @@ const changes: Record<LinkChange['kind'], LinkChange> = {
   restore: { kind: 'restore' },
   merge: { kind: 'merge', survivor },
   supersede: { kind: 'supersede', successor },
+  duplicate: { kind: 'duplicate', holder: survivor },
   purge: { kind: 'purge' },
 };
 
@@ -35,6 +37,7 @@ const expected: Record<LinkState, Record<LinkChange['kind'], LinkState | null>> 
     restore: null,
     merge: 'merged',
     supersede: 'superseded',
+    duplicate: 'duplicate',
     purge: 'purged',
   },
   tombstoned: {
@@ -42,11 +45,27 @@ const expected: Record<LinkState, Record<LinkChange['kind'], LinkState | null>> 
     restore: 'active',
     merge: 'merged',
     supersede: 'superseded',
+    duplicate: 'duplicate',
     purge: 'purged',
   },
-  merged: { tombstone: null, restore: null, merge: null, supersede: null, purge: 'purged' },
-  superseded: { tombstone: null, restore: null, merge: null, supersede: null, purge: 'purged' },
-  purged: { tombstone: null, restore: null, merge: null, supersede: null, purge: null },
+  merged: { tombstone: null, restore: null, merge: null, supersede: null, duplicate: null, purge: 'purged' },
+  superseded: {
+    tombstone: null,
+    restore: null,
+    merge: null,
+    supersede: null,
+    duplicate: null,
+    purge: 'purged',
+  },
+  duplicate: {
+    tombstone: null,
+    restore: null,
+    merge: null,
+    supersede: null,
+    duplicate: null,
+    purge: 'purged',
+  },
+  purged: { tombstone: null, restore: null, merge: null, supersede: null, duplicate: null, purge: null },
 };
 
 describe('transitionLink', () => {
@@ -88,6 +107,24 @@ describe('transitionLink', () => {
       'must be active',
     ],
     [
+      'only a Lead link ends as a duplicate',
+      link('active', 'Contact'),
+      changes.duplicate,
+      'only a Lead link ends as a duplicate',
+    ],
+    [
+      "a duplicate points at the converted Contact's active link",
+      link('active', 'Lead'),
+      { kind: 'duplicate', holder: { ...survivor, state: 'merged' } } as LinkChange,
+      'must be active',
+    ],
+    [
+      'a duplicate points at a Contact link',
+      link('active', 'Lead'),
+      { kind: 'duplicate', holder: { ...survivor, salesforceObjectType: 'Lead' } } as LinkChange,
+      "the converted Contact's",
+    ],
+    [
       'no merge across object types',
       link('active'),
       { kind: 'merge', survivor: { ...survivor, hubspotObjectType: 'companies' } } as LinkChange,
@@ -97,5 +134,20 @@ describe('transitionLink', () => {
     const verdict = transitionLink(facts, change);
     expect(verdict.ok).toBe(false);
     if (!verdict.ok) expect(verdict.reason).toContain(reason);
+  });
+});
+
+describe('currentLinkOf', () => {
+  const named = (id: string, state: LinkState) => ({ id, state });
+  it.each([
+    ['the active link first', [named('a', 'superseded'), named('b', 'active')], 'b'],
+    ['else a tombstone', [named('a', 'merged'), named('b', 'tombstoned')], 'b'],
+    ['else the newest ended link', [named('a', 'superseded'), named('b', 'merged')], 'a'],
+    ['not a duplicate link: the record waits on its question', [named('a', 'duplicate')], null],
+    ['nor an older ended link behind a duplicate one', [named('a', 'duplicate'), named('b', 'merged')], null],
+    ['an active link beats a duplicate one', [named('a', 'duplicate'), named('b', 'active')], 'b'],
+    ['nothing for no links', [], null],
+  ] as const)('%s', (_name, newestFirst, id) => {
+    expect(currentLinkOf(newestFirst)?.id ?? null).toBe(id);
   });
 });

@@ -206,6 +206,28 @@ describe("a record's history", () => {
     );
   });
 
+  it('names a Lead converted into a Contact that another HubSpot contact syncs with', () => {
+    const [entry] = historyEntries(
+      [],
+      [
+        event({
+          event: 'duplicate',
+          reason: 'lead converted into a Contact that syncs with another HubSpot record',
+          occurredAt: 60,
+          link: { origin: 'matched', salesforceObjectType: 'Lead', salesforceId: '00Q000000000001AAA' },
+        }),
+      ],
+      context,
+    );
+    expect(entry).toMatchObject({
+      kind: 'lead_converted',
+      title: 'Lead converted into a Contact that syncs elsewhere',
+    });
+    expect(entry?.detail).toMatch(
+      /^Salesforce Lead 00Q000000000001AAA was converted .* Merge them in HubSpot/,
+    );
+  });
+
   it('says what the bridge decided on its own: created, conflicts, writes refused, waiting for a person', () => {
     const entries = historyEntries(
       [

@@ -108,6 +108,11 @@ describe('the state on a record card', () => {
     ['not_linked', facts({ link: null }), 'Not linked'],
     ['waiting_for_person', facts({ pendingMatch: true }), 'Waiting for a person'],
     [
+      'waiting_for_person',
+      facts({ link: null, pendingMatch: true, possibleDuplicate: true }),
+      'Waiting for a person',
+    ],
+    [
       'deleted_in_salesforce',
       facts({ link: { state: 'tombstoned', tombstonedSide: 'salesforce' } }),
       'Deleted in Salesforce',
@@ -128,6 +133,13 @@ describe('the state on a record card', () => {
 
   it('covers every state in the table above', () => {
     expect(recordSyncStates).toHaveLength(9);
+  });
+
+  it('says what to do about a possible duplicate: merge in HubSpot', () => {
+    expect(recordSummary(facts({ pendingMatch: true, possibleDuplicate: true })).message).toContain(
+      'merge them in HubSpot',
+    );
+    expect(recordSummary(facts({ pendingMatch: true })).message).toContain('pick the right record');
   });
 
   it('names the Salesforce object, the grace period, the number of conflicts and a needed reconnect', () => {

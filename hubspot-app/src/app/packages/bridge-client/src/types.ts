@@ -158,6 +158,8 @@ export interface RecordStatus {
     readonly record: RecordRef;
     readonly salesforceUrl: string | null;
     readonly openedAt: number;
+    /** What a person can do about it (absent from bridges that predate it). */
+    readonly whatToDo?: string;
   }>;
   /**
    * Associated records (a company or Account, a deal's contact) this record's associations wait for: not
