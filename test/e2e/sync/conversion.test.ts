@@ -230,9 +230,10 @@ describe.each(testDialects)('lead conversion (%s)', (dialect) => {
     expect(
       await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', lead.hubspotId),
     ).toMatchObject({ salesforceId: contactId, origin: 'converted' });
-    // The refused write to the Lead and the write to the Contact; no create anywhere.
-    expect((await h.calls()).salesforce['PATCH /services/data/vXX.X/composite/sobjects']).toBe(2);
-    expect(writeCalls(await h.calls()).salesforce).toBe(2);
+    // The refused write to the Lead, the write to the Contact, and the converted Account's HubSpot id once
+    // its company is created (companies sync by default); no create in Salesforce.
+    expect((await h.calls()).salesforce['PATCH /services/data/vXX.X/composite/sobjects']).toBe(3);
+    expect(writeCalls(await h.calls()).salesforce).toBe(3);
     expect([await countOf('Lead'), await countOf('Contact')]).toEqual([1, 1]);
     expect(await liveContacts()).toHaveLength(1);
     expect(await h.testDb.db('failures').whereNull('resolved_at')).toEqual([]);
