@@ -63,6 +63,8 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
       ['Contact', 'deletions', true, 0],
     ]);
     expect(await calls()).toEqual({ query: 2, queryAll: 2 });
+    // Deals do not sync: their contact roles are not polled.
+    expect(run.contactRoles).toBeNull();
 
     const rows = await salesforceRows();
     expect(rows.map((row) => row.record.recordId).sort()).toEqual([...leads, ...contacts].sort());

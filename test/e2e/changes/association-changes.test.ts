@@ -1,0 +1,117 @@
+/**
+ * Association changes that leave the record itself untouched, through change detection and the sync worker
+ * from a real install: a contact role added, changed or taken along by its Contact's delete in Salesforce
+ * (the Opportunity's stamps do not move) reaches the HubSpot deal through the contact-role poll.
+ */
+import * as links from '../../../src/db/links';
+import * as settingsTable from '../../../src/db/settings';
+import { pollSalesforce } from '../../../src/changes/salesforcePoll';
+import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
+import type { SyncWorker } from '../../../src/sync/worker';
+import { testDialects } from '../../support/db';
+import { startChangeHarness, type ChangeHarness } from './harness';
+
+const REP = 'rep@sandbox.example';
+
+describe.each(testDialects)('association changes through change detection on %s', (dialect) => {
+  let harness: ChangeHarness;
+  let installationId: string;
+  let worker: SyncWorker;
+  const portalId = 3951;
+
+  beforeAll(async () => {
+    harness = await startChangeHarness(dialect);
+    installationId = (await harness.install(portalId)).id;
+    const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
+    const document = structuredClone(defaultSettingsInput);
+    if (document.objects.deals) document.objects.deals.enabled = true;
+    const saved = await settingsTable.save(
+      harness.testDb.db,
+      installationId,
+      {
+        document: document as unknown as Record<string, never>,
+        createdBy: `admin@portal${portalId}.example.com`,
+        baseVersion: current?.version ?? 0,
+      },
+      harness.clock.now(),
+    );
+    if (!saved.ok) throw new Error('settings were not saved');
+    worker = harness.startWorker();
+  });
+  afterAll(async () => {
+    await worker.stop();
+    await harness.close();
+  });
+
+  const sf = () => harness.salesforce.control;
+
+  async function hubspotIdOf(salesforceId: string): Promise<string> {
+    const link = await links.findActiveBySalesforce(harness.testDb.db, installationId, salesforceId);
+    if (!link) throw new Error(`${salesforceId} is not linked`);
+    return link.hubspotId;
+  }
+
+  async function dealContacts(dealId: string): Promise<string[]> {
+    const record = await harness.hubspot.control.record(portalId, 'deals', dealId);
+    return (record.associations.contacts ?? []).map((entry) => entry.id).sort();
+  }
+
+  /** One Salesforce poll run, as the dispatcher runs it, then the worker drains what it marked. */
+  async function pollSalesforceNow() {
+    await harness.advanceTime(61_000);
+    const run = await pollSalesforce(harness.deps, installationId);
+    await harness.drained(installationId);
+    return run;
+  }
+
+  it("brings a contact role added, moved to another Contact, or taken along by its Contact's delete to the deal", async () => {
+    const contact = await sf().createRecord(
+      'Contact',
+      { LastName: 'Buyer', FirstName: 'Bea', Email: 'bea@roles.example' },
+      { asUser: REP },
+    );
+    const other = await sf().createRecord(
+      'Contact',
+      { LastName: 'Signer', FirstName: 'Sid', Email: 'sid@roles.example' },
+      { asUser: REP },
+    );
+    const opportunity = await sf().createRecord(
+      'Opportunity',
+      { Name: 'Roles deal', StageName: 'Prospecting', CloseDate: '2027-01-01' },
+      { asUser: REP },
+    );
+    const first = await pollSalesforceNow();
+    // The first contact-role run starts after the newest role: every Opportunity is read anyway.
+    expect(first.contactRoles).toMatchObject({ initial: true, calls: 1, handedOver: 0 });
+    const dealId = await hubspotIdOf(opportunity.id);
+    const contactId = await hubspotIdOf(contact.id);
+    const otherId = await hubspotIdOf(other.id);
+    expect(await dealContacts(dealId)).toEqual([]);
+    // The bridge's own writes (the cross-ids) stamped the records: let the polls see those first.
+    await pollSalesforceNow();
+
+    const role = await sf().createRecord(
+      'OpportunityContactRole',
+      { OpportunityId: opportunity.id, ContactId: contact.id },
+      { asUser: REP },
+    );
+    const added = await pollSalesforceNow();
+    // The Opportunity itself did not change: only the contact-role poll finds it, with one query.
+    expect(
+      added.byObject.find((entry) => entry.type === 'Opportunity' && entry.kind === 'changes')?.outcome,
+    ).toMatchObject({ handedOver: 0 });
+    expect(added.contactRoles).toMatchObject({ initial: false, calls: 1, read: 1, handedOver: 1 });
+    expect(await dealContacts(dealId)).toEqual([contactId]);
+
+    await sf().updateRecord(role.id, { ContactId: other.id }, { asUser: REP });
+    const moved = await pollSalesforceNow();
+    expect(moved.contactRoles).toMatchObject({ calls: 1, read: 1, handedOver: 1 });
+    expect(await dealContacts(dealId)).toEqual([otherId]);
+
+    // Deleting the Contact takes its role along into the recycle bin, where queryAll still sees it.
+    await sf().deleteRecord(other.id, { asUser: REP });
+    const taken = await pollSalesforceNow();
+    expect(taken.contactRoles).toMatchObject({ calls: 1, read: 1, handedOver: 1 });
+    expect(await dealContacts(dealId)).not.toContain(otherId);
+  });
+});
