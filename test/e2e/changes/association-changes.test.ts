@@ -1,7 +1,9 @@
 /**
  * Association changes that leave the record itself untouched, through change detection and the sync worker
  * from a real install: a contact role added, changed or taken along by its Contact's delete in Salesforce
- * (the Opportunity's stamps do not move) reaches the HubSpot deal through the contact-role poll.
+ * (the Opportunity's stamps do not move) reaches the HubSpot deal through the contact-role poll; a HubSpot
+ * association change whose webhook was lost reaches Salesforce through the HubSpot poll, since HubSpot's own
+ * `associatedcompanyid` / `num_associated_contacts` move the record's last-modified date.
  */
 import * as links from '../../../src/db/links';
 import * as settingsTable from '../../../src/db/settings';
@@ -9,7 +11,7 @@ import { pollSalesforce } from '../../../src/changes/salesforcePoll';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
-import { startChangeHarness, type ChangeHarness } from './harness';
+import { HUBSPOT_APP_ID, startChangeHarness, type ChangeHarness } from './harness';
 
 const REP = 'rep@sandbox.example';
 
@@ -24,7 +26,9 @@ describe.each(testDialects)('association changes through change detection on %s'
     installationId = (await harness.install(portalId)).id;
     const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
     const document = structuredClone(defaultSettingsInput);
-    if (document.objects.deals) document.objects.deals.enabled = true;
+    for (const object of [document.objects.companies, document.objects.deals]) {
+      if (object) object.enabled = true;
+    }
     const saved = await settingsTable.save(
       harness.testDb.db,
       installationId,
@@ -113,5 +117,53 @@ describe.each(testDialects)('association changes through change detection on %s'
     const taken = await pollSalesforceNow();
     expect(taken.contactRoles).toMatchObject({ calls: 1, read: 1, handedOver: 1 });
     expect(await dealContacts(dealId)).not.toContain(otherId);
+  });
+
+  it("brings a contact's new primary company and a deal's new contact to Salesforce through the HubSpot poll when their webhooks were lost", async () => {
+    const acme = await sf().createRecord(
+      'Account',
+      { Name: 'Acme', Website: 'https://acme-assoc.example.com' },
+      { asUser: REP },
+    );
+    const globex = await sf().createRecord(
+      'Account',
+      { Name: 'Globex', Website: 'https://globex-assoc.example.com' },
+      { asUser: REP },
+    );
+    const contact = await sf().createRecord(
+      'Contact',
+      { LastName: 'Mover', FirstName: 'Mo', Email: 'mo@acme-assoc.example.com', AccountId: acme.id },
+      { asUser: REP },
+    );
+    const opportunity = await sf().createRecord(
+      'Opportunity',
+      { Name: 'Moves deal', StageName: 'Prospecting', CloseDate: '2027-01-01', AccountId: acme.id },
+      { asUser: REP },
+    );
+    await pollSalesforceNow();
+    await harness.pollAll();
+    await harness.drained(installationId);
+    const contactId = await hubspotIdOf(contact.id);
+    const dealId = await hubspotIdOf(opportunity.id);
+    const globexId = await hubspotIdOf(globex.id);
+    expect(await dealContacts(dealId)).toEqual([]);
+
+    const person = harness.hubspot.control.asUser(portalId);
+    await harness.hubspot.control.dropWebhookDeliveries(HUBSPOT_APP_ID, 10);
+    await person.associate('contacts', contactId, 'companies', globexId, { primary: true });
+    await person.associate('deals', dealId, 'contacts', contactId);
+    await harness.hubspot.control.waitForWebhooksIdle();
+    const log = (await harness.hubspot.control.deliveries({ appId: HUBSPOT_APP_ID })).results;
+    expect(log.at(-1)).toMatchObject({ outcome: 'failed', next: 'dropped' });
+    expect((await sf().getRecord(contact.id)).AccountId).toBe(acme.id);
+
+    await harness.pollAll();
+    await harness.drained(installationId);
+    expect((await sf().getRecord(contact.id)).AccountId).toBe(globex.id);
+    const salesforce = await harness.salesforceOf(installationId);
+    const roles = await salesforce.query<{ ContactId: string }>(
+      `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
+    );
+    expect(roles.records.map((row) => row.ContactId)).toEqual([contact.id]);
   });
 });
