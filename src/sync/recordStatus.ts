@@ -16,7 +16,7 @@ import * as pendingMatches from '../db/pendingMatches';
 import type { RecordRef } from '../db/recordRefs';
 import { asFailureCategory, failureAdvice } from '../domain/failures';
 import { graceEndsAtMs } from '../domain/deletes';
-import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import type { PlanOutcome } from '../domain/planner';
 import { recordSummary, type RecordSummary } from '../domain/recordSummary';
 import type { SalesforceObjectType } from '../domain/records';
 import { findMapping } from '../domain/settings/defaults';
@@ -24,6 +24,7 @@ import { fieldLabel, type Settings } from '../domain/settings/schema';
 import { displayStored } from '../domain/transforms/canonical';
 import { salesforceRecordUrl } from './appProperties';
 import type { EngineDeps } from './engineApi';
+import type { NamedFieldPlan } from './associationNames';
 import { planDryRun } from './dryRunRecord';
 import { salesforceDeleteMark } from '../settings/deleteMark';
 import { settingsFor } from '../settings/installationSettings';
@@ -82,7 +83,8 @@ export interface RecordSyncStatus {
   readonly dryRun: {
     readonly outcome: PlanOutcome;
     readonly summary: string;
-    readonly fields: readonly FieldPlan[];
+    /** Association fields carry the associated records' names (`hubspotDisplay`, `salesforceDisplay`). */
+    readonly fields: readonly NamedFieldPlan[];
   } | null;
   readonly dryRunError: string | null;
   readonly conflicts: readonly ConflictView[];
