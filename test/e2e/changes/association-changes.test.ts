@@ -7,6 +7,7 @@
  */
 import * as links from '../../../src/db/links';
 import * as settingsTable from '../../../src/db/settings';
+import { pollContactRoles } from '../../../src/changes/contactRolePoll';
 import { pollSalesforce } from '../../../src/changes/salesforcePoll';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
@@ -165,5 +166,48 @@ describe.each(testDialects)('association changes through change detection on %s'
       `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
     );
     expect(roles.records.map((row) => row.ContactId)).toEqual([contact.id]);
+  });
+
+  it('walks contact roles written in one second in keyset pages, each role once, and skips them when read again', async () => {
+    await pollSalesforceNow();
+    const contacts = await sf().createRecords(
+      'Contact',
+      Array.from({ length: 5 }, (_, n) => ({ LastName: `Bulk ${n}`, Email: `bulk${n}@roles.example` })),
+      { asUser: REP },
+    );
+    const [opportunityA, opportunityB] = await sf().createRecords(
+      'Opportunity',
+      ['A', 'B'].map((name) => ({ Name: `Bulk ${name}`, StageName: 'Prospecting', CloseDate: '2027-01-01' })),
+      { asUser: REP },
+    );
+    await pollSalesforceNow();
+    await pollSalesforceNow();
+    // Five roles in one second, as a data load writes them.
+    await sf().createRecords(
+      'OpportunityContactRole',
+      contacts.map((contactId, n) => ({
+        OpportunityId: n < 3 ? opportunityA : opportunityB,
+        ContactId: contactId,
+      })),
+      { asUser: REP },
+    );
+    await harness.advanceTime(1_000);
+    const walked = await pollContactRoles(harness.deps, installationId, { pageSize: 2 });
+    // The overlap reads the role last handed over again (skipped), so pages of 2 hold the five new ones and it;
+    // every page that filled its LIMIT is followed by one after its last role, down to a short or empty one.
+    expect(walked).toMatchObject({ complete: true, stalled: false, handedOver: 5 });
+    expect(walked.read).toBeGreaterThanOrEqual(5);
+    expect(walked.calls).toBe(Math.floor(walked.read / 2) + 1);
+    const marked = (await harness.dirtyRows(installationId))
+      .filter((row) => row.record.objectType === 'Opportunity')
+      .map((row) => row.record.recordId)
+      .sort();
+    expect(marked).toEqual([opportunityA, opportunityB].sort());
+    // Within the overlap the same roles are read again, and none is handed over twice.
+    const again = await pollContactRoles(harness.deps, installationId, { pageSize: 2 });
+    expect(again).toMatchObject({ read: 5, handedOver: 0 });
+    await harness.drained(installationId);
+    const hubspotContacts = await Promise.all(contacts.map((id) => hubspotIdOf(id)));
+    expect(await dealContacts(await hubspotIdOf(opportunityA!))).toEqual(hubspotContacts.slice(0, 3).sort());
   });
 });
