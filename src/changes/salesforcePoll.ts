@@ -26,7 +26,7 @@ import { contactRolesSync, enabledSalesforceTypes } from '../domain/settings/rea
 import { salesforceFieldsToRead } from '../settings/fields';
 import { settingsFor } from '../settings/installationSettings';
 import type { DirtyPayload } from '../queue/payload';
-import { pollContactRoles } from './contactRolePoll';
+import { pollContactRoles, type ContactRolePollOutcome } from './contactRolePoll';
 import type { ChangeDetectionDeps } from './start';
 import type { PollOutcome } from './hubspotPoll';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
@@ -203,7 +203,7 @@ export async function pollSalesforceObject(
 export interface SalesforcePollRun {
   byObject: Array<{ type: SalesforceObjectType; kind: SalesforcePollKind; outcome: SalesforcePollOutcome }>;
   /** The contact-role poll, while a deal's contacts sync (null otherwise). */
-  contactRoles: SalesforcePollOutcome | null;
+  contactRoles: ContactRolePollOutcome | null;
 }
 
 /**

@@ -244,3 +244,43 @@ export async function readNewestContactRole(
   );
   return contactRoleBatchOf(result, false).roles[0] ?? null;
 }
+
+/** Contact roles deleted in a window, as the replication API names them: by their ids alone. */
+export interface DeletedContactRoles {
+  readonly roleIds: string[];
+  /** Where the next window starts: Salesforce covers whole minutes up to the start of the current one. */
+  readonly latestCoveredMs: number;
+}
+
+/**
+ * `getDeleted` for OpportunityContactRole: the only trace of a role deleted on its own, which skips the
+ * recycle bin (queryAll cannot see it). One call per window; times are read to the minute.
+ */
+export async function readDeletedContactRoles(
+  connection: Connection,
+  gate: CallGate,
+  window: { startMs: number; endMs: number },
+  options: { callTimeoutMs?: number } = {},
+): Promise<DeletedContactRoles> {
+  const action = 'reading deleted OpportunityContactRole ids';
+  await gate.acquire('salesforce', 'read');
+  try {
+    const result = await withTimeout(
+      async () =>
+        await connection
+          .sobject('OpportunityContactRole')
+          .deleted(new Date(window.startMs), new Date(window.endMs)),
+      options.callTimeoutMs ?? DEFAULT_CALL_TIMEOUT_MS,
+      action,
+    );
+    return {
+      roleIds: (result.deletedRecords ?? []).map((entry) => String(entry.id)),
+      latestCoveredMs: parseSalesforceDateTime(result.latestDateCovered) ?? window.startMs,
+    };
+  } catch (error) {
+    throw salesforceCallError(error, action);
+  } finally {
+    const usage = connection.limitInfo?.apiUsage;
+    if (usage) gate.observeSalesforceUsage?.(usage.used, usage.limit);
+  }
+}

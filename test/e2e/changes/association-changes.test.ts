@@ -7,7 +7,7 @@
  */
 import * as links from '../../../src/db/links';
 import * as settingsTable from '../../../src/db/settings';
-import { pollContactRoles } from '../../../src/changes/contactRolePoll';
+import { pollContactRoles, type ContactRolePollOutcome } from '../../../src/changes/contactRolePoll';
 import { pollSalesforce } from '../../../src/changes/salesforcePoll';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
@@ -61,6 +61,10 @@ describe.each(testDialects)('association changes through change detection on %s'
     return (record.associations.contacts ?? []).map((entry) => entry.id).sort();
   }
 
+  /** The contact-role queries of a poll run (besides them, a run may ask for deleted roles once). */
+  const rolesQueries = (outcome: ContactRolePollOutcome | null) =>
+    outcome ? outcome.calls - outcome.deletedRoleCalls : null;
+
   /** One Salesforce poll run, as the dispatcher runs it, then the worker drains what it marked. */
   async function pollSalesforceNow() {
     await harness.advanceTime(61_000);
@@ -87,7 +91,12 @@ describe.each(testDialects)('association changes through change detection on %s'
     );
     const first = await pollSalesforceNow();
     // The first contact-role run starts after the newest role: every Opportunity is read anyway.
-    expect(first.contactRoles).toMatchObject({ initial: true, calls: 1, handedOver: 0 });
+    expect(first.contactRoles).toMatchObject({
+      initial: true,
+      calls: 1,
+      deletedRoleCalls: 0,
+      handedOver: 0,
+    });
     const dealId = await hubspotIdOf(opportunity.id);
     const contactId = await hubspotIdOf(contact.id);
     const otherId = await hubspotIdOf(other.id);
@@ -105,18 +114,21 @@ describe.each(testDialects)('association changes through change detection on %s'
     expect(
       added.byObject.find((entry) => entry.type === 'Opportunity' && entry.kind === 'changes')?.outcome,
     ).toMatchObject({ handedOver: 0 });
-    expect(added.contactRoles).toMatchObject({ initial: false, calls: 1, read: 1, handedOver: 1 });
+    expect(added.contactRoles).toMatchObject({ initial: false, read: 1, handedOver: 1 });
+    expect(rolesQueries(added.contactRoles)).toBe(1);
     expect(await dealContacts(dealId)).toEqual([contactId]);
 
     await sf().updateRecord(role.id, { ContactId: other.id }, { asUser: REP });
     const moved = await pollSalesforceNow();
-    expect(moved.contactRoles).toMatchObject({ calls: 1, read: 1, handedOver: 1 });
+    expect(moved.contactRoles).toMatchObject({ read: 1, handedOver: 1 });
+    expect(rolesQueries(moved.contactRoles)).toBe(1);
     expect(await dealContacts(dealId)).toEqual([otherId]);
 
     // Deleting the Contact takes its role along into the recycle bin, where queryAll still sees it.
     await sf().deleteRecord(other.id, { asUser: REP });
     const taken = await pollSalesforceNow();
-    expect(taken.contactRoles).toMatchObject({ calls: 1, read: 1, handedOver: 1 });
+    expect(taken.contactRoles).toMatchObject({ read: 1, handedOver: 1 });
+    expect(rolesQueries(taken.contactRoles)).toBe(1);
     expect(await dealContacts(dealId)).not.toContain(otherId);
   });
 
@@ -197,7 +209,7 @@ describe.each(testDialects)('association changes through change detection on %s'
     // every page that filled its LIMIT is followed by one after its last role, down to a short or empty one.
     expect(walked).toMatchObject({ complete: true, stalled: false, handedOver: 5 });
     expect(walked.read).toBeGreaterThanOrEqual(5);
-    expect(walked.calls).toBe(Math.floor(walked.read / 2) + 1);
+    expect(rolesQueries(walked)).toBe(Math.floor(walked.read / 2) + 1);
     const marked = (await harness.dirtyRows(installationId))
       .filter((row) => row.record.objectType === 'Opportunity')
       .map((row) => row.record.recordId)
@@ -209,5 +221,38 @@ describe.each(testDialects)('association changes through change detection on %s'
     await harness.drained(installationId);
     const hubspotContacts = await Promise.all(contacts.map((id) => hubspotIdOf(id)));
     expect(await dealContacts(await hubspotIdOf(opportunityA!))).toEqual(hubspotContacts.slice(0, 3).sort());
+  });
+
+  it('brings a contact role deleted on its own to the deal through the replication API, once its window is two minutes long', async () => {
+    const contact = await sf().createRecord(
+      'Contact',
+      { LastName: 'Leaver', FirstName: 'Lee', Email: 'lee@roles.example' },
+      { asUser: REP },
+    );
+    const opportunity = await sf().createRecord(
+      'Opportunity',
+      { Name: 'Leaving deal', StageName: 'Prospecting', CloseDate: '2027-01-01' },
+      { asUser: REP },
+    );
+    const role = await sf().createRecord(
+      'OpportunityContactRole',
+      { OpportunityId: opportunity.id, ContactId: contact.id },
+      { asUser: REP },
+    );
+    await pollSalesforceNow();
+    await pollSalesforceNow();
+    const dealId = await hubspotIdOf(opportunity.id);
+    expect(await dealContacts(dealId)).toEqual([await hubspotIdOf(contact.id)]);
+
+    await sf().deleteRecord(role.id, { asUser: REP });
+    await harness.advanceTime(3 * 60_000);
+    const run = await pollSalesforceNow();
+    // The roles query sees nothing (the role is in no bin); the deleted-roles call names it.
+    expect(run.contactRoles).toMatchObject({ deletedRoleCalls: 1, handedOver: 1 });
+    expect(await dealContacts(dealId)).toEqual([]);
+    const seen = await harness.testDb
+      .db('contact_roles_seen')
+      .where({ installation_id: installationId, role_id: role.id.slice(0, 15) });
+    expect(seen).toEqual([]);
   });
 });
