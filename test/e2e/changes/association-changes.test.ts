@@ -178,6 +178,29 @@ describe.each(testDialects)('association changes through change detection on %s'
       `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
     );
     expect(roles.records.map((row) => row.ContactId)).toEqual([contact.id]);
+
+    // Taken off the deal in HubSpot (that webhook is lost too; the poll finds the deal): the bridge deletes the
+    // role, and its own delete brings nothing back.
+    const roleId = (
+      await salesforce.query<{ Id: string }>(
+        `SELECT Id FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
+      )
+    ).records[0]!.Id;
+    await person.dissociate('deals', dealId, 'contacts', contactId);
+    await harness.pollAll();
+    await harness.drained(installationId);
+    const left = await salesforce.query(
+      `SELECT Id FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
+    );
+    expect(left.totalSize).toBe(0);
+    await harness.advanceTime(3 * 60_000);
+    const after = await pollSalesforceNow();
+    expect(after.contactRoles).toMatchObject({ deletedRoleCalls: 1, handedOver: 0 });
+    expect(
+      await harness.testDb
+        .db('contact_roles_seen')
+        .where({ installation_id: installationId, role_id: roleId.slice(0, 15) }),
+    ).toEqual([]);
   });
 
   it('walks contact roles written in one second in keyset pages, each role once, and skips them when read again', async () => {
