@@ -219,8 +219,23 @@ export async function pollSalesforce(
   const settings = await settingsFor(deps.db, installationId);
   const run: SalesforcePollRun = { byObject: [], contactRoles: null };
   if (contactRolesSync(settings)) {
-    run.contactRoles = await pollContactRoles(deps, installationId, options);
-    if (!run.contactRoles.complete) return run;
+    try {
+      run.contactRoles = await pollContactRoles(deps, installationId, options);
+      if (!run.contactRoles.complete) return run;
+    } catch (error) {
+      // A refusal that concerns the roles alone (the connected user may not see them) must not stop the polls
+      // of the records themselves: the roles' changes then reach HubSpot with their Opportunities' next sync.
+      const rolesAlone = ['permission', 'validation', 'not_found'] as const;
+      if (
+        !(error instanceof SalesforceCallError) ||
+        !rolesAlone.some((category) => category === error.category)
+      )
+        throw error;
+      deps.logger.warn(
+        { installationId, err: error, code: error.code },
+        `Salesforce contact-role poll failed (${error.code}); polling the records without it this run`,
+      );
+    }
   }
   for (const type of enabledSalesforceTypes(settings)) {
     for (const kind of ['changes', 'deletions'] as const) {

@@ -278,4 +278,30 @@ describe.each(testDialects)('association changes through change detection on %s'
       .where({ installation_id: installationId, role_id: role.id.slice(0, 15) });
     expect(seen).toEqual([]);
   });
+
+  it('polls the records even when Salesforce refuses the contact-role query', async () => {
+    const contact = await sf().createRecord(
+      'Contact',
+      { LastName: 'Refused', Email: 'refused@roles.example' },
+      { asUser: REP },
+    );
+    await pollSalesforceNow();
+    await sf().updateRecord(contact.id, { Title: 'Seen anyway' }, { asUser: REP });
+    // The roles query is the run's first queryAll.
+    await sf().addFault({
+      kind: 'http_error',
+      status: 403,
+      route: '/services/data/vXX.X/queryAll',
+      times: 1,
+    });
+    await harness.advanceTime(61_000);
+    const run = await pollSalesforce(harness.deps, installationId);
+    expect(run.contactRoles).toBeNull();
+    expect(
+      run.byObject.find((entry) => entry.type === 'Contact' && entry.kind === 'changes')?.outcome,
+    ).toMatchObject({ complete: true });
+    await harness.drained(installationId);
+    const hubspot = await harness.hubspot.control.record(portalId, 'contacts', await hubspotIdOf(contact.id));
+    expect(hubspot.properties.jobtitle).toBe('Seen anyway');
+  });
 });
