@@ -84,8 +84,8 @@ export function dissociate(
 /**
  * HubSpot's properties that follow associations: a contact's `associatedcompanyid` (its primary company)
  * and a deal's `num_associated_contacts`. When one changes, HubSpot writes it as its own (`CALCULATED`), which
- * moves the record's last-modified date, so a search on it finds the record; no webhook (the app subscribes
- * to the association change, not to these). A deal's primary company has no such property: moving the label
+ * moves the record's last-modified date, so a search on it finds the record. No property-change webhook is
+ * sent for them here (the association change has its own event). A deal's primary company has no such property: moving the label
  * between companies it is already associated with changes nothing a search can see.
  */
 function keepRollups(context: WriteContext, deltas: readonly AssociationDelta[]): void {
