@@ -39,7 +39,8 @@ import * as createPrivacyTombstones from './20261212090100_create_privacy_tombst
 import * as createDeleteHolds from './20261211090000_create_delete_holds';
 import * as createDeleteExpiries from './20261211090100_create_delete_expiries';
 import * as createAssociationWaits from './20261213090000_create_association_waits';
-import * as keepObjectsOfUnsavedSettings from './20261214090000_keep_objects_of_unsaved_settings';
+import * as createContactRolesSeen from './20261214090000_create_contact_roles_seen';
+import * as keepObjectsOfUnsavedSettings from './20261214100000_keep_objects_of_unsaved_settings';
 
 export interface Migration {
   name: string;
@@ -86,5 +87,6 @@ export const migrations: Migration[] = [
   { name: '20261212090000_create_reconcile_reports', ...createReconcileReports },
   { name: '20261212090100_create_privacy_tombstones', ...createPrivacyTombstones },
   { name: '20261213090000_create_association_waits', ...createAssociationWaits },
-  { name: '20261214090000_keep_objects_of_unsaved_settings', ...keepObjectsOfUnsavedSettings },
+  { name: '20261214090000_create_contact_roles_seen', ...createContactRolesSeen },
+  { name: '20261214100000_keep_objects_of_unsaved_settings', ...keepObjectsOfUnsavedSettings },
 ];

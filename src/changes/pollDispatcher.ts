@@ -241,7 +241,9 @@ export class PollDispatcher {
           ...this.options.salesforce,
           shouldStop,
         });
-        const marked = run.byObject.reduce((sum, entry) => sum + entry.outcome.handedOver, 0);
+        const marked =
+          run.byObject.reduce((sum, entry) => sum + entry.outcome.handedOver, 0) +
+          (run.contactRoles?.handedOver ?? 0);
         logger.debug({ poll: due.name, marked }, `${due.name}: ${marked} record(s) marked`);
       }
     } catch (error) {

@@ -50,7 +50,8 @@ export async function readCursorState(
 
 /**
  * Hands a page over and advances the cursor past it. Returns how many records were marked (those already
- * handed over in this version are skipped). Throws CursorMoved when someone else moved the cursor.
+ * handed over in this version are skipped). Throws CursorMoved when someone else moved the cursor. With
+ * `mark: false` the cursor only moves past the items (a poll that starts where it is, marking nothing).
  */
 export async function handOverPage(
   deps: Pick<ChangeDetectionDeps, 'db' | 'now' | 'correlationId'>,
@@ -58,10 +59,12 @@ export async function handOverPage(
   state: CursorState,
   items: readonly PollItem[],
   overlapMs: number,
+  options: { mark?: boolean } = {},
 ): Promise<number> {
   if (items.length === 0) return 0;
   const remembered = rememberedOf(state.cursor);
-  const fresh = items.filter((item) => !alreadyHandedOver(remembered, item.change));
+  const fresh =
+    options.mark === false ? [] : items.filter((item) => !alreadyHandedOver(remembered, item.change));
   const next = advancePollCursor(
     state.cursor,
     items.map((item) => item.change),

@@ -5,6 +5,7 @@
  *   its Converted*Id, and the worker moves the link);
  * - deletions: the recycle bin through queryAll (IsDeleted = true), including the losers of a merge, which
  *   carry MasterRecordId.
+ * - contact roles, while a deal's contacts sync (src/changes/contactRolePoll.ts).
  * Each hands the records it read over as payloads, with a hint for deletions and merges, and keeps its own
  * cursor. The first run for an installation walks every record (the initial sync), up to 2,000 per call
  * (Salesforce decides a batch's size: fewer when rows are large, then queryMore fetches the rest).
@@ -21,10 +22,11 @@ import { SalesforceCallError } from '../connectors/salesforce/errors';
 import * as cursors from '../db/cursors';
 import { decodePollCursor, fingerprintOf } from '../domain/changes/pollCursor';
 import type { SalesforceObjectType, SalesforceRecord } from '../domain/records';
-import { enabledSalesforceTypes } from '../domain/settings/readLists';
+import { contactRolesSync, enabledSalesforceTypes } from '../domain/settings/readLists';
 import { salesforceFieldsToRead } from '../settings/fields';
 import { settingsFor } from '../settings/installationSettings';
 import type { DirtyPayload } from '../queue/payload';
+import { pollContactRoles, type ContactRolePollOutcome } from './contactRolePoll';
 import type { ChangeDetectionDeps } from './start';
 import type { PollOutcome } from './hubspotPoll';
 import { handOverPage, readCursorState, type PollItem } from './pollStep';
@@ -200,16 +202,41 @@ export async function pollSalesforceObject(
 
 export interface SalesforcePollRun {
   byObject: Array<{ type: SalesforceObjectType; kind: SalesforcePollKind; outcome: SalesforcePollOutcome }>;
+  /** The contact-role poll, while a deal's contacts sync (null otherwise). */
+  contactRoles: ContactRolePollOutcome | null;
 }
 
-/** Every Salesforce poll the installation's settings call for, changes before deletions per object. */
+/**
+ * Every Salesforce poll the installation's settings call for, changes before deletions per object. The
+ * contact roles come first: a first run starts after the newest role, and the Opportunities read after it
+ * carry every role written before.
+ */
 export async function pollSalesforce(
   deps: ChangeDetectionDeps,
   installationId: string,
   options: SalesforcePollOptions = {},
 ): Promise<SalesforcePollRun> {
   const settings = await settingsFor(deps.db, installationId);
-  const run: SalesforcePollRun = { byObject: [] };
+  const run: SalesforcePollRun = { byObject: [], contactRoles: null };
+  if (contactRolesSync(settings)) {
+    try {
+      run.contactRoles = await pollContactRoles(deps, installationId, options);
+      if (!run.contactRoles.complete) return run;
+    } catch (error) {
+      // A refusal that concerns the roles alone (the connected user may not see them) must not stop the polls
+      // of the records themselves: the roles' changes then reach HubSpot with their Opportunities' next sync.
+      const rolesAlone = ['permission', 'validation', 'not_found'] as const;
+      if (
+        !(error instanceof SalesforceCallError) ||
+        !rolesAlone.some((category) => category === error.category)
+      )
+        throw error;
+      deps.logger.warn(
+        { installationId, err: error, code: error.code },
+        `Salesforce contact-role poll failed (${error.code}); polling the records without it this run`,
+      );
+    }
+  }
   for (const type of enabledSalesforceTypes(settings)) {
     for (const kind of ['changes', 'deletions'] as const) {
       const outcome = await pollSalesforceObject(deps, installationId, type, kind, options);

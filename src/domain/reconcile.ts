@@ -23,6 +23,7 @@ import type {
   SalesforceRecord,
 } from './records';
 import type { ObjectSettings, Settings } from './settings/schema';
+import type { AssociationLinks } from './transforms/association';
 import { canonicalEquals } from './transforms/canonical';
 import { createTransform } from './transforms/index';
 import { normalizeDomain, normalizeEmail } from './transforms/text';
@@ -77,7 +78,8 @@ export function canMove(from: ReconcileState, to: ReconcileState): boolean {
  * without an event the bridge saw; or is a Lead converted since (a conversion the poll missed). Only fields
  * that have synced count: a field without a shadow is one the sync could not settle (a failure, an owner
  * with no counterpart), which the failures already show and every sync of the record tries again; counting
- * it would report the same record on every run.
+ * it would report the same record on every run. Associations count once the walk has read them into the
+ * record (its reserved properties and fields) and passed the links they name.
  */
 export function changedSinceSync(args: {
   readonly settings: Settings;
@@ -85,12 +87,18 @@ export function changedSinceSync(args: {
   readonly changed: ChangedSide;
   readonly shadows: ShadowMap;
   readonly owners: OwnerIndex;
+  /**
+   * The links the record's associations name (read for the page at hand). An association whose other end is
+   * not linked is waiting, not changed; without this index every association counts as waiting.
+   */
+  readonly associationLinks?: AssociationLinks;
 }): boolean {
   const { settings, link, changed, shadows } = args;
   if (changed.side === 'salesforce' && changed.record.conversion !== null) return true;
   const context = {
     phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
     owners: args.owners,
+    ...(args.associationLinks ? { associationLinks: args.associationLinks } : {}),
   };
   for (const mapping of settings.objects[link.hubspot.objectType].fields) {
     const salesforceField = (mapping.salesforceFields as Partial<Record<string, string | null>>)[

@@ -2,10 +2,12 @@
  * One reconciliation run of one installation: every record of both systems compared with the links, page by
  * page, for what change detection missed. Per synced object type:
  *
- *   HubSpot, live (list, 100 per call) ── linked: values ≠ shadows → hubspot_changed
+ *   HubSpot, live (list, 100 per call; the linked ones' associations, one batch read per page and
+ *   association) ── linked: values ≠ shadows → hubspot_changed
  *                                     └─ unlinked: its email (domain) kept for matching
  *   HubSpot, archived (list ?archived=true) ── linked → hubspot_deleted
- *   Salesforce, per object, live (query by Id, 2,000 per call) ── linked: values ≠ shadows → salesforce_changed
+ *   Salesforce, per object, live (query by Id, 2,000 per call; the linked Opportunities' contact roles, one
+ *   query per page) ── linked: values ≠ shadows → salesforce_changed
  *                                                              └─ unlinked: its email (domain) kept
  *   Salesforce, recycle bin (queryAll IsDeleted = true) ── linked → salesforce_deleted (a merge loser: merged)
  *   then, once both walks are whole: active links whose record neither walk saw → hubspot_missing / salesforce_missing
@@ -46,6 +48,7 @@ import { notifyDirty } from '../queue/wake';
 import { settingsFor } from '../settings/installationSettings';
 import { buildContext, type BatchContext } from '../sync/context';
 import type { OrgMetadataCache } from '../sync/orgMetadata';
+import { associationLinksFor, withAssociations, withContactRoles } from '../sync/reads';
 import { domainLink } from '../sync/unit';
 
 export interface ReconcileDeps {
@@ -261,9 +264,16 @@ class ObjectWalk {
           marks.push(this.markOf('hubspot', record.id, { hint: 'deleted' }));
         }
       } else {
-        const linked = page.records.filter((record) => this.activeByHubspot.has(record.id));
+        // The linked records' associations, read as the sync reads them: one call per page and association.
+        const filled = await withAssociations(
+          this.context,
+          page.records.filter((record) => this.activeByHubspot.has(record.id)),
+        );
+        const records = page.records.map((record) => filled.get(record.id) ?? record);
+        const linked = records.filter((record) => this.activeByHubspot.has(record.id));
         const shadows = await this.shadowsOf(linked.map((record) => this.activeByHubspot.get(record.id)!));
-        for (const record of page.records) {
+        const associationLinks = await associationLinksFor(this.context, linked, []);
+        for (const record of records) {
           this.seenHubspot.add(record.id);
           const link = this.activeByHubspot.get(record.id);
           if (link) {
@@ -273,6 +283,7 @@ class ObjectWalk {
               changed: { side: 'hubspot', record },
               shadows: shadowMapOf(shadows.get(link.id)),
               owners: this.context.metadata.owners,
+              associationLinks,
             });
             if (changed) {
               this.tally.counts.hubspot_changed += 1;
@@ -319,12 +330,23 @@ class ObjectWalk {
     }
   }
 
-  private async compareSalesforce(records: readonly SalesforceRecord[], marks: dirty.MarkInput[]) {
+  private async compareSalesforce(read: readonly SalesforceRecord[], marks: dirty.MarkInput[]) {
+    // The linked Opportunities' contact roles, read as the sync reads them: one query per page.
+    const filled = await withContactRoles(
+      this.context,
+      read.filter((record) => this.activeBySalesforce.has(id15(record.id))),
+    );
+    const records = read.map((record) => filled.get(record.id) ?? record);
     const linked = records.flatMap((record) => {
       const link = this.activeBySalesforce.get(id15(record.id));
       return link ? [link] : [];
     });
     const shadows = await this.shadowsOf(linked);
+    const associationLinks = await associationLinksFor(
+      this.context,
+      [],
+      records.filter((record) => this.activeBySalesforce.has(id15(record.id))),
+    );
     for (const record of records) {
       this.seenSalesforce.add(id15(record.id));
       const link = this.activeBySalesforce.get(id15(record.id));
@@ -335,6 +357,7 @@ class ObjectWalk {
           changed: { side: 'salesforce', record },
           shadows: shadowMapOf(shadows.get(link.id)),
           owners: this.context.metadata.owners,
+          associationLinks,
         });
         if (changed) {
           this.tally.counts.salesforce_changed += 1;

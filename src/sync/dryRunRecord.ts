@@ -1,11 +1,13 @@
 /**
  * What a sync now of one record would do, field by field, without doing it: the card's dry run. Builds the
  * unit a sync of the record would build, reads both records (two or three API calls) and plans; no dirty row
- * is claimed or changed and nothing is written.
+ * is claimed or changed and nothing is written. Association fields are named: one batch read per system and
+ * associated object, only when an association holds a value.
  */
 import * as links from '../db/links';
 import type { RecordRef } from '../db/recordRefs';
-import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import { openGate } from '../connectors/gate';
+import type { PlanOutcome } from '../domain/planner';
 import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
@@ -14,6 +16,7 @@ import { hubspotObjectOf } from '../settings/fields';
 import { settingsOrNull } from '../settings/installationSettings';
 import type { EngineDeps, EngineError } from './engineApi';
 import { OrgMetadataCache } from './orgMetadata';
+import { withAssociationNames, type NamedFieldPlan } from './associationNames';
 import { buildContext } from './context';
 import { readChanged, readRest } from './stages/load';
 import { associationLinksOf, planUnit } from './stages/plan';
@@ -28,7 +31,8 @@ const notSyncedHere: EngineError = {
 export interface DryRunPlan {
   readonly outcome: PlanOutcome;
   readonly summary: string;
-  readonly fields: readonly FieldPlan[];
+  /** Association fields carry the associated records' names (`hubspotDisplay`, `salesforceDisplay`). */
+  readonly fields: readonly NamedFieldPlan[];
 }
 
 export async function planDryRun(
@@ -90,7 +94,9 @@ export async function planDryRun(
     if (!unit) return err({ code: 'not_found', message: 'No record here.' });
     const plan = planUnit(context, unit, await associationLinksOf(context, [unit]));
     if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
-    return ok({ outcome: plan.outcome, summary: plan.summary, fields: plan.fields });
+    const gate = deps.gateFor?.(installationId) ?? openGate;
+    const fields = await withAssociationNames(context, clients.value, gate, plan.fields);
+    return ok({ outcome: plan.outcome, summary: plan.summary, fields });
   } catch (error) {
     return err({ code: 'unavailable', message: error instanceof Error ? error.message : String(error) });
   }

@@ -8,6 +8,7 @@
  * Nothing is read that a dirty payload already carries, and nothing is read for a unit that does not need
  * it: the caller decides which sides to read.
  */
+import * as contactRolesSeen from '../db/contactRolesSeen';
 import * as createsInDoubt from '../db/createsInDoubt';
 import type { CreateInDoubt } from '../db/createsInDoubt';
 import * as links from '../db/links';
@@ -178,6 +179,15 @@ export async function withContactRoles(
   );
   if (lacking.length === 0) return filled;
   const roles = await context.salesforce.Opportunity.readContactRoles(lacking.map((record) => record.id));
+  // Kept so that a role deleted later (which Salesforce names by its id alone) leads back to its Opportunity.
+  await contactRolesSeen.remember(
+    context.db,
+    context.installationId,
+    lacking.flatMap((record) =>
+      (roles.get(record.id) ?? []).map((role) => ({ roleId: role.id, opportunityId: record.id })),
+    ),
+    context.now(),
+  );
   for (const record of lacking) {
     const own = roles.get(record.id) ?? roles.get(record.id.slice(0, 15)) ?? [];
     const wire = own.map((role) => `${role.contactId}:${role.id}`).join(';');

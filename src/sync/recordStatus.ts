@@ -18,7 +18,7 @@ import type { RecordRef } from '../db/recordRefs';
 import { asFailureCategory, failureAdvice } from '../domain/failures';
 import { graceEndsAtMs } from '../domain/deletes';
 import { currentLinkOf } from '../domain/linkStates';
-import type { FieldPlan, PlanOutcome } from '../domain/planner';
+import type { PlanOutcome } from '../domain/planner';
 import { recordSummary, type RecordSummary } from '../domain/recordSummary';
 import type { SalesforceObjectType } from '../domain/records';
 import { findMapping } from '../domain/settings/defaults';
@@ -26,6 +26,7 @@ import { fieldLabel, type Settings } from '../domain/settings/schema';
 import { displayStored } from '../domain/transforms/canonical';
 import { salesforceRecordUrl } from './appProperties';
 import type { EngineDeps } from './engineApi';
+import type { NamedFieldPlan } from './associationNames';
 import { planDryRun } from './dryRunRecord';
 import { salesforceDeleteMark } from '../settings/deleteMark';
 import { salesforceTypeOfId } from '../settings/fields';
@@ -85,7 +86,8 @@ export interface RecordSyncStatus {
   readonly dryRun: {
     readonly outcome: PlanOutcome;
     readonly summary: string;
-    readonly fields: readonly FieldPlan[];
+    /** Association fields carry the associated records' names (`hubspotDisplay`, `salesforceDisplay`). */
+    readonly fields: readonly NamedFieldPlan[];
   } | null;
   readonly dryRunError: string | null;
   readonly conflicts: readonly ConflictView[];

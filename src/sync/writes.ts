@@ -16,6 +16,7 @@
  * that carried them (the plan then records no shadow for them and says why), and the call is sent again
  * with the other fields. Only when no field explains it are the records isolated by splitting.
  */
+import * as contactRolesSeen from '../db/contactRolesSeen';
 import type { HubSpotWriteOutcome } from '../connectors/hubspot/records';
 import { SalesforceCallError } from '../connectors/salesforce/errors';
 import { abandonedCallOf } from '../connectors/timeout';
@@ -640,6 +641,9 @@ async function writeContactRoles(
   if (add.length === 0 && remove.length === 0) return;
   try {
     const refused = await context.salesforce.Opportunity.changeContactRoles(add, remove);
+    // The roles this sync deleted: the contact-role poll need not bring their Opportunities back.
+    const deleted = remove.filter((role) => !refused.has(role.opportunityId)).map((role) => role.roleId);
+    if (deleted.length > 0) await contactRolesSeen.forget(context.db, context.installationId, deleted);
     for (const [opportunityId, failure] of refused) {
       const writes = byOpportunity.get(opportunityId);
       if (writes) failAssociation(writes, failure, keys, 'salesforce');

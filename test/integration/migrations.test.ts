@@ -57,7 +57,7 @@ describe.each(testDialects)('migrations on %s', (dialect) => {
 
   it('keeps companies and deals off for an installation that never saved settings; a new one has them on', async () => {
     await migrateDownAll(testDb.db);
-    await testDb.db.migrate.latest(migratorUpTo('20261214090000_keep_objects_of_unsaved_settings'));
+    await testDb.db.migrate.latest(migratorUpTo('20261214100000_keep_objects_of_unsaved_settings'));
     const unsaved = await insertInstallation(testDb.db);
     const saved = await insertInstallation(testDb.db);
     await testDb.db('settings').insert({

@@ -46,3 +46,17 @@ export function enabledSalesforceTypes(settings: Settings): SalesforceObjectType
   if (settings.objects.deals.enabled) types.push('Opportunity');
   return types;
 }
+
+/**
+ * Whether a deal's contacts sync (deals and contacts both on, and the mapping there): only then do the
+ * Opportunities' contact roles matter to the sync.
+ */
+export function contactRolesSync(settings: Settings): boolean {
+  return (
+    settings.objects.deals.enabled &&
+    settings.objects.contacts.enabled &&
+    settings.objects.deals.fields.some(
+      (mapping) => mapping.transform.kind === 'association' && mapping.transform.to === 'contacts',
+    )
+  );
+}

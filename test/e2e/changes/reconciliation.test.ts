@@ -6,7 +6,9 @@
  */
 import * as links from '../../../src/db/links';
 import type * as reports from '../../../src/db/reconcileReports';
+import * as settingsTable from '../../../src/db/settings';
 import { emptyCounts } from '../../../src/domain/reconcile';
+import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import { reconcileDue } from '../../../src/reconcile/job';
 import { salesforceCursorName } from '../../../src/changes/salesforcePoll';
 import type { SyncWorker } from '../../../src/sync/worker';
@@ -25,6 +27,8 @@ describe.each(testDialects)('reconciliation on %s', (dialect) => {
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(portalId)).id;
+    // The org's rep owns records in HubSpot too, so owners map both ways.
+    await harness.hubspot.control.addOwner(portalId, { email: 'rep@sandbox.example' });
     worker = harness.startWorker();
   });
   afterAll(async () => {
@@ -161,5 +165,95 @@ describe.each(testDialects)('reconciliation on %s', (dialect) => {
     expect(found.counts).toEqual({ ...emptyCounts(), unlinked_match: 1 });
     const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
     expect(link?.salesforceId).toBe(salesforceId);
+  });
+
+  // Last: it turns companies and deals on for the installation.
+  it('finds association changes no event announced, reading them in batches, and syncs them', async () => {
+    const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
+    const document = structuredClone(defaultSettingsInput);
+    for (const object of [document.objects.companies, document.objects.deals]) {
+      if (object) object.enabled = true;
+    }
+    const saved = await settingsTable.save(
+      harness.testDb.db,
+      installationId,
+      {
+        document: document as unknown as Record<string, never>,
+        createdBy: ADMIN,
+        baseVersion: current?.version ?? 0,
+      },
+      harness.clock.now(),
+    );
+    if (!saved.ok) throw new Error('settings were not saved');
+    const sf = harness.salesforce.control;
+    const REP = 'rep@sandbox.example';
+    const account = await sf.createRecord(
+      'Account',
+      { Name: 'Roles Inc', Website: 'https://roles-inc.example.com' },
+      { asUser: REP },
+    );
+    const buyer = await sf.createRecord(
+      'Contact',
+      { FirstName: 'Bea', LastName: 'Buyer', Email: 'bea@roles-inc.example.com', AccountId: account.id },
+      { asUser: REP },
+    );
+    const opportunity = await sf.createRecord(
+      'Opportunity',
+      { Name: 'Roles deal', StageName: 'Prospecting', CloseDate: '2027-01-01', AccountId: account.id },
+      { asUser: REP },
+    );
+    const role = await sf.createRecord(
+      'OpportunityContactRole',
+      { OpportunityId: opportunity.id, ContactId: buyer.id },
+      { asUser: REP },
+    );
+    for (let round = 0; round < 3; round += 1) {
+      await harness.pollAll();
+      await drained();
+    }
+    const hubspotIdOf = async (salesforceId: string) =>
+      (await links.findActiveBySalesforce(harness.testDb.db, installationId, salesforceId))?.hubspotId;
+    const dealId = (await hubspotIdOf(opportunity.id))!;
+    const contactId = (await hubspotIdOf(buyer.id))!;
+    const dealContacts = async () =>
+      ((await harness.hubspot.control.record(portalId, 'deals', dealId)).associations.contacts ?? []).map(
+        (entry) => entry.id,
+      );
+    expect(await dealContacts()).toEqual([contactId]);
+
+    // Associations that synced compare equal: nothing to find.
+    const clean = await reconcileFromSettingsPage();
+    expect(clean.counts).toEqual(emptyCounts());
+
+    // A role deleted on its own that the bridge never read (added before it looked: nothing remembers its
+    // Opportunity) leaves no trace a poll can follow.
+    await harness.testDb.db('contact_roles_seen').where({ installation_id: installationId }).delete();
+    await sf.deleteRecord(role.id, { asUser: REP });
+    // Three runs, over three minutes: the deleted roles are asked for, and this one is not among those seen.
+    for (let round = 0; round < 3; round += 1) {
+      await harness.pollAll();
+      await drained();
+    }
+    expect(await dealContacts()).toEqual([contactId]);
+
+    const found = await reconcileFromSettingsPage();
+    expect(found.counts).toEqual({ ...emptyCounts(), salesforce_changed: 1 });
+    expect(await dealContacts()).toEqual([]);
+    // Batched reads, never one per record: per object a list of live and one of archived records (HubSpot)
+    // or a query of live and one of deleted records (Salesforce), plus one association read per page and
+    // association (contacts: primary company; deals: primary company and contacts) and one contact-role query.
+    expect(found.calls).toEqual({ hubspot: 3 * 2 + 1 + 2, salesforce: 4 * 2 + 1 });
+
+    // A HubSpot association made while its webhook was lost, past the polls' cursors, is found too.
+    await harness.hubspot.control.dropWebhookDeliveries(HUBSPOT_APP_ID, 1);
+    await harness.hubspot.control.asUser(portalId).associate('deals', dealId, 'contacts', contactId);
+    await harness.hubspot.control.waitForWebhooksIdle();
+    const again = await reconcileFromSettingsPage();
+    expect(again.counts).toEqual({ ...emptyCounts(), hubspot_changed: 1 });
+    const salesforce = await harness.salesforceOf(installationId);
+    const roles = await salesforce.query<{ ContactId: string }>(
+      `SELECT ContactId FROM OpportunityContactRole WHERE OpportunityId = '${opportunity.id}'`,
+    );
+    expect(roles.records.map((row) => row.ContactId)).toEqual([buyer.id]);
   });
 });

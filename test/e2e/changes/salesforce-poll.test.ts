@@ -67,7 +67,10 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
       ['Opportunity', 'changes', true, 0],
       ['Opportunity', 'deletions', true, 0],
     ]);
-    expect(await calls()).toEqual({ query: 4, queryAll: 4 });
+    // Deals and contacts sync: their contact roles are polled too (one queryAll), the first run only
+    // finding where to start.
+    expect(await calls()).toEqual({ query: 4, queryAll: 5 });
+    expect(run.contactRoles).not.toBeNull();
 
     const rows = await salesforceRows();
     expect(rows.map((row) => row.record.recordId).sort()).toEqual([...leads, ...contacts].sort());

@@ -17,6 +17,8 @@ import {
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { SyncCardView } from '../../../hubspot-app/src/app/cards/sync-card/SyncCardView';
+import * as links from '../../../src/db/links';
+import * as settingsTable from '../../../src/db/settings';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
 import type { SyncWorker } from '../../../src/sync/worker';
 import { testDialects } from '../../support/db';
@@ -415,5 +417,60 @@ describe.each(testDialects)('the sync card against the real bridge on %s', (dial
       />,
     );
     expect(textOf(renderer.getRootNode())).toMatch(/not synced/);
+  });
+
+  // Last: it turns companies on for the installation.
+  it("names a contact's company in the field table instead of showing record ids", async () => {
+    const current = await settingsTable.current(harness.testDb.db, installationId, (raw) => raw);
+    const document = structuredClone(defaultSettingsInput);
+    if (document.objects.companies) document.objects.companies.enabled = true;
+    const saved = await settingsTable.save(
+      harness.testDb.db,
+      installationId,
+      {
+        document: document as unknown as Record<string, never>,
+        createdBy: admin,
+        baseVersion: current?.version ?? 0,
+      },
+      harness.clock.now(),
+    );
+    if (!saved.ok) throw new Error('settings were not saved');
+    const rep = { asUser: 'rep@sandbox.example' };
+    const account = await harness.salesforce.control.createRecord(
+      'Account',
+      { Name: 'Card Widgets Ltd', Website: 'https://card-widgets.example.com' },
+      rep,
+    );
+    const contact = await harness.salesforce.control.createRecord(
+      'Contact',
+      {
+        FirstName: 'Wanda',
+        LastName: 'Widget',
+        Email: 'wanda@card-widgets.example.com',
+        AccountId: account.id,
+      },
+      rep,
+    );
+    await settle();
+    await settle();
+    const link = await links.findActiveBySalesforce(harness.testDb.db, installationId, contact.id);
+    if (!link) throw new Error('the Contact was not linked');
+    const company = await links.findActiveBySalesforce(harness.testDb.db, installationId, account.id);
+
+    const status = await api('GET', `/api/sync/records/hubspot/contacts/${link.hubspotId}?dryRun=true`);
+    expect(status.status).toBe(200);
+    const fields = (status.body.dryRun as { fields: Json[] }).fields;
+    expect(fields.find((field) => field.key === 'primary_company')).toMatchObject({
+      hubspot: company?.hubspotId,
+      hubspotDisplay: 'Card Widgets Ltd',
+      salesforceDisplay: 'Card Widgets Ltd',
+      decision: { action: 'nothing' },
+    });
+
+    const card = renderCard(link.hubspotId);
+    await card.until(() => expect(card.findByTestId(Table, 'field-table')).toBeTruthy());
+    const table = textOf(card.findByTestId(Table, 'field-table'));
+    expect(table).toContain('Card Widgets Ltd');
+    expect(table).not.toContain(account.id);
   });
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { errors, type HubSpotApiError } from '../http/errors';
 import { associationType, type AssociationDelta } from './associations';
 import { OBJECT_TYPES, type ObjectType } from './object-types';
-import type { WriteContext } from './records';
+import { applySystemUpdate, type WriteContext } from './records';
 
 export const AssociationSpecSchema = z.object({
   associationCategory: z.enum(['HUBSPOT_DEFINED', 'USER_DEFINED', 'INTEGRATOR_DEFINED']),
@@ -63,6 +63,7 @@ export function associate(
   for (const typeId of typeIds)
     deltas.push(...context.portal.associations.add(fromType, fromId, toType, toId, typeId));
   emitDeltas(context, deltas);
+  keepRollups(context, deltas);
   return deltas;
 }
 
@@ -76,7 +77,48 @@ export function dissociate(
 ): AssociationDelta[] {
   const deltas = context.portal.associations.remove(fromType, fromId, toType, toId, typeIds);
   emitDeltas(context, deltas);
+  keepRollups(context, deltas);
   return deltas;
+}
+
+/**
+ * HubSpot's properties that follow associations: a contact's `associatedcompanyid` (its primary company)
+ * and a deal's `num_associated_contacts`. When one changes, HubSpot writes it as its own (`CALCULATED`), which
+ * moves the record's last-modified date, so a search on it finds the record. No property-change webhook is
+ * sent for them here (the association change has its own event). A deal's primary company has no such property: moving the label
+ * between companies it is already associated with changes nothing a search can see.
+ */
+function keepRollups(context: WriteContext, deltas: readonly AssociationDelta[]): void {
+  const touched = new Map<string, { type: ObjectType; id: string }>();
+  for (const delta of deltas) {
+    for (const [type, id, other] of [
+      [delta.fromType, delta.fromId, delta.toType],
+      [delta.toType, delta.toId, delta.fromType],
+    ] as const) {
+      const follows =
+        (type === 'contacts' && other === 'companies') || (type === 'deals' && other === 'contacts');
+      if (follows) touched.set(`${type}:${id}`, { type, id });
+    }
+  }
+  for (const { type, id } of touched.values()) {
+    const record = context.portal.tables[type].records.get(id);
+    if (!record || record.archived) continue;
+    const [name, value] =
+      type === 'contacts'
+        ? [
+            'associatedcompanyid',
+            context.portal.associations
+              .list('contacts', id, 'companies')
+              .find((edge) => edge.typeIds.some((typeId) => associationType(typeId)?.primary === true))
+              ?.toId ?? '',
+          ]
+        : [
+            'num_associated_contacts',
+            String(context.portal.associations.list('deals', id, 'contacts').length),
+          ];
+    if ((record.values.get(name) ?? '') === value) continue;
+    applySystemUpdate(context, type, record, new Map([[name, value]]));
+  }
 }
 
 function emitDeltas(context: WriteContext, deltas: AssociationDelta[]): void {

@@ -174,6 +174,15 @@ const SPECS: Record<ObjectType, Spec[]> = {
     },
     calculatedDate('lastmodifieddate', 'Last Modified Date', 'contactinformation'),
     {
+      // HubSpot's own: the id of the contact's primary company, kept as the primary association moves.
+      name: 'associatedcompanyid',
+      label: 'Primary Associated Company ID',
+      type: 'number',
+      fieldType: 'number',
+      group: 'contactinformation',
+      readOnly: true,
+    },
+    {
       name: 'hs_object_id',
       label: 'Record ID',
       type: 'number',
@@ -335,6 +344,16 @@ const SPECS: Record<ObjectType, Spec[]> = {
       group: 'dealinformation',
     },
     calculatedDate('hs_lastmodifieddate', 'Last Modified Date', 'dealinformation'),
+    {
+      // HubSpot's own: how many contacts the deal is associated with, kept as they are added and removed.
+      name: 'num_associated_contacts',
+      label: 'Number of Associated Contacts',
+      type: 'number',
+      fieldType: 'number',
+      group: 'dealinformation',
+      readOnly: true,
+      calculated: true,
+    },
     {
       // HubSpot's own: whether the deal's stage is a closed one (won or lost), kept on every write.
       name: 'hs_is_closed',

@@ -19,6 +19,11 @@ export interface StoredRecord {
   readonly deletedAtMs: number | null;
   /** The record whose delete took this one along (Account → Contacts → contact roles). */
   readonly cascadeFromId: string | null;
+  /**
+   * Deleted directly but kept out of the recycle bin (an OpportunityContactRole deleted on its own): the
+   * replication API's `deleted` lists it, queryAll does not see it, and it cannot be undeleted.
+   */
+  readonly outsideBin?: boolean;
 }
 
 export interface OrgSettings {

@@ -261,14 +261,21 @@ function moveToBin(ctx: WriteContext, object: ObjectDef, record: StoredRecord, c
     LastModifiedById: ctx.actorId,
     SystemModstamp: ctx.nowMs,
   };
-  ctx.org.put(id, object.name, { type: object.name, fields, deletedAtMs: ctx.nowMs, cascadeFromId });
+  const outsideBin = cascadeFromId === null && object.directDeleteSkipsBin === true;
+  ctx.org.put(id, object.name, {
+    type: object.name,
+    fields,
+    deletedAtMs: ctx.nowMs,
+    cascadeFromId,
+    ...(outsideBin ? { outsideBin } : {}),
+  });
 }
 
 /** Restores a record from the recycle bin together with what its delete took along. */
 export function undeleteRecord(ctx: WriteContext, id: string): void {
   const record = ctx.org.get(id);
   if (!record) throw errors.notFound();
-  if (record.deletedAtMs === null) {
+  if (record.deletedAtMs === null || record.outsideBin) {
     throw new SfError(400, 'UNDELETE_FAILED', 'Entity is not in the recycle bin', []);
   }
   ctx.org.atomic(() => restore(ctx, record));

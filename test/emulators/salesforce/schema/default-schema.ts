@@ -357,6 +357,7 @@ function opportunityContactRole(): ObjectDef {
     updateable: true,
     deletable: true,
     mergeable: false,
+    directDeleteSkipsBin: true,
     fields: [
       ...systemFields(),
       lookup('OpportunityId', 'Opportunity ID', 'Opportunity', 'Opportunity', {

@@ -71,6 +71,11 @@ export interface ObjectDef {
   updateable: boolean;
   deletable: boolean;
   mergeable: boolean;
+  /**
+   * A record deleted on its own skips the recycle bin (Salesforce's OpportunityContactRole: `IsDeleted` is
+   * usable only when the parent record's delete took it along).
+   */
+  directDeleteSkipsBin?: boolean;
   fields: FieldDef[];
   childRelationships: ChildRelationship[];
 }

@@ -231,7 +231,7 @@ function filtered(
   const where = query.where ? compile(context, query, object, query.where) : () => true;
   const out: StoredRecord[] = [];
   for (const record of pool ?? context.org.all(object.name)) {
-    if (record.deletedAtMs !== null && !context.options.includeDeleted) continue;
+    if (record.deletedAtMs !== null && (!context.options.includeDeleted || record.outsideBin)) continue;
     if (where(record)) out.push(record);
   }
   return out;

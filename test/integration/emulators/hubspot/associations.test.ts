@@ -104,6 +104,53 @@ describe('v4 associations', () => {
     expect(wrongType.code).toBe(400);
   });
 
+  it("keeps a contact's associatedcompanyid and a deal's num_associated_contacts, moving their last-modified dates, without a deal's primary company leaving a trace", async () => {
+    const ids = await records();
+    const read = async () => ({
+      contact: (
+        await client.crm.contacts.basicApi.getById(ids.contact, ['associatedcompanyid', 'lastmodifieddate'])
+      ).properties,
+      deal: (
+        await client.crm.deals.basicApi.getById(ids.deal, ['num_associated_contacts', 'hs_lastmodifieddate'])
+      ).properties,
+    });
+    const before = await read();
+    await emulator.control.advanceClock(5_000);
+    await client.crm.associations.v4.basicApi.create('contacts', ids.contact, 'companies', ids.acme, [
+      { associationCategory: HUBSPOT_DEFINED, associationTypeId: AssociationTypes.primaryContactToCompany },
+    ]);
+    await client.crm.associations.v4.basicApi.createDefault('deals', ids.deal, 'contacts', ids.contact);
+    const associated = await read();
+    expect(associated.contact.associatedcompanyid).toBe(ids.acme);
+    expect(associated.deal.num_associated_contacts).toBe('1');
+    expect(Date.parse(associated.contact.lastmodifieddate!)).toBeGreaterThan(
+      Date.parse(before.contact.lastmodifieddate!),
+    );
+    expect(Date.parse(associated.deal.hs_lastmodifieddate!)).toBeGreaterThan(
+      Date.parse(before.deal.hs_lastmodifieddate!),
+    );
+
+    // The Primary label moves to another company: the property follows.
+    await client.crm.associations.v4.basicApi.create('contacts', ids.contact, 'companies', ids.globex, [
+      { associationCategory: HUBSPOT_DEFINED, associationTypeId: AssociationTypes.primaryContactToCompany },
+    ]);
+    expect((await read()).contact.associatedcompanyid).toBe(ids.globex);
+    await client.crm.associations.v4.basicApi.archive('deals', ids.deal, 'contacts', ids.contact);
+    expect((await read()).deal.num_associated_contacts).toBe('0');
+
+    // A deal's primary company moved between companies it already has: no property changes.
+    await client.crm.associations.v4.basicApi.create('deals', ids.deal, 'companies', ids.acme, [
+      { associationCategory: HUBSPOT_DEFINED, associationTypeId: 5 },
+    ]);
+    await client.crm.associations.v4.basicApi.createDefault('deals', ids.deal, 'companies', ids.globex);
+    const settled = await read();
+    await emulator.control.advanceClock(5_000);
+    await client.crm.associations.v4.basicApi.create('deals', ids.deal, 'companies', ids.globex, [
+      { associationCategory: HUBSPOT_DEFINED, associationTypeId: 5 },
+    ]);
+    expect((await read()).deal.hs_lastmodifieddate).toBe(settled.deal.hs_lastmodifieddate);
+  });
+
   it('removes associations (204) and hides those to archived records', async () => {
     const ids = await records();
     await client.crm.associations.v4.basicApi.createDefault('deals', ids.deal, 'companies', ids.acme);

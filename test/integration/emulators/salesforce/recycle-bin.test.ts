@@ -67,6 +67,45 @@ describe('recycle bin', () => {
     expect((await conn.sobject('OpportunityContactRole').retrieve(role.id)).IsDeleted).toBe(false);
   });
 
+  it("leaves the Opportunity's stamps alone when its contact roles change, and keeps a role deleted on its own out of the bin", async () => {
+    const contact = (await conn.sobject('Contact').create({ LastName: 'Buyer' })) as { id: string };
+    const deal = (await conn
+      .sobject('Opportunity')
+      .create({ Name: 'D', StageName: 'Prospecting', CloseDate: '2026-01-01' })) as { id: string };
+    const stampsOf = async () =>
+      (
+        await conn.query<{ LastModifiedDate: string; SystemModstamp: string }>(
+          `SELECT LastModifiedDate, SystemModstamp FROM Opportunity WHERE Id = '${deal.id}'`,
+        )
+      ).records[0];
+    const before = await stampsOf();
+    const start = new Date(await emulator.control.now());
+    await emulator.control.advanceClock(5_000);
+    const role = (await conn
+      .sobject('OpportunityContactRole')
+      .create({ OpportunityId: deal.id, ContactId: contact.id })) as { id: string };
+    await emulator.control.advanceClock(5_000);
+    await conn.sobject('OpportunityContactRole').update({ Id: role.id, Role: 'Decision Maker' });
+    await emulator.control.advanceClock(5_000);
+    await conn.sobject('OpportunityContactRole').destroy(role.id);
+    expect(await stampsOf()).toEqual(before);
+
+    // Salesforce's IsDeleted on a role is usable only when its parent's delete took it along.
+    const binned = await conn.query(`SELECT Id FROM OpportunityContactRole WHERE Id = '${role.id}'`, {
+      scanAll: true,
+    });
+    expect(binned.totalSize).toBe(0);
+    const undelete = await rejection(
+      emulator.control.undeleteRecord(role.id, { asUser: 'rep@sandbox.example' }),
+    );
+    expect(undelete.message).toMatch(/recycle bin/);
+    await emulator.control.advanceClock(2 * MINUTE);
+    const deleted = await conn
+      .sobject('OpportunityContactRole')
+      .deleted(new Date(start.getTime() - MINUTE), new Date(await emulator.control.now()));
+    expect(deleted.deletedRecords.map((entry) => entry.id)).toEqual([role.id]);
+  });
+
   it('purges records after 15 days, and on command', async () => {
     const old = (await conn.sobject('Lead').create({ LastName: 'Old', Company: 'C' })) as { id: string };
     await conn.sobject('Lead').destroy(old.id);

@@ -1,6 +1,7 @@
 /**
  * What differs: every mapped field with both values, the rule that owns it and whether they agree,
- * mismatches first. The values come from a dry run of the record's sync (both records read now).
+ * mismatches first. The values come from a dry run of the record's sync (both records read now); an
+ * association shows the associated records' names.
  */
 import {
   Alert,
@@ -112,8 +113,8 @@ export function FieldTable(props: {
                     : ruleLabel(field.rule)}
                 </Text>
               </TableCell>
-              <TableCell>{displayValue(field.hubspot)}</TableCell>
-              <TableCell>{displayValue(field.salesforce)}</TableCell>
+              <TableCell>{field.hubspotDisplay ?? displayValue(field.hubspot)}</TableCell>
+              <TableCell>{field.salesforceDisplay ?? displayValue(field.salesforce)}</TableCell>
               <TableCell>
                 <StatusTag variant={agreement.variant} testId={`field-status-${field.key}`}>
                   {agreement.label}

@@ -46,6 +46,12 @@ export interface FieldPlan {
   readonly shadow: ObservedValue | null;
   readonly decision: { readonly action: string; readonly to: Side | null; readonly reason: unknown };
   readonly failureCode: string | null;
+  /**
+   * An association's value as people know it: the associated records' names (their ids where a name could
+   * not be read). Absent for other fields, and from bridges that predate it.
+   */
+  readonly hubspotDisplay?: string;
+  readonly salesforceDisplay?: string;
 }
 
 export interface Conflict {
