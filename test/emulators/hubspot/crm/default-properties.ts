@@ -97,9 +97,6 @@ export const COMPANY_INDUSTRIES: Array<[string, string]> = [
   ['UTILITIES', 'Utilities'],
 ];
 
-/** The default pipeline's closed stages (HubSpot's stage metadata `isClosed`). */
-export const CLOSED_DEAL_STAGES: ReadonlySet<string> = new Set(['closedwon', 'closedlost']);
-
 export const DEAL_STAGES: Array<[string, string]> = [
   ['appointmentscheduled', 'Appointment Scheduled'],
   ['qualifiedtobuy', 'Qualified To Buy'],
