@@ -7,6 +7,7 @@
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
 import { CONTACT_ROLES_FIELD, isAssociationProperty } from '../domain/transforms/association';
+import { DEAL_PIPELINE_PROPERTY } from '../domain/transforms/stages';
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
 import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
@@ -130,6 +131,10 @@ export function hubspotPropertiesToRead(
   const rules = objectSettings.createInSalesforce.rules.flatMap((rule) =>
     rule.when.anyOf.flatMap((group) => group.allOf.map((filter) => filter.property)),
   );
+  // A stage is written within the deal's own pipeline.
+  const pipeline = objectSettings.fields.some((mapping) => mapping.transform.kind === 'stages')
+    ? [DEAL_PIPELINE_PROPERTY]
+    : [];
   return [
     ...new Set([
       // An association is read through the associations API, not as a property.
@@ -139,6 +144,7 @@ export function hubspotPropertiesToRead(
       objectSettings.crossId.hubspotProperty,
       ...scope,
       ...rules,
+      ...pipeline,
       ...Object.values(APP_PROPERTY),
     ]),
   ];

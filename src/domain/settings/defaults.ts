@@ -339,10 +339,10 @@ function opportunity(field: string): { Opportunity: string } {
 
 /**
  * HubSpot's default sales pipeline ⇄ Salesforce's standard Opportunity stages. A deal in another pipeline
- * has stages this map does not name: its stage is not written and its card says so until the map covers
- * that pipeline's stages too.
+ * has stages this map does not name: its stage is not written and its card says so until an admin adds
+ * that pipeline's stage map.
  */
-const stageOptions = [
+const defaultPipelineStages = [
   { hubspot: ['appointmentscheduled'], salesforce: ['Prospecting'] },
   { hubspot: ['qualifiedtobuy'], salesforce: ['Qualification'] },
   { hubspot: ['presentationscheduled'], salesforce: ['Needs Analysis', 'Value Proposition'] },
@@ -384,7 +384,12 @@ const dealFields: DealFieldInput[] = [
     hubspotProperty: 'dealstage',
     salesforceFields: opportunity('StageName'),
     rule: 'review',
-    transform: { kind: 'picklist', options: stageOptions },
+    transform: {
+      kind: 'stages',
+      pipelines: [
+        { pipeline: 'default', label: 'Sales Pipeline', recordType: null, stages: defaultPipelineStages },
+      ],
+    },
   },
   {
     key: 'dealtype',
