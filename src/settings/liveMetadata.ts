@@ -15,7 +15,9 @@ import { describeFields } from '../connectors/salesforce/metadata';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../connectors/timeout';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import {
+  DealPipelineSchema,
   HubspotPropertyDefinitionSchema,
+  type DealPipeline,
   type HubspotPropertyDefinition,
   type LiveMetadata,
   type SalesforceFieldDescribe,
@@ -47,10 +49,12 @@ interface Cached<T> {
 }
 
 const PropertiesSchema = z.array(HubspotPropertyDefinitionSchema);
+const PipelinesSchema = z.array(DealPipelineSchema);
 
 export class LiveMetadataReader {
   private readonly hubspot = new Map<string, Cached<HubspotPropertyDefinition[]>>();
   private readonly salesforce = new Map<string, Cached<SalesforceFieldDescribe[]>>();
+  private readonly pipelines = new Map<string, Cached<DealPipeline[]>>();
 
   constructor(
     private readonly deps: MetadataDeps,
@@ -66,6 +70,7 @@ export class LiveMetadataReader {
     const metadata: {
       hubspot: Partial<Record<HubspotObjectType, readonly HubspotPropertyDefinition[]>>;
       salesforce: Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
+      dealPipelines?: readonly DealPipeline[];
     } = { hubspot: {}, salesforce: {} };
     const problems: string[] = [];
     let cached = true;
@@ -102,6 +107,35 @@ export class LiveMetadataReader {
           metadata.hubspot[object] = definitions;
         } catch (error) {
           problems.push(`HubSpot ${object} properties: ${messageOf(error)}`);
+        }
+      }
+      // The deal stage map is checked against the pipelines: one call, cached like the properties.
+      if (objects.includes('deals')) {
+        const hit = this.fromCache(this.pipelines, installationId, options.fresh);
+        if (hit) metadata.dealPipelines = hit;
+        else {
+          cached = false;
+          client ??= await this.deps.clients.hubspot(installationId);
+          if (!client.ok) problems.push(`HubSpot deal pipelines: ${client.error.message}`);
+          else {
+            try {
+              await gate.acquire('hubspot', 'read');
+              const action = 'reading the deal pipelines';
+              const hubspot = client.value;
+              const response = await withTimeout(
+                () => hubspot.crm.pipelines.pipelinesApi.getAll('deals'),
+                DEFAULT_CALL_TIMEOUT_MS,
+                action,
+              ).catch((error: unknown) => {
+                throw toHubSpotError(error, action);
+              });
+              const pipelines = PipelinesSchema.parse(JSON.parse(JSON.stringify(response.results)));
+              this.pipelines.set(installationId, { value: pipelines, readAt: this.deps.now() });
+              metadata.dealPipelines = pipelines;
+            } catch (error) {
+              problems.push(`HubSpot deal pipelines: ${messageOf(error)}`);
+            }
+          }
         }
       }
     }

@@ -20,6 +20,7 @@ import type { HubspotPropertyDefinition, LiveMetadata, SalesforceFieldDescribe }
 import { isHubspotReadOnly, requiredFieldsFromDescribe } from './metadata';
 import { parseSettings } from './migrate';
 import { checkPicklistMapping } from './validatePicklists';
+import { checkStageMap } from './validateStages';
 import {
   CONTACT_ROLES_FIELD,
   CONTACTS_PROPERTY,
@@ -237,6 +238,25 @@ function validateMapping(
         `the transform "${kind}" needs ${salesforceTypeNeeded[kind]}, but ${type}.${fieldName} is of type ${field.type}. Pick a matching transform or another field.`,
       );
       continue;
+    }
+    if (mapping.transform.kind === 'stages') {
+      if (!metadata.dealPipelines) {
+        push(
+          'deal_pipelines_missing',
+          "HubSpot's deal pipelines could not be read, so the stage map was not checked against them.",
+          'warning',
+        );
+      }
+      const problems = checkStageMap(
+        mapping.transform.pipelines,
+        metadata.dealPipelines ?? [],
+        field,
+        metadata.recordTypes?.[type],
+      );
+      for (const problem of problems) {
+        if (!metadata.dealPipelines && problem.code !== 'stage_name_unknown') continue;
+        push(problem.code, problem.message, problem.severity);
+      }
     }
     if ((kind === 'picklist' || kind === 'multiselect') && mapping.transform.kind === kind) {
       for (const problem of checkPicklistMapping(mapping, property ?? null, field, type)) {

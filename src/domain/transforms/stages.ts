@@ -12,7 +12,8 @@
  * reading needs no pipeline and `Needs Analysis` and `Value Proposition` in one group compare equal. Writing
  * to HubSpot does need one: the stage is picked within the deal's own pipeline (its `pipeline` property, or,
  * for a deal still to be created, the pipeline mapped to the Opportunity's record type, else the first
- * pipeline). A StageName with no stage in that pipeline is "no mapping", naming the pipeline.
+ * pipeline), and so does writing to Salesforce: the StageName the deal's pipeline lists first for it. A
+ * StageName with no stage in that pipeline is "no mapping", naming the pipeline.
  *
  * A StageName grouped with another in one pipeline is the same stage in every pipeline: list them apart in
  * each pipeline's groups only when every pipeline keeps them apart.
@@ -120,18 +121,27 @@ export function createStagesTransform(
   const noMapping = (raw: string, reason: string): TransformResult<never> =>
     err({ code: 'no_mapping', raw, reason });
 
+  /** The deal's pipeline's group of a canonical value (null: that pipeline does not map it). */
+  const groupInPipeline = (
+    value: string,
+  ): { pipeline: StagePipeline | null; group: PicklistGroup | null } => {
+    const pipelineId = stagePipelineFor(options, deal);
+    const pipeline = options.pipelines.find((candidate) => candidate.pipeline === pipelineId) ?? null;
+    const group =
+      pipeline?.stages.find((candidate) => candidate.salesforce.some((name) => canonical(name) === value)) ??
+      null;
+    return { pipeline, group };
+  };
+
   const toHubspot = (value: CanonicalValue): TransformResult<string> => {
     if (value === null) return ok('');
     if (typeof value !== 'string') return invalid(value, 'is not a stage');
     const pipelineId = stagePipelineFor(options, deal);
-    const pipeline = options.pipelines.find((candidate) => candidate.pipeline === pipelineId);
-    if (!pipelineId || !pipeline) {
+    const { pipeline, group } = groupInPipeline(value);
+    if (!pipeline) {
       const where = pipelineId ? `the pipeline ${pipelineName(options, pipelineId)}` : 'any pipeline';
       return noMapping(value, `the deal stage map has no entry for ${where}`);
     }
-    const group = pipeline.stages.find((candidate) =>
-      candidate.salesforce.some((name) => canonical(name) === value),
-    );
     const stage = group?.hubspot[0];
     if (stage === undefined) {
       const where = pipelineName(options, pipeline.pipeline);
@@ -162,9 +172,10 @@ export function createStagesTransform(
     toSalesforce: (value) => {
       if (value === null) return ok(null);
       if (typeof value !== 'string') return invalid(value, 'is not a stage');
-      return canonical(value) === value
-        ? ok(value)
-        : noMapping(value, 'is a StageName the deal stage map does not name');
+      if (canonical(value) !== value)
+        return noMapping(value, 'is a StageName the deal stage map does not name');
+      // The deal's pipeline's own StageName for it, when it lists one: same class, so it reads back as `value`.
+      return ok(groupInPipeline(value).group?.salesforce[0] ?? value);
     },
   };
 }

@@ -59,6 +59,22 @@ describe('stages transform', () => {
     expect(createStagesTransform(options, context).toHubspot(value)).toEqual({ ok: true, value: stage });
   });
 
+  it("writes to Salesforce the StageName the deal's pipeline lists first for the value", () => {
+    expect(createStagesTransform(options, deal('31415001')).toSalesforce('Needs Analysis')).toEqual({
+      ok: true,
+      value: 'Value Proposition',
+    });
+    expect(createStagesTransform(options, deal('default')).toSalesforce('Needs Analysis')).toEqual({
+      ok: true,
+      value: 'Needs Analysis',
+    });
+    // A pipeline that does not map it: the canonical StageName itself.
+    expect(createStagesTransform(options, deal('31415001')).toSalesforce('Prospecting')).toEqual({
+      ok: true,
+      value: 'Prospecting',
+    });
+  });
+
   it("refuses a StageName with no stage in the deal's pipeline, naming the pipeline", () => {
     const renewals = createStagesTransform(options, deal('31415001'));
     expect(renewals.toHubspot('Prospecting')).toEqual({
