@@ -10,6 +10,7 @@ import type {
   CreateUserInput,
   FaultInput,
   MergeInput,
+  MultiCurrencyInput,
   SeedInput,
   SettingsInput,
   UpdateFieldInput,
@@ -208,6 +209,14 @@ export class SalesforceControlClient {
 
   addField(sobject: string, field: AddFieldInput, options?: OrgOption): Promise<unknown> {
     return this.call('POST', `${this.org(options)}/sobjects/${sobject}/fields`, field);
+  }
+
+  /** An admin turns multi-currency on: `CurrencyIsoCode` on every synced object (irreversible, as in Salesforce). */
+  enableMultiCurrency(
+    input: MultiCurrencyInput,
+    options?: OrgOption,
+  ): Promise<{ corporateCurrency: string; currencies: string[] }> {
+    return this.call('POST', `${this.org(options)}/multi-currency`, input);
   }
 
   updateField(sobject: string, name: string, patch: UpdateFieldInput, options?: OrgOption): Promise<unknown> {

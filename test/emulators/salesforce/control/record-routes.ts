@@ -16,6 +16,7 @@ import { actingAs, ControlError, idParam, orgParam, parseBody } from './helpers'
 import {
   actorBody,
   addFieldBody,
+  multiCurrencyBody,
   convertLeadBody,
   createRecordBody,
   createRecordsBody,
@@ -103,6 +104,43 @@ function addField(ctx: RequestContext): void {
   }
   org.rebuildIndexes(object);
   sendJson(ctx, 201, { object: object.name, field: def });
+}
+
+/** The objects that get a currency when an org turns multi-currency on (the synced ones). */
+const CURRENCY_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity'];
+
+/**
+ * An admin turns multi-currency on: every object gets `CurrencyIsoCode`, a restricted picklist of the org's
+ * active currencies defaulting to the corporate one, which every existing record takes. Salesforce cannot
+ * turn it off again; only a reset of the emulator does.
+ */
+function enableMultiCurrency(ctx: RequestContext): void {
+  const org = orgParam(ctx);
+  const body = parseBody(ctx, multiCurrencyBody);
+  const corporate = body.corporateCurrency;
+  const currencies = [...new Set([corporate, ...body.currencies])];
+  for (const name of CURRENCY_OBJECTS) {
+    const object = org.object(name);
+    if (!object || object.fields.some((f) => f.name === 'CurrencyIsoCode')) continue;
+    object.fields.push(
+      buildField('CurrencyIsoCode', `${object.label} Currency`, 'picklist', {
+        length: 3,
+        nillable: false,
+        defaultedOnCreate: true,
+        restrictedPicklist: true,
+        picklistValues: values(currencies, corporate),
+        defaultValue: corporate,
+      }),
+    );
+    for (const record of [...org.all(object.name)]) {
+      org.put(record.fields.Id as string, object.name, {
+        ...record,
+        fields: { ...record.fields, CurrencyIsoCode: corporate },
+      });
+    }
+    org.rebuildIndexes(object);
+  }
+  sendJson(ctx, 200, { corporateCurrency: corporate, currencies });
 }
 
 function updateField(ctx: RequestContext): void {
@@ -226,6 +264,7 @@ export function recordRoutes(): Route[] {
       sendJson(ctx, 200, mergeRecords(actingAs(ctx, target, body.asUser), body));
     }),
     route('POST', `${org}/sobjects/:sobject/fields`, 'open', addField),
+    route('POST', `${org}/multi-currency`, 'open', enableMultiCurrency),
     route('PATCH', `${org}/sobjects/:sobject/fields/:field`, 'open', updateField),
     route('DELETE', `${org}/sobjects/:sobject/fields/:field`, 'open', removeField),
   ];

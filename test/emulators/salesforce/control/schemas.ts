@@ -123,6 +123,13 @@ export const addFieldBody = z.object({
   defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
 });
 
+/** Turning multi-currency on: ISO codes of the active currencies and the corporate one. */
+export const multiCurrencyBody = z.object({
+  corporateCurrency: z.string().regex(/^[A-Z]{3}$/),
+  currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).default([]),
+});
+export type MultiCurrencyInput = z.input<typeof multiCurrencyBody>;
+
 export const updateFieldBody = z
   .object({
     label: z.string(),

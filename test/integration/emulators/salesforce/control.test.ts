@@ -231,6 +231,40 @@ describe('simulated users, schema and seed', () => {
     expect((await untouched.query('SELECT HubSpot_Id__c FROM Lead')).done).toBe(true);
   });
 
+  it('has no CurrencyIsoCode until multi-currency is on; then every record has one, the corporate one by default', async () => {
+    const before = await conn.sobject('Opportunity').describe();
+    expect(before.fields.some((f) => f.name === 'CurrencyIsoCode')).toBe(false);
+    const { id: existing } = (await conn
+      .sobject('Opportunity')
+      .create({ Name: 'Before', StageName: 'Prospecting', CloseDate: '2027-01-31' })) as { id: string };
+
+    await emulator.control.enableMultiCurrency({ corporateCurrency: 'USD', currencies: ['EUR', 'GBP'] });
+    const after = await conn.sobject('Opportunity').describe();
+    expect(after.fields.find((f) => f.name === 'CurrencyIsoCode')).toMatchObject({
+      type: 'picklist',
+      restrictedPicklist: true,
+      nillable: false,
+      defaultedOnCreate: true,
+    });
+    expect(
+      after.fields.find((f) => f.name === 'CurrencyIsoCode')?.picklistValues?.map((v) => v.value),
+    ).toEqual(['USD', 'EUR', 'GBP']);
+    expect((await conn.sobject('Opportunity').retrieve(existing)).CurrencyIsoCode).toBe('USD');
+    const { id } = (await conn.sobject('Opportunity').create({
+      Name: 'In euros',
+      StageName: 'Prospecting',
+      CloseDate: '2027-01-31',
+      Amount: 100,
+      CurrencyIsoCode: 'EUR',
+    })) as { id: string };
+    const rows = await conn.query<{ CurrencyIsoCode: string }>(
+      `SELECT CurrencyIsoCode FROM Opportunity WHERE Id = '${id}'`,
+    );
+    expect(rows.records[0]?.CurrencyIsoCode).toBe('EUR');
+    const refused = await rejection(conn.sobject('Opportunity').update({ Id: id, CurrencyIsoCode: 'JPY' }));
+    expect(refused.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+  });
+
   it('seeds realistic, messy data', async () => {
     const seeded = await emulator.control.seed({
       accounts: 12,
