@@ -371,6 +371,16 @@ const dealFields: DealFieldInput[] = [
     transform: { kind: 'number', decimalPlaces: 2 },
   },
   {
+    // The amount's currency: only where the org is multi-currency (elsewhere Opportunity has no
+    // CurrencyIsoCode, and the mapping is left out). HubSpot's options are the account's currencies.
+    key: 'currency',
+    label: 'Currency',
+    hubspotProperty: 'deal_currency_code',
+    salesforceFields: opportunity('CurrencyIsoCode'),
+    rule: 'review',
+    transform: { kind: 'picklist', options: [], passThrough: true },
+  },
+  {
     key: 'closedate',
     label: 'Close date',
     hubspotProperty: 'closedate',

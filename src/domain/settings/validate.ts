@@ -47,6 +47,9 @@ export interface SettingsValidation {
   readonly messages: readonly SettingsMessage[];
 }
 
+/** Fields Salesforce has only where the org turned a feature on (settingsForOrg leaves their mappings out). */
+const orgFeatureFields: Readonly<Record<string, string>> = { CurrencyIsoCode: 'multiple currencies' };
+
 const objectNouns: Record<HubspotObjectType, string> = {
   contacts: 'contact',
   companies: 'company',
@@ -213,6 +216,16 @@ function validateMapping(
     const describe = metadata.salesforce[type];
     if (!fieldName || !describe) continue;
     const field = describe.find((candidate) => candidate.name === fieldName);
+    const feature = orgFeatureFields[fieldName];
+    if (!field && feature) {
+      // Not the admin's to create: the mapping applies once the org turns the feature on.
+      push(
+        'salesforce_feature_off',
+        `Salesforce ${type} has no field "${fieldName}": the org does not use ${feature}, so this mapping does not apply.`,
+        'warning',
+      );
+      continue;
+    }
     if (!field) {
       push(
         'salesforce_field_missing',

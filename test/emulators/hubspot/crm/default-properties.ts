@@ -300,6 +300,19 @@ const SPECS: Record<ObjectType, Spec[]> = {
       options: [['default', 'Sales Pipeline']],
     },
     {
+      // The account's currencies (HubSpot lists the company currency and any added ones).
+      name: 'deal_currency_code',
+      label: 'Currency',
+      type: 'enumeration',
+      fieldType: 'select',
+      group: 'dealinformation',
+      options: [
+        ['USD', 'US Dollar'],
+        ['EUR', 'Euro'],
+        ['GBP', 'British Pound'],
+      ],
+    },
+    {
       name: 'dealtype',
       label: 'Deal Type',
       type: 'enumeration',
