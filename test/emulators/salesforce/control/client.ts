@@ -11,6 +11,7 @@ import type {
   FaultInput,
   MergeInput,
   MultiCurrencyInput,
+  RecordTypeInput,
   SeedInput,
   SettingsInput,
   UpdateFieldInput,
@@ -217,6 +218,15 @@ export class SalesforceControlClient {
     options?: OrgOption,
   ): Promise<{ corporateCurrency: string; currencies: string[] }> {
     return this.call('POST', `${this.org(options)}/multi-currency`, input);
+  }
+
+  /** An admin defines a record type on an object (describe's `recordTypeInfos` list it). */
+  addRecordType(
+    sobject: string,
+    input: RecordTypeInput,
+    options?: OrgOption,
+  ): Promise<{ object: string; recordType: { id: string; developerName: string; label: string } }> {
+    return this.call('POST', `${this.org(options)}/sobjects/${sobject}/record-types`, input);
   }
 
   updateField(sobject: string, name: string, patch: UpdateFieldInput, options?: OrgOption): Promise<unknown> {

@@ -17,6 +17,7 @@ import {
   actorBody,
   addFieldBody,
   multiCurrencyBody,
+  recordTypeBody,
   convertLeadBody,
   createRecordBody,
   createRecordsBody,
@@ -143,6 +144,24 @@ function enableMultiCurrency(ctx: RequestContext): void {
   sendJson(ctx, 200, { corporateCurrency: corporate, currencies });
 }
 
+/** An admin defines a record type on an object: describe's `recordTypeInfos` list it (records do not carry it yet). */
+function addRecordType(ctx: RequestContext): void {
+  const org = orgParam(ctx);
+  const object = objectNamed(org, ctx.params.sobject ?? '');
+  const body = parseBody(ctx, recordTypeBody);
+  const types = (object.recordTypes ??= []);
+  if (types.some((type) => type.developerName.toLowerCase() === body.developerName.toLowerCase())) {
+    throw new ControlError(409, 'record_type_exists', `${object.name} already has ${body.developerName}`);
+  }
+  const type = {
+    id: ctx.state.ids.next('012'),
+    developerName: body.developerName,
+    label: body.label ?? body.developerName,
+  };
+  types.push(type);
+  sendJson(ctx, 201, { object: object.name, recordType: type });
+}
+
 function updateField(ctx: RequestContext): void {
   const org = orgParam(ctx);
   const object = objectNamed(org, ctx.params.sobject ?? '');
@@ -265,6 +284,7 @@ export function recordRoutes(): Route[] {
     }),
     route('POST', `${org}/sobjects/:sobject/fields`, 'open', addField),
     route('POST', `${org}/multi-currency`, 'open', enableMultiCurrency),
+    route('POST', `${org}/sobjects/:sobject/record-types`, 'open', addRecordType),
     route('PATCH', `${org}/sobjects/:sobject/fields/:field`, 'open', updateField),
     route('DELETE', `${org}/sobjects/:sobject/fields/:field`, 'open', removeField),
   ];

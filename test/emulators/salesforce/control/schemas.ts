@@ -130,6 +130,13 @@ export const multiCurrencyBody = z.object({
 });
 export type MultiCurrencyInput = z.input<typeof multiCurrencyBody>;
 
+/** A record type an admin defines on an object. */
+export const recordTypeBody = z.object({
+  developerName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/),
+  label: z.string().optional(),
+});
+export type RecordTypeInput = z.input<typeof recordTypeBody>;
+
 export const updateFieldBody = z
   .object({
     label: z.string(),

@@ -265,6 +265,37 @@ describe('simulated users, schema and seed', () => {
     expect(refused.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
   });
 
+  it('lists only Master in recordTypeInfos until an admin defines record types', async () => {
+    // jsforce's type leaves out developerName, which the describe carries.
+    type Info = {
+      developerName: string;
+      master: boolean;
+      available: boolean;
+      defaultRecordTypeMapping: boolean;
+      recordTypeId: string;
+    };
+    const infos = async (sobject: string) =>
+      (await conn.sobject(sobject).describe()).recordTypeInfos as unknown as Info[];
+    const before = await infos('Opportunity');
+    expect(before.map((info) => [info.developerName, info.master, info.available])).toEqual([
+      ['Master', true, true],
+    ]);
+    const { recordType } = await emulator.control.addRecordType('Opportunity', {
+      developerName: 'Renewal',
+      label: 'Renewal',
+    });
+    expect(recordType.id).toMatch(/^012/);
+    await emulator.control.addRecordType('Opportunity', { developerName: 'New_Business' });
+    const after = await infos('Opportunity');
+    expect(after.map((info) => [info.developerName, info.defaultRecordTypeMapping, info.available])).toEqual([
+      ['Renewal', true, true],
+      ['New_Business', false, true],
+      ['Master', false, false],
+    ]);
+    expect(after[0]?.recordTypeId).toBe(recordType.id);
+    expect((await infos('Account')).map((info) => info.developerName)).toEqual(['Master']);
+  });
+
   it('seeds realistic, messy data', async () => {
     const seeded = await emulator.control.seed({
       accounts: 12,
