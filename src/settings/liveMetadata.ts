@@ -11,7 +11,7 @@ import { z } from 'zod';
 import type { ClientsBySide } from '../auth/clients';
 import type { CallBudget } from '../connectors/gate';
 import { toHubSpotError } from '../connectors/hubspot/errors';
-import { describeFields } from '../connectors/salesforce/metadata';
+import { describeObject } from '../connectors/salesforce/metadata';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../connectors/timeout';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import {
@@ -53,7 +53,10 @@ const PipelinesSchema = z.array(DealPipelineSchema);
 
 export class LiveMetadataReader {
   private readonly hubspot = new Map<string, Cached<HubspotPropertyDefinition[]>>();
-  private readonly salesforce = new Map<string, Cached<SalesforceFieldDescribe[]>>();
+  private readonly salesforce = new Map<
+    string,
+    Cached<{ fields: SalesforceFieldDescribe[]; recordTypes: string[] }>
+  >();
   private readonly pipelines = new Map<string, Cached<DealPipeline[]>>();
 
   constructor(
@@ -71,7 +74,8 @@ export class LiveMetadataReader {
       hubspot: Partial<Record<HubspotObjectType, readonly HubspotPropertyDefinition[]>>;
       salesforce: Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
       dealPipelines?: readonly DealPipeline[];
-    } = { hubspot: {}, salesforce: {} };
+      recordTypes: Partial<Record<SalesforceObjectType, readonly string[]>>;
+    } = { hubspot: {}, salesforce: {}, recordTypes: {} };
     const problems: string[] = [];
     let cached = true;
     const gate = this.deps.budget.gateFor(installationId);
@@ -146,7 +150,8 @@ export class LiveMetadataReader {
       for (const type of types) {
         const hit = this.fromCache(this.salesforce, `${installationId}:${type}`, options.fresh);
         if (hit) {
-          metadata.salesforce[type] = hit;
+          metadata.salesforce[type] = hit.fields;
+          metadata.recordTypes[type] = hit.recordTypes;
           continue;
         }
         cached = false;
@@ -156,9 +161,10 @@ export class LiveMetadataReader {
           continue;
         }
         try {
-          const fields = await describeFields(connection.value, type, { gate });
-          this.salesforce.set(`${installationId}:${type}`, { value: fields, readAt: this.deps.now() });
-          metadata.salesforce[type] = fields;
+          const described = await describeObject(connection.value, type, { gate });
+          this.salesforce.set(`${installationId}:${type}`, { value: described, readAt: this.deps.now() });
+          metadata.salesforce[type] = described.fields;
+          metadata.recordTypes[type] = described.recordTypes;
         } catch (error) {
           problems.push(`Salesforce ${type} fields: ${messageOf(error)}`);
         }

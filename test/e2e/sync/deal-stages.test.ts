@@ -183,7 +183,7 @@ describe.each(testDialects)('deal stage maps across two pipelines on %s', (diale
     expect(await create('To renewals')).toMatchObject({ pipeline: renewals.id, dealstage: renewed });
   });
 
-  it('refuses to save a map naming a pipeline, stage or StageName the systems do not have', async () => {
+  it('refuses to save a map naming a pipeline, stage, StageName or record type the systems do not have', async () => {
     const reader = new LiveMetadataReader({
       clients: { hubspot: async () => ok(h.hubspot), salesforce: async () => ok(h.salesforce) },
       budget: { gateFor: () => ({ ...openGate, settled: async () => undefined }) },
@@ -193,7 +193,7 @@ describe.each(testDialects)('deal stage maps across two pipelines on %s', (diale
     const check = async (document: SettingsInput) => {
       const parsed = parseSettings(document);
       if (!parsed.ok) throw new Error('the document does not parse');
-      const live = await reader.read(h.installationId, parsed.value);
+      const live = await reader.read(h.installationId, parsed.value, { fresh: true });
       const { valid, messages } = validateSettings(document, live.metadata);
       return { valid, errors: messages.filter((message) => message.severity === 'error') };
     };
@@ -231,5 +231,15 @@ describe.each(testDialects)('deal stage maps across two pipelines on %s', (diale
     );
     expect(pipeline).toContain(`names the HubSpot pipeline "404404", which HubSpot does not have`);
     expect(pipeline).toContain(`"Renewals" (${renewals.id})`);
+
+    // A record type is checked against the Opportunity's record types.
+    const byRecordType = withStageMap([shippedPipeline(), { ...renewalsMap, recordType: 'Renewal' }]);
+    const unknownType = await check(byRecordType);
+    expect(unknownType.errors.map((message) => message.code)).toEqual(['stage_record_type_unknown']);
+    expect(unknownType.errors[0]?.message).toContain(
+      `names the Opportunity record type "Renewal", which Salesforce does not have (its record types: none)`,
+    );
+    await emulators.salesforce.control.addRecordType('Opportunity', { developerName: 'Renewal' });
+    expect(await check(byRecordType)).toEqual({ valid: true, errors: [] });
   });
 });
