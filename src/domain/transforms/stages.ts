@@ -157,23 +157,20 @@ export function createStagesTransform(
       if (stage === null) return invalid(wire, 'is not a stage');
       const first = index.byStage.get(key(stage))?.salesforce[0];
       const value = first === undefined ? null : canonical(first);
-      return value === null
-        ? noMapping(stage, 'is a HubSpot stage the deal stage map does not name')
-        : ok(value);
+      return value === null ? noMapping(stage, 'no group of the deal stage map names it') : ok(value);
     },
     fromSalesforce: (wire) => {
       if (isBlankWire(wire)) return ok(null);
       const name = textOf(wire);
       if (name === null) return invalid(wire, 'is not a stage');
       const value = canonical(name);
-      return value === null ? noMapping(name, 'is a StageName the deal stage map does not name') : ok(value);
+      return value === null ? noMapping(name, 'no group of the deal stage map names it') : ok(value);
     },
     toHubspot,
     toSalesforce: (value) => {
       if (value === null) return ok(null);
       if (typeof value !== 'string') return invalid(value, 'is not a stage');
-      if (canonical(value) !== value)
-        return noMapping(value, 'is a StageName the deal stage map does not name');
+      if (canonical(value) !== value) return noMapping(value, 'no group of the deal stage map names it');
       // The deal's pipeline's own StageName for it, when it lists one: same class, so it reads back as `value`.
       return ok(groupInPipeline(value).group?.salesforce[0] ?? value);
     },

@@ -291,6 +291,14 @@ export interface PicklistGroup {
   readonly salesforce: readonly string[];
 }
 
+/** One HubSpot pipeline's stage map (`recordType`: the Opportunity record type of its deals, or null). */
+export interface StagePipeline {
+  readonly pipeline: string;
+  readonly label?: string;
+  readonly recordType?: string | null;
+  readonly stages: readonly PicklistGroup[];
+}
+
 export type TransformSpec =
   | { readonly kind: 'email' | 'domain' | 'phone' | 'boolean' | 'date' | 'datetime' | 'owner' }
   /** `salesforceBlank`: what Salesforce holds for blank in a field it requires (a Lead's Company). */
@@ -302,7 +310,9 @@ export type TransformSpec =
       readonly kind: 'picklist' | 'multiselect';
       readonly options: readonly PicklistGroup[];
       readonly passThrough?: boolean;
-    };
+    }
+  /** A deal's stage ⇄ StageName, one map per HubSpot pipeline. */
+  | { readonly kind: 'stages'; readonly pipelines: readonly StagePipeline[] };
 
 export interface FieldMapping {
   readonly key: string;
