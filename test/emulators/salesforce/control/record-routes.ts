@@ -159,6 +159,19 @@ function addRecordType(ctx: RequestContext): void {
     label: body.label ?? body.developerName,
   };
   types.push(type);
+  if (!object.fields.some((f) => f.name === 'RecordTypeId')) {
+    // New records take the first record type defined (the default one); records made before keep none.
+    object.fields.push(
+      buildField('RecordTypeId', 'Record Type ID', 'reference', {
+        length: 18,
+        referenceTo: ['RecordType'],
+        relationshipName: 'RecordType',
+        defaultedOnCreate: true,
+        defaultValue: type.id,
+      }),
+    );
+    org.rebuildIndexes(object);
+  }
   sendJson(ctx, 201, { object: object.name, recordType: type });
 }
 

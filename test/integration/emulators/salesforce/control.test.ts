@@ -277,6 +277,8 @@ describe('simulated users, schema and seed', () => {
     const infos = async (sobject: string) =>
       (await conn.sobject(sobject).describe()).recordTypeInfos as unknown as Info[];
     const before = await infos('Opportunity');
+    const fieldsBefore = (await conn.sobject('Opportunity').describe()).fields;
+    expect(fieldsBefore.some((f) => f.name === 'RecordTypeId')).toBe(false);
     expect(before.map((info) => [info.developerName, info.master, info.available])).toEqual([
       ['Master', true, true],
     ]);
@@ -293,6 +295,22 @@ describe('simulated users, schema and seed', () => {
       ['Master', false, false],
     ]);
     expect(after[0]?.recordTypeId).toBe(recordType.id);
+    // Records carry it: the default (first defined) unless given; one the object does not have is refused.
+    const create = (fields: Record<string, unknown>) =>
+      conn
+        .sobject('Opportunity')
+        .create({ Name: 'R', StageName: 'Prospecting', CloseDate: '2027-01-31', ...fields });
+    const plain = (await create({})) as { id: string };
+    expect((await conn.sobject('Opportunity').retrieve(plain.id)).RecordTypeId).toBe(recordType.id);
+    const other = after[1]?.recordTypeId as string;
+    const typed = (await create({ RecordTypeId: other })) as { id: string };
+    const rows = await conn.query<{ RecordTypeId: string }>(
+      `SELECT RecordTypeId FROM Opportunity WHERE Id = '${typed.id}'`,
+    );
+    expect(rows.records[0]?.RecordTypeId).toBe(other);
+    expect((await rejection(create({ RecordTypeId: '012000000000999AAA' }))).errorCode).toBe(
+      'INVALID_CROSS_REFERENCE_KEY',
+    );
     expect((await infos('Account')).map((info) => info.developerName)).toEqual(['Master']);
   });
 
