@@ -161,7 +161,11 @@ export class LiveMetadataReader {
           continue;
         }
         try {
-          const described = await describeObject(connection.value, type, { gate });
+          const object = await describeObject(connection.value, type, { gate });
+          const described = {
+            fields: object.fields,
+            recordTypes: object.recordTypes.map((recordType) => recordType.developerName),
+          };
           this.salesforce.set(`${installationId}:${type}`, { value: described, readAt: this.deps.now() });
           metadata.salesforce[type] = described.fields;
           metadata.recordTypes[type] = described.recordTypes;

@@ -38,15 +38,24 @@ const DescribeSchema = z
   .object({
     fields: z.array(SalesforceFieldDescribeSchema),
     recordTypeInfos: z
-      .array(z.object({ developerName: z.string(), master: z.boolean().default(false) }).loose())
+      .array(
+        z
+          .object({ recordTypeId: z.string(), developerName: z.string(), master: z.boolean().default(false) })
+          .loose(),
+      )
       .default([]),
   })
   .loose();
 
+export interface RecordTypeRef {
+  readonly id: string;
+  readonly developerName: string;
+}
+
 export interface ObjectDescribe {
   readonly fields: SalesforceFieldDescribe[];
-  /** The record types an admin defined (DeveloperNames; Master, which every object has, left out). */
-  readonly recordTypes: string[];
+  /** The record types an admin defined (Master, which every object has, left out). */
+  readonly recordTypes: RecordTypeRef[];
 }
 
 /** One object's fields and record types, as describe reports them. */
@@ -60,7 +69,9 @@ export async function describeObject(
   );
   return {
     fields: describe.fields,
-    recordTypes: describe.recordTypeInfos.filter((info) => !info.master).map((info) => info.developerName),
+    recordTypes: describe.recordTypeInfos
+      .filter((info) => !info.master)
+      .map((info) => ({ id: info.recordTypeId, developerName: info.developerName })),
   };
 }
 

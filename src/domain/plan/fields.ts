@@ -27,7 +27,7 @@ import {
 } from '../transforms/canonical';
 import type { TransformContext } from '../transforms/index';
 import { createTransform } from '../transforms/index';
-import { DEAL_PIPELINE_PROPERTY, RECORD_TYPE_NAME_FIELD, stagePipelineFor } from '../transforms/stages';
+import { DEAL_PIPELINE_PROPERTY, RECORD_TYPE_ID_FIELD, stagePipelineFor } from '../transforms/stages';
 import type { PlanDraft } from './draft';
 import type { ConflictResolution, FieldPlan, ShadowMap } from './types';
 import { describeDecision } from './wording';
@@ -312,7 +312,7 @@ function standInFor(
 function withDeal(args: FieldSyncArgs): TransformContext {
   if (args.salesforceType !== 'Opportunity') return args.transformContext;
   const pipeline = args.hubspot?.properties[DEAL_PIPELINE_PROPERTY];
-  const recordType = args.salesforce?.fields[RECORD_TYPE_NAME_FIELD];
+  const recordType = args.salesforce?.fields[RECORD_TYPE_ID_FIELD];
   return {
     ...args.transformContext,
     deal: {
@@ -328,6 +328,15 @@ function createInPipeline(draft: PlanDraft, args: FieldSyncArgs, context: Transf
   if (mapping?.transform.kind !== 'stages' || !salesforceFieldOf(mapping, args.salesforceType)) return;
   const pipeline = stagePipelineFor(mapping.transform, context.deal);
   if (pipeline) draft.hubspotProperties[DEAL_PIPELINE_PROPERTY] = pipeline;
+}
+
+/** A new Opportunity of a deal whose pipeline the map ties to a record type is created with that type. */
+function createOfRecordType(draft: PlanDraft, args: FieldSyncArgs, context: TransformContext): void {
+  const mapping = args.objectSettings.fields.find((candidate) => candidate.transform.kind === 'stages');
+  if (mapping?.transform.kind !== 'stages' || !salesforceFieldOf(mapping, args.salesforceType)) return;
+  const pipelineId = stagePipelineFor(mapping.transform, context.deal);
+  const pipeline = mapping.transform.pipelines.find((candidate) => candidate.pipeline === pipelineId);
+  if (pipeline?.recordType) draft.salesforceFields[RECORD_TYPE_ID_FIELD] = pipeline.recordType;
 }
 
 export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
@@ -497,4 +506,5 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
     }
   }
   if (args.creating === 'hubspot') createInPipeline(draft, args, transformContext);
+  if (args.creating === 'salesforce') createOfRecordType(draft, args, transformContext);
 }

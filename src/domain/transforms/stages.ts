@@ -25,8 +25,8 @@ import type { PicklistGroup } from './picklist';
 
 /** The HubSpot property holding a deal's pipeline id. */
 export const DEAL_PIPELINE_PROPERTY = 'pipeline';
-/** The Opportunity's record type, read through its relationship (its DeveloperName). */
-export const RECORD_TYPE_NAME_FIELD = 'RecordType.DeveloperName';
+/** The Opportunity's record type. */
+export const RECORD_TYPE_ID_FIELD = 'RecordTypeId';
 
 export interface StagePipeline {
   /** HubSpot's pipeline id (`default` for the default sales pipeline). */
@@ -46,7 +46,10 @@ export interface StagesOptions {
 export interface DealStageContext {
   /** The deal's `pipeline` (null: no deal yet, or not read). */
   readonly pipeline: string | null;
-  /** The Opportunity's record type DeveloperName (null: none, or no Opportunity). */
+  /**
+   * The Opportunity's record type, as the map names it: the sync works with this org's RecordTypeIds
+   * (settingsForOrg puts them in place of the API names the admin wrote). Null: none, or no Opportunity.
+   */
   readonly recordType: string | null;
 }
 

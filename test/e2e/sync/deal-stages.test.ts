@@ -183,6 +183,42 @@ describe.each(testDialects)('deal stage maps across two pipelines on %s', (diale
     expect(await create('To renewals')).toMatchObject({ pipeline: renewals.id, dealstage: renewed });
   });
 
+  it("ties a pipeline to an Opportunity record type: each side's new record takes the other's", async () => {
+    await emulators.salesforce.control.addRecordType('Opportunity', { developerName: 'New_Business' });
+    const { recordType: renewal } = await emulators.salesforce.control.addRecordType('Opportunity', {
+      developerName: 'Renewal',
+    });
+    await h.saveSettings(withStageMap([shippedPipeline(), { ...renewalsMap, recordType: 'Renewal' }]));
+
+    const opportunityBecomesDeal = async (fields: Record<string, unknown>) => {
+      const { id } = await emulators.salesforce.control.createRecord(
+        'Opportunity',
+        { Name: 'From Salesforce', StageName: 'Closed Won', CloseDate: '2027-06-30', ...fields },
+        { asUser: REP },
+      );
+      await markOpportunity(h, id);
+      await h.drain();
+      const link = await links.findActiveBySalesforce(h.testDb.db, h.installationId, id);
+      return stageOf(link?.hubspotId as string);
+    };
+    expect(await opportunityBecomesDeal({ RecordTypeId: renewal.id })).toMatchObject({
+      pipeline: renewals.id,
+      dealstage: renewed,
+    });
+    // The org's default record type (New_Business) is tied to no pipeline: the first pipeline takes it.
+    expect(await opportunityBecomesDeal({})).toMatchObject({ pipeline: 'default', dealstage: 'closedwon' });
+
+    const renewalDeal = await syncedDeal(renewals.id, upForRenewal);
+    expect(await emulators.salesforce.control.getRecord(renewalDeal.opportunityId)).toMatchObject({
+      RecordTypeId: renewal.id,
+      StageName: 'Negotiation/Review',
+    });
+    const saleDeal = await syncedDeal('default', 'appointmentscheduled');
+    expect((await emulators.salesforce.control.getRecord(saleDeal.opportunityId)).RecordTypeId).not.toBe(
+      renewal.id,
+    );
+  });
+
   it('refuses to save a map naming a pipeline, stage, StageName or record type the systems do not have', async () => {
     const reader = new LiveMetadataReader({
       clients: { hubspot: async () => ok(h.hubspot), salesforce: async () => ok(h.salesforce) },
