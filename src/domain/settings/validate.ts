@@ -267,7 +267,9 @@ function validateMapping(
         metadata.recordTypes?.[type],
       );
       for (const problem of problems) {
-        if (!metadata.dealPipelines && problem.code !== 'stage_name_unknown') continue;
+        // Without the pipelines, only what Salesforce says can be checked.
+        const checksPipelines = ['stage_pipeline_unknown', 'stage_unknown', 'stage_unmapped'];
+        if (!metadata.dealPipelines && checksPipelines.includes(problem.code)) continue;
         push(problem.code, problem.message, problem.severity);
       }
     }
