@@ -479,6 +479,14 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
     expect(page.findByTestId(Input, 'stage-map-deals-dealstage-0-5-salesforce').props.value).toBe(
       'Closed Won',
     );
+    // Deals sync since the test before saved them on: the page lists HubSpot's pipelines and stage ids.
+    await page.waitFor(
+      () =>
+        expect(page.findByTestId(Text, 'stage-map-deals-dealstage-pipelines').text).toContain(
+          'Sales Pipeline (default): Appointment Scheduled (appointmentscheduled)',
+        ),
+      WAIT,
+    );
 
     page.findByTestId(Input, 'stage-map-deals-dealstage-0-pipeline').trigger('onChange', 'renewals' as never);
     await page.waitFor(

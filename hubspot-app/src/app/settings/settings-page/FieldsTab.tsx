@@ -115,7 +115,7 @@ function ObjectSection(props: EditorProps & { object: ObjectKey }) {
           {settings.fields
             .filter((mapping) => mapping.transform.kind === 'stages')
             .map((mapping) => (
-              <StageMapEditor key={mapping.key} {...props} mapping={mapping} />
+              <StageMapEditor key={mapping.key} {...props} mapping={mapping} metadata={props.metadata} />
             ))}
           {!props.readOnly ? <AddMapping {...props} settings={settings} metadata={props.metadata} /> : null}
         </>

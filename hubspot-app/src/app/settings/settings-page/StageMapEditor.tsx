@@ -4,12 +4,14 @@
  * stage, StageName and record type against the live systems while the admin edits.
  */
 import { Accordion, Button, Flex, Input, Text } from '@hubspot/ui-extensions';
-import type { FieldMapping, StagePipeline } from '@sf-bridge/client';
+import type { FieldMapping, LiveMetadata, RequestState, StagePipeline } from '@sf-bridge/client';
 import { mappingId, setStagePipelines, type ObjectKey } from './draft';
 import { messageFor, type EditorProps } from './editor';
 import { ValueGroups } from './ValueMapEditor';
 
-export function StageMapEditor(props: EditorProps & { object: ObjectKey; mapping: FieldMapping }) {
+export function StageMapEditor(
+  props: EditorProps & { object: ObjectKey; mapping: FieldMapping; metadata: RequestState<LiveMetadata> },
+) {
   const { mapping, object } = props;
   if (mapping.transform.kind !== 'stages') return null;
   const pipelines = mapping.transform.pipelines;
@@ -19,8 +21,14 @@ export function StageMapEditor(props: EditorProps & { object: ObjectKey; mapping
   const update = (index: number, patch: Partial<StagePipeline>) =>
     save(pipelines.map((pipeline, at) => (at === index ? { ...pipeline, ...patch } : pipeline)));
   const message = messageFor(props.messages, object, mapping.key);
+  const known = livePipelines(props.metadata);
   return (
     <Flex direction="column" gap="xs">
+      {known ? (
+        <Text variant="microcopy" testId={`stage-map-${id}-pipelines`}>
+          {known}
+        </Text>
+      ) : null}
       {pipelines.map((pipeline, index) => (
         <Accordion
           key={index}
@@ -81,4 +89,14 @@ export function StageMapEditor(props: EditorProps & { object: ObjectKey; mapping
       </Button>
     </Flex>
   );
+}
+
+/** HubSpot's pipelines and their stage ids, so an admin sees what a map may name. */
+function livePipelines(state: RequestState<LiveMetadata>): string | null {
+  if (state.status !== 'success' || !state.data.dealPipelines) return null;
+  const pipelines = state.data.dealPipelines.map(
+    (pipeline) =>
+      `${pipeline.label} (${pipeline.id}): ${pipeline.stages.map((stage) => `${stage.label} (${stage.id})`).join(', ')}`,
+  );
+  return `HubSpot's deal pipelines: ${pipelines.join('; ')}.`;
 }

@@ -465,9 +465,18 @@ export interface SalesforceFieldInfo {
   readonly nillable?: boolean;
 }
 
+/** A HubSpot deal pipeline and its stages (the ids a deal stage map names). */
+export interface DealPipelineInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly stages: readonly { readonly id: string; readonly label: string }[];
+}
+
 export interface LiveMetadata {
   readonly hubspot: Readonly<Record<string, readonly HubSpotPropertyInfo[]>>;
   readonly salesforce: Readonly<Record<string, readonly SalesforceFieldInfo[]>>;
+  /** HubSpot's deal pipelines (absent: deals do not sync yet, or they could not be read). */
+  readonly dealPipelines?: readonly DealPipelineInfo[];
   /** What could not be read (an object the org lacks, say), in sentences. */
   readonly problems?: readonly string[];
 }
