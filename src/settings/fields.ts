@@ -7,9 +7,11 @@
  * so a record it hands over in a dirty payload has everything the worker needs and is not read again.
  */
 import { CONTACT_ROLES_FIELD, isAssociationProperty } from '../domain/transforms/association';
+import { DEAL_PIPELINE_PROPERTY, RECORD_TYPE_ID_FIELD } from '../domain/transforms/stages';
 import { APP_PROPERTY } from '../connectors/hubspot/appProperties';
 import { salesforceDeleteFlagOf } from '../domain/deletes';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
+import type { RecordTypeRef } from '../connectors/salesforce/metadata';
 import type { SalesforceFieldDescribe } from '../domain/settings/metadata';
 import type { ObjectSettings, Settings } from '../domain/settings/schema';
 
@@ -32,6 +34,8 @@ export function hubspotObjectOf(type: SalesforceObjectType): HubspotObjectType {
 }
 
 export type OrgFields = Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
+/** The record types each object's describe listed (Master left out). */
+export type OrgRecordTypes = Partial<Record<SalesforceObjectType, readonly RecordTypeRef[]>>;
 
 function fieldOf(describe: OrgFields, type: SalesforceObjectType, name: string | null | undefined) {
   if (!name) return undefined;
@@ -91,7 +95,49 @@ function withAssociationsAsSynced(objects: Settings['objects']): Settings['objec
   return { ...objects, contacts: without(objects.contacts), deals: without(objects.deals) };
 }
 
-export function settingsForOrg(settings: Settings, describe: OrgFields): Settings {
+/**
+ * The deal stage map with each pipeline's record type as this org's RecordTypeId (what Opportunities carry
+ * and creates send), or none where the org does not have it (an org without record types has no
+ * RecordTypeId to read).
+ */
+function withOrgRecordTypes(
+  deals: Settings['objects']['deals'],
+  describe: OrgFields,
+  recordTypes: OrgRecordTypes,
+) {
+  if (!describe.Opportunity) return deals;
+  const hasField = fieldOf(describe, 'Opportunity', RECORD_TYPE_ID_FIELD) !== undefined;
+  const idOf = (name: string | null) => {
+    if (!name || !hasField) return null;
+    const found = recordTypes.Opportunity?.find(
+      (recordType) => recordType.developerName.toLowerCase() === name.toLowerCase(),
+    );
+    return found?.id ?? null;
+  };
+  return {
+    ...deals,
+    fields: deals.fields.map((mapping) =>
+      mapping.transform.kind === 'stages'
+        ? {
+            ...mapping,
+            transform: {
+              ...mapping.transform,
+              pipelines: mapping.transform.pipelines.map((pipeline) => ({
+                ...pipeline,
+                recordType: idOf(pipeline.recordType),
+              })),
+            },
+          }
+        : mapping,
+    ),
+  };
+}
+
+export function settingsForOrg(
+  settings: Settings,
+  describe: OrgFields,
+  recordTypes: OrgRecordTypes = {},
+): Settings {
   const known = (type: SalesforceObjectType) => describe[type] !== undefined;
   // The delete checkbox is used whenever the org has it as an editable checkbox (read afresh with each
   // describe); otherwise the mark of a HubSpot delete lives in the bridge alone.
@@ -113,7 +159,11 @@ export function settingsForOrg(settings: Settings, describe: OrgFields): Setting
     objects: withAssociationsAsSynced({
       contacts: objectForOrg(settings.objects.contacts, salesforceTypesOf.contacts, describe),
       companies: objectForOrg(settings.objects.companies, salesforceTypesOf.companies, describe),
-      deals: objectForOrg(settings.objects.deals, salesforceTypesOf.deals, describe),
+      deals: withOrgRecordTypes(
+        objectForOrg(settings.objects.deals, salesforceTypesOf.deals, describe),
+        describe,
+        recordTypes,
+      ),
     }),
   };
 }
@@ -130,6 +180,10 @@ export function hubspotPropertiesToRead(
   const rules = objectSettings.createInSalesforce.rules.flatMap((rule) =>
     rule.when.anyOf.flatMap((group) => group.allOf.map((filter) => filter.property)),
   );
+  // A stage is written within the deal's own pipeline.
+  const pipeline = objectSettings.fields.some((mapping) => mapping.transform.kind === 'stages')
+    ? [DEAL_PIPELINE_PROPERTY]
+    : [];
   return [
     ...new Set([
       // An association is read through the associations API, not as a property.
@@ -139,6 +193,7 @@ export function hubspotPropertiesToRead(
       objectSettings.crossId.hubspotProperty,
       ...scope,
       ...rules,
+      ...pipeline,
       ...Object.values(APP_PROPERTY),
     ]),
   ];
@@ -155,8 +210,19 @@ export function salesforceFieldsToRead(settings: Settings, type: SalesforceObjec
   )[type];
   // The delete flag is a field of Leads and Contacts (HubSpot_Deleted__c).
   const flag = hubspotObjectOf(type) === 'contacts' ? salesforceDeleteFlagOf(settings) : null;
+  // An Opportunity's record type picks its deal's pipeline when the stage map names record types (after
+  // settingsForOrg: only where the org has them).
+  const recordType =
+    type === 'Opportunity' &&
+    objectSettings.fields.some(
+      (mapping) =>
+        mapping.transform.kind === 'stages' &&
+        mapping.transform.pipelines.some((pipeline) => pipeline.recordType !== null),
+    )
+      ? RECORD_TYPE_ID_FIELD
+      : null;
   // The contact roles are read with their own query (child records, not a field).
-  const names = [...mapped, crossId, flag].filter((name) => name !== CONTACT_ROLES_FIELD);
+  const names = [...mapped, crossId, flag, recordType].filter((name) => name !== CONTACT_ROLES_FIELD);
   return [...new Set(names.filter((name): name is string => typeof name === 'string' && name.length > 0))];
 }
 

@@ -11,11 +11,13 @@ import { z } from 'zod';
 import type { ClientsBySide } from '../auth/clients';
 import type { CallBudget } from '../connectors/gate';
 import { toHubSpotError } from '../connectors/hubspot/errors';
-import { describeFields } from '../connectors/salesforce/metadata';
+import { describeObject } from '../connectors/salesforce/metadata';
 import { DEFAULT_CALL_TIMEOUT_MS, withTimeout } from '../connectors/timeout';
 import type { HubspotObjectType, SalesforceObjectType } from '../domain/records';
 import {
+  DealPipelineSchema,
   HubspotPropertyDefinitionSchema,
+  type DealPipeline,
   type HubspotPropertyDefinition,
   type LiveMetadata,
   type SalesforceFieldDescribe,
@@ -47,10 +49,15 @@ interface Cached<T> {
 }
 
 const PropertiesSchema = z.array(HubspotPropertyDefinitionSchema);
+const PipelinesSchema = z.array(DealPipelineSchema);
 
 export class LiveMetadataReader {
   private readonly hubspot = new Map<string, Cached<HubspotPropertyDefinition[]>>();
-  private readonly salesforce = new Map<string, Cached<SalesforceFieldDescribe[]>>();
+  private readonly salesforce = new Map<
+    string,
+    Cached<{ fields: SalesforceFieldDescribe[]; recordTypes: string[] }>
+  >();
+  private readonly pipelines = new Map<string, Cached<DealPipeline[]>>();
 
   constructor(
     private readonly deps: MetadataDeps,
@@ -66,7 +73,9 @@ export class LiveMetadataReader {
     const metadata: {
       hubspot: Partial<Record<HubspotObjectType, readonly HubspotPropertyDefinition[]>>;
       salesforce: Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
-    } = { hubspot: {}, salesforce: {} };
+      dealPipelines?: readonly DealPipeline[];
+      recordTypes: Partial<Record<SalesforceObjectType, readonly string[]>>;
+    } = { hubspot: {}, salesforce: {}, recordTypes: {} };
     const problems: string[] = [];
     let cached = true;
     const gate = this.deps.budget.gateFor(installationId);
@@ -104,6 +113,35 @@ export class LiveMetadataReader {
           problems.push(`HubSpot ${object} properties: ${messageOf(error)}`);
         }
       }
+      // The deal stage map is checked against the pipelines: one call, cached like the properties.
+      if (objects.includes('deals')) {
+        const hit = this.fromCache(this.pipelines, installationId, options.fresh);
+        if (hit) metadata.dealPipelines = hit;
+        else {
+          cached = false;
+          client ??= await this.deps.clients.hubspot(installationId);
+          if (!client.ok) problems.push(`HubSpot deal pipelines: ${client.error.message}`);
+          else {
+            try {
+              await gate.acquire('hubspot', 'read');
+              const action = 'reading the deal pipelines';
+              const hubspot = client.value;
+              const response = await withTimeout(
+                () => hubspot.crm.pipelines.pipelinesApi.getAll('deals'),
+                DEFAULT_CALL_TIMEOUT_MS,
+                action,
+              ).catch((error: unknown) => {
+                throw toHubSpotError(error, action);
+              });
+              const pipelines = PipelinesSchema.parse(JSON.parse(JSON.stringify(response.results)));
+              this.pipelines.set(installationId, { value: pipelines, readAt: this.deps.now() });
+              metadata.dealPipelines = pipelines;
+            } catch (error) {
+              problems.push(`HubSpot deal pipelines: ${messageOf(error)}`);
+            }
+          }
+        }
+      }
     }
 
     const types = enabledSalesforceTypes(settings);
@@ -112,7 +150,8 @@ export class LiveMetadataReader {
       for (const type of types) {
         const hit = this.fromCache(this.salesforce, `${installationId}:${type}`, options.fresh);
         if (hit) {
-          metadata.salesforce[type] = hit;
+          metadata.salesforce[type] = hit.fields;
+          metadata.recordTypes[type] = hit.recordTypes;
           continue;
         }
         cached = false;
@@ -122,9 +161,14 @@ export class LiveMetadataReader {
           continue;
         }
         try {
-          const fields = await describeFields(connection.value, type, { gate });
-          this.salesforce.set(`${installationId}:${type}`, { value: fields, readAt: this.deps.now() });
-          metadata.salesforce[type] = fields;
+          const object = await describeObject(connection.value, type, { gate });
+          const described = {
+            fields: object.fields,
+            recordTypes: object.recordTypes.map((recordType) => recordType.developerName),
+          };
+          this.salesforce.set(`${installationId}:${type}`, { value: described, readAt: this.deps.now() });
+          metadata.salesforce[type] = described.fields;
+          metadata.recordTypes[type] = described.recordTypes;
         } catch (error) {
           problems.push(`Salesforce ${type} fields: ${messageOf(error)}`);
         }

@@ -35,9 +35,18 @@ export interface SalesforceFieldView {
   nillable: boolean;
 }
 
+/** A deal pipeline and its stages, with the ids a stage map names. */
+export interface DealPipelineView {
+  id: string;
+  label: string;
+  stages: Array<{ id: string; label: string }>;
+}
+
 export interface MetadataView {
   hubspot: Partial<Record<HubspotObjectType, HubspotPropertyView[]>>;
   salesforce: Partial<Record<SalesforceObjectType, SalesforceFieldView[]>>;
+  /** HubSpot's deal pipelines, in HubSpot's order (absent: deals do not sync, or they could not be read). */
+  dealPipelines?: DealPipelineView[];
   /** Objects that could not be read, and why (Salesforce disconnected, a budget wait, …). */
   problems: string[];
 }
@@ -84,6 +93,17 @@ export async function liveMetadataView(
   }
   for (const [type, fields] of Object.entries(live.metadata.salesforce)) {
     view.salesforce[type as SalesforceObjectType] = fields.map(fieldView).sort(byLabel);
+  }
+  if (live.metadata.dealPipelines) {
+    view.dealPipelines = live.metadata.dealPipelines
+      .filter((pipeline) => !pipeline.archived)
+      .map((pipeline) => ({
+        id: pipeline.id,
+        label: pipeline.label || pipeline.id,
+        stages: pipeline.stages
+          .filter((stage) => !stage.archived)
+          .map((stage) => ({ id: stage.id, label: stage.label || stage.id })),
+      }));
   }
   return view;
 }

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { openGate, type CallGate } from '../connectors/gate';
 import { HubSpotObjects } from '../connectors/hubspot/records';
 import { listHubSpotOwners } from '../connectors/hubspot/owners';
-import { describeFields, listSalesforceUsers } from '../connectors/salesforce/metadata';
+import { describeObject, listSalesforceUsers } from '../connectors/salesforce/metadata';
 import { SalesforceRecords } from '../connectors/salesforce/records';
 import * as installations from '../db/installations';
 import { LIFECYCLE_STAGE_PROPERTY } from '../domain/lifecycleStages';
@@ -133,7 +133,7 @@ export async function buildContext(
   );
   const readers = {
     lifecycleStages: () => hubspot.propertyOptions(LIFECYCLE_STAGE_PROPERTY),
-    describe: (type: SalesforceObjectType) => describeFields(clients.salesforce, type, options),
+    describe: (type: SalesforceObjectType) => describeObject(clients.salesforce, type, options),
     ownerDirectory: async () => ({
       hubspotOwners: [...(await listHubSpotOwners(clients.hubspot, options))],
       salesforceUsers: [...(await listSalesforceUsers(clients.salesforce, options))],
@@ -145,7 +145,7 @@ export async function buildContext(
     lifecycleStages: needsStages,
     types,
   });
-  const effective = settingsForOrg(settings, metadata.describe);
+  const effective = settingsForOrg(settings, metadata.describe, metadata.recordTypes);
   const installation = await installations.findById(deps.db, installationId);
   const nowMs = deps.now();
   const correlationId = deps.correlationId ?? crypto.randomUUID();

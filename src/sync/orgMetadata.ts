@@ -13,7 +13,8 @@
 import type { SalesforceObjectType } from '../domain/records';
 import { requiredFieldsFromDescribe, type SalesforceFieldDescribe } from '../domain/settings/metadata';
 import { indexOwners, type OwnerDirectory, type OwnerIndex } from '../domain/transforms/owner';
-import { contactSalesforceTypes, type OrgFields } from '../settings/fields';
+import type { ObjectDescribe, RecordTypeRef } from '../connectors/salesforce/metadata';
+import { contactSalesforceTypes, type OrgFields, type OrgRecordTypes } from '../settings/fields';
 
 export const DEFAULT_METADATA_TTL_MS = 10 * 60_000;
 
@@ -22,6 +23,8 @@ export const DEFAULT_METADATA_MAX_INSTALLATIONS = 50;
 
 export interface OrgMetadata {
   readonly describe: OrgFields;
+  /** The record types each object's describe listed (Master left out). */
+  readonly recordTypes: OrgRecordTypes;
   readonly requiredFields: Partial<Record<SalesforceObjectType, readonly string[]>>;
   readonly owners: OwnerIndex;
   /** The portal's own lifecycle stages, in order (read only when the sync writes the stage to HubSpot). */
@@ -30,7 +33,7 @@ export interface OrgMetadata {
 
 /** How to read the metadata of one installation (through its clients and call gate). */
 export interface MetadataReaders {
-  describe(type: SalesforceObjectType): Promise<SalesforceFieldDescribe[]>;
+  describe(type: SalesforceObjectType): Promise<ObjectDescribe>;
   ownerDirectory(): Promise<OwnerDirectory>;
   /** The HubSpot contact lifecycle stages, in the portal's order. */
   lifecycleStages?(): Promise<string[]>;
@@ -38,7 +41,7 @@ export interface MetadataReaders {
 
 interface Entry {
   /** Per Salesforce object: the describe of each object read so far. */
-  describe?: Partial<Record<SalesforceObjectType, { value: SalesforceFieldDescribe[]; readAtMs: number }>>;
+  describe?: Partial<Record<SalesforceObjectType, { value: ObjectDescribe; readAtMs: number }>>;
   owners?: { value: OwnerIndex; readAtMs: number };
   stages?: { value: readonly string[]; readAtMs: number };
 }
@@ -98,15 +101,18 @@ export class OrgMetadataCache {
     }
     this.keep(installationId, entry);
     const describe: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
+    const recordTypes: Partial<Record<SalesforceObjectType, readonly RecordTypeRef[]>> = {};
     const requiredFields: Partial<Record<SalesforceObjectType, readonly string[]>> = {};
     for (const type of types) {
-      const fields = described[type]?.value;
-      if (!fields) continue;
-      describe[type] = fields;
-      requiredFields[type] = requiredFieldsFromDescribe(fields);
+      const object = described[type]?.value;
+      if (!object) continue;
+      describe[type] = object.fields;
+      recordTypes[type] = object.recordTypes;
+      requiredFields[type] = requiredFieldsFromDescribe(object.fields);
     }
     return {
       describe,
+      recordTypes,
       requiredFields,
       owners: needs.owners ? (entry.owners?.value ?? NO_OWNERS) : NO_OWNERS,
       lifecycleStages: needs.lifecycleStages ? (entry.stages?.value ?? null) : null,
@@ -120,9 +126,9 @@ export class OrgMetadataCache {
     const fields: Partial<Record<SalesforceObjectType, SalesforceFieldDescribe[]>> = {};
     for (const [type, entry] of Object.entries(described) as [
       SalesforceObjectType,
-      { value: SalesforceFieldDescribe[] },
+      { value: ObjectDescribe },
     ][]) {
-      fields[type] = entry.value;
+      fields[type] = entry.value.fields;
     }
     return fields;
   }

@@ -34,7 +34,46 @@ async function call<T>(
   }
 }
 
-const DescribeSchema = z.object({ fields: z.array(SalesforceFieldDescribeSchema) }).loose();
+const DescribeSchema = z
+  .object({
+    fields: z.array(SalesforceFieldDescribeSchema),
+    recordTypeInfos: z
+      .array(
+        z
+          .object({ recordTypeId: z.string(), developerName: z.string(), master: z.boolean().default(false) })
+          .loose(),
+      )
+      .default([]),
+  })
+  .loose();
+
+export interface RecordTypeRef {
+  readonly id: string;
+  readonly developerName: string;
+}
+
+export interface ObjectDescribe {
+  readonly fields: SalesforceFieldDescribe[];
+  /** The record types an admin defined (Master, which every object has, left out). */
+  readonly recordTypes: RecordTypeRef[];
+}
+
+/** One object's fields and record types, as describe reports them. */
+export async function describeObject(
+  connection: Connection,
+  type: SalesforceObjectType,
+  options: SalesforceMetadataOptions = {},
+): Promise<ObjectDescribe> {
+  const describe = DescribeSchema.parse(
+    await call(connection, options, `describing ${type}`, () => connection.sobject(type).describe()),
+  );
+  return {
+    fields: describe.fields,
+    recordTypes: describe.recordTypeInfos
+      .filter((info) => !info.master)
+      .map((info) => ({ id: info.recordTypeId, developerName: info.developerName })),
+  };
+}
 
 /** The fields of one object, as describe reports them. */
 export async function describeFields(
@@ -42,10 +81,7 @@ export async function describeFields(
   type: SalesforceObjectType,
   options: SalesforceMetadataOptions = {},
 ): Promise<SalesforceFieldDescribe[]> {
-  const describe = await call(connection, options, `describing ${type}`, () =>
-    connection.sobject(type).describe(),
-  );
-  return DescribeSchema.parse(describe).fields;
+  return (await describeObject(connection, type, options)).fields;
 }
 
 export interface SalesforceUser {

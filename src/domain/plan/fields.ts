@@ -27,6 +27,7 @@ import {
 } from '../transforms/canonical';
 import type { TransformContext } from '../transforms/index';
 import { createTransform } from '../transforms/index';
+import { DEAL_PIPELINE_PROPERTY, RECORD_TYPE_ID_FIELD, stagePipelineFor } from '../transforms/stages';
 import type { PlanDraft } from './draft';
 import type { ConflictResolution, FieldPlan, ShadowMap } from './types';
 import { describeDecision } from './wording';
@@ -91,7 +92,10 @@ function failureOf(field: FieldContext, to: Side, failure: TransformFailure) {
       side: to,
       field: field.label,
       value: failure.raw,
-      ...(code === 'no_mapping' ? {} : { detail: failure.reason }),
+      // A stage's "no mapping" says which pipeline lacks it: the same StageName maps in one and not another.
+      ...(code === 'no_mapping' && field.mapping.transform.kind !== 'stages'
+        ? {}
+        : { detail: failure.reason }),
     },
     { fieldKey: field.mapping.key, details: { raw: failure.raw, reason: failure.reason } },
   );
@@ -304,8 +308,40 @@ function standInFor(
   return { kind: 'value', value: shadow };
 }
 
+/** A deal's pipeline and its Opportunity's record type, which decide the stage written to HubSpot. */
+function withDeal(args: FieldSyncArgs): TransformContext {
+  if (args.salesforceType !== 'Opportunity') return args.transformContext;
+  const pipeline = args.hubspot?.properties[DEAL_PIPELINE_PROPERTY];
+  const recordType = args.salesforce?.fields[RECORD_TYPE_ID_FIELD];
+  return {
+    ...args.transformContext,
+    deal: {
+      pipeline: typeof pipeline === 'string' && pipeline.trim() !== '' ? pipeline.trim() : null,
+      recordType: typeof recordType === 'string' && recordType !== '' ? recordType : null,
+    },
+  };
+}
+
+/** A new deal goes to the pipeline its stage was picked in (HubSpot would otherwise put it in the default one). */
+function createInPipeline(draft: PlanDraft, args: FieldSyncArgs, context: TransformContext): void {
+  const mapping = args.objectSettings.fields.find((candidate) => candidate.transform.kind === 'stages');
+  if (mapping?.transform.kind !== 'stages' || !salesforceFieldOf(mapping, args.salesforceType)) return;
+  const pipeline = stagePipelineFor(mapping.transform, context.deal);
+  if (pipeline) draft.hubspotProperties[DEAL_PIPELINE_PROPERTY] = pipeline;
+}
+
+/** A new Opportunity of a deal whose pipeline the map ties to a record type is created with that type. */
+function createOfRecordType(draft: PlanDraft, args: FieldSyncArgs, context: TransformContext): void {
+  const mapping = args.objectSettings.fields.find((candidate) => candidate.transform.kind === 'stages');
+  if (mapping?.transform.kind !== 'stages' || !salesforceFieldOf(mapping, args.salesforceType)) return;
+  const pipelineId = stagePipelineFor(mapping.transform, context.deal);
+  const pipeline = mapping.transform.pipelines.find((candidate) => candidate.pipeline === pipelineId);
+  if (pipeline?.recordType) draft.salesforceFields[RECORD_TYPE_ID_FIELD] = pipeline.recordType;
+}
+
 export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
   const openConflicts = new Set(args.openConflictKeys);
+  const transformContext = withDeal(args);
   for (const mapping of args.objectSettings.fields) {
     const label = fieldLabel(mapping);
     const salesforceField = salesforceFieldOf(mapping, args.salesforceType);
@@ -326,7 +362,7 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       skip('no_field_on_object');
       continue;
     }
-    const transform = createTransform(mapping.transform, args.transformContext);
+    const transform = createTransform(mapping.transform, transformContext);
     const hubspotRead = args.hubspot
       ? read(args.hubspot.properties, mapping.hubspotProperty)
       : { present: true, value: null };
@@ -339,7 +375,7 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
     }
     const held = (side: Side, raw: Observed) => ({
       raw,
-      value: standInFor(mapping, raw, shadow, side, args.transformContext),
+      value: standInFor(mapping, raw, shadow, side, transformContext),
     });
     const hubspotHeld = held(
       'hubspot',
@@ -350,8 +386,8 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       args.salesforce ? observed(transform.fromSalesforce(salesforceRead.value)) : BLANK,
     );
     const field: FieldContext = {
-      ownerFallback: args.transformContext.ownerFallback,
-      assignedOwners: args.transformContext.assignedOwners,
+      ownerFallback: transformContext.ownerFallback,
+      assignedOwners: transformContext.assignedOwners,
       creating: args.creating,
       mapping,
       label,
@@ -365,7 +401,7 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
     // (not an admin's default): the card keeps saying why the owners differ.
     for (const side of ['hubspot', 'salesforce'] as const) {
       const { raw, value } = side === 'hubspot' ? hubspotHeld : salesforceHeld;
-      const fallback = args.transformContext.ownerFallback?.[side] ?? null;
+      const fallback = transformContext.ownerFallback?.[side] ?? null;
       const byDefault = raw.kind === 'value' && raw.value === fallback;
       if (value !== raw && !byDefault && typeof shadow === 'string') {
         draft.failures.push(
@@ -469,4 +505,6 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       });
     }
   }
+  if (args.creating === 'hubspot') createInPipeline(draft, args, transformContext);
+  if (args.creating === 'salesforce') createOfRecordType(draft, args, transformContext);
 }

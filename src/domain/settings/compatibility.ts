@@ -18,6 +18,8 @@ export const hubspotTypeFits: Record<TransformKind, (property: HubspotPropertyDe
   datetime: (p) => p.type === 'datetime',
   picklist: (p) => (p.type === 'enumeration' && p.fieldType !== 'checkbox') || p.type === 'string',
   multiselect: (p) => p.type === 'enumeration' && p.fieldType === 'checkbox',
+  // A deal's stage: its options are every pipeline's stages.
+  stages: (p) => p.name === 'dealstage',
   owner: (p) =>
     p.type === 'enumeration' &&
     (p.referencedObjectType === 'OWNER' || p.externalOptions || p.name === 'hubspot_owner_id'),
@@ -36,6 +38,7 @@ export const hubspotTypeNeeded: Record<TransformKind, string> = {
   datetime: 'a date and time property',
   picklist: 'a dropdown select or radio select property',
   multiselect: 'a multiple checkboxes property',
+  stages: 'the deal stage property (dealstage)',
   owner: 'the HubSpot owner property',
   association: 'the primary company association (association.primary_company)',
 };
@@ -51,6 +54,7 @@ const salesforceTypes: Record<Exclude<TransformKind, 'owner' | 'association'>, r
   datetime: ['datetime'],
   picklist: ['picklist', 'combobox', 'string'],
   multiselect: ['multipicklist'],
+  stages: ['picklist'],
 };
 
 export function salesforceTypeFits(kind: TransformKind, field: SalesforceFieldDescribe): boolean {
@@ -70,6 +74,7 @@ export const salesforceTypeNeeded: Record<TransformKind, string> = {
   datetime: 'a date/time field',
   picklist: 'a picklist or text field',
   multiselect: 'a multi-select picklist field',
+  stages: 'the Opportunity stage picklist (StageName)',
   owner: 'a lookup to User (such as OwnerId)',
   association: 'a lookup to Account (AccountId)',
 };

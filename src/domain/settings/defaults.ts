@@ -340,10 +340,10 @@ function opportunity(field: string): { Opportunity: string } {
 
 /**
  * HubSpot's default sales pipeline ⇄ Salesforce's standard Opportunity stages. A deal in another pipeline
- * has stages this map does not name: its stage is not written and its card says so until the map covers
- * that pipeline's stages too.
+ * has stages this map does not name: its stage is not written and its card says so until an admin adds
+ * that pipeline's stage map.
  */
-const stageOptions = [
+const defaultPipelineStages = [
   { hubspot: ['appointmentscheduled'], salesforce: ['Prospecting'] },
   { hubspot: ['qualifiedtobuy'], salesforce: ['Qualification'] },
   { hubspot: ['presentationscheduled'], salesforce: ['Needs Analysis', 'Value Proposition'] },
@@ -372,6 +372,16 @@ const dealFields: DealFieldInput[] = [
     transform: { kind: 'number', decimalPlaces: 2 },
   },
   {
+    // The amount's currency: only where the org is multi-currency (elsewhere Opportunity has no
+    // CurrencyIsoCode, and the mapping is left out). HubSpot's options are the account's currencies.
+    key: 'currency',
+    label: 'Currency',
+    hubspotProperty: 'deal_currency_code',
+    salesforceFields: opportunity('CurrencyIsoCode'),
+    rule: 'review',
+    transform: { kind: 'picklist', options: [], passThrough: true },
+  },
+  {
     key: 'closedate',
     label: 'Close date',
     hubspotProperty: 'closedate',
@@ -385,7 +395,12 @@ const dealFields: DealFieldInput[] = [
     hubspotProperty: 'dealstage',
     salesforceFields: opportunity('StageName'),
     rule: 'review',
-    transform: { kind: 'picklist', options: stageOptions },
+    transform: {
+      kind: 'stages',
+      pipelines: [
+        { pipeline: 'default', label: 'Sales Pipeline', recordType: null, stages: defaultPipelineStages },
+      ],
+    },
   },
   {
     key: 'dealtype',

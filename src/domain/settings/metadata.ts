@@ -59,10 +59,27 @@ export const LiveMetadataSchema = z.object({
     z.array(SalesforceFieldDescribeSchema),
   ),
 });
+/** A deal pipeline as `GET /crm/v3/pipelines/deals` returns it (what the stage map is checked against). */
+export const DealPipelineSchema = z.looseObject({
+  id: z.string(),
+  label: z.string().default(''),
+  archived: z.boolean().default(false),
+  stages: z
+    .array(
+      z.looseObject({ id: z.string(), label: z.string().default(''), archived: z.boolean().default(false) }),
+    )
+    .default([]),
+});
+export type DealPipeline = z.infer<typeof DealPipelineSchema>;
+
 /** Per object: absent when it was not read (validation then says so instead of guessing). */
 export type LiveMetadata = {
   readonly hubspot: Partial<Record<HubspotObjectType, readonly HubspotPropertyDefinition[]>>;
   readonly salesforce: Partial<Record<SalesforceObjectType, readonly SalesforceFieldDescribe[]>>;
+  /** HubSpot's deal pipelines (absent: not read, or deals do not sync). */
+  readonly dealPipelines?: readonly DealPipeline[];
+  /** The record types (DeveloperNames) an org defines per object (absent: not read). */
+  readonly recordTypes?: Partial<Record<SalesforceObjectType, readonly string[]>>;
 };
 
 /** Salesforce's own definition: a field must be given on create when it cannot be null and has no default. */

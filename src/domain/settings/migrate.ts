@@ -10,6 +10,7 @@ import type { Result } from '../result';
 import { err, ok } from '../result';
 import type { Settings } from './schema';
 import { CURRENT_SCHEMA_VERSION, SettingsSchema } from './schema';
+import { upgradeDealStages } from './upgradeDealStages';
 
 export interface SettingsUpgrade {
   readonly from: number;
@@ -20,7 +21,15 @@ export interface SettingsUpgrade {
 }
 
 /** Version 1 is the first released shape; each later breaking change appends its step. */
-export const settingsUpgrades: readonly SettingsUpgrade[] = [];
+export const settingsUpgrades: readonly SettingsUpgrade[] = [
+  {
+    from: 1,
+    to: 2,
+    description:
+      "The deal stage's value map became a stage map per HubSpot pipeline (the default pipeline's).",
+    upgrade: upgradeDealStages,
+  },
+];
 
 export interface SettingsProblem {
   /** Dotted path into the document, e.g. `objects.contacts.fields.3.rule`; empty for the whole document. */

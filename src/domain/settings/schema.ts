@@ -9,7 +9,7 @@
 import { z } from 'zod';
 import { isPhoneCountry } from '../transforms/phone';
 
-export const CURRENT_SCHEMA_VERSION = 1;
+export const CURRENT_SCHEMA_VERSION = 2;
 
 export const ownershipRules = [
   'hubspot',
@@ -63,6 +63,51 @@ const picklistOptions = z.array(PicklistGroupSchema).superRefine((groups, ctx) =
   }
 });
 
+const StagePipelineSchema = z.object({
+  /** HubSpot's pipeline id (`default` for the default sales pipeline). */
+  pipeline: z.string().trim().min(1),
+  /** The pipeline's name in HubSpot, for messages and the settings page. */
+  label: z.string().trim().min(1).optional(),
+  /** The Opportunity record type (DeveloperName) whose Opportunities are deals of this pipeline. */
+  recordType: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a record type API name, such as "Renewal"')
+    .nullable()
+    .default(null),
+  stages: z.array(PicklistGroupSchema).min(1),
+});
+
+/**
+ * A deal stage map per HubSpot pipeline (src/domain/transforms/stages.ts). The first pipeline is where an
+ * Opportunity of no mapped record type goes.
+ */
+const stagePipelines = z
+  .array(StagePipelineSchema)
+  .min(1)
+  .superRefine((pipelines, ctx) => {
+    const issue = (message: string) => ctx.addIssue({ code: 'custom', message });
+    for (const id of caseInsensitiveDuplicates(pipelines.map((pipeline) => pipeline.pipeline))) {
+      issue(`the HubSpot pipeline "${id}" has more than one stage map`);
+    }
+    const recordTypes = pipelines.flatMap((pipeline) => (pipeline.recordType ? [pipeline.recordType] : []));
+    for (const recordType of caseInsensitiveDuplicates(recordTypes)) {
+      issue(`the record type "${recordType}" is mapped to more than one pipeline`);
+    }
+    // HubSpot stage ids are unique in a portal: one listed twice would mean two things.
+    const stages = pipelines.flatMap((pipeline) => pipeline.stages.flatMap((group) => group.hubspot));
+    for (const stage of caseInsensitiveDuplicates(stages)) {
+      issue(`the HubSpot stage "${stage}" appears more than once in the stage map`);
+    }
+    for (const pipeline of pipelines) {
+      const names = pipeline.stages.flatMap((group) => group.salesforce);
+      for (const name of caseInsensitiveDuplicates(names)) {
+        issue(
+          `the StageName "${name}" appears more than once in the stage map of pipeline "${pipeline.pipeline}"`,
+        );
+      }
+    }
+  });
+
 export const TransformSpecSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('text'),
@@ -91,6 +136,7 @@ export const TransformSpecSchema = z.discriminatedUnion('kind', [
     passThrough: z.boolean().default(false),
   }),
   z.object({ kind: z.literal('owner') }),
+  z.object({ kind: z.literal('stages'), pipelines: stagePipelines }),
   /**
    * An association, compared through the links of the records at its other end (src/domain/transforms/
    * association.ts): a record's primary company ⇄ its Account lookup (`AccountId`), or a deal's contacts ⇄

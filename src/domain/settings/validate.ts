@@ -20,6 +20,7 @@ import type { HubspotPropertyDefinition, LiveMetadata, SalesforceFieldDescribe }
 import { isHubspotReadOnly, requiredFieldsFromDescribe } from './metadata';
 import { parseSettings } from './migrate';
 import { checkPicklistMapping } from './validatePicklists';
+import { checkStageMap } from './validateStages';
 import {
   CONTACT_ROLES_FIELD,
   CONTACTS_PROPERTY,
@@ -45,6 +46,9 @@ export interface SettingsValidation {
   readonly settings: Settings | null;
   readonly messages: readonly SettingsMessage[];
 }
+
+/** Fields Salesforce has only where the org turned a feature on (settingsForOrg leaves their mappings out). */
+const orgFeatureFields: Readonly<Record<string, string>> = { CurrencyIsoCode: 'multiple currencies' };
 
 const objectNouns: Record<HubspotObjectType, string> = {
   contacts: 'contact',
@@ -212,6 +216,16 @@ function validateMapping(
     const describe = metadata.salesforce[type];
     if (!fieldName || !describe) continue;
     const field = describe.find((candidate) => candidate.name === fieldName);
+    const feature = orgFeatureFields[fieldName];
+    if (!field && feature) {
+      // Not the admin's to create: the mapping applies once the org turns the feature on.
+      push(
+        'salesforce_feature_off',
+        `Salesforce ${type} has no field "${fieldName}": the org does not use ${feature}, so this mapping does not apply.`,
+        'warning',
+      );
+      continue;
+    }
     if (!field) {
       push(
         'salesforce_field_missing',
@@ -237,6 +251,27 @@ function validateMapping(
         `the transform "${kind}" needs ${salesforceTypeNeeded[kind]}, but ${type}.${fieldName} is of type ${field.type}. Pick a matching transform or another field.`,
       );
       continue;
+    }
+    if (mapping.transform.kind === 'stages') {
+      if (!metadata.dealPipelines) {
+        push(
+          'deal_pipelines_missing',
+          "HubSpot's deal pipelines could not be read, so the stage map was not checked against them.",
+          'warning',
+        );
+      }
+      const problems = checkStageMap(
+        mapping.transform.pipelines,
+        metadata.dealPipelines ?? [],
+        field,
+        metadata.recordTypes?.[type],
+      );
+      for (const problem of problems) {
+        // Without the pipelines, only what Salesforce says can be checked.
+        const checksPipelines = ['stage_pipeline_unknown', 'stage_unknown', 'stage_unmapped'];
+        if (!metadata.dealPipelines && checksPipelines.includes(problem.code)) continue;
+        push(problem.code, problem.message, problem.severity);
+      }
     }
     if ((kind === 'picklist' || kind === 'multiselect') && mapping.transform.kind === kind) {
       for (const problem of checkPicklistMapping(mapping, property ?? null, field, type)) {

@@ -13,6 +13,7 @@ import type { OwnerIndex } from './owner';
 import { createOwnerTransform } from './owner';
 import { createPhoneTransform } from './phone';
 import { createMultiSelectTransform, createPicklistTransform } from './picklist';
+import { createStagesTransform, type DealStageContext } from './stages';
 import { createDomainTransform, createEmailTransform, createTextTransform } from './text';
 
 /** What transforms need besides their own settings. */
@@ -28,6 +29,8 @@ export interface TransformContext {
   readonly assignedOwners?: { readonly hubspot: string | null; readonly salesforce: string | null };
   /** The links between companies and Accounts the records at hand name (absent: none known). */
   readonly associationLinks?: AssociationLinks;
+  /** The deal at hand, whose pipeline decides which stage a StageName is (absent: not a deal). */
+  readonly deal?: DealStageContext;
 }
 
 export function createTransform(spec: TransformSpec, context: TransformContext): FieldTransform {
@@ -54,6 +57,8 @@ export function createTransform(spec: TransformSpec, context: TransformContext):
       return createMultiSelectTransform(spec);
     case 'owner':
       return createOwnerTransform(context.owners);
+    case 'stages':
+      return createStagesTransform(spec, context.deal);
     case 'association':
       return createAssociationTransform(spec.to, context.associationLinks ?? noAssociationLinks);
     default:

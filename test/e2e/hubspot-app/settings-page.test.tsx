@@ -6,6 +6,7 @@
  * Salesforce connection made from a settings-page link waits on the Connection tab until confirmed.
  */
 import {
+  Accordion,
   Alert,
   Button,
   LoadingButton,
@@ -460,5 +461,41 @@ describe.each(testDialects)('the settings page against the real bridge on %s', (
       salesforceDefaultUserEmail: 'admin@default.example',
       hubspotDefaultOwnerEmail: null,
     });
+  });
+
+  it('shows the deal stage map per pipeline, and the server refuses a pipeline HubSpot does not have', async () => {
+    const page = renderPage();
+    await loaded(page);
+    page.findByTestId(Toggle, 'enable-deals').trigger('onChange', true as never);
+    await page.waitFor(
+      () => expect(page.findByTestId(Accordion, 'stage-map-deals-dealstage-0')).toBeTruthy(),
+      WAIT,
+    );
+    expect(page.findByTestId(Accordion, 'stage-map-deals-dealstage-0').props.title).toBe(
+      'Stage map: Sales Pipeline (7 groups)',
+    );
+    expect(page.findByTestId(Select, 'transform-deals-dealstage').props.value).toBe('stages');
+    expect(page.findByTestId(Input, 'stage-map-deals-dealstage-0-5-hubspot').props.value).toBe('closedwon');
+    expect(page.findByTestId(Input, 'stage-map-deals-dealstage-0-5-salesforce').props.value).toBe(
+      'Closed Won',
+    );
+    // Deals sync since the test before saved them on: the page lists HubSpot's pipelines and stage ids.
+    await page.waitFor(
+      () =>
+        expect(page.findByTestId(Text, 'stage-map-deals-dealstage-pipelines').text).toContain(
+          'Sales Pipeline (default): Appointment Scheduled (appointmentscheduled)',
+        ),
+      WAIT,
+    );
+
+    page.findByTestId(Input, 'stage-map-deals-dealstage-0-pipeline').trigger('onChange', 'renewals' as never);
+    await page.waitFor(
+      () =>
+        expect(page.findByTestId(Select, 'rule-deals-dealstage').props.validationMessage).toContain(
+          'names the HubSpot pipeline "renewals", which HubSpot does not have',
+        ),
+      WAIT,
+    );
+    expect(page.findByTestId(LoadingButton, 'save').props.disabled).toBe(true);
   });
 });

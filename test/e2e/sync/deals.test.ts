@@ -111,6 +111,41 @@ describe.each(testDialects)('deals ⇄ Opportunities on %s', (dialect) => {
     );
   });
 
+  it('carries the currency with the amount where the org uses several currencies', async () => {
+    await emulators.salesforce.control.enableMultiCurrency({
+      corporateCurrency: 'USD',
+      currencies: ['EUR', 'GBP'],
+    });
+    const deal = await emulators.hubspot.control.asUser(h.portalId).create('deals', {
+      dealname: 'Euro order',
+      amount: '500',
+      deal_currency_code: 'EUR',
+      closedate: String(Date.UTC(2027, 2, 31)),
+      dealstage: 'qualifiedtobuy',
+      pipeline: 'default',
+    });
+    await markDeal(h, deal.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'deals', deal.id);
+    const opportunityId = link?.salesforceId as string;
+    expect(await emulators.salesforce.control.getRecord(opportunityId)).toMatchObject({
+      Amount: 500,
+      CurrencyIsoCode: 'EUR',
+    });
+    await h.clock.advance(1_000);
+    await emulators.salesforce.control.updateRecord(
+      opportunityId,
+      { Amount: 420, CurrencyIsoCode: 'GBP' },
+      { asUser: REP },
+    );
+    await markOpportunity(h, opportunityId);
+    await h.drain();
+    expect((await emulators.hubspot.control.record(h.portalId, 'deals', deal.id)).properties).toMatchObject({
+      amount: '420',
+      deal_currency_code: 'GBP',
+    });
+  });
+
   it('waits, saying what to fill in, for a deal Salesforce cannot take without a close date', async () => {
     const deal = await emulators.hubspot.control
       .asUser(h.portalId)

@@ -9,6 +9,7 @@ import { registerAssociationRoutes } from './crm/association-routes';
 import { registerBatchRoutes } from './crm/batch-routes';
 import { registerObjectRoutes } from './crm/object-routes';
 import { registerOwnerRoutes } from './crm/owner-routes';
+import { registerPipelineRoutes } from './crm/pipelines';
 import { registerPropertyRoutes } from './crm/property-routes';
 import { registerSearchRoutes } from './crm/search';
 import { registerFetchProxyRoute } from './fetch-proxy';
@@ -23,6 +24,7 @@ export function buildRouter(state: EmulatorState, bridgeAppId: number): Router {
   registerSearchRoutes(router, state);
   registerObjectRoutes(router, state);
   registerOwnerRoutes(router);
+  registerPipelineRoutes(router);
   registerUserRoutes(router);
   registerPropertyRoutes(router, state);
   registerActionRoutes(router, state);

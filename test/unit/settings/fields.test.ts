@@ -97,3 +97,41 @@ describe('what the sync reads', () => {
     expect(contactTypeOfId('001000000000001AAA')).toBeNull();
   });
 });
+
+describe('the deal stage map in an org', () => {
+  const opportunityFields = ['Name', 'StageName', 'CloseDate', 'Amount'].map((name) => field(name));
+  const withRenewalType = () => {
+    const settings = defaultSettings();
+    const stage = settings.objects.deals.fields.find((mapping) => mapping.key === 'dealstage');
+    if (stage?.transform.kind !== 'stages') throw new Error('the shipped deal stage is not a stage map');
+    stage.transform.pipelines.push({
+      pipeline: '31415001',
+      recordType: 'Renewal',
+      stages: [{ hubspot: ['31415002'], salesforce: ['Closed Won'] }],
+    });
+    return settings;
+  };
+  const recordTypesOf = (settings: ReturnType<typeof defaultSettings>) => {
+    const stage = settings.objects.deals.fields.find((mapping) => mapping.key === 'dealstage');
+    return stage?.transform.kind === 'stages' ? stage.transform.pipelines.map((p) => p.recordType) : [];
+  };
+
+  it("names each pipeline's record type by this org's RecordTypeId, and reads it with Opportunities", () => {
+    const org = settingsForOrg(
+      withRenewalType(),
+      { Opportunity: [...opportunityFields, field('RecordTypeId', { type: 'reference' })] },
+      { Opportunity: [{ id: '012000000000077AAA', developerName: 'renewal' }] },
+    );
+    expect(recordTypesOf(org)).toEqual([null, '012000000000077AAA']);
+    expect(salesforceFieldsToRead(org, 'Opportunity')).toContain('RecordTypeId');
+    expect(hubspotPropertiesToRead(org, 'deals')).toContain('pipeline');
+  });
+
+  it('drops record types where the org has none, and reads no RecordTypeId', () => {
+    const org = settingsForOrg(withRenewalType(), { Opportunity: opportunityFields });
+    expect(recordTypesOf(org)).toEqual([null, null]);
+    expect(salesforceFieldsToRead(org, 'Opportunity')).not.toContain('RecordTypeId');
+    // A single-currency org has no CurrencyIsoCode: the currency mapping is left out.
+    expect(salesforceFieldsToRead(org, 'Opportunity')).not.toContain('CurrencyIsoCode');
+  });
+});

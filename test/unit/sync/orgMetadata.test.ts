@@ -9,7 +9,7 @@ function countingReaders(): MetadataReaders & { describes: number } {
     describes: 0,
     describe: async () => {
       readers.describes += 1;
-      return [];
+      return { fields: [], recordTypes: [] };
     },
     ownerDirectory: async () => ({ hubspotOwners: [], salesforceUsers: [] }),
   };

@@ -25,7 +25,9 @@ import type { EmulatorState } from '../state/emulator-state';
 import type { CrmRecord, Portal } from '../state/portal';
 import { seedPortal } from '../seed';
 import { portalParam } from './admin-routes';
+import { pipelineToWire } from '../crm/pipelines';
 import {
+  DealPipelineSchema,
   LifecycleStagesSchema,
   SeedSchema,
   SystemUpdateSchema,
@@ -184,6 +186,11 @@ export function registerActionRoutes(router: Router, state: EmulatorState): void
       displayOrder: index,
     }));
     return { objectType: input.objectType, stages: property.options };
+  });
+  add('POST', '/deal-pipelines', (ctx) => {
+    const portal = portalParam(state, ctx);
+    const input = parseInput(DealPipelineSchema, ctx.body);
+    return pipelineToWire(portal.addDealPipeline(input, state.clock.nowMs()));
   });
   add('POST', '/objects/:objectType/:objectId/system-update', (ctx) => {
     const portal = portalParam(state, ctx);

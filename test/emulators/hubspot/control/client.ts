@@ -8,7 +8,21 @@ import type { Fault, FaultInput } from '../http/faults';
 import type { EmulatorSettings, SettingsPatch } from '../settings';
 import type { WebhookSettings } from '../state/apps';
 import type { DeliveryRecord, DispatcherStatus } from '../webhooks/dispatcher';
-import type { FetchProxySchema, SeedSchema, WebhookSettingsInputSchema } from './schemas';
+import type { DealPipelineInput, FetchProxySchema, SeedSchema, WebhookSettingsInputSchema } from './schemas';
+
+/** A deal pipeline as `GET /crm/v3/pipelines/deals` answers it. */
+export interface WirePipeline {
+  id: string;
+  label: string;
+  displayOrder: number;
+  archived: boolean;
+  stages: Array<{
+    id: string;
+    label: string;
+    displayOrder: number;
+    metadata: { isClosed: string; probability: string };
+  }>;
+}
 
 export class ControlApiError extends Error {
   constructor(
@@ -415,6 +429,11 @@ export class HubSpotEmulatorControl {
     objectType: 'contacts' | 'companies' = 'contacts',
   ): Promise<{ objectType: string; stages: Array<{ value: string; label: string; displayOrder: number }> }> {
     return this.request('PUT', `/portals/${portalId}/lifecycle-stages`, { objectType, stages });
+  }
+
+  /** An admin adds a deal pipeline; the answer is the pipeline as the pipelines API reads it (numeric ids). */
+  addDealPipeline(portalId: number, input: DealPipelineInput): Promise<WirePipeline> {
+    return this.request('POST', `/portals/${portalId}/deal-pipelines`, input);
   }
 
   /**

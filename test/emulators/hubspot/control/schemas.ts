@@ -141,3 +141,18 @@ export const LifecycleStagesSchema = z.object({
   stages: z.array(z.object({ value: z.string().regex(/^[a-z0-9_]+$/), label: z.string().optional() })).min(1),
 });
 export type LifecycleStagesInput = z.input<typeof LifecycleStagesSchema>;
+
+/** A deal pipeline an admin adds, its stages in order (HubSpot gives both numeric ids). */
+export const DealPipelineSchema = z.object({
+  label: z.string().trim().min(1),
+  stages: z
+    .array(
+      z.object({
+        label: z.string().trim().min(1),
+        isClosed: z.boolean().optional(),
+        probability: z.string().optional(),
+      }),
+    )
+    .min(1),
+});
+export type DealPipelineInput = z.input<typeof DealPipelineSchema>;

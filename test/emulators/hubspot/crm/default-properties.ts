@@ -97,9 +97,6 @@ export const COMPANY_INDUSTRIES: Array<[string, string]> = [
   ['UTILITIES', 'Utilities'],
 ];
 
-/** The default pipeline's closed stages (HubSpot's stage metadata `isClosed`). */
-export const CLOSED_DEAL_STAGES: ReadonlySet<string> = new Set(['closedwon', 'closedlost']);
-
 export const DEAL_STAGES: Array<[string, string]> = [
   ['appointmentscheduled', 'Appointment Scheduled'],
   ['qualifiedtobuy', 'Qualified To Buy'],
@@ -310,6 +307,19 @@ const SPECS: Record<ObjectType, Spec[]> = {
       fieldType: 'select',
       group: 'dealinformation',
       options: [['default', 'Sales Pipeline']],
+    },
+    {
+      // The account's currencies (HubSpot lists the company currency and any added ones).
+      name: 'deal_currency_code',
+      label: 'Currency',
+      type: 'enumeration',
+      fieldType: 'select',
+      group: 'dealinformation',
+      options: [
+        ['USD', 'US Dollar'],
+        ['EUR', 'Euro'],
+        ['GBP', 'British Pound'],
+      ],
     },
     {
       name: 'dealtype',

@@ -9,7 +9,7 @@ import { isoOf } from '../clock';
 import { errors, type HubSpotApiError, type PropertyValidationIssue } from '../http/errors';
 import type { CrmRecord, ObjectTable, Portal, PropertyVersion, SearchSnapshot } from '../state/portal';
 import { CALCULATED_SOURCE, historySourceOf, type Actor, type HistorySource } from './actor';
-import { CLOSED_DEAL_STAGES } from './default-properties';
+import { DEFAULT_PIPELINE_ID, isClosedStage, pipelineOf } from './pipelines';
 import { OBJECT_TYPES, type ObjectType } from './object-types';
 import { normalizeValue } from './values';
 
@@ -77,6 +77,10 @@ export function prepareWrite(
   }
   const backward = backwardLifecycleMove(context, objectType, record, values);
   if (backward) issues.push(backward);
+  if (objectType === 'deals' && issues.length === 0) {
+    const stage = stageOutsidePipeline(context, record, values);
+    if (stage) issues.push(stage);
+  }
   if (issues.length > 0) return { ok: false, error: errors.invalidProperties(issues) };
 
   const email = objectType === 'contacts' ? values.get('email') : undefined;
@@ -129,6 +133,29 @@ function backwardLifecycleMove(
   if (rank(next) < 0 || rank(current) < 0 || rank(next) > rank(current)) return null;
   const message = `The lifecycle stage cannot be set backward from ${current} to ${next}; clear it first, then set ${next}`;
   return propertyIssue(context, 'lifecyclestage', 'INVALID_LIFECYCLE_STAGE_TRANSITION', message);
+}
+
+/**
+ * A deal's stage must be one of its pipeline's stages. A new deal with no pipeline goes to the default one
+ * (HubSpot assumes it); moving a deal to another pipeline takes a stage of that pipeline with it.
+ */
+function stageOutsidePipeline(
+  context: WriteContext,
+  record: CrmRecord | null,
+  values: Map<string, string>,
+): PropertyValidationIssue | null {
+  if (record === null && !values.get('pipeline')) values.set('pipeline', DEFAULT_PIPELINE_ID);
+  const pipelineId = values.get('pipeline') || record?.values.get('pipeline') || DEFAULT_PIPELINE_ID;
+  const stageId = values.get('dealstage') ?? record?.values.get('dealstage') ?? '';
+  if (stageId === '' || (!values.has('dealstage') && !values.has('pipeline'))) return null;
+  const pipeline = pipelineOf(context.portal.dealPipelines, pipelineId);
+  if (!pipeline) {
+    const message = `${pipelineId} is not a valid pipeline ID`;
+    return propertyIssue(context, 'pipeline', 'INVALID_OPTION', message);
+  }
+  if (pipeline.stages.some((stage) => stage.id === stageId)) return null;
+  const message = `${stageId} is not a valid deal stage for pipeline ${pipeline.id}; its stages are [${pipeline.stages.map((stage) => stage.id).join(', ')}]`;
+  return propertyIssue(context, 'dealstage', 'INVALID_OPTION', message);
 }
 
 function propertyIssue(
@@ -218,7 +245,7 @@ export function applyCreate(
     pushVersion(record, name, value, nowMs, source);
     if (name !== 'createdate') setNames.push(name);
   }
-  keepDealClosed(record, nowMs);
+  keepDealClosed(context, record, nowMs);
   pushVersion(record, OBJECT_TYPES[objectType].lastModifiedProperty, isoOf(nowMs), nowMs, CALCULATED_SOURCE);
   table.insert(record);
   indexUnique(table, record);
@@ -261,7 +288,7 @@ export function applyUpdate(
   if (changed.length === 0) return changed;
   if (changed.includes('createdate'))
     record.createdAtMs = Date.parse(record.values.get('createdate') ?? '') || record.createdAtMs;
-  keepDealClosed(record, nowMs);
+  keepDealClosed(context, record, nowMs);
   touch(record, objectType, nowMs);
   recordSearchVersion(context, record, true, before);
   for (const name of changed) {
@@ -300,9 +327,10 @@ export function applySystemUpdate(
 }
 
 /** A deal's `hs_is_closed`, as HubSpot keeps it: true while its stage is a closed one. */
-function keepDealClosed(record: CrmRecord, nowMs: number): void {
+function keepDealClosed(context: WriteContext, record: CrmRecord, nowMs: number): void {
   if (record.objectType !== 'deals') return;
-  const closed = CLOSED_DEAL_STAGES.has(record.values.get('dealstage') ?? '') ? 'true' : 'false';
+  const stage = record.values.get('dealstage') ?? '';
+  const closed = isClosedStage(context.portal.dealPipelines, stage) ? 'true' : 'false';
   if (record.values.get('hs_is_closed') !== closed) {
     pushVersion(record, 'hs_is_closed', closed, nowMs, CALCULATED_SOURCE);
   }

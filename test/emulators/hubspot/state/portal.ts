@@ -4,6 +4,7 @@ import type { ChangeEvent, ChangeListener } from '../crm/changes';
 import { defaultGroups, defaultProperties } from '../crm/default-properties';
 import { OBJECT_TYPE_NAMES, type ObjectType } from '../crm/object-types';
 import type { PropertyDefinition, PropertyGroup } from '../crm/property-model';
+import { defaultPipeline, syncPipelineOptions, type Pipeline } from '../crm/pipelines';
 
 export interface Owner {
   id: string;
@@ -150,7 +151,10 @@ export class Portal {
   readonly roles = new Map<string, Role>();
   readonly installedApps = new Set<number>();
   readonly emailBlocklist = new Set<string>();
+  /** Deal pipelines in display order; the first is the default "Sales Pipeline". */
+  readonly dealPipelines: Pipeline[];
   private nextObjectId = 10_001;
+  private nextPipelineId = 31_415_001;
   private nextOwnerId = 70_000_001;
   private nextUserId = 5_000_001;
   private nextRoleId = 3_100_001;
@@ -164,6 +168,35 @@ export class Portal {
     this.tables = Object.fromEntries(
       OBJECT_TYPE_NAMES.map((type) => [type, new ObjectTable(type, createdAtMs)]),
     ) as Record<ObjectType, ObjectTable>;
+    this.dealPipelines = [defaultPipeline(createdAtMs)];
+    syncPipelineOptions(this.tables.deals, this.dealPipelines);
+  }
+
+  /** An admin adds a deal pipeline: it and its stages get numeric ids, as HubSpot gives custom ones. */
+  addDealPipeline(
+    input: {
+      label: string;
+      stages: Array<{ label: string; isClosed?: boolean | undefined; probability?: string | undefined }>;
+    },
+    nowMs: number,
+  ): Pipeline {
+    const pipeline: Pipeline = {
+      id: String(this.nextPipelineId++),
+      label: input.label,
+      displayOrder: this.dealPipelines.length,
+      createdAtMs: nowMs,
+      updatedAtMs: nowMs,
+      stages: input.stages.map((stage, index) => ({
+        id: String(this.nextPipelineId++),
+        label: stage.label,
+        displayOrder: index,
+        isClosed: stage.isClosed ?? false,
+        probability: stage.probability ?? (stage.isClosed ? '0.0' : '0.5'),
+      })),
+    };
+    this.dealPipelines.push(pipeline);
+    syncPipelineOptions(this.tables.deals, this.dealPipelines);
+    return pipeline;
   }
 
   allocateObjectId(): string {

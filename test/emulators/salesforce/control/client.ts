@@ -10,6 +10,8 @@ import type {
   CreateUserInput,
   FaultInput,
   MergeInput,
+  MultiCurrencyInput,
+  RecordTypeInput,
   SeedInput,
   SettingsInput,
   UpdateFieldInput,
@@ -208,6 +210,23 @@ export class SalesforceControlClient {
 
   addField(sobject: string, field: AddFieldInput, options?: OrgOption): Promise<unknown> {
     return this.call('POST', `${this.org(options)}/sobjects/${sobject}/fields`, field);
+  }
+
+  /** An admin turns multi-currency on: `CurrencyIsoCode` on every synced object (irreversible, as in Salesforce). */
+  enableMultiCurrency(
+    input: MultiCurrencyInput,
+    options?: OrgOption,
+  ): Promise<{ corporateCurrency: string; currencies: string[] }> {
+    return this.call('POST', `${this.org(options)}/multi-currency`, input);
+  }
+
+  /** An admin defines a record type on an object (describe's `recordTypeInfos` list it). */
+  addRecordType(
+    sobject: string,
+    input: RecordTypeInput,
+    options?: OrgOption,
+  ): Promise<{ object: string; recordType: { id: string; developerName: string; label: string } }> {
+    return this.call('POST', `${this.org(options)}/sobjects/${sobject}/record-types`, input);
   }
 
   updateField(sobject: string, name: string, patch: UpdateFieldInput, options?: OrgOption): Promise<unknown> {

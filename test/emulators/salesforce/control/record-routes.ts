@@ -16,6 +16,8 @@ import { actingAs, ControlError, idParam, orgParam, parseBody } from './helpers'
 import {
   actorBody,
   addFieldBody,
+  multiCurrencyBody,
+  recordTypeBody,
   convertLeadBody,
   createRecordBody,
   createRecordsBody,
@@ -103,6 +105,74 @@ function addField(ctx: RequestContext): void {
   }
   org.rebuildIndexes(object);
   sendJson(ctx, 201, { object: object.name, field: def });
+}
+
+/** The objects that get a currency when an org turns multi-currency on (the synced ones). */
+const CURRENCY_OBJECTS = ['Account', 'Contact', 'Lead', 'Opportunity'];
+
+/**
+ * An admin turns multi-currency on: every object gets `CurrencyIsoCode`, a restricted picklist of the org's
+ * active currencies defaulting to the corporate one, which every existing record takes. Salesforce cannot
+ * turn it off again; only a reset of the emulator does.
+ */
+function enableMultiCurrency(ctx: RequestContext): void {
+  const org = orgParam(ctx);
+  const body = parseBody(ctx, multiCurrencyBody);
+  const corporate = body.corporateCurrency;
+  const currencies = [...new Set([corporate, ...body.currencies])];
+  for (const name of CURRENCY_OBJECTS) {
+    const object = org.object(name);
+    if (!object || object.fields.some((f) => f.name === 'CurrencyIsoCode')) continue;
+    object.fields.push(
+      buildField('CurrencyIsoCode', `${object.label} Currency`, 'picklist', {
+        length: 3,
+        nillable: false,
+        defaultedOnCreate: true,
+        restrictedPicklist: true,
+        picklistValues: values(currencies, corporate),
+        defaultValue: corporate,
+      }),
+    );
+    for (const record of [...org.all(object.name)]) {
+      org.put(record.fields.Id as string, object.name, {
+        ...record,
+        fields: { ...record.fields, CurrencyIsoCode: corporate },
+      });
+    }
+    org.rebuildIndexes(object);
+  }
+  sendJson(ctx, 200, { corporateCurrency: corporate, currencies });
+}
+
+/** An admin defines a record type on an object: describe's `recordTypeInfos` list it (records do not carry it yet). */
+function addRecordType(ctx: RequestContext): void {
+  const org = orgParam(ctx);
+  const object = objectNamed(org, ctx.params.sobject ?? '');
+  const body = parseBody(ctx, recordTypeBody);
+  const types = (object.recordTypes ??= []);
+  if (types.some((type) => type.developerName.toLowerCase() === body.developerName.toLowerCase())) {
+    throw new ControlError(409, 'record_type_exists', `${object.name} already has ${body.developerName}`);
+  }
+  const type = {
+    id: ctx.state.ids.next('012'),
+    developerName: body.developerName,
+    label: body.label ?? body.developerName,
+  };
+  types.push(type);
+  if (!object.fields.some((f) => f.name === 'RecordTypeId')) {
+    // New records take the first record type defined (the default one); records made before keep none.
+    object.fields.push(
+      buildField('RecordTypeId', 'Record Type ID', 'reference', {
+        length: 18,
+        referenceTo: ['RecordType'],
+        relationshipName: 'RecordType',
+        defaultedOnCreate: true,
+        defaultValue: type.id,
+      }),
+    );
+    org.rebuildIndexes(object);
+  }
+  sendJson(ctx, 201, { object: object.name, recordType: type });
 }
 
 function updateField(ctx: RequestContext): void {
@@ -226,6 +296,8 @@ export function recordRoutes(): Route[] {
       sendJson(ctx, 200, mergeRecords(actingAs(ctx, target, body.asUser), body));
     }),
     route('POST', `${org}/sobjects/:sobject/fields`, 'open', addField),
+    route('POST', `${org}/multi-currency`, 'open', enableMultiCurrency),
+    route('POST', `${org}/sobjects/:sobject/record-types`, 'open', addRecordType),
     route('PATCH', `${org}/sobjects/:sobject/fields/:field`, 'open', updateField),
     route('DELETE', `${org}/sobjects/:sobject/fields/:field`, 'open', removeField),
   ];

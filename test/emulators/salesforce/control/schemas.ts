@@ -123,6 +123,20 @@ export const addFieldBody = z.object({
   defaultValue: z.union([z.string(), z.number(), z.boolean(), z.null()]).optional(),
 });
 
+/** Turning multi-currency on: ISO codes of the active currencies and the corporate one. */
+export const multiCurrencyBody = z.object({
+  corporateCurrency: z.string().regex(/^[A-Z]{3}$/),
+  currencies: z.array(z.string().regex(/^[A-Z]{3}$/)).default([]),
+});
+export type MultiCurrencyInput = z.input<typeof multiCurrencyBody>;
+
+/** A record type an admin defines on an object. */
+export const recordTypeBody = z.object({
+  developerName: z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/),
+  label: z.string().optional(),
+});
+export type RecordTypeInput = z.input<typeof recordTypeBody>;
+
 export const updateFieldBody = z
   .object({
     label: z.string(),

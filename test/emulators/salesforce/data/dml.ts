@@ -104,6 +104,13 @@ function checkReferenceTarget(ctx: WriteContext, field: FieldDef, id: string): v
   }
 }
 
+/** A record type must be one the object has (RecordType records are not emulated, only the object's list). */
+function checkRecordType(object: ObjectDef, id: string): void {
+  if (!(object.recordTypes ?? []).some((type) => normalizeId(type.id) === id)) {
+    throw errors.crossReference(['RecordTypeId']);
+  }
+}
+
 /** Validates a request body against the object and returns the stored values it sets. */
 export function resolveInput(
   ctx: WriteContext,
@@ -135,7 +142,10 @@ export function resolveInput(
       }
       value = coerceValue(field, raw);
     }
-    if (field.type === 'reference' && typeof value === 'string') checkReferenceTarget(ctx, field, value);
+    if (field.type === 'reference' && typeof value === 'string') {
+      if (field.name === 'RecordTypeId') checkRecordType(object, value);
+      else checkReferenceTarget(ctx, field, value);
+    }
     changes.set(field, value);
   }
   if (readOnly.length > 0) throw errors.invalidFieldForInsertUpdate(readOnly, mode === 'create');

@@ -117,6 +117,30 @@ function describeField(field: FieldDef, object: ObjectDef): Record<string, unkno
   };
 }
 
+const MASTER_RECORD_TYPE_ID = '012000000000000AAA';
+
+/**
+ * Master, plus the record types an admin defined: with any, the first defined is the default one and
+ * Master is no longer available to users.
+ */
+function recordTypeInfos(object: ObjectDef, version: string): Array<Record<string, unknown>> {
+  const defined = object.recordTypes ?? [];
+  const info = (id: string, developerName: string, name: string, master: boolean, isDefault: boolean) => ({
+    active: true,
+    available: !master || defined.length === 0,
+    defaultRecordTypeMapping: isDefault,
+    developerName,
+    master,
+    name,
+    recordTypeId: id,
+    urls: { layout: `/services/data/v${version}/sobjects/${object.name}/describe/layouts/${id}` },
+  });
+  return [
+    ...defined.map((type, index) => info(type.id, type.developerName, type.label, false, index === 0)),
+    info(MASTER_RECORD_TYPE_ID, 'Master', 'Master', true, defined.length === 0),
+  ];
+}
+
 export function describeObject(org: Org, object: ObjectDef, version: string): Record<string, unknown> {
   return {
     ...objectSummary(version, object),
@@ -131,20 +155,7 @@ export function describeObject(org: Org, object: ObjectDef, version: string): Re
         restrictedDelete: false,
       })),
     fields: object.fields.map((f) => describeField(f, object)),
-    recordTypeInfos: [
-      {
-        active: true,
-        available: true,
-        defaultRecordTypeMapping: true,
-        developerName: 'Master',
-        master: true,
-        name: 'Master',
-        recordTypeId: '012000000000000AAA',
-        urls: {
-          layout: `/services/data/v${version}/sobjects/${object.name}/describe/layouts/012000000000000AAA`,
-        },
-      },
-    ],
+    recordTypeInfos: recordTypeInfos(object, version),
     urls: {
       ...urls(version, object.name),
       layouts: `/services/data/v${version}/sobjects/${object.name}/describe/layouts`,

@@ -78,6 +78,14 @@ export interface ObjectDef {
   directDeleteSkipsBin?: boolean;
   fields: FieldDef[];
   childRelationships: ChildRelationship[];
+  /** Record types an admin defined (besides Master), in the order defined; absent: none. */
+  recordTypes?: RecordTypeDef[];
+}
+
+export interface RecordTypeDef {
+  id: string;
+  developerName: string;
+  label: string;
 }
 
 export type Value = string | number | boolean | null;

@@ -244,6 +244,89 @@ describe('simulated users, schema and seed', () => {
     expect((await untouched.query('SELECT HubSpot_Id__c FROM Lead')).done).toBe(true);
   });
 
+  it('has no CurrencyIsoCode until multi-currency is on; then every record has one, the corporate one by default', async () => {
+    const before = await conn.sobject('Opportunity').describe();
+    expect(before.fields.some((f) => f.name === 'CurrencyIsoCode')).toBe(false);
+    const { id: existing } = (await conn
+      .sobject('Opportunity')
+      .create({ Name: 'Before', StageName: 'Prospecting', CloseDate: '2027-01-31' })) as { id: string };
+
+    await emulator.control.enableMultiCurrency({ corporateCurrency: 'USD', currencies: ['EUR', 'GBP'] });
+    const after = await conn.sobject('Opportunity').describe();
+    expect(after.fields.find((f) => f.name === 'CurrencyIsoCode')).toMatchObject({
+      type: 'picklist',
+      restrictedPicklist: true,
+      nillable: false,
+      defaultedOnCreate: true,
+    });
+    expect(
+      after.fields.find((f) => f.name === 'CurrencyIsoCode')?.picklistValues?.map((v) => v.value),
+    ).toEqual(['USD', 'EUR', 'GBP']);
+    expect((await conn.sobject('Opportunity').retrieve(existing)).CurrencyIsoCode).toBe('USD');
+    const { id } = (await conn.sobject('Opportunity').create({
+      Name: 'In euros',
+      StageName: 'Prospecting',
+      CloseDate: '2027-01-31',
+      Amount: 100,
+      CurrencyIsoCode: 'EUR',
+    })) as { id: string };
+    const rows = await conn.query<{ CurrencyIsoCode: string }>(
+      `SELECT CurrencyIsoCode FROM Opportunity WHERE Id = '${id}'`,
+    );
+    expect(rows.records[0]?.CurrencyIsoCode).toBe('EUR');
+    const refused = await rejection(conn.sobject('Opportunity').update({ Id: id, CurrencyIsoCode: 'JPY' }));
+    expect(refused.errorCode).toBe('INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST');
+  });
+
+  it('lists only Master in recordTypeInfos until an admin defines record types', async () => {
+    // jsforce's type leaves out developerName, which the describe carries.
+    type Info = {
+      developerName: string;
+      master: boolean;
+      available: boolean;
+      defaultRecordTypeMapping: boolean;
+      recordTypeId: string;
+    };
+    const infos = async (sobject: string) =>
+      (await conn.sobject(sobject).describe()).recordTypeInfos as unknown as Info[];
+    const before = await infos('Opportunity');
+    const fieldsBefore = (await conn.sobject('Opportunity').describe()).fields;
+    expect(fieldsBefore.some((f) => f.name === 'RecordTypeId')).toBe(false);
+    expect(before.map((info) => [info.developerName, info.master, info.available])).toEqual([
+      ['Master', true, true],
+    ]);
+    const { recordType } = await emulator.control.addRecordType('Opportunity', {
+      developerName: 'Renewal',
+      label: 'Renewal',
+    });
+    expect(recordType.id).toMatch(/^012/);
+    await emulator.control.addRecordType('Opportunity', { developerName: 'New_Business' });
+    const after = await infos('Opportunity');
+    expect(after.map((info) => [info.developerName, info.defaultRecordTypeMapping, info.available])).toEqual([
+      ['Renewal', true, true],
+      ['New_Business', false, true],
+      ['Master', false, false],
+    ]);
+    expect(after[0]?.recordTypeId).toBe(recordType.id);
+    // Records carry it: the default (first defined) unless given; one the object does not have is refused.
+    const create = (fields: Record<string, unknown>) =>
+      conn
+        .sobject('Opportunity')
+        .create({ Name: 'R', StageName: 'Prospecting', CloseDate: '2027-01-31', ...fields });
+    const plain = (await create({})) as { id: string };
+    expect((await conn.sobject('Opportunity').retrieve(plain.id)).RecordTypeId).toBe(recordType.id);
+    const other = after[1]?.recordTypeId as string;
+    const typed = (await create({ RecordTypeId: other })) as { id: string };
+    const rows = await conn.query<{ RecordTypeId: string }>(
+      `SELECT RecordTypeId FROM Opportunity WHERE Id = '${typed.id}'`,
+    );
+    expect(rows.records[0]?.RecordTypeId).toBe(other);
+    expect((await rejection(create({ RecordTypeId: '012000000000999AAA' }))).errorCode).toBe(
+      'INVALID_CROSS_REFERENCE_KEY',
+    );
+    expect((await infos('Account')).map((info) => info.developerName)).toEqual(['Master']);
+  });
+
   it('seeds realistic, messy data', async () => {
     const seeded = await emulator.control.seed({
       accounts: 12,

@@ -17,7 +17,7 @@ describe('parseSettings', () => {
         {
           path: 'schemaVersion',
           message:
-            'was written by a newer version of the app (settings version 7); this version reads up to 1',
+            'was written by a newer version of the app (settings version 7); this version reads up to 2',
         },
       ],
     });
@@ -88,5 +88,39 @@ describe('upgradeSettingsDocument', () => {
       ok: false,
       error: [{ path: 'schemaVersion', message: 'no upgrade is known from settings version 1' }],
     });
+  });
+});
+
+describe('settings version 1 → 2: the deal stage map', () => {
+  it("reads a version 1 deal stage value map as the default pipeline's stage map", () => {
+    const current = JSON.parse(JSON.stringify(defaultSettingsInput)) as {
+      objects: { deals: { fields: Array<{ key: string; transform: unknown }> } };
+    };
+    const options = [
+      { hubspot: ['appointmentscheduled'], salesforce: ['Prospecting'] },
+      { hubspot: ['closedwon'], salesforce: ['Closed Won'] },
+    ];
+    const fields = current.objects.deals.fields.map((field) =>
+      field.key === 'dealstage'
+        ? { ...field, transform: { kind: 'picklist', options, passThrough: false } }
+        : field,
+    );
+    const stored = {
+      ...current,
+      schemaVersion: 1,
+      objects: { ...current.objects, deals: { ...current.objects.deals, fields } },
+    };
+
+    const parsed = parseSettings(stored);
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    const stage = parsed.value.objects.deals.fields.find((field) => field.key === 'dealstage');
+    expect(stage?.transform).toEqual({
+      kind: 'stages',
+      pipelines: [{ pipeline: 'default', label: 'Sales Pipeline', recordType: null, stages: options }],
+    });
+    // Other value maps stay what they were.
+    const type = parsed.value.objects.deals.fields.find((field) => field.key === 'dealtype');
+    expect(type?.transform.kind).toBe('picklist');
   });
 });

@@ -1,5 +1,5 @@
 import { defaultSettings, defaultSettingsInput } from '../../../../src/domain/settings/defaults';
-import { SettingsSchema } from '../../../../src/domain/settings/schema';
+import { CURRENT_SCHEMA_VERSION, SettingsSchema } from '../../../../src/domain/settings/schema';
 
 function withContacts(patch: (contacts: Record<string, unknown>) => void): unknown {
   const document = structuredClone(defaultSettingsInput) as {
@@ -205,7 +205,7 @@ describe('settings schema', () => {
 
   it('fills every default into a minimal document', () => {
     const settings = SettingsSchema.parse({
-      schemaVersion: 1,
+      schemaVersion: CURRENT_SCHEMA_VERSION,
       objects: {
         contacts: {
           enabled: true,

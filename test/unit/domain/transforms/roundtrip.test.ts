@@ -169,6 +169,42 @@ const cases: Case[] = [
     ),
   },
   {
+    // No deal at hand: stages are written in the first pipeline, which does not map every StageName.
+    name: 'deal stages',
+    spec: {
+      kind: 'stages',
+      pipelines: [
+        {
+          pipeline: 'default',
+          recordType: null,
+          stages: [
+            { hubspot: ['appointmentscheduled'], salesforce: ['Prospecting'] },
+            { hubspot: ['contractsent'], salesforce: ['Proposal/Price Quote', 'Negotiation/Review'] },
+          ],
+        },
+        {
+          pipeline: '31415001',
+          recordType: 'Renewal',
+          stages: [
+            { hubspot: ['31415002'], salesforce: ['Negotiation/Review'] },
+            { hubspot: ['31415003'], salesforce: ['Closed Won'] },
+          ],
+        },
+      ],
+    },
+    hubspot: fc.oneof(
+      padded(fc.constantFrom('appointmentscheduled', 'contractsent', '31415002', '31415003', 'other')),
+      blankish,
+    ),
+    salesforce: fc.oneof(
+      fc.mixedCase(
+        fc.constantFrom('Prospecting', 'Proposal/Price Quote', 'Negotiation/Review', 'Closed Won'),
+      ),
+      blankish,
+    ),
+    writeMayFail: true,
+  },
+  {
     name: 'owner',
     spec: { kind: 'owner' },
     hubspot: fc.oneof(fc.constantFrom('101', '102', '105', '106', '999'), blankish),

@@ -30,6 +30,7 @@ import {
   type ObjectKey,
 } from './draft';
 import { messageFor, type EditorProps } from './editor';
+import { StageMapEditor } from './StageMapEditor';
 import { ValueMapEditor } from './ValueMapEditor';
 
 export const ruleOptions = (Object.keys(ruleLabels) as OwnershipRule[]).map((rule) => ({
@@ -48,6 +49,7 @@ export const transformLabels: Record<TransformSpec['kind'], string> = {
   datetime: 'Date and time',
   picklist: 'Picklist (value map)',
   multiselect: 'Multi-select (value map)',
+  stages: 'Deal stages (a map per pipeline)',
   owner: 'Owner (by email)',
   association: 'Primary company (through the company links)',
 };
@@ -109,6 +111,11 @@ function ObjectSection(props: EditorProps & { object: ObjectKey }) {
             )
             .map((mapping) => (
               <ValueMapEditor key={mapping.key} {...props} mapping={mapping} metadata={props.metadata} />
+            ))}
+          {settings.fields
+            .filter((mapping) => mapping.transform.kind === 'stages')
+            .map((mapping) => (
+              <StageMapEditor key={mapping.key} {...props} mapping={mapping} metadata={props.metadata} />
             ))}
           {!props.readOnly ? <AddMapping {...props} settings={settings} metadata={props.metadata} /> : null}
         </>

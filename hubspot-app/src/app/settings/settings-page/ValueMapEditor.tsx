@@ -16,8 +16,6 @@ export function ValueMapEditor(
   const passThrough = mapping.transform.passThrough ?? false;
   const save = (next: readonly PicklistGroup[], nextPassThrough = passThrough) =>
     props.setDraft((current) => setValueMap(current, object, mapping.key, next, nextPassThrough));
-  const setGroup = (index: number, side: 'hubspot' | 'salesforce', text: string) =>
-    save(groups.map((group, at) => (at === index ? { ...group, [side]: splitList(text) } : group)));
   const message = messageFor(props.messages, object, mapping.key);
   const known = knownValues(props.metadata, object, mapping);
   return (
@@ -27,34 +25,12 @@ export function ValueMapEditor(
     >
       <Flex direction="column" gap="xs">
         {known ? <Text variant="microcopy">{known}</Text> : null}
-        {groups.map((group, index) => (
-          <Flex key={index} direction="row" gap="sm" align="end">
-            <Input
-              label={index === 0 ? 'HubSpot values' : ''}
-              name={`map-${mappingId(object, mapping.key)}-${index}-hubspot`}
-              value={joinList(group.hubspot)}
-              readOnly={props.readOnly}
-              onChange={(text: string) => setGroup(index, 'hubspot', text)}
-              testId={`map-${mappingId(object, mapping.key)}-${index}-hubspot`}
-            />
-            <Input
-              label={index === 0 ? 'Salesforce values' : ''}
-              name={`map-${mappingId(object, mapping.key)}-${index}-salesforce`}
-              value={joinList(group.salesforce)}
-              readOnly={props.readOnly}
-              onChange={(text: string) => setGroup(index, 'salesforce', text)}
-              testId={`map-${mappingId(object, mapping.key)}-${index}-salesforce`}
-            />
-            <Button
-              size="xs"
-              variant="transparent"
-              disabled={props.readOnly}
-              onClick={() => save(groups.filter((_group, at) => at !== index))}
-            >
-              Remove
-            </Button>
-          </Flex>
-        ))}
+        <ValueGroups
+          groups={groups}
+          idPrefix={`map-${mappingId(object, mapping.key)}`}
+          readOnly={props.readOnly}
+          onChange={(next) => save(next)}
+        />
         {message ? <Text variant="microcopy">{message.message}</Text> : null}
         <Flex direction="row" gap="md" align="center">
           <Button
@@ -75,6 +51,50 @@ export function ValueMapEditor(
         </Flex>
       </Flex>
     </Accordion>
+  );
+}
+
+/** Groups as rows of two inputs (values typed comma-separated), each with a button that removes it. */
+export function ValueGroups(props: {
+  groups: readonly PicklistGroup[];
+  idPrefix: string;
+  readOnly: boolean;
+  onChange: (groups: readonly PicklistGroup[]) => void;
+}) {
+  const { groups, idPrefix } = props;
+  const setGroup = (index: number, side: 'hubspot' | 'salesforce', text: string) =>
+    props.onChange(groups.map((group, at) => (at === index ? { ...group, [side]: splitList(text) } : group)));
+  return (
+    <>
+      {groups.map((group, index) => (
+        <Flex key={index} direction="row" gap="sm" align="end">
+          <Input
+            label={index === 0 ? 'HubSpot values' : ''}
+            name={`${idPrefix}-${index}-hubspot`}
+            value={joinList(group.hubspot)}
+            readOnly={props.readOnly}
+            onChange={(text: string) => setGroup(index, 'hubspot', text)}
+            testId={`${idPrefix}-${index}-hubspot`}
+          />
+          <Input
+            label={index === 0 ? 'Salesforce values' : ''}
+            name={`${idPrefix}-${index}-salesforce`}
+            value={joinList(group.salesforce)}
+            readOnly={props.readOnly}
+            onChange={(text: string) => setGroup(index, 'salesforce', text)}
+            testId={`${idPrefix}-${index}-salesforce`}
+          />
+          <Button
+            size="xs"
+            variant="transparent"
+            disabled={props.readOnly}
+            onClick={() => props.onChange(groups.filter((_group, at) => at !== index))}
+          >
+            Remove
+          </Button>
+        </Flex>
+      ))}
+    </>
   );
 }
 

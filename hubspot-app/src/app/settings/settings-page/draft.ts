@@ -10,6 +10,7 @@ import type {
   OwnershipRule,
   PicklistGroup,
   SettingsDocument,
+  StagePipeline,
   TransformSpec,
 } from '@sf-bridge/client';
 
@@ -107,6 +108,10 @@ export function transformOfKind(kind: TransformSpec['kind'], previous?: Transfor
     const passThrough = previous && 'passThrough' in previous ? (previous.passThrough ?? false) : false;
     return { kind, options, passThrough };
   }
+  if (kind === 'stages') {
+    const stages = previous && 'options' in previous ? previous.options : [];
+    return { kind, pipelines: [{ pipeline: 'default', label: 'Sales Pipeline', recordType: null, stages }] };
+  }
   if (kind === 'number') return { kind };
   if (kind === 'association') return { kind, to: 'companies' };
   // Text keeps its blank placeholder (a Lead's Company) when it stays text.
@@ -127,6 +132,18 @@ export function setValueMap(
     mapping.transform.kind === 'picklist' || mapping.transform.kind === 'multiselect'
       ? { ...mapping, transform: { kind: mapping.transform.kind, options, passThrough } }
       : mapping,
+  );
+}
+
+/** A deal stage map's pipelines, each with its groups. */
+export function setStagePipelines(
+  document: SettingsDocument,
+  object: ObjectKey,
+  key: string,
+  pipelines: readonly StagePipeline[],
+): SettingsDocument {
+  return updateMapping(document, object, key, (mapping) =>
+    mapping.transform.kind === 'stages' ? { ...mapping, transform: { kind: 'stages', pipelines } } : mapping,
   );
 }
 

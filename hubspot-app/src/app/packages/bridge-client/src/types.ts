@@ -307,6 +307,14 @@ export interface PicklistGroup {
   readonly salesforce: readonly string[];
 }
 
+/** One HubSpot pipeline's stage map (`recordType`: the Opportunity record type of its deals, or null). */
+export interface StagePipeline {
+  readonly pipeline: string;
+  readonly label?: string;
+  readonly recordType?: string | null;
+  readonly stages: readonly PicklistGroup[];
+}
+
 export type TransformSpec =
   | { readonly kind: 'email' | 'domain' | 'phone' | 'boolean' | 'date' | 'datetime' | 'owner' }
   /** `salesforceBlank`: what Salesforce holds for blank in a field it requires (a Lead's Company). */
@@ -318,7 +326,9 @@ export type TransformSpec =
       readonly kind: 'picklist' | 'multiselect';
       readonly options: readonly PicklistGroup[];
       readonly passThrough?: boolean;
-    };
+    }
+  /** A deal's stage ⇄ StageName, one map per HubSpot pipeline. */
+  | { readonly kind: 'stages'; readonly pipelines: readonly StagePipeline[] };
 
 export interface FieldMapping {
   readonly key: string;
@@ -471,9 +481,18 @@ export interface SalesforceFieldInfo {
   readonly nillable?: boolean;
 }
 
+/** A HubSpot deal pipeline and its stages (the ids a deal stage map names). */
+export interface DealPipelineInfo {
+  readonly id: string;
+  readonly label: string;
+  readonly stages: readonly { readonly id: string; readonly label: string }[];
+}
+
 export interface LiveMetadata {
   readonly hubspot: Readonly<Record<string, readonly HubSpotPropertyInfo[]>>;
   readonly salesforce: Readonly<Record<string, readonly SalesforceFieldInfo[]>>;
+  /** HubSpot's deal pipelines (absent: deals do not sync yet, or they could not be read). */
+  readonly dealPipelines?: readonly DealPipelineInfo[];
   /** What could not be read (an object the org lacks, say), in sentences. */
   readonly problems?: readonly string[];
 }
