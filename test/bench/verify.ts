@@ -80,7 +80,7 @@ export async function verifySync(
   );
   const crossIdProperty = contactSettings.crossId.hubspotProperty;
 
-  const [portal, users, hubspotRecords, links] = await Promise.all([
+  const [portal, users, hubspotRecords, links, companyPairs] = await Promise.all([
     stack.hubspot.control.portal(stack.portalId),
     stack.salesforce.control.listUsers(),
     stack.hubspot.control.records(stack.portalId, 'contacts'),
@@ -88,6 +88,11 @@ export async function verifySync(
       installation_id: installationId,
       state: 'active',
       hubspot_object_type: 'contacts',
+    }),
+    db<LinkRow>(LINKS).where({
+      installation_id: installationId,
+      state: 'active',
+      hubspot_object_type: 'companies',
     }),
   ]);
   const owners = indexOwners({
@@ -99,9 +104,7 @@ export async function verifySync(
     salesforceUsers: users.map((user) => ({ id: user.id, email: user.email, isActive: user.isActive })),
   });
   const companyLinks = indexLinks(
-    links
-      .filter((link) => link.hubspot_object_type === 'companies')
-      .map((link) => ({ hubspotId: link.hubspot_id, salesforceId: link.salesforce_id })),
+    companyPairs.map((link) => ({ hubspotId: link.hubspot_id, salesforceId: link.salesforce_id })),
   );
   const context = {
     phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
