@@ -43,7 +43,8 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
     }
     const salesforceCalls = await harness.salesforce.control.calls();
     expect(salesforceCalls.byRoute['GET /services/data/vXX.X/query']).toBe(4);
-    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(4);
+    // Deletions of each object, and the contact roles (deals and contacts sync).
+    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(5);
     const runs = await harness.testDb
       .db('schedule_leases')
       .whereIn('name', [...hubspotPolls, salesforcePoll]);

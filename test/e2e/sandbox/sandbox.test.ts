@@ -72,8 +72,11 @@ describe('npm run sandbox', () => {
         expect(await page.text()).toContain('id="preview-boot"');
       }
 
-      // A record synced: linked in the bridge, present on both sides, the same person.
-      const link = await db<LinkRow>(LINKS).where({ state: 'active' }).orderBy('created_at').first();
+      // A person synced: linked in the bridge, present on both sides, the same person.
+      const link = await db<LinkRow>(LINKS)
+        .where({ state: 'active', hubspot_object_type: 'contacts' })
+        .orderBy('created_at')
+        .first();
       expect(link).toBeDefined();
       const hubspotControl = new HubSpotEmulatorControl(`http://127.0.0.1:${hubspotPort}`);
       const hubspot = await hubspotControl.record(62515, 'contacts', link!.hubspot_id);
