@@ -36,8 +36,12 @@ export const SALESFORCE_POLL_OVERLAP_MS = 60_000;
 
 export type SalesforcePollKind = 'changes' | 'deletions';
 
-/** How long a field found missing stays left out before a poll tries it again (the admin may add it). */
-export const MISSING_FIELD_RECHECK_MS = 10 * 60_000;
+/**
+ * How long a field found missing stays left out before a poll tries it again (the admin may add it). Each
+ * try costs two calls (the refused query and a describe), and a shipped mapping can name a field most orgs
+ * lack (an Opportunity's CurrencyIsoCode, only in multi-currency orgs): once an hour, not every few polls.
+ */
+export const MISSING_FIELD_RECHECK_MS = 60 * 60_000;
 
 /** Per installation and object: mapped fields the org lacks, and when that was found (this process). */
 const missingFields = new Map<string, { names: Set<string>; foundAt: number }>();

@@ -36,15 +36,18 @@ describe.each(testDialects)('running polls on schedule on %s', (dialect) => {
     await Promise.all([first.dispatch(), second.dispatch()]);
     await Promise.all([first.idle(), second.idle()]);
     // Both processes may have found the polls due, but each ran once: one search per object (the portal is
-    // empty), and one query per Salesforce object and kind.
+    // empty), one query per Salesforce object and kind, and the contact roles' starting point (queryAll).
+    // The Opportunities are queried twice: their first query names the currency field this single-currency
+    // org lacks, and is made again without it once the describe shows so.
     const hubspotCalls = await harness.hubspot.control.calls();
     for (const objectType of ['contacts', 'companies', 'deals']) {
       expect(hubspotCalls.byPortal['3401']?.byRoute[`POST /crm/v3/objects/${objectType}/search`]).toBe(1);
     }
     const salesforceCalls = await harness.salesforce.control.calls();
-    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/query']).toBe(4);
-    // Deletions of each object, and the contact roles (deals and contacts sync).
-    expect(salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll']).toBe(5);
+    expect({
+      query: salesforceCalls.byRoute['GET /services/data/vXX.X/query'],
+      queryAll: salesforceCalls.byRoute['GET /services/data/vXX.X/queryAll'],
+    }).toEqual({ query: 5, queryAll: 5 });
     const runs = await harness.testDb
       .db('schedule_leases')
       .whereIn('name', [...hubspotPolls, salesforcePoll]);
