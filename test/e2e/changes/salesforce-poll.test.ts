@@ -68,8 +68,9 @@ describe.each(testDialects)('the Salesforce polls on %s', (dialect) => {
       ['Opportunity', 'deletions', true, 0],
     ]);
     // Deals and contacts sync: their contact roles are polled too (one queryAll), the first run only
-    // finding where to start.
-    expect(await calls()).toEqual({ query: 4, queryAll: 5 });
+    // finding where to start. The Opportunities are queried twice: the first query names the currency field
+    // this single-currency org lacks, and is made again without it (a describe shows so).
+    expect(await calls()).toEqual({ query: 5, queryAll: 5 });
     expect(run.contactRoles).not.toBeNull();
 
     const rows = await salesforceRows();
