@@ -8,6 +8,8 @@ import * as links from '../db/links';
 import type { RecordRef } from '../db/recordRefs';
 import { openGate } from '../connectors/gate';
 import type { PlanOutcome } from '../domain/planner';
+import type { HubspotRecord, SalesforceRecord } from '../domain/records';
+import type { FieldMapping } from '../domain/settings/schema';
 import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
 import { defaultBackoff } from '../queue/backoff';
@@ -33,6 +35,43 @@ export interface DryRunPlan {
   readonly summary: string;
   /** Association fields carry the associated records' names (`hubspotDisplay`, `salesforceDisplay`). */
   readonly fields: readonly NamedFieldPlan[];
+}
+
+/** Transforms whose compared value can read differently from what a side holds: a value map's group. */
+const MAPPED_VALUE_KINDS = new Set(['picklist', 'multiselect', 'stages']);
+
+function heldText(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  return text === '' ? null : text;
+}
+
+/**
+ * A value map compares a group by its first value (`OIL_ENERGY` for a company whose HubSpot industry is
+ * `UTILITIES`, when both map to Salesforce's "Energy"): the card shows each side's value as that side holds
+ * it, so nobody reads a value their record does not have. Whether the two agree is still decided on the
+ * compared values.
+ */
+function withValuesAsHeld(
+  mappings: readonly FieldMapping[],
+  unit: { readonly hubspot: HubspotRecord | null; readonly salesforce: SalesforceRecord | null },
+  fields: readonly NamedFieldPlan[],
+): NamedFieldPlan[] {
+  return fields.map((field) => {
+    const mapping = mappings.find((candidate) => candidate.key === field.key);
+    if (!mapping || !MAPPED_VALUE_KINDS.has(mapping.transform.kind)) return field;
+    const hubspot = heldText(unit.hubspot?.properties[mapping.hubspotProperty]);
+    const salesforce = field.salesforceField
+      ? heldText(unit.salesforce?.fields[field.salesforceField])
+      : null;
+    return {
+      ...field,
+      ...(hubspot !== null && field.hubspotDisplay === undefined ? { hubspotDisplay: hubspot } : {}),
+      ...(salesforce !== null && field.salesforceDisplay === undefined
+        ? { salesforceDisplay: salesforce }
+        : {}),
+    };
+  });
 }
 
 export async function planDryRun(
@@ -95,7 +134,8 @@ export async function planDryRun(
     const plan = planUnit(context, unit, await associationLinksOf(context, [unit]));
     if (!plan) return err({ code: 'not_found', message: 'The record no longer exists.' });
     const gate = deps.gateFor?.(installationId) ?? openGate;
-    const fields = await withAssociationNames(context, clients.value, gate, plan.fields);
+    const named = await withAssociationNames(context, clients.value, gate, plan.fields);
+    const fields = withValuesAsHeld(context.settings.objects[objectType].fields, unit, named);
     return ok({ outcome: plan.outcome, summary: plan.summary, fields });
   } catch (error) {
     return err({ code: 'unavailable', message: error instanceof Error ? error.message : String(error) });

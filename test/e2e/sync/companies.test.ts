@@ -6,6 +6,7 @@
  */
 import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
+import * as engine from '../../../src/sync/engineApi';
 import type { SettingsInput } from '../../../src/domain/settings/schema';
 import { testDialects } from '../../support/db';
 import { suiteEmulators } from '../../support/syncEmulators';
@@ -97,6 +98,32 @@ describe.each(testDialects)('companies ⇄ Accounts on %s', (dialect) => {
     });
     // The Website keeps what the rep typed: the bare domain is the same company.
     expect((await emulators.salesforce.control.getRecord(id)).Website).toBe(`https://www.${domain}/about`);
+  });
+
+  it("shows each side's industry on the card as that side holds it, agreeing through the value map", async () => {
+    const company = await emulators.hubspot.control.asUser(h.portalId).create('companies', {
+      name: 'Springfield Power',
+      domain: uniqueDomain('power'),
+      industry: 'UTILITIES',
+    });
+    await markCompany(h, company.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'companies', company.id);
+    // UTILITIES is in the group whose Salesforce value is written first: "Energy".
+    expect((await emulators.salesforce.control.getRecord(link!.salesforceId)).Industry).toBe('Energy');
+
+    const status = await engine.recordSyncStatus(
+      { db: h.testDb.db, now: h.clock.now, clients: h.deps.clients },
+      h.installationId,
+      { side: 'hubspot', objectType: 'companies', recordId: company.id },
+      { dryRun: true },
+    );
+    const industry = status.dryRun?.fields.find((field) => field.key === 'industry');
+    expect(industry).toMatchObject({
+      hubspotDisplay: 'UTILITIES',
+      salesforceDisplay: 'Energy',
+      decision: { action: 'nothing' },
+    });
   });
 
   it('carries edits each way', async () => {
