@@ -43,6 +43,11 @@ export interface StoredUnit {
   readonly hubspotChangedBy: string | null;
   /** A person asked for this sync (Sync now, Retry): never cut short by the echo test. */
   readonly requestedByPerson: boolean;
+  /**
+   * Marked for a change outside the record (an associated record just linked, a conversion): its own values
+   * may be as last synced while what they mean on the other side changed, so the echo test cannot vouch.
+   */
+  readonly dependsOnOthers: boolean;
   readonly shadows: ShadowMap;
   /** Values an earlier round of this batch sent in a write that got no answer in time. */
   readonly sentInDoubt: readonly SentInDoubt[];
@@ -245,6 +250,7 @@ export async function storedUnits(
           .map((item) => hubspotUserOfEvent(readDirtyPayload(item).event))
           .find((userId) => userId !== null) ?? null,
       requestedByPerson: group.items.some((item) => item.source === 'manual' || item.source === 'retry'),
+      dependsOnOthers: group.items.some((item) => item.source === 'dependency'),
       shadows: shadowMap,
       sentInDoubt: group.sentInDoubt,
       openConflicts: own.filter((conflict) => conflict.state === 'open'),

@@ -74,7 +74,13 @@ function isEcho(
   sides: Sides,
   associationLinks: AssociationLinks,
 ): boolean {
-  if (!unit.link || unit.link.state !== 'active' || unit.hint !== null || unit.requestedByPerson)
+  if (
+    !unit.link ||
+    unit.link.state !== 'active' ||
+    unit.hint !== null ||
+    unit.requestedByPerson ||
+    unit.dependsOnOthers
+  )
     return false;
   if (Object.keys(unit.resolutions).length > 0) return false;
   const link = domainLink(unit.link);

@@ -280,10 +280,16 @@ async function recordUnit(
       }
     }
     if (linkId && plan.waits.length > 0) {
+      // The waiting record is the pair's HubSpot record, not the one the unit was marked for: a converted
+      // Lead's unit ends on the Contact's link, and waking the Lead would sync nothing.
+      const link = await links.findById(trx, installationId, linkId);
+      const waiting: RecordRef = link
+        ? { side: 'hubspot', objectType: link.hubspotObjectType, recordId: link.hubspotId }
+        : unit.subject;
       await associationWaits.record(
         trx,
         installationId,
-        plan.waits.map((wait) => ({ waiting: unit.subject, forSide: wait.side, forRecordId: wait.recordId })),
+        plan.waits.map((wait) => ({ waiting, forSide: wait.side, forRecordId: wait.recordId })),
         nowMs,
       );
     }

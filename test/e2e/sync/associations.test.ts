@@ -107,9 +107,9 @@ describe.each(testDialects)('associations on %s', (dialect) => {
     expect(await companiesOf('contacts', hubspotContactId)).toEqual([]);
     expect(
       await associationWaits.waitingFor(h.testDb.db, h.installationId, {
-        side: 'salesforce',
-        objectType: 'Contact',
-        recordId: contactId,
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: hubspotContactId,
       }),
     ).toEqual([{ side: 'salesforce', recordId: accountId }]);
     expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
@@ -131,9 +131,9 @@ describe.each(testDialects)('associations on %s', (dialect) => {
     expect(await primaryCompanyOf('contacts', hubspotContactId)).toBe(companyId);
     expect(
       await associationWaits.waitingFor(h.testDb.db, h.installationId, {
-        side: 'salesforce',
-        objectType: 'Contact',
-        recordId: contactId,
+        side: 'hubspot',
+        objectType: 'contacts',
+        recordId: hubspotContactId,
       }),
     ).toEqual([]);
   });
@@ -230,6 +230,67 @@ describe.each(testDialects)('associations on %s', (dialect) => {
     expect(dealContacts?.map((entry) => entry.id)).toEqual([contact.id]);
     expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
   });
+  it("links a converted Lead's new Account to the HubSpot company that has its domain, never a second company", async () => {
+    const domain = `${unique('globex')}.example.com`;
+    // The company exists in HubSpot, but it is not the contact's company (the contact has none).
+    const company = await emulators.hubspot.control
+      .asUser(h.portalId)
+      .create('companies', { name: 'Globex', domain });
+    const lead = await emulators.salesforce.control.createRecord(
+      'Lead',
+      {
+        LastName: 'Mouse',
+        Company: 'Globex',
+        Email: `${unique('mouse')}@example.com`,
+        Website: `https://www.${domain}/about`,
+      },
+      { asUser: REP },
+    );
+    await h.mark({ side: 'salesforce', objectType: 'Lead', recordId: lead.id }, undefined, 'poll');
+    await h.drain();
+    const contactId = await hubspotIdOf(lead.id);
+
+    const converted = await emulators.salesforce.control.convertLead(lead.id, { createOpportunity: false });
+    await h.mark({ side: 'salesforce', objectType: 'Lead', recordId: lead.id }, undefined, 'poll');
+    await h.drain();
+
+    // The new Account matched the company by its domain: linked, not created again.
+    expect(await hubspotIdOf(converted.accountId)).toBe(company.id);
+    const { results } = await emulators.hubspot.control.records(h.portalId, 'companies');
+    expect(results.filter((found) => found.properties.domain === domain)).toHaveLength(1);
+    expect(await primaryCompanyOf('contacts', contactId)).toBe(company.id);
+    expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
+  });
+
+  it("follows a Lead converted into an existing Account: the contact's company becomes that Account's company", async () => {
+    const accountId = await account('Initech');
+    await markSalesforce(h, 'Account', accountId);
+    await h.drain();
+    const companyId = await hubspotIdOf(accountId);
+    const lead = await emulators.salesforce.control.createRecord(
+      'Lead',
+      { LastName: 'Lumbergh', Company: 'Initech', Email: `${unique('bill')}@example.com` },
+      { asUser: REP },
+    );
+    await h.mark({ side: 'salesforce', objectType: 'Lead', recordId: lead.id }, undefined, 'poll');
+    await h.drain();
+    const contactId = await hubspotIdOf(lead.id);
+    expect(await companiesOf('contacts', contactId)).toEqual([]);
+
+    const converted = await emulators.salesforce.control.convertLead(lead.id, {
+      accountId,
+      createOpportunity: false,
+    });
+    await h.mark({ side: 'salesforce', objectType: 'Lead', recordId: lead.id }, undefined, 'poll');
+    await h.drain();
+
+    expect(await hubspotIdOf(converted.contactId)).toBe(contactId);
+    expect(await primaryCompanyOf('contacts', contactId)).toBe(companyId);
+    const { results } = await emulators.hubspot.control.records(h.portalId, 'companies');
+    expect(results.filter((found) => found.properties.name === 'Initech')).toHaveLength(1);
+    expect(await failures.countUnresolved(h.testDb.db, h.installationId)).toBe(0);
+  });
+
   it("syncs a deal's contacts with its Opportunity's contact roles both ways, waiting for a contact not linked yet", async () => {
     const accountId = await account('Stark');
     const [first, second, third] = [
