@@ -309,9 +309,10 @@ function isStandIn(
 
 /**
  * A side whose owner stands in for the shadow's owner, who has no counterpart there, holds that owner for the
- * sync: nothing changed on that side. Anyone else there is a real change.
+ * sync: nothing changed on that side. Anyone else there is a real change. Reconciliation judges a record's
+ * owner by this too, so an owner the sync leaves as it is is not found changed on every run.
  */
-function standInFor(
+export function standInFor(
   mapping: FieldMapping,
   value: Observed,
   shadow: CanonicalValue | undefined,
