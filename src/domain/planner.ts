@@ -44,7 +44,13 @@ import type {
 
 export type * from './plan/types';
 
-function transformContextOf(context: PlanContext): TransformContext {
+/**
+ * What the field transforms and the owner stand-ins know of an installation, as the planner reads a record's
+ * fields; reconciliation reads them the same way.
+ */
+export function transformContextOf(
+  context: Pick<PlanContext, 'settings' | 'owners' | 'salesforceUserId' | 'associationLinks'>,
+): TransformContext {
   return {
     phoneDefaultCountry: context.settings.phoneDefaultCountry as CountryCode,
     owners: context.owners,

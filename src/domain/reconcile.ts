@@ -11,10 +11,10 @@
  *       └── (scheduled     └──────► failed       (an error, or the process died: found interrupted later)
  *            runs start at running)
  */
-import type { CountryCode } from 'libphonenumber-js';
 import { conditionHolds } from './conditions';
 import type { ChangedSide } from './echo';
-import type { ShadowMap } from './planner';
+import { standInFor } from './plan/fields';
+import { transformContextOf, type ShadowMap } from './planner';
 import type {
   HubspotObjectType,
   HubspotRecord,
@@ -24,7 +24,7 @@ import type {
 } from './records';
 import type { ObjectSettings, Settings } from './settings/schema';
 import type { AssociationLinks } from './transforms/association';
-import { canonicalEquals } from './transforms/canonical';
+import { canonicalEquals, observed } from './transforms/canonical';
 import { createTransform } from './transforms/index';
 import { normalizeDomain, normalizeEmail } from './transforms/text';
 import type { OwnerIndex } from './transforms/owner';
@@ -78,7 +78,9 @@ export function canMove(from: ReconcileState, to: ReconcileState): boolean {
  * without an event the bridge saw; or is a Lead converted since (a conversion the poll missed). Only fields
  * that have synced count: a field without a shadow is one the sync could not settle (a failure, an owner
  * with no counterpart), which the failures already show and every sync of the record tries again; counting
- * it would report the same record on every run. Associations count once the walk has read them into the
+ * it would report the same record on every run. An owner is judged as the sync judges it: one a side holds
+ * only because the shadow's owner has no counterpart there (nobody in HubSpot, the user the bridge acts as or
+ * the admin's default) is that owner, not a change. Associations count once the walk has read them into the
  * record (its reserved properties and fields) and passed the links they name.
  */
 export function changedSinceSync(args: {
@@ -87,6 +89,8 @@ export function changedSinceSync(args: {
   readonly changed: ChangedSide;
   readonly shadows: ShadowMap;
   readonly owners: OwnerIndex;
+  /** The Salesforce user the bridge acts as, whose records' owner may stand in for one with no user. */
+  readonly salesforceUserId: string | null;
   /**
    * The links the record's associations name (read for the page at hand). An association whose other end is
    * not linked is waiting, not changed; without this index every association counts as waiting.
@@ -95,11 +99,12 @@ export function changedSinceSync(args: {
 }): boolean {
   const { settings, link, changed, shadows } = args;
   if (changed.side === 'salesforce' && changed.record.conversion !== null) return true;
-  const context = {
-    phoneDefaultCountry: settings.phoneDefaultCountry as CountryCode,
+  const context = transformContextOf({
+    settings,
     owners: args.owners,
+    salesforceUserId: args.salesforceUserId,
     ...(args.associationLinks ? { associationLinks: args.associationLinks } : {}),
-  };
+  });
   for (const mapping of settings.objects[link.hubspot.objectType].fields) {
     const salesforceField = (mapping.salesforceFields as Partial<Record<string, string | null>>)[
       link.salesforce.type
@@ -116,7 +121,9 @@ export function changedSinceSync(args: {
       if (!Object.prototype.hasOwnProperty.call(changed.record.fields, salesforceField)) continue;
       read = transform.fromSalesforce(changed.record.fields[salesforceField]);
     }
-    if (read.ok && !canonicalEquals(read.value, shadow)) return true;
+    // An owner standing in for one with no counterpart on that side is that owner, as the sync takes it.
+    const held = standInFor(mapping, observed(read), shadow, changed.side, context);
+    if (held.kind === 'value' && !canonicalEquals(held.value, shadow)) return true;
   }
   return false;
 }

@@ -283,6 +283,7 @@ class ObjectWalk {
               changed: { side: 'hubspot', record },
               shadows: shadowMapOf(shadows.get(link.id)),
               owners: this.context.metadata.owners,
+              salesforceUserId: this.context.salesforceUserId,
               associationLinks,
             });
             if (changed) {
@@ -357,6 +358,7 @@ class ObjectWalk {
           changed: { side: 'salesforce', record },
           shadows: shadowMapOf(shadows.get(link.id)),
           owners: this.context.metadata.owners,
+          salesforceUserId: this.context.salesforceUserId,
           associationLinks,
         });
         if (changed) {

@@ -79,6 +79,8 @@ interface FieldContext {
   readonly transform: FieldTransform;
   readonly hubspot: Observed;
   readonly salesforce: Observed;
+  /** Each side's value as read, before a stand-in owner is taken for the owner it stands for. */
+  readonly read: Readonly<Record<Side, Observed>>;
   readonly draft: PlanDraft;
 }
 
@@ -143,9 +145,8 @@ function ownerFallbackOf(field: FieldContext, to: Side): string | null {
 /** Whether `to` holds (or, being created, will hold) an owner it gave the record by itself, or the default. */
 function holdsStandIn(field: FieldContext, to: Side): boolean {
   if (field.creating === to) return true;
-  const current = to === 'hubspot' ? field.hubspot : field.salesforce;
-  if (current.kind !== 'value' || typeof current.value !== 'string') return false;
-  return [field.ownerFallback?.[to] ?? null, field.assignedOwners?.[to] ?? null].includes(current.value);
+  const current = field.read[to];
+  return current.kind === 'value' && isStandIn(current.value, to, field);
 }
 
 /** Puts one value on the wire toward `to`. Returns a failure code, or null when written. */
@@ -289,12 +290,29 @@ function hasCounterpart(context: TransformContext, side: Side, email: string): b
 }
 
 /**
- * A side whose owner stands in for the shadow's owner, who has no counterpart there, holds that owner for the
- * sync: nothing changed on that side. Stand-ins are the default owner an admin set for that side, and the
- * owner the side gave the record by itself when the bridge could not name one (Salesforce: the user the
- * bridge acts as). Anyone else there is a real change.
+ * Whether `side` holding `owner` says nothing about who owns the record: the default owner an admin set for
+ * that side, or the owner the side gives a record by itself when the bridge could not name one (Salesforce:
+ * the user the bridge acts as; HubSpot: nobody, a record it is given no owner for has none).
  */
-function standInFor(
+function isStandIn(
+  owner: CanonicalValue,
+  side: Side,
+  context: {
+    readonly ownerFallback?: TransformContext['ownerFallback'] | undefined;
+    readonly assignedOwners?: TransformContext['assignedOwners'] | undefined;
+  },
+): boolean {
+  if (owner === null) return side === 'hubspot';
+  if (typeof owner !== 'string') return false;
+  return [context.ownerFallback?.[side] ?? null, context.assignedOwners?.[side] ?? null].includes(owner);
+}
+
+/**
+ * A side whose owner stands in for the shadow's owner, who has no counterpart there, holds that owner for the
+ * sync: nothing changed on that side. Anyone else there is a real change. Reconciliation judges a record's
+ * owner by this too, so an owner the sync leaves as it is is not found changed on every run.
+ */
+export function standInFor(
   mapping: FieldMapping,
   value: Observed,
   shadow: CanonicalValue | undefined,
@@ -302,9 +320,8 @@ function standInFor(
   context: TransformContext,
 ): Observed {
   if (mapping.transform.kind !== 'owner' || typeof shadow !== 'string') return value;
-  if (value.kind !== 'value' || typeof value.value !== 'string' || value.value === shadow) return value;
-  const standIns = [context.ownerFallback?.[side] ?? null, context.assignedOwners?.[side] ?? null];
-  if (!standIns.includes(value.value) || hasCounterpart(context, side, shadow)) return value;
+  if (value.kind !== 'value' || value.value === shadow) return value;
+  if (!isStandIn(value.value, side, context) || hasCounterpart(context, side, shadow)) return value;
   return { kind: 'value', value: shadow };
 }
 
@@ -395,6 +412,7 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
       transform,
       hubspot: hubspotHeld.value,
       salesforce: salesforceHeld.value,
+      read: { hubspot: hubspotHeld.raw, salesforce: salesforceHeld.raw },
       draft,
     };
     // An owner still without a counterpart over there, where the record keeps the owner that side gave it
@@ -402,7 +420,7 @@ export function planFields(draft: PlanDraft, args: FieldSyncArgs): void {
     for (const side of ['hubspot', 'salesforce'] as const) {
       const { raw, value } = side === 'hubspot' ? hubspotHeld : salesforceHeld;
       const fallback = transformContext.ownerFallback?.[side] ?? null;
-      const byDefault = raw.kind === 'value' && raw.value === fallback;
+      const byDefault = fallback !== null && raw.kind === 'value' && raw.value === fallback;
       if (value !== raw && !byDefault && typeof shadow === 'string') {
         draft.failures.push(
           failureOf(field, side, {

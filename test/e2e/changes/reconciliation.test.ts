@@ -2,8 +2,10 @@
  * Reconciliation end to end: what change detection missed is found by comparing both systems with the
  * links, and the sync worker carries it out by the usual rules. A HubSpot delete whose webhook HubSpot
  * dropped, and a Salesforce edit the poll's cursor moved past, each reach the other side only through a
- * run asked for from the settings page; a run right after finds nothing more.
+ * run asked for from the settings page; a run right after finds nothing more. An owner the sync leaves as
+ * it is for want of a HubSpot counterpart is no drift; an owner a person then sets in HubSpot is.
  */
+import * as dirty from '../../../src/db/dirty';
 import * as links from '../../../src/db/links';
 import type * as reports from '../../../src/db/reconcileReports';
 import * as settingsTable from '../../../src/db/settings';
@@ -21,14 +23,22 @@ describe.each(testDialects)('reconciliation on %s', (dialect) => {
   let harness: ChangeHarness;
   let installationId: string;
   let worker: SyncWorker;
+  let repOwnerId: string;
   const portalId = 4311;
   const ADMIN = `admin@portal${portalId}.example.com`;
+  const CLOSER = 'closer@sandbox.example';
 
   beforeAll(async () => {
     harness = await startChangeHarness(dialect);
     installationId = (await harness.install(portalId)).id;
-    // The org's rep owns records in HubSpot too, so owners map both ways.
-    await harness.hubspot.control.addOwner(portalId, { email: 'rep@sandbox.example' });
+    // The org's rep owns records in HubSpot too, so owners map both ways; its closer has no HubSpot owner.
+    repOwnerId = (await harness.hubspot.control.addOwner(portalId, { email: 'rep@sandbox.example' })).ownerId;
+    await harness.salesforce.control.createUser({
+      username: CLOSER,
+      email: CLOSER,
+      firstName: 'Casey',
+      lastName: 'Closer',
+    });
     worker = harness.startWorker();
   });
   afterAll(async () => {
@@ -165,6 +175,67 @@ describe.each(testDialects)('reconciliation on %s', (dialect) => {
     expect(found.counts).toEqual({ ...emptyCounts(), unlinked_match: 1 });
     const link = await links.findActiveByHubspot(harness.testDb.db, installationId, 'contacts', contact.id);
     expect(link?.salesforceId).toBe(salesforceId);
+  });
+
+  it('finds nothing for an owner with no HubSpot counterpart, and still finds an owner a person sets in HubSpot', async () => {
+    const sf = harness.salesforce.control;
+    const users = await sf.listUsers();
+    const closerId = users.find((user) => user.email === CLOSER)?.id as string;
+    const contact = await sf.createRecord(
+      'Contact',
+      { FirstName: 'Olive', LastName: 'Owned', Email: 'owned@example.com', OwnerId: closerId },
+      { asUser: 'rep@sandbox.example' },
+    );
+    // Marked as a poll would (a poll would move the clock, and with it when the metadata is read again).
+    await dirty.mark(
+      harness.testDb.db,
+      {
+        installationId,
+        record: { side: 'salesforce', objectType: 'Contact', recordId: contact.id },
+        source: 'poll',
+      },
+      harness.clock.now(),
+    );
+    await drained();
+    await harness.hubspot.control.waitForWebhooksIdle();
+    await drained();
+    const link = await links.findActiveBySalesforce(harness.testDb.db, installationId, contact.id);
+    if (!link) throw new Error('the Contact was not linked');
+    // The closer has no HubSpot owner: the contact's owner there is left as it is (none), and the shadow
+    // keeps the closer.
+    const synced = await harness.hubspot.control.record(portalId, 'contacts', link.hubspotId);
+    expect(synced.properties.hubspot_owner_id ?? '').toBe('');
+    const shadow = await harness.testDb
+      .db('shadows')
+      .where({ installation_id: installationId, link_id: link.id, field_key: 'owner' })
+      .first();
+    expect(JSON.parse((shadow as { value: string }).value)).toBe(CLOSER);
+
+    // Nothing drifted: the run finds nothing and queues nothing for the pair.
+    await worker.stop();
+    const asked = await as('POST', '/api/sync/reconcile', {});
+    expect(asked.status).toBe(202);
+    const [clean] = await reconcileDue(harness.bridge.context.reconcile, { holder: 'test:reconcile' });
+    const queued = (await harness.dirtyRows(installationId)).filter(
+      (row) =>
+        row.record.recordId === link.hubspotId || row.record.recordId.startsWith(contact.id.slice(0, 15)),
+    );
+    worker = harness.startWorker();
+    await drained();
+    expect(clean?.counts).toEqual(emptyCounts());
+    expect(queued).toEqual([]);
+
+    // A person who gives the contact an owner in HubSpot, with the webhook lost: that is a change, found
+    // and synced to the Contact.
+    await harness.hubspot.control.dropWebhookDeliveries(HUBSPOT_APP_ID, 1);
+    await harness.hubspot.control
+      .asUser(portalId)
+      .update('contacts', link.hubspotId, { hubspot_owner_id: repOwnerId });
+    await harness.hubspot.control.waitForWebhooksIdle();
+    const found = await reconcileFromSettingsPage();
+    expect(found.counts).toEqual({ ...emptyCounts(), hubspot_changed: 1 });
+    const repId = users.find((user) => user.email === 'rep@sandbox.example')?.id;
+    expect((await sf.getRecord(contact.id)).OwnerId).toBe(repId);
   });
 
   // Last: it turns companies and deals on for the installation.

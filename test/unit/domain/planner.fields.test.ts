@@ -1,6 +1,7 @@
 import type { SyncPlan } from '../../../src/domain/planner';
 import type { OwnershipRule } from '../../../src/domain/settings/schema';
-import { CONTACT_ID, REP_USER_ID, activeLink } from './factories';
+import { indexOwners } from '../../../src/domain/transforms/owner';
+import { CONTACT_ID, REP_OWNER_ID, REP_USER_ID, activeLink } from './factories';
 import { TwoCrms } from './crmModel';
 import { buildSettings, modelOptions, syncedHubspot, syncedLead, syncedPair } from './syncFixtures';
 
@@ -377,5 +378,71 @@ describe('planner: what is compared', () => {
     });
     crms.apply(plan);
     expectNoEcho(crms.plan(settings));
+  });
+});
+
+describe('planner: a Salesforce owner with no HubSpot owner', () => {
+  const CLOSER_USER_ID = '005000000000003AAA';
+  const withCloser = {
+    owners: indexOwners({
+      hubspotOwners: [{ id: REP_OWNER_ID, email: 'rep@example.com' }],
+      salesforceUsers: [
+        { id: REP_USER_ID, email: 'rep@example.com', isActive: true },
+        { id: CLOSER_USER_ID, email: 'closer@example.com', isActive: true },
+      ],
+    }),
+  };
+  const settings = buildSettings();
+
+  /** A contact with no owner, linked to a Lead the closer owns, synced once. */
+  function closersPair(): TwoCrms {
+    const crms = new TwoCrms(
+      activeLink(),
+      { ...syncedHubspot, properties: { ...syncedHubspot.properties, hubspot_owner_id: '' } },
+      { ...syncedLead, fields: { ...syncedLead.fields, OwnerId: CLOSER_USER_ID } },
+      modelOptions,
+    );
+    crms.apply(crms.plan(settings, { context: withCloser }));
+    return crms;
+  }
+
+  it("keeps the closer as the last synced owner, and HubSpot's blank owner stands in for it", () => {
+    const crms = closersPair();
+    expect(crms.shadows.owner).toBe('closer@example.com');
+    expect(crms.hubspot.properties.hubspot_owner_id).toBe('');
+    crms.editSalesforce('Title', 'VP');
+    const plan = crms.plan(settings, { context: withCloser });
+    expect(plan.salesforceWrite).toBeNull();
+    expect(plan.hubspotWrite?.kind === 'update' && plan.hubspotWrite.properties).toEqual({ jobtitle: 'VP' });
+    expect(plan.failures).toMatchObject([{ code: 'owner_not_found', fieldKey: 'owner', side: 'hubspot' }]);
+    expect(plan.failures[0]?.message).toContain('so the owner there is left as it is');
+  });
+
+  it('still takes an owner a person sets in HubSpot for a change', () => {
+    const crms = closersPair();
+    crms.editHubspot('hubspot_owner_id', REP_OWNER_ID);
+    const plan = crms.plan(settings, { context: withCloser });
+    expect(plan.salesforceWrite?.kind === 'update' && plan.salesforceWrite.fields).toEqual({
+      OwnerId: REP_USER_ID,
+    });
+    expect(plan.failures).toEqual([]);
+  });
+
+  it('moves the last synced owner to another Salesforce owner with no HubSpot owner', () => {
+    const crms = closersPair();
+    crms.editSalesforce('OwnerId', '005000000000002AAA');
+    const boss = {
+      owners: indexOwners({
+        hubspotOwners: [{ id: REP_OWNER_ID, email: 'rep@example.com' }],
+        salesforceUsers: [
+          { id: REP_USER_ID, email: 'rep@example.com', isActive: true },
+          { id: '005000000000002AAA', email: 'boss@example.com', isActive: true },
+          { id: CLOSER_USER_ID, email: 'closer@example.com', isActive: true },
+        ],
+      }),
+    };
+    crms.apply(crms.plan(settings, { context: boss }));
+    expect(crms.shadows.owner).toBe('boss@example.com');
+    expect(crms.plan(settings, { context: boss }).salesforceWrite).toBeNull();
   });
 });

@@ -1,5 +1,6 @@
 import {
   canMove,
+  changedSinceSync,
   goneKind,
   reconcileStates,
   scheduledRunDue,
@@ -7,6 +8,8 @@ import {
 } from '../../../src/domain/reconcile';
 import { SettingsSchema } from '../../../src/domain/settings/schema';
 import { defaultSettingsInput } from '../../../src/domain/settings/defaults';
+import { indexOwners } from '../../../src/domain/transforms/owner';
+import { REP_OWNER_ID, REP_USER_ID, activeLink, hubspotContact, salesforceRecord } from './factories';
 
 describe('goneKind', () => {
   it.each([
@@ -76,5 +79,57 @@ describe('reconciliation settings', () => {
         SettingsSchema.safeParse({ ...defaultSettingsInput, reconciliation: { intervalHours } }).success,
       ).toBe(false);
     }
+  });
+});
+
+describe('changedSinceSync: owners', () => {
+  const settings = SettingsSchema.parse(defaultSettingsInput);
+  const BRIDGE_USER_ID = '005000000000009AAA';
+  const owners = indexOwners({
+    hubspotOwners: [{ id: REP_OWNER_ID, email: 'rep@example.com' }],
+    salesforceUsers: [
+      { id: REP_USER_ID, email: 'rep@example.com', isActive: true },
+      { id: BRIDGE_USER_ID, email: 'bridge@example.com', isActive: true },
+      { id: '005000000000003AAA', email: 'closer@example.com', isActive: true },
+    ],
+  });
+  const changed = (
+    side: 'hubspot' | 'salesforce',
+    owner: string,
+    shadow: string,
+    salesforceUserId: string | null = BRIDGE_USER_ID,
+  ) =>
+    changedSinceSync({
+      settings,
+      link: activeLink(),
+      changed:
+        side === 'hubspot'
+          ? { side, record: hubspotContact({ properties: { hubspot_owner_id: owner } }) }
+          : { side, record: salesforceRecord({ fields: { OwnerId: owner } }) },
+      shadows: { owner: shadow },
+      owners,
+      salesforceUserId,
+    });
+
+  it.each([
+    ['HubSpot, no owner, for one with no HubSpot owner', 'hubspot', '', 'closer@example.com', false],
+    ['HubSpot, no owner, for one it has', 'hubspot', '', 'rep@example.com', true],
+    ['HubSpot, an owner a person set', 'hubspot', REP_OWNER_ID, 'closer@example.com', true],
+    ['HubSpot, the last synced owner', 'hubspot', REP_OWNER_ID, 'rep@example.com', false],
+    [
+      'Salesforce, the bridge user, for one with no Salesforce user',
+      'salesforce',
+      BRIDGE_USER_ID,
+      'only-hubspot@example.com',
+      false,
+    ],
+    ['Salesforce, the bridge user, for one it has', 'salesforce', BRIDGE_USER_ID, 'rep@example.com', true],
+    ['Salesforce, a user a person set', 'salesforce', REP_USER_ID, 'only-hubspot@example.com', true],
+  ] as const)('%s (%s, held %j, last synced %s) → changed: %s', (_, side, owner, shadow, expected) => {
+    expect(changed(side, owner, shadow)).toBe(expected);
+  });
+
+  it('takes the bridge user for a change when it is not known which user the bridge acts as', () => {
+    expect(changed('salesforce', BRIDGE_USER_ID, 'only-hubspot@example.com', null)).toBe(true);
   });
 });
