@@ -105,6 +105,43 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
     expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'active' }]);
   });
 
+  it('a merge survivor whose merged-away contact has a tombstoned link creates no second Lead, and relinks on the restore', async () => {
+    const person = hubspotEmulator.control.asUser(h.portalId);
+    const contact = await person.create('contacts', {
+      email: 'ida@acme.com',
+      lastname: 'Lee',
+      company: 'Acme',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    if (!link) throw new Error('not linked');
+    const leadId = link.salesforceId;
+    // The delete is seen first: the link is tombstoned while it still names the contact.
+    await salesforceEmulator.control.deleteRecord(leadId);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(await linksOf(contact.id)).toEqual([{ salesforceId: leadId, state: 'tombstoned' }]);
+
+    const duplicate = await person.create('contacts', { email: 'copy.ida@acme.com', lastname: 'Lee' });
+    const survivor = await person.merge('contacts', contact.id, duplicate.id);
+    await h.markHubspot(survivor.id, {
+      hint: 'merged',
+      event: { survivorId: survivor.id, mergedIds: [contact.id, duplicate.id] },
+    });
+    await h.drain();
+    expect(await linksOf(survivor.id)).toEqual([]);
+    expect((await h.salesforce.query('SELECT Id FROM Lead')).totalSize).toBe(0);
+
+    await salesforceEmulator.control.undeleteRecord(leadId);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(await linksOf(survivor.id)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+    expect(
+      (await h.salesforce.query<{ Id: string }>('SELECT Id FROM Lead')).records.map((lead) => lead.Id),
+    ).toEqual([leadId]);
+  });
+
   it('a converted Lead and the Contact it became, marked together, leave no question for a person', async () => {
     const lead = await salesforceEmulator.control.createRecord('Lead', {
       LastName: 'Lee',
