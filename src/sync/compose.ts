@@ -35,7 +35,8 @@ export function composeSalesforce(
   const flag = salesforceDeleteFlagOf(context.settings);
   const record = unit.salesforce;
   // Only where the flag was read with the record: the objects that carry it (Leads and Contacts).
-  if (!flag || !record || record.isDeleted || !(flag in record.fields)) return write;
+  // Never on a converted Lead: Salesforce refuses every write to one, and each refusal sends the unit round again.
+  if (!flag || !record || record.isDeleted || record.conversion || !(flag in record.fields)) return write;
   const tombstone = newlyTombstoned(plan);
   const flagged = record.fields[flag] === true;
   let value: boolean | null = null;

@@ -95,8 +95,10 @@ export function planLifecycle(input: LinkedInput, context: PlanContext): Lifecyc
   if (link.state === 'tombstoned') {
     const result = tombstoned(link, context, gone);
     // Restored and then converted while its link was tombstoned: a converted Lead is never written to, so
-    // the link follows the conversion (below) instead of coming back.
-    if (result.kind !== 'restore' || !salesforce?.conversion) return result;
+    // the link follows the conversion (below) instead of coming back. Likewise restored after its HubSpot
+    // record was merged into another: the link follows the merge to the survivor, which waited for it.
+    const mergedInHubspot = hubspot !== null && hubspot.id !== link.hubspot.id;
+    if (result.kind !== 'restore' || (!salesforce?.conversion && !mergedInHubspot)) return result;
   }
 
   if (salesforce?.isDeleted && salesforce.masterRecordId) {

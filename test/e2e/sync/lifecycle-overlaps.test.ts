@@ -14,6 +14,8 @@
  * - A Lead deleted (its link tombstoned), restored and converted before the bridge saw the restore: the
  *   link follows the conversion to the Contact, whether the Contact was already matched to the same HubSpot
  *   contact or not, instead of trying to come back and never settling.
+ * - A contact deleted in HubSpot after its Lead converted: the link is tombstoned without marking the Lead
+ *   deleted (Salesforce refuses every write to a converted Lead, and retrying the mark never settled).
  */
 import * as links from '../../../src/db/links';
 import * as pendingMatches from '../../../src/db/pendingMatches';
@@ -103,6 +105,43 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
     await h.markSalesforce('Lead', leadId);
     await h.drain();
     expect(await linksOf(survivorId)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+  });
+
+  it('a merge survivor whose merged-away contact has a tombstoned link creates no second Lead, and relinks on the restore', async () => {
+    const person = hubspotEmulator.control.asUser(h.portalId);
+    const contact = await person.create('contacts', {
+      email: 'ida@acme.com',
+      lastname: 'Lee',
+      company: 'Acme',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    if (!link) throw new Error('not linked');
+    const leadId = link.salesforceId;
+    // The delete is seen first: the link is tombstoned while it still names the contact.
+    await salesforceEmulator.control.deleteRecord(leadId);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(await linksOf(contact.id)).toEqual([{ salesforceId: leadId, state: 'tombstoned' }]);
+
+    const duplicate = await person.create('contacts', { email: 'copy.ida@acme.com', lastname: 'Lee' });
+    const survivor = await person.merge('contacts', contact.id, duplicate.id);
+    await h.markHubspot(survivor.id, {
+      hint: 'merged',
+      event: { survivorId: survivor.id, mergedIds: [contact.id, duplicate.id] },
+    });
+    await h.drain();
+    expect(await linksOf(survivor.id)).toEqual([]);
+    expect((await h.salesforce.query('SELECT Id FROM Lead')).totalSize).toBe(0);
+
+    await salesforceEmulator.control.undeleteRecord(leadId);
+    await h.markSalesforce('Lead', leadId);
+    await h.drain();
+    expect(await linksOf(survivor.id)).toEqual([{ salesforceId: leadId, state: 'active' }]);
+    expect(
+      (await h.salesforce.query<{ Id: string }>('SELECT Id FROM Lead')).records.map((lead) => lead.Id),
+    ).toEqual([leadId]);
   });
 
   it('a converted Lead and the Contact it became, marked together, leave no question for a person', async () => {
@@ -237,5 +276,26 @@ describe.each(testDialects)('overlapping lifecycle events (%s)', (dialect) => {
       origin: 'converted',
     });
     expect((await salesforceEmulator.control.getRecord(contactId)).HubSpot_Id__c).toBe(hubspotId);
+  });
+  it('a contact deleted in HubSpot after its Lead converted is tombstoned, and the converted Lead is not written to', async () => {
+    const person = hubspotEmulator.control.asUser(h.portalId);
+    const contact = await person.create('contacts', {
+      email: 'eve@acme.com',
+      lastname: 'Lee',
+      company: 'Acme',
+    });
+    await h.markHubspot(contact.id);
+    await h.drain();
+    const link = await links.findActiveByHubspot(h.testDb.db, h.installationId, 'contacts', contact.id);
+    if (!link) throw new Error('not linked');
+    await salesforceEmulator.control.convertLead(link.salesforceId, { createOpportunity: false });
+    const converted = await salesforceEmulator.control.getRecord(link.salesforceId);
+    await person.archive('contacts', contact.id);
+    await h.markHubspot(contact.id, { hint: 'deleted', event: {} });
+    await h.markSalesforce('Lead', link.salesforceId);
+    await h.drain();
+
+    expect(await linksOf(contact.id)).toEqual([{ salesforceId: link.salesforceId, state: 'tombstoned' }]);
+    expect(await salesforceEmulator.control.getRecord(link.salesforceId)).toEqual(converted);
   });
 });

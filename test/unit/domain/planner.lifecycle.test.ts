@@ -461,6 +461,36 @@ describe('planner: lifecycle of a link', () => {
     expect(result.hubspotWrite).toBeNull();
   });
 
+  it('moves the link to the HubSpot survivor when a record is restored after its contact was merged', () => {
+    const deletedInSalesforce = activeLink({
+      state: 'tombstoned',
+      tombstone: { deletedSide: 'salesforce', atMs: NOW - DAY },
+    });
+    const result = plan(linked({ link: deletedInSalesforce, hubspot: { ...syncedHubspot, id: '4242' } }));
+    expect(result.outcome).toBe('merged');
+    expect(result.linkChanges).toEqual([
+      { kind: 'merge', linkId: 'link-1', side: 'hubspot', survivorId: '4242' },
+    ]);
+    expect(result.salesforceWrite).toBeNull();
+    expect(result.hubspotWrite).toBeNull();
+  });
+
+  it('keeps a tombstoned link quiet while its record stays deleted, even after its contact was merged', () => {
+    const deletedInSalesforce = activeLink({
+      state: 'tombstoned',
+      tombstone: { deletedSide: 'salesforce', atMs: NOW - DAY },
+    });
+    const result = plan(
+      linked({
+        link: deletedInSalesforce,
+        hubspot: { ...syncedHubspot, id: '4242' },
+        salesforce: { ...syncedLead, isDeleted: true },
+      }),
+    );
+    expect(result.outcome).toBe('tombstoned');
+    expect(result.linkChanges).toEqual([]);
+  });
+
   it('leaves the link tombstoned when the restore comes after the grace period', () => {
     const old = activeLink({
       state: 'tombstoned',
