@@ -23,8 +23,8 @@ import type { ClientSource, InstallationClients } from '../auth/clients';
 import type { OrgMetadataCache } from './orgMetadata';
 import type { HubSpotRecordsPort, SalesforceRecordsPort } from './ports';
 import type { ObjectSettings, Settings } from '../domain/settings/schema';
-import type { BackoffPolicy } from '../queue/backoff';
-import { withLogFields, type Logger } from '../logger';
+import { defaultBackoff, type BackoffPolicy } from '../queue/backoff';
+import { silentLogger, withLogFields, type Logger } from '../logger';
 import { silentMetrics, type Metrics } from '../metrics';
 import type { OrgFields } from '../settings/fields';
 import type { OrgMetadata } from './orgMetadata';
@@ -105,6 +105,25 @@ export interface SyncDeps {
   readonly correlationId?: string;
   /** Default: none. */
   readonly metrics?: Metrics;
+}
+
+/**
+ * The dependencies of a look that writes nothing (the card's dry run, the settings preview): one attempt,
+ * no retry waits, and no log lines of its own.
+ */
+export function previewSyncDeps(
+  deps: Pick<SyncDeps, 'db' | 'clients' | 'gateFor' | 'metadata' | 'now'>,
+): SyncDeps {
+  return {
+    db: deps.db,
+    clients: deps.clients,
+    ...(deps.gateFor ? { gateFor: deps.gateFor } : {}),
+    metadata: deps.metadata,
+    now: deps.now,
+    logger: silentLogger,
+    policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
+    blockedRetryMs: 0,
+  };
 }
 
 export async function buildContext(

@@ -12,14 +12,12 @@ import type { HubspotRecord, SalesforceRecord } from '../domain/records';
 import type { FieldMapping } from '../domain/settings/schema';
 import { conditionHolds } from '../domain/conditions';
 import { err, ok, type Result } from '../domain/result';
-import { defaultBackoff } from '../queue/backoff';
-import { silentLogger } from '../logger';
 import { hubspotObjectOf } from '../settings/fields';
 import { settingsOrNull } from '../settings/installationSettings';
 import type { EngineDeps, EngineError } from './engineApi';
 import { OrgMetadataCache } from './orgMetadata';
 import { withAssociationNames, type NamedFieldPlan } from './associationNames';
-import { buildContext } from './context';
+import { buildContext, previewSyncDeps } from './context';
 import { readChanged, readRest } from './stages/load';
 import { associationLinksOf, planUnit } from './stages/plan';
 import { storedUnits } from './unit';
@@ -95,16 +93,13 @@ export async function planDryRun(
   if (!clients.ok) return err({ code: 'unavailable', message: clients.error.message });
   try {
     const context = await buildContext(
-      {
+      previewSyncDeps({
         db: deps.db,
         clients: deps.clients,
         ...(deps.gateFor ? { gateFor: deps.gateFor } : {}),
         metadata: deps.metadata ?? new OrgMetadataCache({ now: deps.now }),
         now: deps.now,
-        logger: silentLogger,
-        policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
-        blockedRetryMs: 0,
-      },
+      }),
       installationId,
       settings,
       clients.value,

@@ -20,13 +20,11 @@ import type { Link } from '../../db/links';
 import type { SyncPlan } from '../../domain/planner';
 import { err, ok, type Result } from '../../domain/result';
 import type { LiveMetadataReader } from '../../settings/liveMetadata';
-import { defaultBackoff } from '../../queue/backoff';
 import type { ClaimedItem } from '../../queue/claim';
-import { silentLogger } from '../../logger';
 import type { ClientSource } from '../../auth/clients';
 import type { BatchContext } from '../context';
 import { OrgMetadataCache } from '../orgMetadata';
-import { buildContext } from '../context';
+import { buildContext, previewSyncDeps } from '../context';
 import { readChanged, readRest } from '../stages/load';
 import { associationLinksOf, needsHistory, planUnit } from '../stages/plan';
 import { readHubspotHistory } from '../reads';
@@ -168,16 +166,13 @@ export async function dryRunSettings(
     for (const { objectType, links: sample } of samples) {
       if (sample.length === 0) continue;
       const context = await buildContext(
-        {
+        previewSyncDeps({
           db: deps.db,
           clients: deps.clients,
           gateFor: () => counted,
           metadata,
           now: deps.now,
-          logger: silentLogger,
-          policy: { maxAttempts: 1, backoff: defaultBackoff, random: Math.random, contendedRetryMs: 0 },
-          blockedRetryMs: 0,
-        },
+        }),
         installationId,
         settings,
         clients.value,
