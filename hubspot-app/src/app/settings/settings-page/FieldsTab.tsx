@@ -51,7 +51,7 @@ export const transformLabels: Record<TransformSpec['kind'], string> = {
   multiselect: 'Multi-select (value map)',
   stages: 'Deal stages (a map per pipeline)',
   owner: 'Owner (by email)',
-  association: 'Primary company (through the company links)',
+  association: 'Associated records (through their links)',
 };
 
 const transformOptions = (Object.keys(transformLabels) as Array<TransformSpec['kind']>).map((kind) => ({
